@@ -649,29 +649,20 @@ class TextFormatParserTest {
     }
 
     @Test
-    void givenTenThousandLineBody_whenParsed_thenAllSamplesAreReadQuickly() {
+    void givenTenThousandLineBody_whenParsed_thenEverySampleIsRead() {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 10_000; i++) {
             body.append("orchestration_ml_drift_score{drift_type=\"feature\",feature=\"f").append(i % 50)
                     .append("\",model_name=\"duration-predictor\"} ").append(i).append('.').append(i % 7)
                     .append(' ').append(1_718_000_000_000L + i).append('\n');
         }
-        String text = body.toString();
-        for (int warmup = 0; warmup < 20; warmup++) {
-            TextFormatParser.parse(text);
-        }
 
-        long started = System.nanoTime();
-        ScrapeParseResult result = TextFormatParser.parse(text);
-        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        ScrapeParseResult result = TextFormatParser.parse(body.toString());
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.samples()).hasSize(10_000);
         assertThat(result.samples().get(9_999).value()).isEqualTo(9999.3);
         assertThat(result.samples().get(9_999).labels()).containsEntry("feature", "f49");
         assertThat(result.samples().get(9_999).timestampMillis()).hasValue(1_718_000_009_999L);
-        // "a few ms" once warm; the bound is loose so a busy CI machine does not flake,
-        // but a quadratic or regex-per-line regression would blow through it.
-        assertThat(elapsedMillis).isLessThan(250);
     }
 }
