@@ -1,0 +1,94 @@
+package dev.modelguardian.cli;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+import dev.modelguardian.policy.Evaluation;
+import dev.modelguardian.policy.Policy;
+import dev.modelguardian.policy.PolicyState;
+import dev.modelguardian.policy.PolicyStatus;
+import dev.modelguardian.signal.SignalQuery;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The result of {@code check}, in the documented JSON schema {@value #SCHEMA} (see docs/check-output.md).
+ *
+ * <p>Registered for reflection because Jackson serialises these records reflectively, and nothing else (no REST
+ * endpoint) tells the native build about them.
+ */
+@RegisterForReflection
+public record CheckReport(String schema, String evaluatedAt, String result, int exitCode, Counts counts,
+        List<SignalResult> signals) {
+
+    public static final String SCHEMA = "model-guardian/check/v1";
+    public static final int EXIT_HEALTHY = 0;
+    public static final int EXIT_FIRING = 1;
+    public static final int EXIT_INCONCLUSIVE = 2;
+
+    /** How many signals are in each state. */
+    @RegisterForReflection
+    public record Counts(int healthy, int pending, int firing, int inconclusive) {
+    }
+
+    /** One signal's bound as configured. */
+    @RegisterForReflection
+    public record BoundJson(String direction, double trigger, Double clear, String forDuration, String text) {
+    }
+
+    /** One signal's outcome. */
+    @RegisterForReflection
+    public record SignalResult(String model, String signal, String source, String query, String state, Double value,
+            int series, BoundJson bound, String since, String breachSince, String reason,
+            int consecutiveSourceErrors) {
+    }
+
+    public static CheckReport of(List<Evaluation> evaluations, Instant now) {
+        int healthy = 0;
+        int pending = 0;
+        int firing = 0;
+        int inconclusive = 0;
+        for (Evaluation e : evaluations) {
+            switch (e.status().state()) {
+                case HEALTHY -> healthy++;
+                case PENDING -> pending++;
+                case FIRING -> firing++;
+                case INCONCLUSIVE -> inconclusive++;
+            }
+        }
+        int exit = firing > 0 ? EXIT_FIRING : inconclusive > 0 ? EXIT_INCONCLUSIVE : EXIT_HEALTHY;
+        String result = switch (exit) {
+            case EXIT_FIRING -> "firing";
+            case EXIT_INCONCLUSIVE -> "inconclusive";
+            default -> "healthy";
+        };
+        List<SignalResult> signals = evaluations.stream().map(CheckReport::signal).toList();
+        return new CheckReport(SCHEMA, iso(now), result, exit, new Counts(healthy, pending, firing, inconclusive),
+                signals);
+    }
+
+    private static SignalResult signal(Evaluation e) {
+        Policy p = e.policy();
+        PolicyStatus s = e.status();
+        String source = switch (p.query()) {
+            case SignalQuery.PromQl q -> "prometheus";
+            case SignalQuery.Scrape q -> "scrape";
+        };
+        BoundJson bound = new BoundJson(p.bound().direction().name().toLowerCase(Locale.ROOT), p.bound().trigger(),
+                p.bound().clear().isPresent() ? p.bound().clear().getAsDouble() : null, p.forDuration().toString(),
+                p.describeBound());
+        Double value = s.value().isPresent() ? s.value().getAsDouble() : null;
+        return new SignalResult(p.model(), p.signal(), source, p.query().describe(), lower(s.state()), value,
+                s.series(), bound, iso(s.since()), s.breachSince().map(CheckReport::iso).orElse(null),
+                s.reason().orElse(null), s.consecutiveSourceErrors());
+    }
+
+    static String lower(PolicyState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String iso(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.modelguardian.cli;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Turns a start-up failure (usually a configuration value that cannot be converted) into one readable line. */
+final class StartupFailures {
+
+    private StartupFailures() {
+    }
+
+    static String describe(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !message.isBlank() && !message.startsWith("Failed to start")
+                    && !message.startsWith("java.lang.")) {
+                messages.add(message.strip());
+            }
+            if (t.getCause() == null) {
+                break;
+            }
+        }
+        return messages.isEmpty() ? failure.toString() : String.join(" / ", messages);
+    }
+}

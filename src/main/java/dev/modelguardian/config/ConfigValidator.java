@@ -1,0 +1,261 @@
+package dev.modelguardian.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import dev.modelguardian.config.GuardianConfig.Signal;
+import dev.modelguardian.config.GuardianConfig.Target;
+
+/**
+ * Checks the {@code guardian.*} tree for everything the type system cannot: each problem names the property and the
+ * fix. Commands refuse to start (exit 3) while any problem remains, so nothing half-configured ever acts.
+ */
+public final class ConfigValidator {
+
+    /** Source names a signal may use. */
+    public static final Set<String> SOURCES = Set.of("prometheus", "scrape");
+
+    private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+    private ConfigValidator() {
+    }
+
+    /** Every problem of the tree, in a stable order; empty when the configuration is usable. */
+    public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        config.namespace().ifPresent(ns -> {
+            if (!DNS_1123_LABEL.matcher(ns).matches()) {
+                problems.add(new ConfigProblem("guardian.namespace",
+                        "'" + ns + "' is not a valid namespace name; use lower-case letters, digits and '-'"));
+            }
+        });
+        positive(problems, "guardian.interval", config.interval(), "e.g. 1m");
+        if (config.sourceErrorLimit() < 1) {
+            problems.add(new ConfigProblem("guardian.source-error-limit",
+                    config.sourceErrorLimit() + " is below 1; use a count such as 3"));
+        }
+        config.prometheus().url().ifPresent(url -> url(problems, "guardian.prometheus.url", url));
+        positive(problems, "guardian.prometheus.timeout", config.prometheus().timeout(), "e.g. 10s");
+        positive(problems, "guardian.prometheus.backfill-step", config.prometheus().backfillStep(), "e.g. 15s");
+        if (config.prometheus().maxConcurrency() < 1) {
+            problems.add(new ConfigProblem("guardian.prometheus.max-concurrency",
+                    config.prometheus().maxConcurrency() + " is below 1; use a small count such as 4"));
+        }
+        if (config.prometheus().username().isPresent() != config.prometheus().password().isPresent()) {
+            problems.add(new ConfigProblem("guardian.prometheus.username",
+                    "basic auth needs both username and password; set both or neither"));
+        }
+        if (config.prometheus().bearerToken().isPresent() && config.prometheus().username().isPresent()) {
+            problems.add(new ConfigProblem("guardian.prometheus.bearer-token",
+                    "both a bearer token and basic auth are set; keep one"));
+        }
+        config.scrape().url().ifPresent(url -> url(problems, "guardian.scrape.url", url));
+        positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
+
+        if (set.models().isEmpty()) {
+            problems.add(new ConfigProblem("guardian.models", "no models are configured; add at least one model"
+                    + " with a signal under guardian.models"));
+        }
+        Map<String, String> lowerCaseModels = new HashMap<>();
+        new TreeSet<>(set.models().keySet()).forEach(model -> {
+            String prefix = "guardian.models." + model;
+            String previous = lowerCaseModels.putIfAbsent(model.toLowerCase(Locale.ROOT), model);
+            if (previous != null) {
+                problems.add(new ConfigProblem(prefix, "duplicate model name: '" + model + "' and '" + previous
+                        + "' differ only in case; rename one"));
+            }
+            Map<String, Signal> signals = set.models().get(model).signals();
+            if (signals.isEmpty()) {
+                problems.add(new ConfigProblem(prefix + ".signals",
+                        "model '" + model + "' has no signals; add at least one under " + prefix + ".signals"));
+            }
+            Set<String> lowerCaseSignals = new HashSet<>();
+            new TreeSet<>(signals.keySet()).forEach(name -> {
+                if (!lowerCaseSignals.add(name.toLowerCase(Locale.ROOT))) {
+                    problems.add(new ConfigProblem(prefix + ".signals." + name,
+                            "duplicate signal name: another signal of '" + model + "' differs only in case; rename one"));
+                }
+                signal(problems, prefix + ".signals." + name, signals.get(name));
+            });
+        });
+
+        Map<String, String> trainedBy = new HashMap<>();
+        new TreeSet<>(set.targets().keySet()).forEach(name -> {
+            String prefix = "guardian.targets." + name;
+            Target target = set.targets().get(name);
+            String cronJob = target.cronJob().orElse(name);
+            if (!DNS_1123_SUBDOMAIN.matcher(cronJob).matches() || cronJob.length() > 52) {
+                problems.add(new ConfigProblem(target.cronJob().isPresent() ? prefix + ".cron-job" : prefix,
+                        "'" + cronJob + "' is not a valid CronJob name; use at most 52 lower-case letters, digits,"
+                                + " '-' and '.'"));
+            }
+            if (target.models().isEmpty()) {
+                problems.add(new ConfigProblem(prefix + ".models",
+                        "target '" + name + "' trains no models; list the models its CronJob trains"));
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < target.models().size(); i++) {
+                String model = target.models().get(i);
+                String property = prefix + ".models[" + i + "]";
+                if (!set.models().containsKey(model)) {
+                    problems.add(new ConfigProblem(property, "unknown model '" + model + "'; known models: "
+                            + String.join(", ", new TreeSet<>(set.models().keySet()))));
+                } else if (!seen.add(model)) {
+                    problems.add(new ConfigProblem(property, "duplicate model '" + model + "' in target '" + name
+                            + "'; list each model once"));
+                } else {
+                    String other = trainedBy.putIfAbsent(model, name);
+                    if (other != null) {
+                        problems.add(new ConfigProblem(property, "model '" + model + "' is already trained by target '"
+                                + other + "'; a model belongs to exactly one training target"));
+                    }
+                }
+            }
+        });
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Problems that only matter to a command that reads signals now: every source a signal uses must be configured.
+     */
+    public static List<ConfigProblem> validateSourcesConfigured(GuardianConfig config, ModelSet set) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        Map<String, String> firstUser = new HashMap<>();
+        set.models().forEach((model, m) -> m.signals().forEach((name, s) -> {
+            String source = s.source().toLowerCase(Locale.ROOT);
+            used.add(source);
+            firstUser.putIfAbsent(source, model + "/" + name);
+        }));
+        if (used.contains("prometheus") && config.prometheus().url().isEmpty()) {
+            problems.add(new ConfigProblem("guardian.prometheus.url", "not set, but signal " + firstUser.get("prometheus")
+                    + " reads Prometheus; set GUARDIAN_PROMETHEUS_URL (e.g. http://prometheus.monitoring:9090)"));
+        }
+        if (used.contains("scrape") && config.scrape().url().isEmpty()) {
+            problems.add(new ConfigProblem("guardian.scrape.url", "not set, but signal " + firstUser.get("scrape")
+                    + " reads the scrape source; set GUARDIAN_SCRAPE_URL (e.g. http://localhost:8000/metrics)"));
+        }
+        return problems;
+    }
+
+    private static void signal(List<ConfigProblem> problems, String prefix, Signal signal) {
+        String source = signal.source().toLowerCase(Locale.ROOT);
+        if (!SOURCES.contains(source)) {
+            problems.add(new ConfigProblem(prefix + ".source",
+                    "unknown source '" + signal.source() + "'; use 'prometheus' or 'scrape'"));
+        } else if (source.equals("prometheus")) {
+            if (signal.query().map(String::isBlank).orElse(true)) {
+                problems.add(new ConfigProblem(prefix + ".query", "empty query; set the PromQL expression to evaluate,"
+                        + " e.g. max(orchestration_ml_drift_score{drift_type=\"feature\"})"));
+            }
+            if (signal.metric().isPresent() || !signal.labels().isEmpty()) {
+                problems.add(new ConfigProblem(prefix + ".metric",
+                        "'metric' and 'labels' belong to the scrape source; use 'query' with source prometheus"));
+            }
+        } else {
+            Optional<String> metric = signal.metric().filter(m -> !m.isBlank());
+            if (metric.isEmpty()) {
+                problems.add(new ConfigProblem(prefix + ".metric",
+                        "empty metric name; the scrape source selects a metric by name (and optional labels)"));
+            } else if (!METRIC_NAME.matcher(metric.get()).matches()) {
+                problems.add(new ConfigProblem(prefix + ".metric",
+                        "'" + metric.get() + "' is not a metric name; use letters, digits, '_' and ':'"));
+            }
+            if (signal.query().isPresent()) {
+                problems.add(new ConfigProblem(prefix + ".query",
+                        "'query' is PromQL for the prometheus source; the scrape source uses 'metric' and 'labels'"));
+            }
+        }
+
+        OptionalDouble above = signal.above();
+        OptionalDouble below = signal.below();
+        if (above.isEmpty() && below.isEmpty()) {
+            problems.add(new ConfigProblem(prefix, "no bound; set exactly one of 'above' or 'below'"));
+        } else if (above.isPresent() && below.isPresent()) {
+            problems.add(new ConfigProblem(prefix, "both 'above' and 'below' are set; keep one (use two signals to"
+                    + " watch both sides)"));
+        }
+        boolean boundsOk = bound(problems, prefix + ".above", above) & bound(problems, prefix + ".below", below)
+                & bound(problems, prefix + ".clear", signal.clear());
+        if (boundsOk && signal.clear().isPresent() && above.isPresent() != below.isPresent()) {
+            double clear = signal.clear().getAsDouble();
+            if (above.isPresent() && clear > above.getAsDouble()) {
+                problems.add(new ConfigProblem(prefix + ".clear", "clear bound " + fmt(clear)
+                        + " is above the trigger bound " + fmt(above.getAsDouble())
+                        + "; for an 'above' signal it must be at or below the trigger, e.g. "
+                        + fmt(above.getAsDouble() * 0.9)));
+            }
+            if (below.isPresent() && clear < below.getAsDouble()) {
+                problems.add(new ConfigProblem(prefix + ".clear", "clear bound " + fmt(clear)
+                        + " is below the trigger bound " + fmt(below.getAsDouble())
+                        + "; for a 'below' signal it must be at or above the trigger, e.g. "
+                        + fmt(below.getAsDouble() * 1.1)));
+            }
+        }
+        Duration forDuration = signal.forDuration();
+        if (forDuration.isNegative()) {
+            problems.add(new ConfigProblem(prefix + ".for", "negative duration " + forDuration
+                    + "; use 0s to fire at once or a positive duration such as 1h"));
+        }
+    }
+
+    private static boolean bound(List<ConfigProblem> problems, String property, OptionalDouble value) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        double v = value.getAsDouble();
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            problems.add(new ConfigProblem(property, fmt(v) + " is not a usable bound; use a finite number"));
+            return false;
+        }
+        if (v < 0) {
+            problems.add(new ConfigProblem(property, "negative bound " + fmt(v)
+                    + "; drift scores, error rates and precision are never negative, use a value >= 0"));
+            return false;
+        }
+        return true;
+    }
+
+    private static void url(List<ConfigProblem> problems, String property, String value) {
+        String hint = "; use an absolute http or https URL such as http://prometheus.monitoring:9090";
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problems.add(new ConfigProblem(property, "'" + value + "' is not an http(s) URL" + hint));
+            } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+                problems.add(new ConfigProblem(property, "'" + value + "' has no host" + hint));
+            } else if (uri.getUserInfo() != null) {
+                problems.add(new ConfigProblem(property,
+                        "the URL carries credentials; move them to username/password or bearer-token"));
+            }
+        } catch (URISyntaxException e) {
+            problems.add(new ConfigProblem(property, "'" + value + "' is not a valid URL (" + e.getReason() + ")"
+                    + hint));
+        }
+    }
+
+    private static void positive(List<ConfigProblem> problems, String property, Duration value, String example) {
+        if (value.isNegative() || value.isZero()) {
+            problems.add(new ConfigProblem(property, value + " must be positive; " + example));
+        }
+    }
+
+    private static String fmt(double v) {
+        return dev.modelguardian.policy.Bound.format(v);
+    }
+}

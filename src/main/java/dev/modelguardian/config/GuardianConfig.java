@@ -1,0 +1,165 @@
+package dev.modelguardian.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import dev.modelguardian.policy.NoDataPolicy;
+import dev.modelguardian.policy.Reduce;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * The whole {@code guardian.*} configuration tree.
+ *
+ * <p>A file given with {@code --config} overrides {@code application.yaml}; environment variables and system
+ * properties override both. When no model is configured, the bundled Neural Hive models and targets apply (see
+ * {@link ModelSet}). {@link ConfigValidator} checks the tree at start-up.
+ */
+@ConfigMapping(prefix = "guardian")
+public interface GuardianConfig {
+
+    /**
+     * Namespace the guardian works in. Defaults to the pod's own namespace ({@code POD_NAMESPACE}, else the
+     * service-account namespace file), else {@code default}.
+     */
+    Optional<String> namespace();
+
+    /** When true, every action is logged and recorded exactly as it would happen, and nothing is changed. */
+    @WithDefault("false")
+    boolean dryRun();
+
+    /** How often {@code serve} evaluates every policy. */
+    @WithDefault("1m")
+    Duration interval();
+
+    /**
+     * After this many consecutive source errors on one signal, the signal raises a source-error alert of its own
+     * (errors are always inconclusive, never a trigger).
+     */
+    @WithDefault("3")
+    int sourceErrorLimit();
+
+    /** The Prometheus HTTP API the {@code prometheus} source queries. */
+    Prometheus prometheus();
+
+    /** A Prometheus text-format endpoint read directly by the {@code scrape} source (e.g. the model server's /metrics). */
+    Scrape scrape();
+
+    /** Models to watch, by model name; each has named signals. Empty: the bundled Neural Hive models. */
+    Map<String, Model> models();
+
+    /** Training targets, by name: a CronJob and the models it trains. Empty: the bundled targets. */
+    Map<String, Target> targets();
+
+    /** Connection to a Prometheus server. */
+    interface Prometheus {
+        /**
+         * Base URL of the Prometheus HTTP API, e.g. {@code http://prometheus.monitoring:9090} (env
+         * {@code GUARDIAN_PROMETHEUS_URL}). Required by commands that read {@code prometheus} signals.
+         */
+        Optional<String> url();
+
+        /** Timeout of one HTTP call to Prometheus (connect and read). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Bearer token sent as {@code Authorization: Bearer ...}; never logged. */
+        Optional<String> bearerToken();
+
+        /** User name for HTTP basic auth (with {@link #password()}). */
+        Optional<String> username();
+
+        /** Password for HTTP basic auth; never logged. */
+        Optional<String> password();
+
+        /** PEM file of the CA that signed Prometheus' certificate, for https with a private CA. */
+        Optional<Path> caFile();
+
+        /** Most queries in flight to Prometheus at once during one evaluation cycle. */
+        @WithDefault("4")
+        int maxConcurrency();
+
+        /**
+         * Resolution of the range query that backfills a {@code for} window at start-up (and in {@code check}).
+         * Coarsened automatically so one query never asks for more than 10,000 points.
+         */
+        @WithDefault("15s")
+        Duration backfillStep();
+    }
+
+    /** Direct scrape of a Prometheus text-format endpoint. */
+    interface Scrape {
+        /**
+         * URL of the endpoint, e.g. {@code http://localhost:8000/metrics} from a sidecar. Required by commands that
+         * read {@code scrape} signals.
+         */
+        Optional<String> url();
+
+        /** Timeout of one scrape. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** One watched model. */
+    interface Model {
+        /** Signals of this model, by signal name. */
+        Map<String, Signal> signals();
+    }
+
+    /** One named signal of a model: a value, a bound and how long the bound must be crossed. */
+    interface Signal {
+        /** Which source reads this signal: {@code prometheus} (default) or {@code scrape}. */
+        @WithDefault("prometheus")
+        String source();
+
+        /** PromQL query for the {@code prometheus} source. */
+        Optional<String> query();
+
+        /** Metric name for the {@code scrape} source. */
+        Optional<String> metric();
+
+        /** Exact label matchers for the {@code scrape} source. */
+        Map<String, String> labels();
+
+        /** Trigger when the value is strictly above this bound. Exactly one of {@code above}/{@code below}. */
+        OptionalDouble above();
+
+        /** Trigger when the value is strictly below this bound. Exactly one of {@code above}/{@code below}. */
+        OptionalDouble below();
+
+        /** How long the bound must stay crossed before the signal fires; {@code 0s} fires at once. */
+        @WithName("for")
+        @WithDefault("0s")
+        Duration forDuration();
+
+        /**
+         * Hysteresis: once firing, the signal is healthy again only when the value is at or below this bound (for
+         * {@code above}) or at or above it (for {@code below}). Without it the trigger bound is used.
+         */
+        OptionalDouble clear();
+
+        /** How several series reduce to one value; default {@code max} for {@code above}, {@code min} for {@code below}. */
+        Optional<Reduce> reduce();
+
+        /** What no data means: {@code inconclusive} (default), {@code healthy} or {@code breach}. */
+        @WithDefault("inconclusive")
+        NoDataPolicy noData();
+
+        /** Free text shown next to the signal in reports. */
+        Optional<String> description();
+    }
+
+    /** A training target: one CronJob that trains one or more models. */
+    interface Target {
+        /** Name of the training CronJob; defaults to the target's own name. */
+        Optional<String> cronJob();
+
+        /** Models this CronJob trains; a firing policy on any of them starts this target's remediation. */
+        List<String> models();
+    }
+}

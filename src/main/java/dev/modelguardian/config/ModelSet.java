@@ -1,0 +1,57 @@
+package dev.modelguardian.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.modelguardian.config.GuardianConfig.Model;
+import dev.modelguardian.config.GuardianConfig.Target;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.source.yaml.YamlConfigSource;
+
+/**
+ * The models and training targets in effect: the user's when configuration defines any model, else the bundled
+ * Neural Hive set ({@value #BUNDLED}). Kept out of the configuration sources on purpose: configuration maps merge key
+ * by key, and a user who describes their own model server must not silently inherit Neural Hive's signals.
+ *
+ * @param models  models by name
+ * @param targets training targets by name
+ * @param origin  where they come from, for messages
+ */
+public record ModelSet(Map<String, Model> models, Map<String, Target> targets, String origin) {
+
+    static final String BUNDLED = "neural-hive-defaults.yaml";
+
+    /** The set in effect for a configuration. User targets without user models apply to the bundled models. */
+    public static ModelSet resolve(GuardianConfig config) {
+        if (!config.models().isEmpty()) {
+            return new ModelSet(config.models(), config.targets(), "configuration");
+        }
+        GuardianConfig bundled = bundledConfig();
+        Map<String, Target> targets = config.targets().isEmpty() ? bundled.targets() : config.targets();
+        return new ModelSet(bundled.models(), targets, "bundled " + BUNDLED);
+    }
+
+    private static GuardianConfig bundledConfig() {
+        URL url = ModelSet.class.getClassLoader().getResource(BUNDLED);
+        if (url == null) {
+            throw new IllegalStateException("bundled " + BUNDLED + " is missing from the application");
+        }
+        try {
+            SmallRyeConfig config = new SmallRyeConfigBuilder()
+                    .withSources(new YamlConfigSource(url))
+                    // Quarkus' converter, so that the bundled file reads '1h' exactly as user files do.
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withMapping(GuardianConfig.class)
+                    .withValidateUnknown(false)
+                    .build();
+            return config.getConfigMapping(GuardianConfig.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

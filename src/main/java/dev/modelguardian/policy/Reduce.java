@@ -1,0 +1,41 @@
+package dev.modelguardian.policy;
+
+import java.util.function.DoubleBinaryOperator;
+
+/** How the values of several series returned for one signal reduce to the one value compared with the bound. */
+public enum Reduce {
+    MAX(Math::max),
+    MIN(Math::min),
+    AVG(Double::sum),
+    SUM(Double::sum);
+
+    private final DoubleBinaryOperator op;
+
+    Reduce(DoubleBinaryOperator op) {
+        this.op = op;
+    }
+
+    /** The natural reduction for a direction: the worst series decides (max for above, min for below). */
+    public static Reduce defaultFor(Direction direction) {
+        return switch (direction) {
+            case ABOVE -> MAX;
+            case BELOW -> MIN;
+        };
+    }
+
+    /**
+     * Reduces the finite values; NaN series are skipped. Returns NaN when there is no finite value.
+     */
+    public double apply(double[] values) {
+        double acc = Double.NaN;
+        int finite = 0;
+        for (double v : values) {
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            acc = finite == 0 ? v : op.applyAsDouble(acc, v);
+            finite++;
+        }
+        return this == AVG && finite > 0 ? acc / finite : acc;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.modelguardian.signal;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** What to read for a signal, per source. */
+public sealed interface SignalQuery {
+
+    /** Short text for tables and logs. */
+    String describe();
+
+    /** An instant PromQL query against the Prometheus HTTP API. */
+    record PromQl(String query) implements SignalQuery {
+        @Override
+        public String describe() {
+            return query;
+        }
+    }
+
+    /** A metric of a directly scraped text-format endpoint, selected by name and exact label values. */
+    record Scrape(String metric, Map<String, String> labels) implements SignalQuery {
+        public Scrape {
+            labels = Map.copyOf(labels);
+        }
+
+        @Override
+        public String describe() {
+            if (labels.isEmpty()) {
+                return metric;
+            }
+            return metric + labels.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + "=\"" + e.getValue() + "\"").collect(Collectors.joining(",", "{", "}"));
+        }
+    }
+}

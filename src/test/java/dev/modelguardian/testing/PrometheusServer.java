@@ -1,0 +1,154 @@
+package dev.modelguardian.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, scraping one
+ * {@link MetricsEndpoint} every second. Tests fail, never skip, when the binary is missing: CI installs it.
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+    public static final String BINARY = System.getProperty("prometheus.binary", "/usr/bin/prometheus");
+    private static PrometheusServer shared;
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+    private final MetricsEndpoint endpoint;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** One server for the whole test JVM, scraping {@link #endpoint()}; stopped when the JVM exits. */
+    public static synchronized PrometheusServer shared() {
+        if (shared == null) {
+            shared = new PrometheusServer(new MetricsEndpoint());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public PrometheusServer(MetricsEndpoint endpoint) {
+        if (!Files.isExecutable(Path.of(BINARY))) {
+            throw new IllegalStateException(BINARY + " not found: install Debian's 'prometheus' package"
+                    + " (.ci/run does) or set -Dprometheus.binary");
+        }
+        this.endpoint = endpoint;
+        try {
+            dir = Files.createTempDirectory("prometheus-test");
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, """
+                    global:
+                      scrape_interval: 1s
+                      evaluation_interval: 1s
+                    scrape_configs:
+                      - job_name: model-server
+                        static_configs:
+                          - targets: ['%s']
+                    """.formatted(endpoint.hostPort()));
+            port = freePort();
+            process = new ProcessBuilder(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await("Prometheus ready on port " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
+                    }
+                    return get("/-/ready").statusCode() == 200;
+                });
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public MetricsEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The value of an instant query with a single result, or NaN when there is none. */
+    public double queryValue(String promql) {
+        try {
+            HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+            JsonNode result = mapper.readTree(r.body()).path("data").path("result");
+            return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until Prometheus holds at least {@code samples} scraped samples of {@code selector} in the last minute. */
+    public void awaitSamples(String selector, int samples) {
+        await("at least " + samples + " samples of " + selector).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    double n = queryValue("count_over_time(" + selector + "[1m])");
+                    return !Double.isNaN(n) && n >= samples;
+                });
+    }
+
+    private HttpResponse<String> get(String path) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        endpoint.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp directory
+        }
+    }
+
+    /** A loopback port nothing listens on, for "Prometheus down". */
+    public static int closedPort() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
