@@ -1,0 +1,32 @@
+package dev.modelguardian.replay;
+
+import java.time.Duration;
+
+/**
+ * A stretch of a scripted signal, from {@code at} (offset from the scenario start) until the next segment.
+ */
+public sealed interface Segment {
+
+    /** Offset from the scenario start at which this segment begins. */
+    Duration at();
+
+    /** A constant value. */
+    record Constant(Duration at, double value) implements Segment {
+    }
+
+    /** A straight line from {@code from} at the segment start to {@code to} at the next segment's start. */
+    record Ramp(Duration at, double from, double to) implements Segment {
+    }
+
+    /** The query returns no series (a scrape gap, a dead exporter). */
+    record Gap(Duration at) implements Segment {
+    }
+
+    /** The series exists but its value is NaN. */
+    record NaN(Duration at) implements Segment {
+    }
+
+    /** The source fails with this message. */
+    record SourceError(Duration at, String message) implements Segment {
+    }
+}
