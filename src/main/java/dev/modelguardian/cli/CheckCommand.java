@@ -76,7 +76,7 @@ public class CheckCommand implements Callable<Integer> {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }
         List<Evaluation> evaluations = engine.get().evaluate(Policies.from(modelSet), new InMemoryPolicyStateStore());
-        CheckReport report = CheckReport.of(evaluations, clock.instant());
+        CheckReport report = CheckReport.of(evaluations, clock.instant(), config.sourceErrorLimit());
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             case TABLE -> printTable(out, report, clock.instant());
@@ -91,13 +91,21 @@ public class CheckCommand implements Callable<Integer> {
         for (CheckReport.SignalResult s : report.signals()) {
             rows.add(new String[] { s.model(), s.signal(), s.value() == null ? "-" : Bound.format(s.value()),
                     s.bound().text(), s.state().toUpperCase(java.util.Locale.ROOT), s.since(),
-                    s.reason() == null ? "" : s.reason() });
+                    note(s) });
         }
         Table.print(out, rows);
         CheckReport.Counts c = report.counts();
         out.printf("%d signal%s: %d healthy, %d pending, %d firing, %d inconclusive -> %s (exit %d)%n",
                 report.signals().size(), report.signals().size() == 1 ? "" : "s", c.healthy(), c.pending(), c.firing(), c.inconclusive(), report.result(),
                 report.exitCode());
+    }
+
+    private static String note(CheckReport.SignalResult s) {
+        String note = s.reason() == null ? "" : s.reason();
+        if (s.sourceErrorAlert()) {
+            note += " [source-error alert: " + s.consecutiveSourceErrors() + " in a row]";
+        }
+        return note;
     }
 
     /** Output formats of {@code check}. */

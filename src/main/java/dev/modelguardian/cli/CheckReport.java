@@ -41,10 +41,10 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
     @RegisterForReflection
     public record SignalResult(String model, String signal, String source, String query, String state, Double value,
             int series, BoundJson bound, String since, String breachSince, String reason,
-            int consecutiveSourceErrors) {
+            int consecutiveSourceErrors, boolean sourceErrorAlert) {
     }
 
-    public static CheckReport of(List<Evaluation> evaluations, Instant now) {
+    public static CheckReport of(List<Evaluation> evaluations, Instant now, int sourceErrorLimit) {
         int healthy = 0;
         int pending = 0;
         int firing = 0;
@@ -63,12 +63,12 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
             case EXIT_INCONCLUSIVE -> "inconclusive";
             default -> "healthy";
         };
-        List<SignalResult> signals = evaluations.stream().map(CheckReport::signal).toList();
+        List<SignalResult> signals = evaluations.stream().map(e -> signal(e, sourceErrorLimit)).toList();
         return new CheckReport(SCHEMA, iso(now), result, exit, new Counts(healthy, pending, firing, inconclusive),
                 signals);
     }
 
-    private static SignalResult signal(Evaluation e) {
+    private static SignalResult signal(Evaluation e, int sourceErrorLimit) {
         Policy p = e.policy();
         PolicyStatus s = e.status();
         String source = switch (p.query()) {
@@ -81,7 +81,7 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
         Double value = s.value().isPresent() ? s.value().getAsDouble() : null;
         return new SignalResult(p.model(), p.signal(), source, p.query().describe(), lower(s.state()), value,
                 s.series(), bound, iso(s.since()), s.breachSince().map(CheckReport::iso).orElse(null),
-                s.reason().orElse(null), s.consecutiveSourceErrors());
+                s.reason().orElse(null), s.consecutiveSourceErrors(), s.consecutiveSourceErrors() >= sourceErrorLimit);
     }
 
     static String lower(PolicyState state) {

@@ -6,6 +6,10 @@ import java.util.Set;
 /** Turns a start-up failure (usually a configuration value that cannot be converted) into one readable line. */
 final class StartupFailures {
 
+    /** Class names SmallRye puts in front of its messages; the reader needs the message. */
+    private static final java.util.regex.Pattern EXCEPTION_PREFIX =
+            java.util.regex.Pattern.compile("(java|io\\.smallrye)[\\w.]*(Exception|Error): ");
+
     private StartupFailures() {
     }
 
@@ -21,6 +25,7 @@ final class StartupFailures {
                 break;
             }
         }
-        return messages.isEmpty() ? failure.toString() : String.join(" / ", messages);
+        String text = messages.isEmpty() ? failure.toString() : String.join(" / ", messages);
+        return EXCEPTION_PREFIX.matcher(text).replaceAll("");
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -25,6 +27,8 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
  * {@code warnings} fields respected. Thread-safe.
  */
 public final class PrometheusClient {
+
+    private static final Logger LOG = Logger.getLogger(PrometheusClient.class);
 
     private final PrometheusApi api;
     private final String authorization;
@@ -118,6 +122,9 @@ public final class PrometheusClient {
         if (!"success".equals(json.path("status").asText())) {
             throw new SourceException("Prometheus answered HTTP " + status + " " + json.path("errorType").asText("error")
                     + ": " + json.path("error").asText("(no message)"));
+        }
+        for (JsonNode warning : json.path("warnings")) {
+            LOG.warnf("Prometheus warned about a query: %s", warning.asText());
         }
         return json.path("data");
     }

@@ -119,11 +119,13 @@ class CheckCommandTest {
                   prometheus:
                     url: http://127.0.0.1:%d
                     timeout: 2s
+                  source-error-limit: 1
                 """.formatted(PrometheusServer.closedPort());
         LaunchResult result = launcher.launch("check", "--config", write(config));
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(2);
         assertThat(result.getOutput()).contains("source error: Prometheus unreachable")
+                .contains("[source-error alert: 1 in a row]")
                 .contains("0 healthy, 0 pending, 0 firing, 5 inconclusive");
     }
 
