@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import dev.modelguardian.config.GuardianConfig.Model;
 import dev.modelguardian.config.GuardianConfig.Target;
@@ -28,8 +30,19 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
 
     /** The set in effect for a configuration. User targets without user models apply to the bundled models. */
     public static ModelSet resolve(GuardianConfig config) {
-        if (!config.models().isEmpty()) {
-            return new ModelSet(config.models(), config.targets(), "configuration");
+        return resolve(config, Set.of());
+    }
+
+    /**
+     * As {@link #resolve(GuardianConfig)}, where {@code declared} are the model names the user's configuration
+     * mentions. A declared model without any signal maps to nothing, so it is kept here with no signals: the
+     * validator then reports it instead of the bundled models silently taking its place.
+     */
+    public static ModelSet resolve(GuardianConfig config, Set<String> declared) {
+        if (!config.models().isEmpty() || !declared.isEmpty()) {
+            Map<String, Model> models = new TreeMap<>(config.models());
+            declared.stream().filter(name -> !name.isEmpty()).forEach(name -> models.putIfAbsent(name, Map::of));
+            return new ModelSet(Map.copyOf(models), config.targets(), "configuration");
         }
         GuardianConfig bundled = bundledConfig();
         Map<String, Target> targets = config.targets().isEmpty() ? bundled.targets() : config.targets();

@@ -31,8 +31,11 @@ public record Bound(Direction direction, double trigger, OptionalDouble clear) {
         };
     }
 
-    /** True when a firing signal with this value may return to healthy. */
+    /** True when a firing signal with this value may return to healthy; never for NaN. */
     public boolean cleared(double value) {
+        if (Double.isNaN(value)) {
+            return false;
+        }
         if (clear.isEmpty()) {
             return !breached(value);
         }
@@ -53,7 +56,7 @@ public record Bound(Direction direction, double trigger, OptionalDouble clear) {
         return text;
     }
 
-    /** Formats a value the way people write it: no trailing zeros, at most 4 decimals. */
+    /** Formats a value the way people write it: at most 6 significant digits, no trailing zeros. */
     public static String format(double value) {
         if (Double.isNaN(value)) {
             return "NaN";

@@ -21,6 +21,8 @@ public final class PolicyEvaluator {
         return switch (observation) {
             case Observation.Value v when Double.isNaN(v.value()) ->
                 inconclusive(previous, now, "NaN", v.series(), 0);
+            case Observation.Value v when Double.isInfinite(v.value()) ->
+                inconclusive(previous, now, "infinite value (" + Bound.format(v.value()) + ")", v.series(), 0);
             case Observation.Value v -> onValue(policy, previous, v.value(), v.series(), now);
             case Observation.NoData ignored -> switch (policy.noData()) {
                 case INCONCLUSIVE -> inconclusive(previous, now, "no data", 0, 0);

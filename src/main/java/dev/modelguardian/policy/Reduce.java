@@ -24,7 +24,8 @@ public enum Reduce {
     }
 
     /**
-     * Reduces the finite values; NaN series are skipped. Returns NaN when there is no finite value.
+     * Reduces the values; NaN series are skipped, so the result is NaN only when every value is NaN (or there is none).
+     * Infinite values are kept: the evaluator treats an infinite result as inconclusive.
      */
     public double apply(double[] values) {
         double acc = Double.NaN;

@@ -3,8 +3,8 @@ package dev.modelguardian.signal;
 /**
  * What one read of a signal saw: a value, nothing at all, or a failure of the source.
  *
- * <p>Only {@link Value} with a finite number can make a signal healthy or breach it; NaN, no data and source errors
- * are inconclusive by construction.
+ * <p>Only {@link Value} with a finite number can make a signal healthy or breach it; NaN, infinite values, no data
+ * and source errors are inconclusive.
  */
 public sealed interface Observation {
 

@@ -87,6 +87,31 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void givenModelWithoutSignals_whenChecked_thenItIsReportedInsteadOfFallingBackToTheBundledModels(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = launcher.launch("check", "--config", write("""
+                guardian:
+                  models:
+                    my-model:
+                      signals: {}
+                """));
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("guardian.models.my-model.signals: model 'my-model' has no signals");
+    }
+
+    @Test
+    void givenEmptyModelsSection_whenChecked_thenNoModelsIsReported(QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = launcher.launch("check", "--config", write("""
+                guardian:
+                  models: {}
+                """));
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("guardian.models: no models are configured");
+    }
+
+    @Test
     @Launch(value = { "check", "--config", "/no/such/file.yaml" }, exitCode = 3)
     void givenMissingConfigFile_whenChecked_thenExit3NamesTheFile(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("--config /no/such/file.yaml: no such readable file");

@@ -71,6 +71,8 @@ class BoundTest {
         assertThat(above.cleared(Math.nextUp(20.0))).isFalse();
         assertThat(below.cleared(0.70)).isTrue();
         assertThat(below.cleared(Math.nextDown(0.70))).isFalse();
+        assertThat(above.cleared(Double.NaN)).isFalse();
+        assertThat(below.cleared(Double.NaN)).isFalse();
     }
 
     @Test

@@ -236,6 +236,19 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void givenAnyState_whenValueIsInfinite_thenInconclusiveNotABreach() {
+        PolicyStatus healthy = healthyAt(MAE, 12.5, t(0));
+        PolicyStatus firing = firingAt(MAE, 27, t(0));
+
+        for (PolicyStatus previous : List.of(PolicyStatus.unknown(t(0)), healthy, firing)) {
+            PolicyStatus next = eval(MAE, previous, Observation.of(Double.POSITIVE_INFINITY), t(20));
+
+            assertThat(next.state()).as("from %s", previous.state()).isEqualTo(PolicyState.INCONCLUSIVE);
+            assertThat(next.reason()).as("from %s", previous.state()).contains("infinite value (+Inf)");
+        }
+    }
+
+    @Test
     void givenNoDataInconclusive_whenNoData_thenInconclusiveWithReason() {
         PolicyStatus healthy = healthyAt(MAE, 12.5, t(0));
 
