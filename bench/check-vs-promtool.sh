@@ -56,6 +56,7 @@ JAVA=$JAVA_HOME/bin/java
 
 missing_pkgs=()
 command -v hyperfine >/dev/null 2>&1 || missing_pkgs+=(hyperfine)
+command -v jq >/dev/null 2>&1 || missing_pkgs+=(jq)
 [ -x /usr/bin/time ] || missing_pkgs+=(time)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing_pkgs+=(prometheus)
 if (( ${#missing_pkgs[@]} )); then
@@ -204,7 +205,7 @@ HELP_CMD="$JAVA -jar $JAR --help"
 
 log "sanity run: $CHECK_CMD"
 set +e
-timeout "$CHECK_TIMEOUT_S" "$JAVA" -jar "$JAR" check
+timeout "$CHECK_TIMEOUT_S" "$JAVA" -jar "$JAR" check >&2   # stdout carries only the Markdown block
 rc=$?
 set -e
 [ "$rc" -eq 0 ] || die "check exited $rc on healthy data (0 expected); not measuring"
