@@ -1,0 +1,35 @@
+package dev.modelguardian.remediation;
+
+import java.util.List;
+
+/**
+ * One step the decider asks for. A state change is persisted before anything is done about it; an action is taken
+ * only on a state that is already persisted, so a crash at any point resumes at the same step.
+ */
+public sealed interface Decision {
+
+    /** Nothing to do now; {@code reason} says why (for the status API and logs). */
+    record Stay(String reason) implements Decision {
+    }
+
+    /** Persist a new state. */
+    record MoveTo(RemediationState to, String reason) implements Decision {
+    }
+
+    /** Persist RETRAINING for a new remediation, with the name of the Job still to be created. */
+    record StartRetraining(String remediationId, String jobName, List<TargetHealth.FiredSignal> trigger)
+            implements Decision {
+    }
+
+    /** Persist RETRAINING for a new remediation that watches a Job of the CronJob that is already running. */
+    record AdoptJob(String remediationId, String jobName, List<TargetHealth.FiredSignal> trigger) implements Decision {
+    }
+
+    /** Create the persisted remediation's Job from the CronJob (idempotent: a Job with its id label is reused). */
+    record CreateJob(String remediationId, String jobName) implements Decision {
+    }
+
+    /** Dry run: record the Job that would be created; it counts against cooldown and daily cap like a real one. */
+    record RecordDryRun(String jobName, List<TargetHealth.FiredSignal> trigger) implements Decision {
+    }
+}

@@ -1,0 +1,138 @@
+package dev.modelguardian.remediation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.modelguardian.policy.Durations;
+import dev.modelguardian.policy.PolicyState;
+
+/**
+ * The pure decision of one training target: (persisted state, what is observed now, policy, clock) to the next
+ * {@link Decision}. No I/O and no hidden state. The caller applies a decision, persists, and asks again until the
+ * answer is {@link Decision.Stay}: one edge of {@link RemediationState} per call.
+ */
+public final class RemediationDecider {
+
+    private static final Duration DAY = Duration.ofHours(24);
+
+    private RemediationDecider() {
+    }
+
+    /**
+     * @param state     the persisted state of the target
+     * @param health    the target's policies now
+     * @param job       the current remediation's Job, as the cluster shows it
+     * @param activeJob an active Job of the CronJob that is not the current remediation's (scheduled or manual)
+     * @param policy    guards and naming
+     * @param now       the clock
+     */
+    public static Decision decide(TargetState state, TargetHealth health, JobObservation job,
+            Optional<String> activeJob, RemediationPolicy policy, Instant now) {
+        return switch (state.state()) {
+            case HEALTHY, PENDING, FIRING -> watch(state, health, activeJob, policy, now);
+            case AWAITING_APPROVAL -> awaitingApproval(state, health, policy, now);
+            case RETRAINING -> retraining(state, job, policy, now);
+            case VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
+                    "handed over to the registry step at " + state.state());
+            case ROLLED_BACK -> new Decision.Stay("rolled back; waiting for a human or a later good training");
+        };
+    }
+
+    private static Decision watch(TargetState state, TargetHealth health, Optional<String> activeJob,
+            RemediationPolicy policy, Instant now) {
+        RemediationState current = state.state();
+        return switch (health.state()) {
+            case INCONCLUSIVE -> new Decision.Stay("signals inconclusive: no move either way");
+            case HEALTHY -> current == RemediationState.HEALTHY ? new Decision.Stay("healthy")
+                    : new Decision.MoveTo(RemediationState.HEALTHY, "no policy pending or firing");
+            case PENDING -> current == RemediationState.PENDING ? new Decision.Stay("pending")
+                    : current == RemediationState.FIRING
+                            ? new Decision.MoveTo(RemediationState.PENDING, "no policy firing; one still pending")
+                            : new Decision.MoveTo(RemediationState.PENDING, "a policy is pending");
+            case FIRING -> current != RemediationState.FIRING
+                    ? new Decision.MoveTo(RemediationState.FIRING, describe(health))
+                    : guards(state, health, activeJob, policy, now);
+        };
+    }
+
+    private static Decision guards(TargetState state, TargetHealth health, Optional<String> activeJob,
+            RemediationPolicy policy, Instant now) {
+        String id = remediationId(now);
+        if (activeJob.isPresent()) {
+            return new Decision.AdoptJob(id, activeJob.get(), health.firing());
+        }
+        if (state.lastFinished().isPresent()) {
+            Instant until = state.lastFinished().get().plus(policy.cooldown());
+            if (now.isBefore(until)) {
+                return new Decision.Stay("cooldown: the last remediation ended " + state.lastFinished().get()
+                        + "; next possible at " + until);
+            }
+        }
+        long started = state.startedWithin(DAY, now);
+        if (started >= policy.maxPerDay()) {
+            return new Decision.Stay("daily cap: " + started + " remediations started in the last 24h (max "
+                    + policy.maxPerDay() + ")");
+        }
+        if (policy.requireApproval()) {
+            return new Decision.MoveTo(RemediationState.AWAITING_APPROVAL, "approval required before retraining");
+        }
+        String jobName = policy.jobName(now);
+        if (policy.dryRun()) {
+            return new Decision.RecordDryRun(jobName, health.firing());
+        }
+        return new Decision.StartRetraining(id, jobName, health.firing());
+    }
+
+    private static Decision awaitingApproval(TargetState state, TargetHealth health, RemediationPolicy policy,
+            Instant now) {
+        if (state.approved()) {
+            String jobName = policy.jobName(now);
+            return policy.dryRun() ? new Decision.RecordDryRun(jobName, state.trigger())
+                    : new Decision.StartRetraining(remediationId(now), jobName,
+                            health.firing().isEmpty() ? state.trigger() : health.firing());
+        }
+        if (health.state() == PolicyState.HEALTHY) {
+            return new Decision.MoveTo(RemediationState.HEALTHY, "recovered before approval");
+        }
+        return new Decision.Stay("waiting for approval");
+    }
+
+    private static Decision retraining(TargetState state, JobObservation job, RemediationPolicy policy, Instant now) {
+        String jobName = state.jobName().orElse("?");
+        return switch (job) {
+            case JobObservation.NotFound n when !state.jobCreated() ->
+                new Decision.CreateJob(state.remediationId().orElseThrow(), jobName);
+            case JobObservation.NotFound n -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                    "unknown outcome: Job " + jobName + " vanished before it finished");
+            case JobObservation.Running r -> {
+                Duration running = Duration.between(state.since(), now);
+                yield running.compareTo(policy.jobTimeout()) > 0
+                        ? new Decision.MoveTo(RemediationState.ROLLING_BACK, "Job " + jobName + " timed out after "
+                                + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(policy.jobTimeout())
+                                + ")")
+                        : new Decision.Stay("Job " + jobName + " running for " + Durations.format(running.withNanos(0)));
+            }
+            case JobObservation.Succeeded s -> new Decision.MoveTo(RemediationState.VALIDATING,
+                    "Job " + jobName + " complete");
+            case JobObservation.Failed f -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                    "Job " + jobName + " failed: " + f.reason());
+            case JobObservation.Stuck s -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                    "Job " + jobName + " stuck: " + s.reason());
+        };
+    }
+
+    static String remediationId(Instant now) {
+        return "r" + now.getEpochSecond();
+    }
+
+    private static String describe(TargetHealth health) {
+        StringBuilder text = new StringBuilder("firing: ");
+        for (int i = 0; i < health.firing().size(); i++) {
+            TargetHealth.FiredSignal f = health.firing().get(i);
+            text.append(i == 0 ? "" : ", ").append(f.model()).append('/').append(f.signal()).append(' ')
+                    .append(dev.modelguardian.policy.Bound.format(f.value())).append(" (").append(f.bound()).append(')');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.modelguardian.remediation;
+
+/**
+ * Where one training target (one CronJob) stands. Every edge, and the decision that takes it
+ * ({@link RemediationDecider}):
+ *
+ * <pre>
+ * HEALTHY           --a policy of the target's models is pending------------------&gt; PENDING
+ * HEALTHY, PENDING  --a policy of the target's models fires-----------------------&gt; FIRING
+ * PENDING, FIRING   --no policy pending or firing any more--------------------------&gt; HEALTHY
+ * FIRING            --a Job of the CronJob is already active-----------------------&gt; RETRAINING (adopted, no new Job)
+ * FIRING            --cooldown or daily cap not yet passed-------------------------&gt; FIRING (stays, says until when)
+ * FIRING            --guards pass, approval required------------------------------&gt; AWAITING_APPROVAL
+ * FIRING            --guards pass, dry run-----------------------------------------&gt; FIRING (records the Job it would create)
+ * FIRING            --guards pass------------------------------------------------&gt; RETRAINING (persisted, then the Job is created)
+ * AWAITING_APPROVAL --approved---------------------------------------------------&gt; RETRAINING
+ * AWAITING_APPROVAL --policies recovered before approval--------------------------&gt; HEALTHY
+ * RETRAINING        --Job complete-----------------------------------------------&gt; VALIDATING
+ * RETRAINING        --Job failed, pods stuck, timed out, or vanished (unknown)-----&gt; ROLLING_BACK
+ * VALIDATING        --every candidate passes----------------------------------&gt; PROMOTING
+ * VALIDATING        --a candidate fails, or the registry cannot be read---------&gt; ROLLING_BACK
+ * PROMOTING         --promoted and restarted---------------------------------------&gt; VERIFYING
+ * VERIFYING         --live signals healthy for the whole window-------------------&gt; HEALTHY (cooldown starts)
+ * VERIFYING         --a live signal breaches---------------------------------------&gt; ROLLING_BACK
+ * ROLLING_BACK      --flag off, previous versions restored, Deployment restarted--&gt; ROLLED_BACK
+ * ROLLED_BACK       --a later remediation is promoted and verified-----------------&gt; HEALTHY
+ * </pre>
+ *
+ * Inconclusive signals never move a target: not towards retraining, not back to healthy. Cooldown is a guard, not a
+ * state: a target in cooldown stays where its signals put it and acts again only when the cooldown has passed.
+ * Validation, promotion, verification and rollback are decided by the registry step (the next stage of the runbook);
+ * this decider hands the target over at VALIDATING and ROLLING_BACK.
+ */
+public enum RemediationState {
+    HEALTHY,
+    PENDING,
+    FIRING,
+    AWAITING_APPROVAL,
+    RETRAINING,
+    VALIDATING,
+    PROMOTING,
+    VERIFYING,
+    ROLLING_BACK,
+    ROLLED_BACK;
+
+    /** True while a remediation is under way: a Job exists or is about to, or its outcome is being acted on. */
+    public boolean inProgress() {
+        return switch (this) {
+            case HEALTHY, PENDING, FIRING, AWAITING_APPROVAL, ROLLED_BACK -> false;
+            case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
+        };
+    }
+}
