@@ -3,7 +3,10 @@ package dev.modelguardian.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -32,8 +35,6 @@ public class GuardianMain implements QuarkusApplication {
     public static final int EXIT_ERROR = 3;
     private static final Set<String> LONG_RUNNING = Set.of("serve");
     private static final String QUARKUS_LOG_LEVEL = "quarkus.log.category.\"io.quarkus\".level";
-    private static final List<String> PREPARED_PROPERTIES = List.of(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY,
-            "quarkus.http.host-enabled", "quarkus.scheduler.enabled", QUARKUS_LOG_LEVEL);
 
     @Inject
     CommandLine.IFactory factory;
@@ -47,12 +48,19 @@ public class GuardianMain implements QuarkusApplication {
     public static void main(String... args) {
         // The default handler exits the JVM in production and records the code under @QuarkusMainTest.
         BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
-        String problem = prepare(args);
-        if (problem != null) {
-            System.err.println("model-guardian: " + problem);
+        Launch launch = prepare(args);
+        if (launch.problem() != null) {
+            System.err.println("model-guardian: " + launch.problem());
             exit.accept(EXIT_ERROR, null);
             return;
         }
+        List<String> applied = new ArrayList<>();
+        launch.properties().forEach((key, value) -> {
+            if (System.getProperty(key) == null) { // an explicit -D wins
+                System.setProperty(key, value);
+                applied.add(key);
+            }
+        });
         try {
             Quarkus.run(GuardianMain.class, (code, failure) -> {
                 if (failure != null) {
@@ -64,24 +72,29 @@ public class GuardianMain implements QuarkusApplication {
             }, args);
         } finally {
             // Several launches share one JVM under @QuarkusMainTest: leave nothing for the next one.
-            PREPARED_PROPERTIES.forEach(System::clearProperty);
+            applied.forEach(System::clearProperty);
         }
     }
 
     /**
-     * Turns the command line into the system properties configuration reads at start-up.
+     * What the command line means for configuration, which is fixed once Quarkus starts.
      *
-     * @return a problem with the command line, or null
+     * @param properties system properties to set (unless already set)
+     * @param problem    what is wrong with the command line, or null
      */
-    static String prepare(String... args) {
+    record Launch(Map<String, String> properties, String problem) {
+    }
+
+    /** Reads {@code --config} and the command name; pure, so that it can be tested without starting anything. */
+    static Launch prepare(String... args) {
         String command = null;
-        String configFile = null;
+        Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String file = null;
             if (arg.equals("--config")) {
                 if (i + 1 >= args.length) {
-                    return "--config needs a file: --config FILE";
+                    return new Launch(Map.of(), "--config needs a file: --config FILE");
                 }
                 file = args[++i];
             } else if (arg.startsWith("--config=")) {
@@ -92,26 +105,18 @@ public class GuardianMain implements QuarkusApplication {
             if (file != null) {
                 Path path = Path.of(file);
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                    return "--config " + file + ": no such readable file";
+                    return new Launch(Map.of(), "--config " + file + ": no such readable file");
                 }
-                configFile = path.toAbsolutePath().toString();
+                properties.put(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, path.toAbsolutePath().toString());
             }
         }
-        set(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, configFile);
-        boolean oneShot = command == null || !LONG_RUNNING.contains(command);
-        // One-shot commands open no port, start no scheduler, and keep Quarkus' start/stop lines off stderr.
-        set("quarkus.http.host-enabled", oneShot ? "false" : null);
-        set("quarkus.scheduler.enabled", oneShot ? "false" : null);
-        set(QUARKUS_LOG_LEVEL, oneShot ? "WARN" : null);
-        return null;
-    }
-
-    private static void set(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
+        if (command == null || !LONG_RUNNING.contains(command)) {
+            // One-shot commands open no port, start no scheduler, and keep Quarkus' start/stop lines off stderr.
+            properties.put("quarkus.http.host-enabled", "false");
+            properties.put("quarkus.scheduler.enabled", "false");
+            properties.put(QUARKUS_LOG_LEVEL, "WARN");
         }
+        return new Launch(Map.copyOf(properties), null);
     }
 
     @Override
