@@ -3,6 +3,7 @@
 #
 #   bench/check-vs-promtool.sh            # RUNS=10 by default
 #   RUNS=20 bench/check-vs-promtool.sh    # RUNS must be at least 5
+#   JAVA_OPTS="-XX:TieredStopAtLevel=1 ..." bench/check-vs-promtool.sh   # JVM options for both java commands
 #
 # What it does, all on loopback and cleaned up on exit:
 #   1. finds a JDK 21+ (as ./dev does), prometheus, promtool, hyperfine and GNU time (apt-get installs the last two
@@ -198,8 +199,8 @@ for line in "${SIGNALS[@]}"; do
   fi
 done
 PROMTOOL_CMD="bash -c $(sq "$seq_script")"
-CHECK_CMD="$JAVA -jar $JAR check"
-HELP_CMD="$JAVA -jar $JAR --help"
+CHECK_CMD="$JAVA ${JAVA_OPTS:+$JAVA_OPTS }-jar $JAR check"
+HELP_CMD="$JAVA ${JAVA_OPTS:+$JAVA_OPTS }-jar $JAR --help"
 
 # --- 3. sanity: check must be healthy --------------------------------------------------------------------------------
 
