@@ -3,17 +3,13 @@ package dev.modelguardian.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.GuardianConfig.Model;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.source.yaml.YamlConfigSource;
+import dev.modelguardian.testing.TestConfigs;
 
 /**
  * Every rule of {@link ConfigValidator}, on a real {@link GuardianConfig} mapped from YAML text exactly as the
@@ -26,13 +22,7 @@ class ConfigValidatorTest {
     // ---- helpers ------------------------------------------------------------------------
 
     private static GuardianConfig load(String yaml) {
-        SmallRyeConfig c = new SmallRyeConfigBuilder()
-                .withSources(new YamlConfigSource("test", yaml))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(GuardianConfig.class)
-                .withValidateUnknown(false)
-                .build();
-        return c.getConfigMapping(GuardianConfig.class);
+        return TestConfigs.fromYaml(yaml);
     }
 
     private static List<ConfigProblem> validate(String yaml) {
