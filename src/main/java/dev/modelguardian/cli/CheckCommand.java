@@ -76,16 +76,17 @@ public class CheckCommand implements Callable<Integer> {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }
         List<Evaluation> evaluations = engine.get().evaluate(Policies.from(modelSet), new InMemoryPolicyStateStore());
-        CheckReport report = CheckReport.of(evaluations, clock.instant(), config.sourceErrorLimit());
+        Instant now = clock.instant();
+        CheckReport report = CheckReport.of(evaluations, now, config.sourceErrorLimit());
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-            case TABLE -> printTable(out, report, clock.instant());
+            case TABLE -> printTable(out, report);
         }
         out.flush();
         return report.exitCode();
     }
 
-    private static void printTable(PrintWriter out, CheckReport report, Instant now) {
+    private static void printTable(PrintWriter out, CheckReport report) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "MODEL", "SIGNAL", "VALUE", "BOUND", "STATE", "SINCE", "NOTE" });
         for (CheckReport.SignalResult s : report.signals()) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -33,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = { "Replays a scenario (scripted signal values over time) through the real policy decisions on a"
                 + " virtual clock and prints the timeline of state changes and a summary. Needs no cluster and no"
                 + " Prometheus.",
-                "SCENARIO is a bundled scenario name (drift-incident, flapping, prometheus-gap) or a"
+                "SCENARIO is a bundled scenario name (" + Scenario.BUNDLED_NAMES + ") or a"
                         + " scenario file; the default is drift-incident. The format is in docs/replay.md." },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:the scenario was replayed", "3:the scenario or the configuration is invalid" })
@@ -65,22 +66,23 @@ public class ReplayCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Scenario loaded;
+        List<Policy> policies = Policies.from(modelSet);
         Replay.Result result;
         try {
-            loaded = Files.exists(Path.of(scenario)) ? Scenario.file(Path.of(scenario)) : Scenario.bundled(scenario);
-            result = Replay.run(loaded, Policies.from(modelSet), modelSet);
+            Scenario loaded = Files.exists(Path.of(scenario)) ? Scenario.file(Path.of(scenario))
+                    : Scenario.bundled(scenario);
+            result = Replay.run(loaded, policies, modelSet);
         } catch (ScenarioException e) {
             spec.commandLine().getErr().println("model-guardian: replay: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return GuardianMain.EXIT_ERROR;
         }
-        print(out, result, Policies.from(modelSet));
+        print(out, result, policies.stream().collect(Collectors.toMap(Policy::key, p -> p)));
         out.flush();
         return 0;
     }
 
-    private static void print(PrintWriter out, Replay.Result result, List<Policy> policies) {
+    private static void print(PrintWriter out, Replay.Result result, Map<String, Policy> policies) {
         Scenario s = result.scenario();
         out.printf("Scenario %s: %s%n", s.name(), s.description());
         out.printf("Replaying %d signals from %s for %s, one evaluation every %s (virtual clock)%n%n",
@@ -89,7 +91,7 @@ public class ReplayCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "TIME", "SIGNAL", "CHANGE", "VALUE", "BOUND", "NOTE" });
         for (Replay.Event e : result.events()) {
-            Policy p = policies.stream().filter(x -> x.key().equals(e.signal())).findFirst().orElseThrow();
+            Policy p = policies.get(e.signal());
             String change = (e.from() == null ? "" : e.from() + " -> ") + e.to();
             rows.add(new String[] { "+" + clock(e.offset()), e.signal(), change,
                     e.value().isPresent() ? Bound.format(e.value().getAsDouble()) : "-", p.describeBound(), e.note() });

@@ -15,14 +15,11 @@ final class StartupFailures {
 
     static String describe(Throwable failure) {
         Set<String> messages = new LinkedHashSet<>();
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
             if (message != null && !message.isBlank() && !message.startsWith("Failed to start")
                     && !message.startsWith("java.lang.")) {
                 messages.add(message.strip());
-            }
-            if (t.getCause() == null) {
-                break;
             }
         }
         String text = messages.isEmpty() ? failure.toString() : String.join(" / ", messages);

@@ -41,13 +41,5 @@ public enum RemediationState {
     PROMOTING,
     VERIFYING,
     ROLLING_BACK,
-    ROLLED_BACK;
-
-    /** True while a remediation is under way: a Job exists or is about to, or its outcome is being acted on. */
-    public boolean inProgress() {
-        return switch (this) {
-            case HEALTHY, PENDING, FIRING, AWAITING_APPROVAL, ROLLED_BACK -> false;
-            case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
-        };
-    }
+    ROLLED_BACK
 }

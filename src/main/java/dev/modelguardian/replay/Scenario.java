@@ -35,7 +35,8 @@ public record Scenario(String name, String description, Instant start, Duration 
         Map<String, List<Segment>> signals) {
 
     /** Scenarios shipped in the jar, the first being the default of {@code replay}. */
-    public static final List<String> BUNDLED = List.of("drift-incident", "flapping", "prometheus-gap");
+    public static final String BUNDLED_NAMES = "drift-incident, flapping, prometheus-gap";
+    public static final List<String> BUNDLED = List.of(BUNDLED_NAMES.split(", "));
 
     /** A bundled scenario by name. */
     public static Scenario bundled(String name) {

@@ -172,6 +172,17 @@ class RemediationDeciderTest {
     }
 
     @Test
+    void givenAwaitingApprovalInDryRun_whenApproved_thenTheJobIsRecordedNotStarted() {
+        RemediationPolicy dry = new RemediationPolicy(Duration.ofHours(6), 3, true, true, Duration.ofMinutes(65),
+                "ml-retrain-emergency");
+        TargetState s = new TargetState(RemediationState.AWAITING_APPROVAL, NOW, Optional.empty(), Optional.empty(),
+                false, List.of(MAE), true, List.of(), Optional.empty());
+
+        assertThat(RemediationDecider.decide(s, FIRING, NO_JOB, Optional.empty(), dry, NOW))
+                .isEqualTo(new Decision.RecordDryRun("ml-retrain-emergency-" + NOW.getEpochSecond(), List.of(MAE)));
+    }
+
+    @Test
     void givenAwaitingApproval_whenPoliciesRecoverFirst_thenHealthy() {
         assertThat(decide(in(RemediationState.AWAITING_APPROVAL), HEALTHY))
                 .isEqualTo(new Decision.MoveTo(RemediationState.HEALTHY, "recovered before approval"));
