@@ -66,6 +66,8 @@ public final class ConfigValidator {
         config.scrape().url().ifPresent(url -> url(problems, "guardian.scrape.url", url));
         positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
 
+        remediation(problems, config);
+
         if (set.models().isEmpty()) {
             problems.add(new ConfigProblem("guardian.models", "no models are configured; add at least one model"
                     + " with a signal under guardian.models"));
@@ -150,6 +152,62 @@ public final class ConfigValidator {
                     + " reads the scrape source; set GUARDIAN_SCRAPE_URL (e.g. http://localhost:8000/metrics)"));
         }
         return problems;
+    }
+
+
+    private static void remediation(List<ConfigProblem> problems, GuardianConfig config) {
+        GuardianConfig.Remediation r = config.remediation();
+        if (r.cooldown().isNegative()) {
+            problems.add(new ConfigProblem("guardian.remediation.cooldown",
+                    "negative duration " + r.cooldown() + "; use 0s for no cooldown, or e.g. 6h"));
+        }
+        if (r.maxPerDay() < 1) {
+            problems.add(new ConfigProblem("guardian.remediation.max-per-day",
+                    r.maxPerDay() + " is below 1; use a count such as 3 (dry-run disables actions instead)"));
+        }
+        String prefix = r.jobNamePrefix();
+        if (!DNS_1123_LABEL.matcher(prefix).matches() || prefix.length() > 40) {
+            problems.add(new ConfigProblem("guardian.remediation.job-name-prefix", "'" + prefix
+                    + "' is not a usable Job name prefix; use at most 40 lower-case letters, digits and '-',"
+                    + " e.g. ml-retrain-emergency"));
+        }
+        positive(problems, "guardian.remediation.job-timeout", r.jobTimeout(), "e.g. 45m");
+        if (r.jobTimeoutMargin().isNegative()) {
+            problems.add(new ConfigProblem("guardian.remediation.job-timeout-margin",
+                    "negative duration " + r.jobTimeoutMargin() + "; use e.g. 5m"));
+        }
+        positive(problems, "guardian.remediation.unschedulable-grace", r.unschedulableGrace(), "e.g. 10m");
+        positive(problems, "guardian.remediation.relist-interval", r.relistInterval(), "e.g. 10s");
+
+        String configMap = config.state().configMap();
+        if (!DNS_1123_SUBDOMAIN.matcher(configMap).matches()) {
+            problems.add(new ConfigProblem("guardian.state.config-map", "'" + configMap
+                    + "' is not a valid ConfigMap name; use lower-case letters, digits, '-' and '.'"));
+        }
+        if (config.state().history() < 1) {
+            problems.add(new ConfigProblem("guardian.state.history",
+                    config.state().history() + " is below 1; keep at least one finished remediation, e.g. 50"));
+        }
+
+        GuardianConfig.Leader leader = config.leader();
+        if (!DNS_1123_SUBDOMAIN.matcher(leader.lease()).matches()) {
+            problems.add(new ConfigProblem("guardian.leader.lease", "'" + leader.lease()
+                    + "' is not a valid Lease name; use lower-case letters, digits, '-' and '.'"));
+        }
+        positive(problems, "guardian.leader.retry-period", leader.retryPeriod(), "e.g. 2s");
+        if (leader.renewDeadline().compareTo(leader.retryPeriod()) <= 0) {
+            problems.add(new ConfigProblem("guardian.leader.renew-deadline", "must be longer than retry-period ("
+                    + leader.retryPeriod() + "); e.g. 10s with a 2s retry period"));
+        }
+        if (leader.leaseDuration().compareTo(leader.renewDeadline()) <= 0) {
+            problems.add(new ConfigProblem("guardian.leader.lease-duration", "must be longer than renew-deadline ("
+                    + leader.renewDeadline() + "); e.g. 15s with a 10s renew deadline"));
+        }
+        leader.identity().filter(String::isBlank).ifPresent(blank -> problems.add(new ConfigProblem(
+                "guardian.leader.identity", "blank identity; remove it to use POD_NAME or HOSTNAME")));
+        config.api().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(new ConfigProblem(
+                "guardian.api.token", "the token is shorter than 16 characters; use a long random value from a Secret"
+                        + " (e.g. openssl rand -hex 32), or remove it to disable the mutating endpoints")));
     }
 
     private static void signal(List<ConfigProblem> problems, String prefix, Signal signal) {

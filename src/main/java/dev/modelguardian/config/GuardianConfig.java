@@ -56,6 +56,18 @@ public interface GuardianConfig {
     /** Training targets, by name: a CronJob and the models it trains. Empty: the bundled targets. */
     Map<String, Target> targets();
 
+    /** How a firing target is remediated: the guards before a training Job and how the Job is watched. */
+    Remediation remediation();
+
+    /** Where the guardian keeps its state in the cluster. */
+    State state();
+
+    /** Leader election among the replicas of {@code serve}: only the holder of the Lease evaluates and acts. */
+    Leader leader();
+
+    /** The HTTP API of {@code serve}. */
+    Api api();
+
     /** Connection to a Prometheus server. */
     interface Prometheus {
         /**
@@ -161,5 +173,82 @@ public interface GuardianConfig {
 
         /** Models this CronJob trains; a firing policy on any of them starts this target's remediation. */
         List<String> models();
+    }
+
+    /** Guards and timing of one remediation. */
+    interface Remediation {
+        /** Least time between the end of one remediation of a target and the start of the next. */
+        @WithDefault("6h")
+        Duration cooldown();
+
+        /** Most remediations started for one target in any 24 hours. */
+        @WithDefault("3")
+        int maxPerDay();
+
+        /** When true, a firing target waits in AWAITING_APPROVAL until approved through the HTTP API. */
+        @WithDefault("false")
+        boolean requireApproval();
+
+        /** Prefix of the training Job's name, followed by {@code -<unix-seconds>}; shortened to fit 63 characters. */
+        @WithDefault("ml-retrain-emergency")
+        String jobNamePrefix();
+
+        /** How long a training Job may run when its template sets no {@code activeDeadlineSeconds}. */
+        @WithDefault("45m")
+        Duration jobTimeout();
+
+        /** Added to the Job's {@code activeDeadlineSeconds} to give Kubernetes time to report the deadline itself. */
+        @WithDefault("5m")
+        Duration jobTimeoutMargin();
+
+        /** How long a training pod may stay Unschedulable before the Job counts as stuck. */
+        @WithDefault("10m")
+        Duration unschedulableGrace();
+
+        /** While a Job runs, how often it is re-read in addition to the watch (a missed watch event is caught here). */
+        @WithDefault("10s")
+        Duration relistInterval();
+    }
+
+    /** The state ConfigMap. */
+    interface State {
+        /** Name of the ConfigMap that holds each target's remediation, its history and the policies' pending-since. */
+        @WithDefault("model-guardian-state")
+        String configMap();
+
+        /** How many finished remediations are kept per target. */
+        @WithDefault("50")
+        int history();
+    }
+
+    /** The Lease that elects one acting replica. */
+    interface Leader {
+        /** Name of the Lease. */
+        @WithDefault("model-guardian-leader")
+        String lease();
+
+        /** How long a Lease is valid without renewal; other replicas take over after it. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it gives up leadership (and exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often a replica tries to acquire or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
+
+        /** This replica's identity in the Lease; defaults to {@code POD_NAME}, else {@code HOSTNAME}. */
+        Optional<String> identity();
+    }
+
+    /** HTTP API settings. */
+    interface Api {
+        /**
+         * Bearer token that the mutating endpoints ({@code remediate}, {@code approve}) require; mount it from a
+         * Secret (e.g. env {@code GUARDIAN_API_TOKEN}). Without a token those endpoints are disabled (403).
+         */
+        Optional<String> token();
     }
 }

@@ -458,4 +458,79 @@ class ConfigValidatorTest {
         assertThat(set.origin()).isEqualTo("configuration");
         assertThat(ConfigValidator.validate(config, set)).isEmpty();
     }
+
+    // ---- remediation, state, leader and API ------------------------------------------------
+
+    @Test
+    void givenDefaults_whenValidated_thenRemediationLeaderAndStateSettingsPass() {
+        GuardianConfig config = load(twoModels(""));
+
+        assertThat(ConfigValidator.validate(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(config.remediation().cooldown()).hasHours(6);
+        assertThat(config.remediation().maxPerDay()).isEqualTo(3);
+        assertThat(config.state().configMap()).isEqualTo("model-guardian-state");
+        assertThat(config.state().history()).isEqualTo(50);
+        assertThat(config.leader().lease()).isEqualTo("model-guardian-leader");
+        assertThat(config.leader().leaseDuration()).hasSeconds(15);
+    }
+
+    @Test
+    void givenMaxPerDayZero_whenValidated_thenProblemNamesTheCapAndSuggestsACount() {
+        ConfigProblem problem = single(twoModels("remediation:\n  max-per-day: 0"));
+
+        assertThat(problem.property()).isEqualTo("guardian.remediation.max-per-day");
+        assertThat(problem.message()).contains("below 1");
+    }
+
+    @Test
+    void givenJobNamePrefixWithUpperCase_whenValidated_thenProblemSaysWhatAJobNameMayContain() {
+        ConfigProblem problem = single(twoModels("remediation:\n  job-name-prefix: Retrain_Now"));
+
+        assertThat(problem.property()).isEqualTo("guardian.remediation.job-name-prefix");
+        assertThat(problem.message()).contains("'Retrain_Now'").contains("lower-case");
+    }
+
+    @Test
+    void givenNegativeCooldown_whenValidated_thenProblemOnCooldown() {
+        ConfigProblem problem = single(twoModels("remediation:\n  cooldown: -1h"));
+
+        assertThat(problem.property()).isEqualTo("guardian.remediation.cooldown");
+    }
+
+    @Test
+    void givenRenewDeadlineNotShorterThanLease_whenValidated_thenProblemOnLeaseDuration() {
+        ConfigProblem problem = single(twoModels("leader:\n  lease-duration: 10s\n  renew-deadline: 10s"));
+
+        assertThat(problem.property()).isEqualTo("guardian.leader.lease-duration");
+        assertThat(problem.message()).contains("longer than renew-deadline");
+    }
+
+    @Test
+    void givenRetryPeriodNotShorterThanRenewDeadline_whenValidated_thenProblemOnRenewDeadline() {
+        ConfigProblem problem = single(twoModels("leader:\n  retry-period: 10s"));
+
+        assertThat(problem.property()).isEqualTo("guardian.leader.renew-deadline");
+    }
+
+    @Test
+    void givenInvalidStateConfigMapName_whenValidated_thenProblemOnTheConfigMapName() {
+        ConfigProblem problem = single(twoModels("state:\n  config-map: Guardian_State"));
+
+        assertThat(problem.property()).isEqualTo("guardian.state.config-map");
+    }
+
+    @Test
+    void givenHistoryZero_whenValidated_thenProblemOnHistory() {
+        ConfigProblem problem = single(twoModels("state:\n  history: 0"));
+
+        assertThat(problem.property()).isEqualTo("guardian.state.history");
+    }
+
+    @Test
+    void givenShortApiToken_whenValidated_thenProblemNeverRepeatsTheToken() {
+        ConfigProblem problem = single(twoModels("api:\n  token: hunter2"));
+
+        assertThat(problem.property()).isEqualTo("guardian.api.token");
+        assertThat(problem.message()).contains("shorter than 16").doesNotContain("hunter2");
+    }
 }
