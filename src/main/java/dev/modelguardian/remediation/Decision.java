@@ -32,4 +32,11 @@ public sealed interface Decision {
     /** Dry run: record the Job that would be created; it counts against cooldown and daily cap like a real one. */
     record RecordDryRun(String jobName, List<TargetHealth.FiredSignal> trigger) implements Decision {
     }
+
+    /**
+     * Persist the end of the current remediation: {@code to} as the new state, a history entry with {@code outcome},
+     * and (except for a Job that never started) the start of the cooldown.
+     */
+    record EndRemediation(RemediationState to, HistoryEntry.Outcome outcome, String reason) implements Decision {
+    }
 }

@@ -7,8 +7,13 @@ public sealed interface JobObservation {
     record NotFound() implements JobObservation {
     }
 
-    /** The Job exists and has not finished. */
-    record Running() implements JobObservation {
+    /**
+     * The Job exists and has not finished.
+     *
+     * @param activeDeadline the Job's {@code activeDeadlineSeconds}, if set
+     * @param progress       what its pods are doing, for progress lines (e.g. "1 pod Running")
+     */
+    record Running(java.util.Optional<java.time.Duration> activeDeadline, String progress) implements JobObservation {
     }
 
     /** The Job has the Complete condition. */

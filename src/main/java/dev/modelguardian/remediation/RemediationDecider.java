@@ -33,8 +33,15 @@ public final class RemediationDecider {
             case HEALTHY, PENDING, FIRING -> watch(state, health, activeJob, policy, now);
             case AWAITING_APPROVAL -> awaitingApproval(state, health, policy, now);
             case RETRAINING -> retraining(state, job, policy, now);
-            case VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
-                    "handed over to the registry step at " + state.state());
+            // Until the registry step (validation, promotion, rollback) is configured, a completed training ends the
+            // remediation and a failed one ends it rolled back, with nothing to restore.
+            case VALIDATING -> new Decision.EndRemediation(RemediationState.HEALTHY, HistoryEntry.Outcome.RETRAINED,
+                    "training Job " + state.jobName().orElse("?") + " complete; no registry step is configured, so"
+                            + " the new model versions are not validated by the guardian");
+            case PROMOTING, VERIFYING -> new Decision.Stay("handed over to the registry step at " + state.state());
+            case ROLLING_BACK -> new Decision.EndRemediation(RemediationState.ROLLED_BACK,
+                    HistoryEntry.Outcome.ROLLED_BACK, "nothing to restore: no rollback step is configured;"
+                            + " waiting for a human (remediate --force) or a later good training");
             case ROLLED_BACK -> new Decision.Stay("rolled back; waiting for a human or a later good training");
         };
     }
@@ -107,10 +114,10 @@ public final class RemediationDecider {
                     "unknown outcome: Job " + jobName + " vanished before it finished");
             case JobObservation.Running r -> {
                 Duration running = Duration.between(state.since(), now);
-                yield running.compareTo(policy.jobTimeout()) > 0
+                Duration limit = policy.timeoutFor(r.activeDeadline());
+                yield running.compareTo(limit) > 0
                         ? new Decision.MoveTo(RemediationState.ROLLING_BACK, "Job " + jobName + " timed out after "
-                                + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(policy.jobTimeout())
-                                + ")")
+                                + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(limit) + ")")
                         : new Decision.Stay("Job " + jobName + " running for " + Durations.format(running.withNanos(0)));
             }
             case JobObservation.Succeeded s -> new Decision.MoveTo(RemediationState.VALIDATING,
@@ -119,6 +126,32 @@ public final class RemediationDecider {
                     "Job " + jobName + " failed: " + f.reason());
             case JobObservation.Stuck s -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
                     "Job " + jobName + " stuck: " + s.reason());
+        };
+    }
+
+    /**
+     * The Job of the persisted remediation could not be created (the CronJob is missing, the API rejected the Job, or
+     * the guardian may not create Jobs). Nothing was changed in the cluster, so there is nothing to roll back: the
+     * remediation ends NOT_STARTED and the target goes back to FIRING. The attempt counts against the daily cap, which
+     * bounds the retries; the cooldown does not start.
+     */
+    public static Decision notStarted(TargetState state, String why) {
+        return new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+                "Job " + state.jobName().orElse("?") + " could not be created: " + why);
+    }
+
+    /**
+     * A human asks for a remediation now ({@code remediate}, the HTTP API). From ROLLED_BACK that is the way out;
+     * from HEALTHY or PENDING the target is treated as firing; anywhere else the request changes nothing.
+     */
+    public static Decision requested(TargetState state) {
+        return switch (state.state()) {
+            case HEALTHY, PENDING, ROLLED_BACK -> new Decision.MoveTo(RemediationState.FIRING,
+                    "remediation requested by hand");
+            case FIRING -> new Decision.Stay("already firing");
+            case AWAITING_APPROVAL -> new Decision.Stay("waiting for approval: approve it instead");
+            case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
+                    "remediation " + state.remediationId().orElse("?") + " is already at " + state.state());
         };
     }
 

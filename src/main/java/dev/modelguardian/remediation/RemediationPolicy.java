@@ -9,11 +9,18 @@ import java.time.Duration;
  * @param maxPerDay       most remediations started in any 24 hours
  * @param requireApproval park in AWAITING_APPROVAL until a human approves
  * @param dryRun          record the Job that would be created and create nothing
- * @param jobTimeout      how long a training Job may run before it counts as failed
+ * @param jobTimeout      how long a training Job without {@code activeDeadlineSeconds} may run before it counts
+ *                        as failed
+ * @param jobTimeoutMargin added to a Job's {@code activeDeadlineSeconds}: the timeout of a Job that has one
  * @param jobNamePrefix   prefix of the Job name, followed by {@code -<unix-seconds>}
  */
 public record RemediationPolicy(Duration cooldown, int maxPerDay, boolean requireApproval, boolean dryRun,
-        Duration jobTimeout, String jobNamePrefix) {
+        Duration jobTimeout, Duration jobTimeoutMargin, String jobNamePrefix) {
+
+    /** How long a running Job may take: its own deadline plus the margin, else {@link #jobTimeout()}. */
+    public Duration timeoutFor(java.util.Optional<Duration> activeDeadline) {
+        return activeDeadline.map(d -> d.plus(jobTimeoutMargin)).orElse(jobTimeout);
+    }
 
     /** Kubernetes object names used as label values must fit in 63 characters. */
     public static final int MAX_NAME = 63;

@@ -15,6 +15,8 @@ package dev.modelguardian.remediation;
  * FIRING            --guards pass------------------------------------------------&gt; RETRAINING (persisted, then the Job is created)
  * AWAITING_APPROVAL --approved---------------------------------------------------&gt; RETRAINING
  * AWAITING_APPROVAL --policies recovered before approval--------------------------&gt; HEALTHY
+ * RETRAINING        --the Job could not be created (no CronJob, rejected, 403)----&gt; FIRING (not started; counts
+ *                                                                                   against the daily cap)
  * RETRAINING        --Job complete-----------------------------------------------&gt; VALIDATING
  * RETRAINING        --Job failed, pods stuck, timed out, or vanished (unknown)-----&gt; ROLLING_BACK
  * VALIDATING        --every candidate passes----------------------------------&gt; PROMOTING
@@ -24,12 +26,19 @@ package dev.modelguardian.remediation;
  * VERIFYING         --a live signal breaches---------------------------------------&gt; ROLLING_BACK
  * ROLLING_BACK      --flag off, previous versions restored, Deployment restarted--&gt; ROLLED_BACK
  * ROLLED_BACK       --a later remediation is promoted and verified-----------------&gt; HEALTHY
+ * HEALTHY, PENDING, ROLLED_BACK --a human requests a remediation-----------------&gt; FIRING
+ * </pre>
+ *
+ * Until the registry step is configured (validation, promotion, rollback of model versions), two interim edges end a
+ * remediation:
+ * <pre>
+ * VALIDATING        --no registry step: the training Job's own gate is trusted----&gt; HEALTHY (cooldown starts)
+ * ROLLING_BACK      --no rollback step: nothing to restore--------------------------&gt; ROLLED_BACK
  * </pre>
  *
  * Inconclusive signals never move a target: not towards retraining, not back to healthy. Cooldown is a guard, not a
  * state: a target in cooldown stays where its signals put it and acts again only when the cooldown has passed.
- * Validation, promotion, verification and rollback are decided by the registry step (the next stage of the runbook);
- * this decider hands the target over at VALIDATING and ROLLING_BACK.
+ * Validation, promotion, verification and rollback are decided by the registry step (the next stage of the runbook).
  */
 public enum RemediationState {
     HEALTHY,

@@ -25,7 +25,7 @@ class RemediationDeciderTest {
 
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     static final RemediationPolicy POLICY = new RemediationPolicy(Duration.ofHours(6), 3, false, false,
-            Duration.ofMinutes(65), "ml-retrain-emergency");
+            Duration.ofMinutes(65), Duration.ofMinutes(5), "ml-retrain-emergency");
     static final FiredSignal MAE = new FiredSignal("ticket-duration-predictor", "mae-percentage", 24, "> 20 for 1h");
     static final FiredSignal PRECISION = new FiredSignal("ticket-anomaly-detector", "precision", 0.6, "< 0.7 for 1h");
     static final TargetHealth FIRING = new TargetHealth(PolicyState.FIRING, List.of(MAE));
@@ -33,6 +33,7 @@ class RemediationDeciderTest {
     static final TargetHealth PENDING = new TargetHealth(PolicyState.PENDING, List.of());
     static final TargetHealth INCONCLUSIVE = new TargetHealth(PolicyState.INCONCLUSIVE, List.of());
     static final JobObservation NO_JOB = new JobObservation.NotFound();
+    static final JobObservation RUNNING = new JobObservation.Running(Optional.empty(), "1 pod Running");
 
     static TargetState in(RemediationState state) {
         return TargetState.healthy(NOW.minus(Duration.ofMinutes(10))).moveTo(state, NOW.minus(Duration.ofMinutes(10)));
@@ -146,7 +147,7 @@ class RemediationDeciderTest {
 
     @Test
     void givenFiringTarget_whenApprovalIsRequired_thenAwaitingApproval() {
-        RemediationPolicy approval = new RemediationPolicy(Duration.ofHours(6), 3, true, false, Duration.ofMinutes(65),
+        RemediationPolicy approval = new RemediationPolicy(Duration.ofHours(6), 3, true, false, Duration.ofMinutes(65), Duration.ofMinutes(5),
                 "ml-retrain-emergency");
 
         assertThat(RemediationDecider.decide(in(RemediationState.FIRING), FIRING, NO_JOB, Optional.empty(), approval,
@@ -156,7 +157,7 @@ class RemediationDeciderTest {
 
     @Test
     void givenFiringTarget_whenDryRun_thenTheJobIsRecordedNotStarted() {
-        RemediationPolicy dry = new RemediationPolicy(Duration.ofHours(6), 3, false, true, Duration.ofMinutes(65),
+        RemediationPolicy dry = new RemediationPolicy(Duration.ofHours(6), 3, false, true, Duration.ofMinutes(65), Duration.ofMinutes(5),
                 "ml-retrain-emergency");
 
         assertThat(RemediationDecider.decide(in(RemediationState.FIRING), FIRING, NO_JOB, Optional.empty(), dry, NOW))
@@ -173,7 +174,7 @@ class RemediationDeciderTest {
 
     @Test
     void givenAwaitingApprovalInDryRun_whenApproved_thenTheJobIsRecordedNotStarted() {
-        RemediationPolicy dry = new RemediationPolicy(Duration.ofHours(6), 3, true, true, Duration.ofMinutes(65),
+        RemediationPolicy dry = new RemediationPolicy(Duration.ofHours(6), 3, true, true, Duration.ofMinutes(65), Duration.ofMinutes(5),
                 "ml-retrain-emergency");
         TargetState s = new TargetState(RemediationState.AWAITING_APPROVAL, NOW, Optional.empty(), Optional.empty(),
                 false, List.of(MAE), true, List.of(), Optional.empty());
@@ -208,7 +209,7 @@ class RemediationDeciderTest {
 
     @Test
     void givenRetraining_whenTheJobIsRunningWithinItsTimeout_thenItWaits() {
-        assertThat(decideJob(retraining(true), new JobObservation.Running()))
+        assertThat(decideJob(retraining(true), RUNNING))
                 .isEqualTo(new Decision.Stay("Job ml-retrain-emergency-1 running for 10m"));
     }
 
@@ -216,7 +217,7 @@ class RemediationDeciderTest {
     void givenRetraining_whenTheJobRunsPastItsTimeout_thenRollingBack() {
         TargetState old = retraining(true).moveTo(RemediationState.RETRAINING, NOW.minus(Duration.ofMinutes(66)));
 
-        assertThat(decideJob(old, new JobObservation.Running())).isEqualTo(new Decision.MoveTo(
+        assertThat(decideJob(old, RUNNING)).isEqualTo(new Decision.MoveTo(
                 RemediationState.ROLLING_BACK, "Job ml-retrain-emergency-1 timed out after 1h6m (limit 1h5m)"));
     }
 
@@ -242,13 +243,13 @@ class RemediationDeciderTest {
 
     @Test
     void givenRetraining_whenPoliciesRecoverMidJob_thenTheJobIsStillWatchedToItsEnd() {
-        assertThat(RemediationDecider.decide(retraining(true), HEALTHY, new JobObservation.Running(), Optional.empty(),
+        assertThat(RemediationDecider.decide(retraining(true), HEALTHY, RUNNING, Optional.empty(),
                 POLICY, NOW)).isInstanceOf(Decision.Stay.class);
     }
 
     @Test
     void givenLongPrefix_whenAJobIsNamed_thenTheNameIsValidAndAtMost63Characters() {
-        RemediationPolicy longPrefix = new RemediationPolicy(Duration.ZERO, 1, false, false, Duration.ofMinutes(1),
+        RemediationPolicy longPrefix = new RemediationPolicy(Duration.ZERO, 1, false, false, Duration.ofMinutes(1), Duration.ZERO,
                 "a-very-long-prefix-for-the-emergency-retraining-jobs-of-this-model-server");
 
         String name = longPrefix.jobName(NOW);
@@ -289,5 +290,66 @@ class RemediationDeciderTest {
         PolicyStatus status = new PolicyStatus(state, NOW, Optional.empty(), Optional.empty(),
                 Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value), 1, 0, Optional.empty());
         return new Evaluation(policy, status, Duration.ZERO);
+    }
+
+    @Test
+    void givenRetraining_whenTheJobHasADeadline_thenTheTimeoutIsTheDeadlinePlusTheMargin() {
+        TargetState old = retraining(true).moveTo(RemediationState.RETRAINING, NOW.minus(Duration.ofMinutes(40)));
+        JobObservation withDeadline = new JobObservation.Running(Optional.of(Duration.ofMinutes(30)), "1 pod Running");
+
+        assertThat(decideJob(old, withDeadline)).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                "Job ml-retrain-emergency-1 timed out after 40m (limit 35m)"));
+        assertThat(decideJob(old, RUNNING)).as("without a deadline the 65m job-timeout applies")
+                .isInstanceOf(Decision.Stay.class);
+    }
+
+    @Test
+    void givenRetraining_whenTheJobCannotBeCreated_thenTheRemediationEndsNotStartedAndTheTargetFiresAgain() {
+        assertThat(RemediationDecider.notStarted(retraining(false), "CronJob neural-hive/x not found"))
+                .isEqualTo(new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+                        "Job ml-retrain-emergency-1 could not be created: CronJob neural-hive/x not found"));
+    }
+
+    @Test
+    void givenValidatingWithoutRegistryStep_whenDecided_thenTheRemediationEndsRetrainedAndHealthy() {
+        Decision d = decide(retraining(true).moveTo(RemediationState.VALIDATING, NOW), FIRING);
+
+        assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class, end -> {
+            assertThat(end.to()).isEqualTo(RemediationState.HEALTHY);
+            assertThat(end.outcome()).isEqualTo(HistoryEntry.Outcome.RETRAINED);
+        });
+    }
+
+    @Test
+    void givenRollingBackWithoutRollbackStep_whenDecided_thenRolledBackWaitingForAHuman() {
+        Decision d = decide(retraining(true).moveTo(RemediationState.ROLLING_BACK, NOW), FIRING);
+
+        assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class, end -> {
+            assertThat(end.to()).isEqualTo(RemediationState.ROLLED_BACK);
+            assertThat(end.reason()).contains("waiting for a human");
+        });
+    }
+
+    @Test
+    void givenRolledBack_whenSignalsFireAgain_thenItStaysUntilAHumanActs() {
+        assertThat(decide(in(RemediationState.ROLLED_BACK), FIRING)).isInstanceOf(Decision.Stay.class);
+    }
+
+    @Test
+    void givenRolledBack_whenAHumanRequestsARemediation_thenFiring() {
+        assertThat(RemediationDecider.requested(in(RemediationState.ROLLED_BACK)))
+                .isEqualTo(new Decision.MoveTo(RemediationState.FIRING, "remediation requested by hand"));
+    }
+
+    @Test
+    void givenHealthy_whenAHumanRequestsARemediation_thenFiring() {
+        assertThat(RemediationDecider.requested(in(RemediationState.HEALTHY)))
+                .isEqualTo(new Decision.MoveTo(RemediationState.FIRING, "remediation requested by hand"));
+    }
+
+    @Test
+    void givenRetraining_whenAHumanRequestsARemediation_thenNothingChanges() {
+        assertThat(RemediationDecider.requested(retraining(true)))
+                .isEqualTo(new Decision.Stay("remediation r1 is already at RETRAINING"));
     }
 }
