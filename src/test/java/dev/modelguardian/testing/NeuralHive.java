@@ -1,0 +1,123 @@
+package dev.modelguardian.testing;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.ConfigMapEnvSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretEnvSourceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Cluster objects shaped like Neural Hive's (reference/neural-hive.md): the training CronJob as its chart renders
+ * it, and helpers that play the Job controller and the kubelet, which the mock server does not run.
+ */
+public final class NeuralHive {
+
+    public static final String NAMESPACE = "neural-hive";
+    public static final String CRON_JOB = "orchestrator-dynamic-ml-training";
+
+    private NeuralHive() {
+    }
+
+    /** {@code orchestrator-dynamic-ml-training}: schedule 0 2 * * *, no jobTemplate labels, deadline 3600s. */
+    public static CronJob trainingCronJob() {
+        return new CronJobBuilder()
+                .withNewMetadata().withName(CRON_JOB).withNamespace(NAMESPACE)
+                .addToLabels("app.kubernetes.io/name", "orchestrator-dynamic")
+                .addToLabels("app.kubernetes.io/instance", "neural-hive")
+                .endMetadata()
+                .withNewSpec()
+                .withSchedule("0 2 * * *")
+                .withSuccessfulJobsHistoryLimit(3)
+                .withFailedJobsHistoryLimit(3)
+                .withNewJobTemplate()
+                .withNewSpec()
+                .withBackoffLimit(2)
+                .withActiveDeadlineSeconds(3600L)
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app.kubernetes.io/name", "orchestrator-dynamic")
+                .addToLabels("app.kubernetes.io/instance", "neural-hive")
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("OnFailure")
+                .withServiceAccountName("orchestrator-dynamic")
+                .addNewContainer()
+                .withName("ml-training")
+                .withImage("ghcr.io/albinojimy/neural-hive-mind/orchestrator-dynamic:1.4.2")
+                .withCommand("python3", "/app/scripts/train_models_production.py", "--window-days=540",
+                        "--min-samples=100")
+                .withEnvFrom(new EnvFromSourceBuilder().withConfigMapRef(new ConfigMapEnvSourceBuilder()
+                        .withName("orchestrator-dynamic-ml-training-config").build()).build(),
+                        new EnvFromSourceBuilder().withSecretRef(new SecretEnvSourceBuilder()
+                                .withName("orchestrator-dynamic-secrets").build()).build())
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .endJobTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Creates the CronJob in the mock server and returns it as stored (with its uid). */
+    public static CronJob install(KubernetesClient client) {
+        return client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(trainingCronJob()).create();
+    }
+
+    /** A Job the CronJob's schedule created (ownerReference, no guardian labels), still running. */
+    public static Job scheduledJob(CronJob owner, String name) {
+        return new JobBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .withCreationTimestamp("2026-11-24T02:00:00Z")
+                .addNewOwnerReference().withApiVersion("batch/v1").withKind("CronJob")
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withSpec(owner.getSpec().getJobTemplate().getSpec())
+                .withNewStatus().withActive(1).endStatus()
+                .build();
+    }
+
+    /** Plays the Job controller: sets a terminal condition on the Job. */
+    public static void finish(KubernetesClient client, String job, String type, String reason) {
+        client.batch().v1().jobs().inNamespace(NAMESPACE).withName(job).editStatus(j -> new JobBuilder(j)
+                .editOrNewStatus()
+                .withActive(0)
+                .withConditions(new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
+                        .withLastTransitionTime(Instant.now().toString()).build())
+                .endStatus().build());
+    }
+
+    /** Plays the kubelet: a pod of the Job whose container waits with {@code reason}. */
+    public static Pod waitingPod(KubernetesClient client, String job, String reason, String message) {
+        return client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName(job + "-x7k2p").withNamespace(NAMESPACE).addToLabels("job-name", job)
+                .endMetadata()
+                .withNewStatus().withPhase("Pending")
+                .addNewContainerStatus().withName("ml-training").withNewState().withNewWaiting().withReason(reason)
+                .withMessage(message).endWaiting().endState().endContainerStatus()
+                .endStatus().build()).create();
+    }
+
+    /** Plays the scheduler: a pod of the Job that has been Unschedulable since {@code since}. */
+    public static Pod unschedulablePod(KubernetesClient client, String job, Instant since) {
+        return client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName(job + "-q9w4z").withNamespace(NAMESPACE).addToLabels("job-name", job)
+                .endMetadata()
+                .withNewStatus().withPhase("Pending")
+                .withConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                        .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                        .withMessage("0/3 nodes are available: 3 Insufficient memory.")
+                        .withLastTransitionTime(since.toString()).build()))
+                .endStatus().build()).create();
+    }
+}
