@@ -107,9 +107,12 @@ public final class RemediationDecider {
 
     private static Decision retraining(TargetState state, JobObservation job, RemediationPolicy policy, Instant now) {
         String jobName = state.jobName().orElse("?");
+        if (!state.jobCreated()) {
+            // Persisted but not known to exist: create it. Creation is idempotent on the remediation id, so a Job
+            // created just before a crash is found, not duplicated.
+            return new Decision.CreateJob(state.remediationId().orElseThrow(), jobName);
+        }
         return switch (job) {
-            case JobObservation.NotFound n when !state.jobCreated() ->
-                new Decision.CreateJob(state.remediationId().orElseThrow(), jobName);
             case JobObservation.NotFound n -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
                     "unknown outcome: Job " + jobName + " vanished before it finished");
             case JobObservation.Running r -> {

@@ -352,4 +352,10 @@ class RemediationDeciderTest {
         assertThat(RemediationDecider.requested(retraining(true)))
                 .isEqualTo(new Decision.Stay("remediation r1 is already at RETRAINING"));
     }
+
+    @Test
+    void givenRetrainingPersistedAndTheJobCreatedJustBeforeACrash_whenSeenRunning_thenCreateJobAgainWhichIsIdempotent() {
+        assertThat(decideJob(retraining(false), RUNNING))
+                .isEqualTo(new Decision.CreateJob("r1", "ml-retrain-emergency-1"));
+    }
 }

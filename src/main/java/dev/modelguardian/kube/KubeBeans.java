@@ -1,0 +1,80 @@
+package dev.modelguardian.kube;
+
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.policy.Policies;
+import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationListener;
+import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.TargetSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Wires the remediation engine to the cluster: the state ConfigMap, the training Jobs, the listeners. Nothing here
+ * talks to the API server until a command uses the engine ({@code check} never does).
+ */
+@ApplicationScoped
+public class KubeBeans {
+
+    @Produces
+    @Singleton
+    ConfigMapStateStore stateStore(KubernetesClient client, GuardianConfig config) {
+        return new ConfigMapStateStore(client, Namespace.resolve(config), config.state().configMap());
+    }
+
+    @Produces
+    @Singleton
+    TrainingJobs trainingJobs(KubernetesClient client, GuardianConfig config, Clock clock) {
+        return new TrainingJobs(client, Namespace.resolve(config), config.remediation().unschedulableGrace(), clock);
+    }
+
+    @Produces
+    @Singleton
+    RemediationEngine remediationEngine(PolicyEngine policyEngine, ModelSet models, GuardianConfig config,
+            ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
+            @Any Instance<RemediationListener> listeners) {
+        return new RemediationEngine(policyEngine, Policies.from(models), targets(models), store, jobs,
+                remediationPolicy(config), config.state().history(), clock, composite(listeners), acting);
+    }
+
+    /** The configured training targets, each with its CronJob (the target's own name when not set). */
+    public static List<TargetSpec> targets(ModelSet models) {
+        return models.targets().entrySet().stream()
+                .map(e -> new TargetSpec(e.getKey(), e.getValue().cronJob().orElse(e.getKey()), e.getValue().models()))
+                .sorted(java.util.Comparator.comparing(TargetSpec::name))
+                .toList();
+    }
+
+    public static RemediationPolicy remediationPolicy(GuardianConfig config) {
+        GuardianConfig.Remediation r = config.remediation();
+        return new RemediationPolicy(r.cooldown(), r.maxPerDay(), r.requireApproval(), config.dryRun(), r.jobTimeout(),
+                r.jobTimeoutMargin(), r.jobNamePrefix());
+    }
+
+    private static RemediationListener composite(Instance<RemediationListener> listeners) {
+        List<RemediationListener> all = listeners.stream().toList();
+        return new RemediationListener() {
+            @Override
+            public void stepped(Step step) {
+                all.forEach(l -> l.stepped(step));
+            }
+
+            @Override
+            public void actionFailed(TargetSpec target, dev.modelguardian.remediation.TargetRecord record,
+                    String action, String message) {
+                all.forEach(l -> l.actionFailed(target, record, action, message));
+            }
+        };
+    }
+}

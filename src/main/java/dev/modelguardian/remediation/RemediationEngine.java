@@ -1,0 +1,350 @@
+package dev.modelguardian.remediation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.policy.Evaluation;
+import dev.modelguardian.policy.Policy;
+import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.policy.PolicyState;
+import dev.modelguardian.policy.PolicyStateStore;
+import dev.modelguardian.policy.PolicyStatus;
+
+/**
+ * The runbook's loop, level-triggered: observe (policies, persisted state, the cluster), decide
+ * ({@link RemediationDecider}, pure), persist (compare-and-set in the {@link StateStore}), then act (create the Job),
+ * then persist what happened. A step whose write loses a race is re-read and re-decided; a crash between any two
+ * lines resumes at the persisted step, and Job creation is idempotent on the remediation id.
+ */
+public final class RemediationEngine {
+
+    /** Enough for the longest chain of one cycle (HEALTHY, FIRING, RETRAINING, Job created) plus a few races. */
+    private static final int MAX_STEPS = 12;
+    private static final Duration DAY = Duration.ofHours(24);
+    private static final Logger LOG = Logger.getLogger(RemediationEngine.class);
+
+    private final PolicyEngine policyEngine;
+    private final List<Policy> policies;
+    private final List<TargetSpec> targets;
+    private final StateStore store;
+    private final TrainingCluster cluster;
+    private final RemediationPolicy policy;
+    private final int historyLimit;
+    private final Clock clock;
+    private final RemediationListener listener;
+    private final BooleanSupplier mayAct;
+
+    /**
+     * @param mayAct checked before every write and every action: false as soon as this replica is no longer the
+     *               leader
+     */
+    public RemediationEngine(PolicyEngine policyEngine, List<Policy> policies, List<TargetSpec> targets,
+            StateStore store, TrainingCluster cluster, RemediationPolicy policy, int historyLimit, Clock clock,
+            RemediationListener listener, BooleanSupplier mayAct) {
+        this.policyEngine = policyEngine;
+        this.policies = List.copyOf(policies);
+        this.targets = List.copyOf(targets);
+        this.store = store;
+        this.cluster = cluster;
+        this.policy = policy;
+        this.historyLimit = historyLimit;
+        this.clock = clock;
+        this.listener = listener;
+        this.mayAct = mayAct;
+    }
+
+    public List<TargetSpec> targets() {
+        return targets;
+    }
+
+    public Optional<TargetSpec> target(String name) {
+        return targets.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /** One full cycle: every policy evaluated and persisted, then every target advanced as far as it can go now. */
+    public CycleReport runCycle() {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        List<Evaluation> evaluations = evaluate();
+        List<TargetReport> reports = new ArrayList<>();
+        for (TargetSpec target : targets) {
+            reports.add(advance(target, health(target, evaluations), false));
+        }
+        return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Advances only the targets whose remediation is under way (a Job running, a hand-over pending), without
+     * evaluating policies: what the watch and the re-list call between cycles.
+     */
+    public List<TargetReport> followUp() {
+        GuardianState state = store.load();
+        List<TargetReport> reports = new ArrayList<>();
+        for (TargetSpec target : targets) {
+            TargetRecord record = state.targets().get(target.name());
+            if (record != null && inProgress(record.current().state())) {
+                reports.add(advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false));
+            }
+        }
+        return reports;
+    }
+
+    /**
+     * A human asks for the runbook now on {@code target}. With {@code force} the target is treated as firing whatever
+     * its signals say (the guards still apply); without it the signals decide, evaluated now.
+     */
+    public TargetReport request(TargetSpec target, boolean force) {
+        List<Evaluation> evaluations = evaluate();
+        TargetHealth health = health(target, evaluations);
+        if (force && health.state() != PolicyState.FIRING) {
+            health = new TargetHealth(PolicyState.FIRING, List.of(new TargetHealth.FiredSignal("*", "manual",
+                    Double.NaN, "requested by hand with --force")));
+        }
+        return advance(target, health, force);
+    }
+
+    /** Approves the target's parked remediation; false when it is not waiting for approval. */
+    public TargetReport approve(TargetSpec target) {
+        for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
+            TargetRecord record = store.load().target(target.name(), clock.instant());
+            TargetState s = record.current();
+            if (s.state() != RemediationState.AWAITING_APPROVAL) {
+                return new TargetReport(target, record, "not waiting for approval (state " + s.state() + ")",
+                        Optional.of("not-awaiting-approval"));
+            }
+            TargetState approved = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
+                    s.jobCreated(), s.trigger(), true, s.recentStarts(), s.lastFinished());
+            if (write(target, record, approved, "approved by hand", new Decision.Stay("approved"))) {
+                TargetHealth health = new TargetHealth(PolicyState.FIRING, s.trigger());
+                return advance(target, health, false);
+            }
+        }
+        throw new IllegalStateException("target " + target.name() + " kept changing while being approved");
+    }
+
+    /** The policies evaluated now, statuses read from and saved to the state store. */
+    private List<Evaluation> evaluate() {
+        GuardianState state = store.load();
+        PolicyStateStore view = new PolicyStateStore() {
+            @Override
+            public Map<String, PolicyStatus> load() {
+                return state.policies();
+            }
+
+            @Override
+            public void save(Map<String, PolicyStatus> statuses) {
+                if (mayAct.getAsBoolean()) {
+                    store.savePolicies(statuses);
+                }
+            }
+        };
+        return policyEngine.evaluate(policies, view);
+    }
+
+    private static TargetHealth health(TargetSpec target, List<Evaluation> evaluations) {
+        Set<String> models = Set.copyOf(target.models());
+        return TargetHealth.of(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
+    }
+
+    private static boolean inProgress(RemediationState state) {
+        return switch (state) {
+            case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
+            case HEALTHY, PENDING, FIRING, AWAITING_APPROVAL, ROLLED_BACK -> false;
+        };
+    }
+
+    /** Decide, persist, act, persist, until the decider says stay. */
+    private TargetReport advance(TargetSpec target, TargetHealth health, boolean humanRequest) {
+        boolean requested = humanRequest;
+        String lastReason = "";
+        TargetRecord record = null;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            if (!mayAct.getAsBoolean()) {
+                return new TargetReport(target, record, "not acting: this replica is not the leader",
+                        Optional.of("not-leader"));
+            }
+            Instant now = clock.instant();
+            record = store.load().target(target.name(), now);
+            TargetState s = record.current();
+            Decision decision;
+            if (requested) {
+                requested = false;
+                decision = RemediationDecider.requested(s);
+                if (decision instanceof Decision.Stay) {
+                    decision = decide(target, s, health, now);
+                }
+            } else {
+                decision = decide(target, s, health, now);
+            }
+            switch (decision) {
+                case Decision.Stay stay -> {
+                    return new TargetReport(target, record, stay.reason(), Optional.empty());
+                }
+                case Decision.MoveTo move -> {
+                    List<TargetHealth.FiredSignal> trigger = health.firing().isEmpty() ? s.trigger() : health.firing();
+                    TargetState next = new TargetState(move.to(), now, s.remediationId(), s.jobName(), s.jobCreated(),
+                            keepsTrigger(move.to()) ? trigger : s.trigger(), s.approved(), s.recentStarts(),
+                            s.lastFinished());
+                    write(target, record, next, move.reason(), move);
+                    lastReason = move.reason();
+                }
+                case Decision.StartRetraining start -> {
+                    TargetState next = new TargetState(RemediationState.RETRAINING, now,
+                            Optional.of(start.remediationId()), Optional.of(start.jobName()), false, start.trigger(),
+                            false, starts(s, now), s.lastFinished());
+                    lastReason = "retraining: Job " + start.jobName() + " to be created from CronJob "
+                            + target.cronJob();
+                    write(target, record, next, lastReason, start);
+                }
+                case Decision.AdoptJob adopt -> {
+                    TargetState next = new TargetState(RemediationState.RETRAINING, now,
+                            Optional.of(adopt.remediationId()), Optional.of(adopt.jobName()), true, adopt.trigger(),
+                            false, starts(s, now), s.lastFinished());
+                    lastReason = "retraining: adopted Job " + adopt.jobName() + " of CronJob " + target.cronJob()
+                            + ", already running; no second Job";
+                    write(target, record, next, lastReason, adopt);
+                }
+                case Decision.CreateJob create -> {
+                    Optional<Decision> failed = createJob(target, record, create);
+                    if (failed.isPresent()) {
+                        if (failed.get() instanceof Decision.Stay retry) {
+                            return new TargetReport(target, record, retry.reason(), Optional.of("job-create-failed"));
+                        }
+                        Decision.EndRemediation end = (Decision.EndRemediation) failed.get();
+                        end(target, record, end, now);
+                        lastReason = end.reason();
+                        continue;
+                    }
+                    TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true,
+                            s.trigger(), s.approved(), s.recentStarts(), s.lastFinished());
+                    lastReason = "Job " + create.jobName() + " created from CronJob " + target.cronJob();
+                    write(target, record, next, lastReason, create);
+                }
+                case Decision.RecordDryRun dry -> {
+                    HistoryEntry entry = new HistoryEntry("dry-" + now.getEpochSecond(), Optional.of(dry.jobName()),
+                            now, now, HistoryEntry.Outcome.DRY_RUN, "dry run: would create Job " + dry.jobName()
+                                    + " from CronJob " + target.cronJob(), dry.trigger());
+                    TargetState next = new TargetState(RemediationState.FIRING, s.since(), Optional.empty(),
+                            Optional.empty(), false, dry.trigger(), false, starts(s, now), Optional.of(now));
+                    lastReason = entry.reason();
+                    writeFinished(target, record, next, entry, dry);
+                }
+                case Decision.EndRemediation end -> {
+                    end(target, record, end, now);
+                    lastReason = end.reason();
+                }
+            }
+        }
+        LOG.warnf("Target %s did not settle within %d steps; last: %s", target.name(), MAX_STEPS, lastReason);
+        return new TargetReport(target, record, lastReason, Optional.of("did-not-settle"));
+    }
+
+    private Decision decide(TargetSpec target, TargetState s, TargetHealth health, Instant now) {
+        JobObservation job = s.state() == RemediationState.RETRAINING && s.jobName().isPresent() && s.jobCreated()
+                ? cluster.observe(s.jobName().get())
+                : new JobObservation.NotFound();
+        Optional<String> active = s.state() == RemediationState.FIRING && health.state() == PolicyState.FIRING
+                ? cluster.activeJob(target.cronJob(), Optional.empty())
+                : Optional.empty();
+        return RemediationDecider.decide(s, health, job, active, policy, now);
+    }
+
+    /** Creates the Job; empty when it exists now, else what to do about the failure. */
+    private Optional<Decision> createJob(TargetSpec target, TargetRecord record, Decision.CreateJob create) {
+        try {
+            cluster.createJob(target.cronJob(), create.jobName(), create.remediationId(), target.name(),
+                    summary(record.current().trigger()));
+            return Optional.empty();
+        } catch (TrainingCluster.ClusterException e) {
+            LOG.errorf("Remediation %s of target %s: %s", create.remediationId(), target.name(), e.getMessage());
+            tell(() -> listener.actionFailed(target, record, "create Job " + create.jobName(), e.getMessage()));
+            return Optional.of(e.permanent() ? RemediationDecider.notStarted(record.current(), e.getMessage())
+                    : new Decision.Stay("Job " + create.jobName() + " not created yet, will retry: " + e.getMessage()));
+        }
+    }
+
+    private void end(TargetSpec target, TargetRecord record, Decision.EndRemediation end, Instant now) {
+        TargetState s = record.current();
+        Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
+        HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
+                end.reason(), s.trigger());
+        Optional<Instant> lastFinished = end.outcome() == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished()
+                : Optional.of(now);
+        TargetState next = new TargetState(end.to(), now, Optional.empty(), Optional.empty(), false,
+                end.to() == RemediationState.FIRING ? s.trigger() : List.of(), false, s.recentStarts(), lastFinished);
+        writeFinished(target, record, next, entry, end);
+    }
+
+    private boolean write(TargetSpec target, TargetRecord before, TargetState next, String reason, Decision decision) {
+        return persist(target, before, before.with(next, reason), decision);
+    }
+
+    private boolean writeFinished(TargetSpec target, TargetRecord before, TargetState next, HistoryEntry entry,
+            Decision decision) {
+        return persist(target, before, before.finished(next, entry.reason(), entry, historyLimit), decision);
+    }
+
+    private boolean persist(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision) {
+        if (!mayAct.getAsBoolean()) {
+            return false;
+        }
+        if (!store.compareAndSet(target.name(), before.revision(), after)) {
+            LOG.infof("Target %s changed under us (revision %d); re-reading and re-deciding", target.name(),
+                    before.revision());
+            return false;
+        }
+        if (before.current().state() != after.current().state()) {
+            LOG.infof("Target %s: %s -> %s: %s", target.name(), before.current().state(), after.current().state(),
+                    after.reason());
+        }
+        tell(() -> listener.stepped(new RemediationListener.Step(target, before, after, decision)));
+        return true;
+    }
+
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("A remediation listener failed (ignored): %s", e.toString());
+        }
+    }
+
+    private static boolean keepsTrigger(RemediationState to) {
+        return to == RemediationState.FIRING || to == RemediationState.AWAITING_APPROVAL;
+    }
+
+    /** Recent starts plus {@code now}, only those inside the daily-cap window kept. */
+    private static List<Instant> starts(TargetState s, Instant now) {
+        List<Instant> kept = new ArrayList<>(s.recentStarts().stream().filter(t -> t.isAfter(now.minus(DAY))).toList());
+        kept.add(now);
+        return kept;
+    }
+
+    /** What fired, for the Job's annotation and the Events: {@code model/signal value (bound)}, comma-separated. */
+    public static String summary(List<TargetHealth.FiredSignal> trigger) {
+        if (trigger.isEmpty()) {
+            return "no signal recorded";
+        }
+        return trigger.stream().map(f -> f.model() + "/" + f.signal() + (Double.isNaN(f.value()) ? ""
+                : " " + dev.modelguardian.policy.Bound.format(f.value())) + " (" + f.bound() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** What one target came to in a cycle. {@code problem} is a short code when it could not go on. */
+    public record TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem) {
+    }
+
+    /** One cycle: when it ran, every evaluation, every target, and how long it took. */
+    public record CycleReport(Instant at, List<Evaluation> evaluations, List<TargetReport> targets, Duration took) {
+    }
+}

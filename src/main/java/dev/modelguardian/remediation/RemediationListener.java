@@ -1,0 +1,31 @@
+package dev.modelguardian.remediation;
+
+/**
+ * Told about every persisted step of a remediation: Events, metrics, progress lines and logs hang off it. A listener
+ * must not throw; the engine guards against it anyway, since telling never fails a remediation.
+ */
+public interface RemediationListener {
+
+    /**
+     * One persisted step.
+     *
+     * @param target   the target
+     * @param before   the record before the step
+     * @param after    the record as persisted
+     * @param decision what was decided
+     */
+    record Step(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision) {
+    }
+
+    /** A step was persisted (and, for a Job creation, the Job exists). */
+    default void stepped(Step step) {
+    }
+
+    /** An action on the cluster failed; the state is left as it was persisted. */
+    default void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
+    }
+
+    /** A listener that does nothing. */
+    RemediationListener NONE = new RemediationListener() {
+    };
+}
