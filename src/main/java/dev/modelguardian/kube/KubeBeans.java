@@ -2,6 +2,7 @@ package dev.modelguardian.kube;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -17,6 +18,7 @@ import dev.modelguardian.policy.PolicyEngine;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -26,6 +28,29 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 @ApplicationScoped
 public class KubeBeans {
+
+    @Produces
+    @Singleton
+    EventRecorder eventRecorder(KubernetesClient client, GuardianConfig config, Clock clock) {
+        return new EventRecorder(client, Namespace.resolve(config), identity(config, System.getenv()), clock);
+    }
+
+    /**
+     * This replica's identity, as {@code guardian.leader.identity} documents it: the configured identity, else
+     * {@code POD_NAME}, else {@code HOSTNAME}, else {@code model-guardian}.
+     */
+    public static String identity(GuardianConfig config, Map<String, String> env) {
+        if (config.leader().identity().isPresent() && !config.leader().identity().get().isBlank()) {
+            return config.leader().identity().get().strip();
+        }
+        for (String variable : new String[] {"POD_NAME", "HOSTNAME"}) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return "model-guardian";
+    }
 
     @Produces
     @Singleton
@@ -62,18 +87,32 @@ public class KubeBeans {
                 r.jobTimeoutMargin(), r.jobNamePrefix());
     }
 
+    /** One listener failing does not keep the others from hearing about the step. */
+    private static void each(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(KubeBeans.class).warnf("A remediation listener failed (ignored): %s",
+                    e.getClass().getSimpleName());
+        }
+    }
+
     private static RemediationListener composite(Instance<RemediationListener> listeners) {
         List<RemediationListener> all = listeners.stream().toList();
         return new RemediationListener() {
             @Override
             public void stepped(Step step) {
-                all.forEach(l -> l.stepped(step));
+                all.forEach(l -> each(() -> l.stepped(step)));
             }
 
             @Override
-            public void actionFailed(TargetSpec target, dev.modelguardian.remediation.TargetRecord record,
-                    String action, String message) {
-                all.forEach(l -> l.actionFailed(target, record, action, message));
+            public void stayed(TargetSpec target, TargetRecord record, String reason) {
+                all.forEach(l -> each(() -> l.stayed(target, record, reason)));
+            }
+
+            @Override
+            public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
+                all.forEach(l -> each(() -> l.actionFailed(target, record, action, message)));
             }
         };
     }

@@ -34,9 +34,9 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
         /** Dry run: the Job that would have been created was recorded, nothing was created. */
         DRY_RUN;
 
-        /** The tag value: lower case with '-', e.g. {@code rolled-back}. */
+        /** The tag value: the name in lower case, e.g. {@code rolled_back}. */
         public String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

@@ -188,6 +188,8 @@ public final class RemediationEngine {
             }
             switch (decision) {
                 case Decision.Stay stay -> {
+                    TargetRecord stayed = record;
+                    tell(() -> listener.stayed(target, stayed, stay.reason()));
                     return new TargetReport(target, record, stay.reason(), Optional.empty());
                 }
                 case Decision.MoveTo move -> {
@@ -220,10 +222,10 @@ public final class RemediationEngine {
                         if (failed.get() instanceof Decision.Stay retry) {
                             return new TargetReport(target, record, retry.reason(), Optional.of("job-create-failed"));
                         }
+                        // One attempt per cycle: the next cycle may try again, within the daily cap.
                         Decision.EndRemediation end = (Decision.EndRemediation) failed.get();
                         end(target, record, end, now);
-                        lastReason = end.reason();
-                        continue;
+                        return new TargetReport(target, record, end.reason(), Optional.of("job-create-failed"));
                     }
                     TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true,
                             s.trigger(), s.approved(), s.recentStarts(), s.lastFinished());

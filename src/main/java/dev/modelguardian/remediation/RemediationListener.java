@@ -21,6 +21,10 @@ public interface RemediationListener {
     default void stepped(Step step) {
     }
 
+    /** A target stayed where it is; {@code reason} says why (a guard, a running Job, healthy signals). */
+    default void stayed(TargetSpec target, TargetRecord record, String reason) {
+    }
+
     /** An action on the cluster failed; the state is left as it was persisted. */
     default void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
     }
