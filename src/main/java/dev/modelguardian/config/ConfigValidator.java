@@ -195,13 +195,21 @@ public final class ConfigValidator {
                     + "' is not a valid Lease name; use lower-case letters, digits, '-' and '.'"));
         }
         positive(problems, "guardian.leader.retry-period", leader.retryPeriod(), "e.g. 2s");
-        if (leader.renewDeadline().compareTo(leader.retryPeriod()) <= 0) {
-            problems.add(new ConfigProblem("guardian.leader.renew-deadline", "must be longer than retry-period ("
-                    + leader.retryPeriod() + "); e.g. 10s with a 2s retry period"));
+        // fabric8's elector waits up to 2.2 retry periods between attempts (120% jitter) and refuses to start
+        // unless the renew deadline is longer than that.
+        Duration jitteredRetry = leader.retryPeriod()
+                .plusMillis((long) Math.ceil(leader.retryPeriod().toMillis() * 1.2));
+        if (leader.renewDeadline().compareTo(jitteredRetry) <= 0) {
+            problems.add(new ConfigProblem("guardian.leader.renew-deadline", "must be longer than 2.2 x retry-period"
+                    + " (" + jitteredRetry + "), the longest wait between two attempts; e.g. 10s with a 2s retry"
+                    + " period"));
         }
         if (leader.leaseDuration().compareTo(leader.renewDeadline()) <= 0) {
             problems.add(new ConfigProblem("guardian.leader.lease-duration", "must be longer than renew-deadline ("
                     + leader.renewDeadline() + "); e.g. 15s with a 10s renew deadline"));
+        } else if (leader.leaseDuration().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(new ConfigProblem("guardian.leader.lease-duration", leader.leaseDuration()
+                    + " is below 1s, and the Lease counts whole seconds; e.g. 15s"));
         }
         leader.identity().filter(String::isBlank).ifPresent(blank -> problems.add(new ConfigProblem(
                 "guardian.leader.identity", "blank identity; remove it to use POD_NAME or HOSTNAME")));

@@ -513,6 +513,24 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void givenRenewDeadlineWithinTwoJitteredRetries_whenValidated_thenProblemOnRenewDeadline() {
+        // 5s + 120% jitter = 11s: fabric8 would refuse to start the elector.
+        ConfigProblem problem = single(twoModels("leader:\n  retry-period: 5s"));
+
+        assertThat(problem.property()).isEqualTo("guardian.leader.renew-deadline");
+        assertThat(problem.message()).contains("2.2 x retry-period").contains("PT11S");
+    }
+
+    @Test
+    void givenSubSecondLease_whenValidated_thenProblemOnLeaseDuration() {
+        ConfigProblem problem = single(twoModels(
+                "leader:\n  lease-duration: 900ms\n  renew-deadline: 500ms\n  retry-period: 100ms"));
+
+        assertThat(problem.property()).isEqualTo("guardian.leader.lease-duration");
+        assertThat(problem.message()).contains("whole seconds");
+    }
+
+    @Test
     void givenInvalidStateConfigMapName_whenValidated_thenProblemOnTheConfigMapName() {
         ConfigProblem problem = single(twoModels("state:\n  config-map: Guardian_State"));
 
