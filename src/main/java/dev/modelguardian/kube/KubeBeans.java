@@ -2,7 +2,6 @@ package dev.modelguardian.kube;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -29,27 +28,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 @ApplicationScoped
 public class KubeBeans {
 
+    /** Events name this replica as the Lease does, so that an Event and the leader it came from match. */
     @Produces
     @Singleton
-    EventRecorder eventRecorder(KubernetesClient client, GuardianConfig config, Clock clock) {
-        return new EventRecorder(client, Namespace.resolve(config), identity(config, System.getenv()), clock);
-    }
-
-    /**
-     * This replica's identity, as {@code guardian.leader.identity} documents it: the configured identity, else
-     * {@code POD_NAME}, else {@code HOSTNAME}, else {@code model-guardian}.
-     */
-    public static String identity(GuardianConfig config, Map<String, String> env) {
-        if (config.leader().identity().isPresent() && !config.leader().identity().get().isBlank()) {
-            return config.leader().identity().get().strip();
-        }
-        for (String variable : new String[] {"POD_NAME", "HOSTNAME"}) {
-            String value = env.get(variable);
-            if (value != null && !value.isBlank()) {
-                return value.strip();
-            }
-        }
-        return "model-guardian";
+    EventRecorder eventRecorder(KubernetesClient client, GuardianConfig config, Clock clock, Leadership leadership) {
+        return new EventRecorder(client, Namespace.resolve(config), leadership.identity(), clock);
     }
 
     @Produces

@@ -110,7 +110,9 @@ public final class RemediationEngine {
             health = new TargetHealth(PolicyState.FIRING, List.of(new TargetHealth.FiredSignal("*", "manual",
                     Double.NaN, "requested by hand with --force")));
         }
-        return advance(target, health, force);
+        Set<String> models = Set.copyOf(target.models());
+        return advance(target, health, force)
+                .with(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
     }
 
     /** Approves the target's parked remediation; false when it is not waiting for approval. */
@@ -343,7 +345,16 @@ public final class RemediationEngine {
     }
 
     /** What one target came to in a cycle. {@code problem} is a short code when it could not go on. */
-    public record TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem) {
+    public record TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem,
+            List<Evaluation> evaluations) {
+
+        public TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem) {
+            this(target, record, reason, problem, List.of());
+        }
+
+        TargetReport with(List<Evaluation> evaluated) {
+            return new TargetReport(target, record, reason, problem, evaluated);
+        }
     }
 
     /** One cycle: when it ran, every evaluation, every target, and how long it took. */

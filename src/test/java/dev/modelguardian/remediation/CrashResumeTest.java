@@ -26,6 +26,7 @@ import dev.modelguardian.policy.PolicyStatus;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,8 +40,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(ScrapeTarget.class)
-@TestProfile(RemediationEngineTest.Profile.class)
+@QuarkusTestResource(value = ScrapeTarget.class, restrictToAnnotatedClass = true)
+@TestProfile(ScrapedModelProfile.class)
 class CrashResumeTest {
 
     static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -26,12 +25,12 @@ import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RecordingListener;
 import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
@@ -41,29 +40,13 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(ScrapeTarget.class)
-@TestProfile(RemediationEngineTest.Profile.class)
+@QuarkusTestResource(value = ScrapeTarget.class, restrictToAnnotatedClass = true)
+@TestProfile(ScrapedModelProfile.class)
 class RemediationEngineTest {
 
-    /** One model, one signal without a 'for', so a breach fires on the first cycle. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            String signal = "guardian.models.ticket-duration-predictor.signals.mae-ratio.";
-            return Map.of(
-                    "guardian.namespace", NAMESPACE,
-                    signal + "source", "scrape",
-                    signal + "metric", "orchestration_ml_drift_score",
-                    signal + "labels.drift_type", "prediction",
-                    signal + "above", "1.5",
-                    "guardian.targets." + CRON_JOB + ".models[0]", "ticket-duration-predictor",
-                    "guardian.remediation.cooldown", "1h");
-        }
-    }
-
     static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
-    static final String BREACH = "orchestration_ml_drift_score{drift_type=\"prediction\",model_name=\"duration-predictor\"} 1.72\n";
-    static final String HEALTHY = "orchestration_ml_drift_score{drift_type=\"prediction\",model_name=\"duration-predictor\"} 1.1\n";
+    static final String BREACH = ScrapedModelProfile.BREACH;
+    static final String HEALTHY = ScrapedModelProfile.HEALTHY;
 
     @Inject
     RemediationEngine engine;

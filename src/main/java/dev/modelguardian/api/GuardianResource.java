@@ -1,0 +1,153 @@
+package dev.modelguardian.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.kube.Acting;
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.kube.Leadership;
+import dev.modelguardian.remediation.GuardianState;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.ServeLoop;
+import dev.modelguardian.remediation.TargetSpec;
+import io.smallrye.common.annotation.Blocking;
+
+/** The HTTP API of {@code serve}: status for everyone, remediate and approve with the bearer token. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class GuardianResource {
+
+    private static final Logger LOG = Logger.getLogger(GuardianResource.class);
+
+    @Inject
+    ServeLoop loop;
+
+    @Inject
+    RemediationEngine engine;
+
+    @Inject
+    ConfigMapStateStore store;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    Leadership leadership;
+
+    @Inject
+    Acting acting;
+
+    @Inject
+    java.time.Clock clock;
+
+    @GET
+    @Path("/status")
+    public Response status() {
+        GuardianState state;
+        try {
+            state = store.load();
+        } catch (RuntimeException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "state-unavailable", e.getMessage());
+        }
+        List<StatusView.Target> targets = engine.targets().stream()
+                .map(t -> StatusView.Target.of(t, state.target(t.name(), clock.instant()))).toList();
+        List<StatusView.Signal> signals = loop.lastCycle().map(c -> c.evaluations().stream()
+                .map(StatusView.Signal::of).toList()).orElse(List.of());
+        StatusView view = new StatusView(StatusView.SCHEMA, new StatusView.Leader(leadership.identity(),
+                leadership.isLeader(), leadership.currentLeader()), loop.lastCycle().map(StatusView.Cycle::of),
+                loop.lastError(), targets, signals);
+        return Response.ok(view).build();
+    }
+
+    @POST
+    @Path("/targets/{target}/remediate")
+    public Response remediate(@PathParam("target") String name, @QueryParam("force") boolean force,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
+        if (denied.isPresent()) {
+            return denied.get();
+        }
+        Optional<TargetSpec> target = engine.target(name);
+        if (target.isEmpty()) {
+            return unknown(name);
+        }
+        if (!acting.getAsBoolean()) {
+            return notLeader();
+        }
+        LOG.infof("Remediation of target %s requested through the API (force=%s)", name, force);
+        return answer(loop.locked(() -> engine.request(target.get(), force)));
+    }
+
+    @POST
+    @Path("/targets/{target}/approve")
+    public Response approve(@PathParam("target") String name,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
+        if (denied.isPresent()) {
+            return denied.get();
+        }
+        Optional<TargetSpec> target = engine.target(name);
+        if (target.isEmpty()) {
+            return unknown(name);
+        }
+        if (!acting.getAsBoolean()) {
+            return notLeader();
+        }
+        LOG.infof("Remediation of target %s approved through the API", name);
+        return answer(loop.locked(() -> engine.approve(target.get())));
+    }
+
+    /**
+     * 202 with the target when a remediation is under way or parked for approval; 409 with the reason when nothing
+     * started (a guard, healthy signals, not waiting for approval, the Job could not be created); 503 when the cycle
+     * failed (state or cluster unreachable).
+     */
+    private Response answer(Optional<RemediationEngine.TargetReport> report) {
+        if (report.isEmpty()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "cycle-failed", loop.lastError().orElse("unknown"));
+        }
+        RemediationEngine.TargetReport r = report.get();
+        StatusView.Target target = StatusView.Target.of(r.target(),
+                store.load().target(r.target().name(), clock.instant()));
+        boolean underWay = switch (target.state()) {
+            case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
+            case HEALTHY, PENDING, FIRING, ROLLED_BACK -> false;
+        };
+        if (r.problem().isPresent() || !underWay) {
+            return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());
+        }
+        return Response.status(Response.Status.ACCEPTED).entity(target).build();
+    }
+
+    private Response unknown(String name) {
+        return error(Response.Status.NOT_FOUND, "unknown-target", "no training target '" + name + "'; known: "
+                + engine.targets().stream().map(TargetSpec::name).toList());
+    }
+
+    private Response notLeader() {
+        return error(Response.Status.SERVICE_UNAVAILABLE, "not-leader", "this replica (" + leadership.identity()
+                + ") is not the leader" + leadership.currentLeader().map(l -> "; the leader is " + l).orElse("")
+                + "; retry, the Service will reach another replica");
+    }
+
+    private static Response error(Response.Status status, String code, String message) {
+        return Response.status(status).entity(new ApiError(code, message)).build();
+    }
+}

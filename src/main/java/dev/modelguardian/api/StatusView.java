@@ -1,0 +1,66 @@
+package dev.modelguardian.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.modelguardian.policy.Evaluation;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.TargetHealth;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetSpec;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * {@code GET /api/v1/status}: schema {@value #SCHEMA}. Targets come from the state ConfigMap, so every replica
+ * answers with the cluster's truth; signals and the last cycle are this replica's own (empty on a non-leader).
+ */
+@RegisterForReflection
+public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle, Optional<String> lastError,
+        List<Target> targets, List<Signal> signals) {
+
+    public static final String SCHEMA = "model-guardian/status/v1";
+
+    /** This replica and the Lease. */
+    @RegisterForReflection
+    public record Leader(String identity, boolean leading, Optional<String> holder) {
+    }
+
+    /** The last full cycle this replica ran. */
+    @RegisterForReflection
+    public record Cycle(Instant at, long tookMillis, int policies) {
+        static Cycle of(RemediationEngine.CycleReport report) {
+            return new Cycle(report.at(), report.took().toMillis(), report.evaluations().size());
+        }
+    }
+
+    /** One training target as persisted. */
+    @RegisterForReflection
+    public record Target(String name, String cronJob, List<String> models, RemediationState state, Instant since,
+            String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
+            boolean approved, Optional<Instant> lastFinished, List<HistoryEntry> history) {
+
+        static Target of(TargetSpec spec, TargetRecord record) {
+            var s = record.current();
+            List<HistoryEntry> recent = record.history().size() <= 10 ? record.history()
+                    : record.history().subList(record.history().size() - 10, record.history().size());
+            return new Target(spec.name(), spec.cronJob(), spec.models(), s.state(), s.since(), record.reason(),
+                    s.remediationId(), s.jobName(), s.trigger(), s.approved(), s.lastFinished(), recent);
+        }
+    }
+
+    /** One policy as last evaluated by this replica. */
+    @RegisterForReflection
+    public record Signal(String model, String signal, String state, Optional<Double> value, String bound,
+            Instant since) {
+        static Signal of(Evaluation e) {
+            var st = e.status();
+            return new Signal(e.policy().model(), e.policy().signal(), st.state().name(),
+                    st.value().isPresent() && Double.isFinite(st.value().getAsDouble())
+                            ? Optional.of(st.value().getAsDouble()) : Optional.empty(),
+                    e.policy().describeBound(), st.since());
+        }
+    }
+}

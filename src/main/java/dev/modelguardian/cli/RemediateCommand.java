@@ -1,0 +1,246 @@
+package dev.modelguardian.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.kube.JobWatch;
+import dev.modelguardian.kube.TrainingJobs;
+import dev.modelguardian.policy.Durations;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.JobObservation;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.StateStore;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.remediation.TrainingCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
+@Command(name = "remediate", mixinStandardHelpOptions = true,
+        description = { "Runs the runbook now for one training target: evaluates its policies and, when one fires"
+                + " (or with --force), creates the retraining Job from the target's CronJob and follows it to the end,"
+                + " printing each state change and Job/pod progress with the elapsed time.",
+                "The same guards as serve apply: an active Job of the CronJob is adopted instead of starting another,"
+                        + " cooldown, daily cap, approval, dry run. State is written to the state ConfigMap with"
+                        + " compare-and-set, so a serve leader running at the same time never creates a second Job." },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = { "0:retrained (or, without --force, nothing fires: nothing to do; with --no-wait: the Job runs)",
+                "1:rolled back after validation or verification (registry step)",
+                "2:training failed: the Job failed, got stuck, timed out or vanished",
+                "3:configuration or runtime error, or the Job could not be created",
+                "4:not started: a guard holds it back (cooldown, daily cap, approval not given with --no-wait,"
+                        + " or a remediation already under way with --no-wait)" })
+public class RemediateCommand implements Callable<Integer> {
+
+    static final int RETRAINED = 0;
+    static final int ROLLED_BACK = 1;
+    static final int TRAINING_FAILED = 2;
+    static final int ERROR = 3;
+    static final int NOT_STARTED = 4;
+    private static final int MAX_CONSECUTIVE_ERRORS = 5;
+
+    @Mixin
+    ConfigFileOption configFile;
+
+    @Option(names = "--target", required = true, paramLabel = "NAME", description = "the training target (by default"
+            + " the CronJob's name, e.g. orchestrator-dynamic-ml-training)")
+    String targetName;
+
+    @Option(names = "--force", description = "start even if no policy fires (the guards still apply)")
+    boolean force;
+
+    @Option(names = "--no-wait", description = "return as soon as the Job is created or adopted")
+    boolean noWait;
+
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    ModelSet modelSet;
+
+    /** Resolved only when the command runs, after the configuration is validated (picocli builds every command). */
+    @Inject
+    Instance<RemediationEngine> engines;
+
+    @Inject
+    Instance<ConfigMapStateStore> stores;
+
+    @Inject
+    Instance<TrainingJobs> trainingJobs;
+
+    @Inject
+    Instance<KubernetesClient> clients;
+
+    private RemediationEngine engine;
+    private ConfigMapStateStore store;
+    private TrainingJobs jobs;
+    private KubernetesClient client;
+
+    private long started;
+    private String lastLine = "";
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        if (!problems.isEmpty() && !force) {
+            return GuardianMain.reportProblems(err, problems);
+        }
+        engine = engines.get();
+        store = stores.get();
+        jobs = trainingJobs.get();
+        client = clients.get();
+        Optional<TargetSpec> target = engine.target(targetName);
+        if (target.isEmpty()) {
+            err.println("model-guardian: remediate: no training target '" + targetName + "'; known targets: "
+                    + engine.targets().stream().map(TargetSpec::name).toList());
+            err.flush();
+            return ERROR;
+        }
+        started = System.nanoTime();
+        RemediationEngine.TargetReport report;
+        Optional<HistoryEntry> lastBefore;
+        try {
+            lastBefore = store.load().target(targetName, Instant.now()).last();
+            report = engine.request(target.get(), force);
+        } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+            err.println("model-guardian: remediate: " + e.getMessage());
+            err.flush();
+            return ERROR;
+        }
+        TargetRecord record = store.load().target(targetName, Instant.now());
+        progress(out, record, report.reason());
+        if (record.current().state() == RemediationState.HEALTHY || record.current().state() == RemediationState.PENDING
+                || report.reason().startsWith("signals inconclusive")) {
+            report.evaluations().forEach(e -> line(out, "  " + e.policy().key() + " " + e.status().state()
+                    + e.status().value().stream().mapToObj(v -> " " + dev.modelguardian.policy.Bound.format(v))
+                            .findFirst().orElse("")
+                    + " (" + e.policy().describeBound() + ")" + e.status().reason().map(r -> ": " + r).orElse("")));
+        }
+        Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
+        if (ended.isPresent() && ended.get().outcome() != HistoryEntry.Outcome.DRY_RUN
+                && record.current().remediationId().isEmpty()) {
+            // The whole remediation ran within the request (a Job that finished at once).
+            return exitFor(out, ended.get());
+        }
+        Optional<Integer> settled = settled(record, report);
+        if (settled.isPresent()) {
+            return settled.get();
+        }
+        if (noWait) {
+            return record.current().state() == RemediationState.AWAITING_APPROVAL ? NOT_STARTED : RETRAINED;
+        }
+        return follow(out, err, target.get(), record);
+    }
+
+    /** The exit code when the request already settled the matter, empty when there is something to wait for. */
+    private Optional<Integer> settled(TargetRecord record, RemediationEngine.TargetReport report) {
+        if (report.problem().filter("job-create-failed"::equals).isPresent()
+                && record.current().state() != RemediationState.RETRAINING) {
+            return Optional.of(ERROR);
+        }
+        return switch (record.current().state()) {
+            case HEALTHY, PENDING -> Optional.of(RETRAINED);
+            case FIRING -> Optional.of(record.last().filter(h -> h.outcome() == HistoryEntry.Outcome.DRY_RUN
+                    && report.reason().startsWith("dry run")).isPresent() ? RETRAINED : NOT_STARTED);
+            case ROLLED_BACK -> Optional.of(NOT_STARTED);
+            case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> Optional.empty();
+        };
+    }
+
+    /** Follows the remediation to its end: the watch wakes it when a Job finishes, the re-list at the latest. */
+    private int follow(PrintWriter out, PrintWriter err, TargetSpec target, TargetRecord first)
+            throws InterruptedException {
+        Semaphore wake = new Semaphore(0);
+        Duration relist = config.remediation().relistInterval();
+        String remediation = first.current().remediationId().orElse(null);
+        int errors = 0;
+        try (JobWatch watch = new JobWatch(client, jobs, name -> wake.release())) {
+            watch.start();
+            while (true) {
+                try {
+                    engine.followUp();
+                    TargetRecord record = store.load().target(target.name(), Instant.now());
+                    if (remediation == null) {
+                        remediation = record.current().remediationId().orElse(null);
+                    }
+                    String id = remediation;
+                    Optional<HistoryEntry> end = id == null ? Optional.empty()
+                            : record.history().stream().filter(h -> h.id().equals(id)).reduce((a, b) -> b);
+                    if (end.isPresent()) {
+                        return exitFor(out, end.get());
+                    }
+                    if (record.current().state() == RemediationState.RETRAINING
+                            && record.current().jobName().isPresent()
+                            && jobs.observe(record.current().jobName().get()) instanceof JobObservation.Running r) {
+                        progress(out, record, "Job " + record.current().jobName().get() + ": " + r.progress());
+                    } else {
+                        progress(out, record, record.reason());
+                    }
+                    errors = 0;
+                } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+                    errors++;
+                    err.println("model-guardian: remediate: " + e.getMessage() + " (attempt " + errors + " of "
+                            + MAX_CONSECUTIVE_ERRORS + ")");
+                    err.flush();
+                    if (errors >= MAX_CONSECUTIVE_ERRORS) {
+                        return ERROR;
+                    }
+                }
+                if (wake.tryAcquire(relist.toMillis(), TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
+            }
+        }
+    }
+
+    private int exitFor(PrintWriter out, HistoryEntry end) {
+        line(out, "remediation " + end.id() + " ended " + end.outcome().tag() + ": " + end.reason());
+        return switch (end.outcome()) {
+            case RETRAINED, PROMOTED, DRY_RUN -> RETRAINED;
+            case ROLLED_BACK -> end.reason().contains("validation") || end.reason().contains("verification")
+                    ? ROLLED_BACK : TRAINING_FAILED;
+            case NOT_STARTED -> ERROR;
+        };
+    }
+
+    /** One progress line, only when something changed. */
+    private void progress(PrintWriter out, TargetRecord record, String what) {
+        String text = record.current().state() + "  " + what;
+        if (!text.equals(lastLine)) {
+            lastLine = text;
+            line(out, targetName + " " + text);
+        }
+    }
+
+    private void line(PrintWriter out, String text) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        out.printf("[%6s] %s%n", Durations.format(elapsed.withNanos(0).isZero() ? Duration.ZERO
+                : elapsed.withNanos(0)), text);
+        out.flush();
+    }
+}

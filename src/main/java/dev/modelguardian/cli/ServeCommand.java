@@ -1,0 +1,115 @@
+package dev.modelguardian.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.kube.Acting;
+import dev.modelguardian.kube.JobWatch;
+import dev.modelguardian.kube.Leadership;
+import dev.modelguardian.kube.TrainingJobs;
+import dev.modelguardian.policy.Durations;
+import dev.modelguardian.remediation.GuardianMetrics;
+import dev.modelguardian.remediation.ServeLoop;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.Quarkus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The sidecar mode: a long-running guardian, one leader among the replicas. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = { "Runs next to the model server: every guardian.interval (default 1m) it evaluates every"
+                + " policy and advances every training target (retraining, watching the Job); remediations under way"
+                + " are also followed up every guardian.remediation.relist-interval and whenever the Job watch sees a"
+                + " Job finish.",
+                "Only the holder of the Lease guardian.leader.lease acts; every replica serves HTTP and stays ready."
+                        + " A leader that loses the Lease exits (code 1) and is restarted by Kubernetes.",
+                "HTTP (port quarkus.http.port, default 8686): /q/health/live, /q/health/ready, /q/metrics,"
+                        + " GET /api/v1/status, POST /api/v1/targets/{target}/remediate[?force=true] and"
+                        + " POST /api/v1/targets/{target}/approve (both with 'Authorization: Bearer <guardian.api.token>')." },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = { "0:stopped by a signal (SIGTERM)", "1:lost the leader Lease", "3:configuration or start-up error" })
+public class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class);
+
+    @Mixin
+    ConfigFileOption configFile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    ModelSet modelSet;
+
+    // Resolved only when serve runs, after the configuration is validated: picocli builds every command.
+    @Inject
+    Instance<ServeLoop> loops;
+
+    @Inject
+    Instance<Leadership> leaderships;
+
+    @Inject
+    Instance<Acting> actings;
+
+    @Inject
+    Instance<GuardianMetrics> meters;
+
+    @Inject
+    Instance<KubernetesClient> clients;
+
+    @Inject
+    Instance<TrainingJobs> trainingJobs;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int port;
+
+    @Override
+    public Integer call() {
+        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        if (!problems.isEmpty()) {
+            return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
+        }
+        ServeLoop loop = loops.get();
+        Leadership leadership = leaderships.get();
+        GuardianMetrics metrics = meters.get();
+        TrainingJobs jobs = trainingJobs.get();
+        KubernetesClient client = clients.get();
+        leadership.onChange(leading -> {
+            metrics.leader(leading);
+            if (leading) {
+                // A new leader looks at once instead of waiting for the next tick.
+                Thread.ofVirtual().name("first-cycle").start(loop::cycle);
+            }
+        });
+        actings.get().requireLeadership(leadership::isLeader);
+        try (JobWatch watch = new JobWatch(client, jobs, name -> Thread.ofVirtual().start(loop::followUp))) {
+            watch.start();
+            loop.enable();
+            leadership.start();
+            LOG.infof("Serving on port %d: %d policies, %d targets in namespace %s every %s; Lease %s as %s", port,
+                    dev.modelguardian.policy.Policies.from(modelSet).size(), loop.targets().size(),
+                    Namespace.resolve(config), Durations.format(config.interval()), config.leader().lease(),
+                    leadership.identity());
+            Quarkus.waitForExit();
+        } finally {
+            leadership.stop();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.modelguardian.remediation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.kube.Acting;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The heartbeat of {@code serve}: every {@code guardian.remediation.relist-interval} it follows up remediations under
+ * way, and every {@code guardian.interval} it runs a full cycle. Only while {@code serve} has enabled it and this
+ * replica may act (holds the Lease); cycles never overlap, whoever triggers them (the scheduler, the Job watch, the
+ * HTTP API).
+ */
+@ApplicationScoped
+public class ServeLoop {
+
+    private static final Logger LOG = Logger.getLogger(ServeLoop.class);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean enabled;
+    private volatile Instant lastFull = Instant.EPOCH;
+    private volatile RemediationEngine.CycleReport lastCycle;
+    private volatile String lastError;
+
+    @Inject
+    RemediationEngine engine;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    Acting acting;
+
+    @Inject
+    GuardianMetrics metrics;
+
+    @Inject
+    Clock clock;
+
+    /** From now on the scheduler runs cycles ({@code serve} only). */
+    public void enable() {
+        enabled = true;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    @Scheduled(every = "${guardian.remediation.relist-interval}", delay = 1,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        if (!enabled || !acting.getAsBoolean()) {
+            return;
+        }
+        boolean full = Duration.between(lastFull, clock.instant()).compareTo(config.interval()) >= 0;
+        if (full) {
+            cycle();
+        } else {
+            followUp();
+        }
+    }
+
+    /** A full cycle now; waits for a running one to finish first. */
+    public Optional<RemediationEngine.CycleReport> cycle() {
+        return locked(() -> {
+            lastFull = clock.instant();
+            RemediationEngine.CycleReport report = engine.runCycle();
+            lastCycle = report;
+            metrics.evaluations(report.evaluations());
+            metrics.cycle(report.took());
+            LOG.debugf("Cycle: %d policies, %d targets in %d ms", report.evaluations().size(),
+                    report.targets().size(), report.took().toMillis());
+            return report;
+        });
+    }
+
+    /** Follows up remediations under way (the watch saw a Job finish, or the re-list is due). */
+    public void followUp() {
+        locked(engine::followUp);
+    }
+
+    /** Runs {@code work} as the only cycle; logs and records a failure instead of killing the scheduler. */
+    public <T> Optional<T> locked(Supplier<T> work) {
+        lock.lock();
+        try {
+            T result = work.get();
+            lastError = null;
+            return Optional.ofNullable(result);
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            LOG.errorf("Cycle failed: %s", e.getMessage());
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<RemediationEngine.CycleReport> lastCycle() {
+        return Optional.ofNullable(lastCycle);
+    }
+
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    public List<TargetSpec> targets() {
+        return engine.targets();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.modelguardian.api;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** The HTTP API of serve, over HTTP with rest-assured, against the CRUD mock server. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = ScrapeTarget.class, restrictToAnnotatedClass = true)
+@TestProfile(GuardianResourceTest.Profile.class)
+class GuardianResourceTest {
+
+    static final String TOKEN = "3f1c9a7e5b2d4f608e1a7c3b9d5f2e4a";
+
+    /** The engine test's configuration plus an API token. */
+    public static class Profile extends ScrapedModelProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("guardian.api.token", TOKEN);
+            return config;
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    @BeforeEach
+    void setUp() {
+        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+        client.configMaps().inNamespace(NAMESPACE).delete();
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
+        NeuralHive.install(client);
+        ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
+    }
+
+    @Test
+    void givenAFreshCluster_whenStatusIsRead_thenEveryTargetIsListedHealthyWithTheSchema() {
+        given().when().get("/api/v1/status").then().statusCode(200)
+                .body("schema", equalTo("model-guardian/status/v1"))
+                .body("targets[0].name", equalTo(CRON_JOB))
+                .body("targets[0].cronJob", equalTo(CRON_JOB))
+                .body("targets[0].state", equalTo("HEALTHY"))
+                .body("leader.leading", equalTo(false));
+    }
+
+    @Test
+    void givenNoAuthorization_whenRemediateIsPosted_then401WithAJsonErrorAndNoJob() {
+        given().when().post("/api/v1/targets/{t}/remediate", CRON_JOB).then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("error", equalTo("unauthorized"));
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void givenAWrongToken_whenRemediateIsPosted_then403AndTheTokenIsNotEchoed() {
+        given().header("Authorization", "Bearer not-the-token").when()
+                .post("/api/v1/targets/{t}/remediate", CRON_JOB).then().statusCode(403)
+                .body("error", equalTo("forbidden"))
+                .body(not(containsString("not-the-token"))).body(not(containsString(TOKEN)));
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void givenAnUnknownTarget_whenRemediateIsPosted_then404NamingTheKnownTargets() {
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/remediate", "orchestrator-ml-training").then()
+                .statusCode(404).body("error", equalTo("unknown-target"))
+                .body("message", containsString(CRON_JOB));
+    }
+
+    @Test
+    void givenAFiringPolicyAndTheToken_whenRemediateIsPosted_then202RetrainingAndOneJob() {
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/remediate", CRON_JOB).then()
+                .statusCode(202).body("state", equalTo("RETRAINING")).body("job", containsString("ml-retrain-emergency-"));
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+        given().when().get("/api/v1/status").then().body("targets[0].state", equalTo("RETRAINING"))
+                .body("targets[0].trigger[0].signal", equalTo("mae-ratio"));
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediateIsPostedWithoutForce_then409NotStarted() {
+        ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY);
+
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/remediate", CRON_JOB).then()
+                .statusCode(409).body("error", equalTo("not-started"));
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediateIsPostedWithForce_then202AndAJob() {
+        ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY);
+
+        given().auth().oauth2(TOKEN).queryParam("force", true).when()
+                .post("/api/v1/targets/{t}/remediate", CRON_JOB).then().statusCode(202)
+                .body("trigger[0].signal", equalTo("manual"));
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void givenNothingAwaitsApproval_whenApproveIsPosted_then409() {
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/approve", CRON_JOB).then()
+                .statusCode(409).body("error", equalTo("not-awaiting-approval"));
+    }
+
+    @Test
+    void givenTheServer_whenHealthAndMetricsAreRead_thenBothAnswer() {
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("guardian_leader"));
+    }
+}

@@ -1,0 +1,227 @@
+package dev.modelguardian.cli;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/**
+ * {@code remediate} as a one-shot Job would run it, against the fabric8 mock server in CRUD mode; the test plays the
+ * Job controller. Everything reaches the application through {@code --config}, as in production.
+ */
+@QuarkusMainTest
+class RemediateCommandTest {
+
+    static KubernetesMockServer server;
+    static MetricsEndpoint metrics;
+
+    @TempDir
+    static Path dir;
+    static Path config;
+
+    KubernetesClient client;
+    Watch controller;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        // What a kubeconfig or the in-cluster service account would say; fabric8 reads these at client start.
+        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
+        System.setProperty("kubernetes.trust.certificates", "true");
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        metrics = new MetricsEndpoint();
+        config = Files.writeString(dir.resolve("guardian.yaml"), """
+                guardian:
+                  namespace: %s
+                  scrape:
+                    url: %s
+                  remediation:
+                    cooldown: 1h
+                    # A missed watch event costs little.
+                    relist-interval: 200ms
+                  models:
+                    ticket-duration-predictor:
+                      signals:
+                        mae-ratio:
+                          source: scrape
+                          metric: orchestration_ml_drift_score
+                          labels:
+                            drift_type: prediction
+                          above: 1.5
+                  targets:
+                    %s:
+                      models: [ticket-duration-predictor]
+                """.formatted(NAMESPACE, metrics.url(),
+                CRON_JOB));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        System.clearProperty("kubernetes.master");
+        System.clearProperty("kubernetes.trust.certificates");
+        System.clearProperty("kubernetes.auth.tryKubeConfig");
+        server.destroy();
+        metrics.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        client = server.createClient();
+        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+        client.configMaps().inNamespace(NAMESPACE).delete();
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
+        NeuralHive.install(client);
+        metrics.set(ScrapedModelProfile.BREACH);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (controller != null) {
+            controller.close();
+        }
+        client.close();
+    }
+
+    private LaunchResult remediate(QuarkusMainLauncher launcher, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "remediate";
+        all[1] = "--config";
+        all[2] = config.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return launcher.launch(all);
+    }
+
+    /** Plays the Job controller: every Job the guardian creates ends with {@code type} as soon as it appears. */
+    private void jobsEndWith(String type, String reason) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    NeuralHive.finish(client, job.getMetadata().getName(), type, reason);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    private List<Job> jobs() {
+        return client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems();
+    }
+
+    @Test
+    void givenFiringPolicyAndAJobThatCompletes_whenRemediated_thenExit0WithProgressLines(QuarkusMainLauncher launcher) {
+        jobsEndWith("Complete", null);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " RETRAINING  Job ml-retrain-emergency-\\d+ running for \\d+s")
+                .containsPattern("remediation r\\d+ ended retrained");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenAJobThatFails_whenRemediated_thenExit2TrainingFailed(QuarkusMainLauncher launcher) {
+        jobsEndWith("Failed", "BackoffLimitExceeded");
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(2);
+        assertThat(result.getOutput()).contains("ended rolled_back");
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediatedWithoutForce_thenExit0AndNoJob(QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediatedWithForceAndNoWait_thenExit0WithTheJobRunning(QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB, "--force", "--no-wait");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(jobs()).singleElement().satisfies(j -> assertThat(j.getStatus()).isNull());
+    }
+
+    @Test
+    void givenARemediationJustEnded_whenRemediatedAgain_thenExit4HeldByTheCooldown(QuarkusMainLauncher launcher) {
+        jobsEndWith("Complete", null);
+        assertThat(remediate(launcher, "--target", CRON_JOB).exitCode()).isZero();
+
+        LaunchResult again = remediate(launcher, "--target", CRON_JOB, "--force");
+
+        assertThat(again.exitCode()).as(again.getOutput() + again.getErrorOutput()).isEqualTo(4);
+        assertThat(again.getOutput()).contains("cooldown");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenAnUnknownTarget_whenRemediated_thenExit3NamingTheKnownTargets(QuarkusMainLauncher launcher) {
+        LaunchResult result = remediate(launcher, "--target", "orchestrator-ml-training");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("no training target 'orchestrator-ml-training'")
+                .contains(CRON_JOB);
+    }
+
+    @Test
+    void givenTheCronJobIsMissing_whenRemediated_thenExit3NamingTheCronJobAndNoJob(QuarkusMainLauncher launcher) {
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(CRON_JOB).delete();
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(3);
+        assertThat(result.getOutput() + result.getErrorOutput()).contains("CronJob neural-hive/" + CRON_JOB + " not found");
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenHelp_whenAsked_thenEveryExitCodeIsDocumented(QuarkusMainLauncher launcher) {
+        LaunchResult result = remediate(launcher, "--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.getOutput()).contains("Exit codes:").containsPattern("0\\s+retrained")
+                .containsPattern("2\\s+training failed").containsPattern("4\\s+not started");
+    }
+}
