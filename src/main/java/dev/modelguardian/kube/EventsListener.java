@@ -14,6 +14,7 @@ import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.SignalAlerts;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -25,7 +26,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
  * {@link EventRecorder} never throws.
  */
 @Singleton
-public class EventsListener implements RemediationListener {
+public class EventsListener implements RemediationListener, SignalAlerts {
 
     private final EventRecorder recorder;
     private final String namespace;
@@ -58,6 +59,11 @@ public class EventsListener implements RemediationListener {
         if (!guard.equals(blocked.put(target.name(), guard))) {
             recorder.record(cronJob(target), EventReason.GUARD_BLOCKED, target.name() + ": firing, but " + reason);
         }
+    }
+
+    @Override
+    public void signalAlert(TargetSpec target, String note) {
+        recorder.record(cronJob(target), EventReason.SOURCE_ERRORS, note);
     }
 
     @Override

@@ -13,6 +13,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.modelguardian.policy.Evaluation;
+import dev.modelguardian.signal.SignalQuery;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.kube.Acting;
 import io.quarkus.scheduler.Scheduled;
@@ -49,6 +52,9 @@ public class ServeLoop {
     @Inject
     Clock clock;
 
+    @Inject
+    SignalAlerts listener;
+
     /** From now on the scheduler runs cycles ({@code serve} only). */
     public void enable() {
         enabled = true;
@@ -80,10 +86,29 @@ public class ServeLoop {
             lastCycle = report;
             metrics.evaluations(report.evaluations());
             metrics.cycle(report.took());
+            for (Evaluation e : report.evaluations()) {
+                boolean scrape = e.policy().query() instanceof SignalQuery.Scrape;
+                metrics.externalCall(scrape ? GuardianMetrics.ExternalSystem.SCRAPE
+                        : GuardianMetrics.ExternalSystem.PROMETHEUS, scrape ? "scrape" : "query",
+                        e.status().consecutiveSourceErrors() == 0, e.took());
+                if (e.status().consecutiveSourceErrors() == config.sourceErrorLimit()) {
+                    sourceErrors(e);
+                }
+            }
             LOG.debugf("Cycle: %d policies, %d targets in %d ms", report.evaluations().size(),
                     report.targets().size(), report.took().toMillis());
             return report;
         });
+    }
+
+    /** One Event when a signal reaches the source-error limit (not on every cycle after it). */
+    private void sourceErrors(Evaluation e) {
+        String note = e.policy().key() + ": " + e.status().consecutiveSourceErrors()
+                + " consecutive source errors (limit " + config.sourceErrorLimit() + "); inconclusive, never a trigger: "
+                + e.status().reason().orElse("source error");
+        LOG.warn(note);
+        engine.targets().stream().filter(t -> t.models().contains(e.policy().model())).findFirst()
+                .ifPresent(t -> listener.signalAlert(t, note));
     }
 
     /** Follows up remediations under way (the watch saw a Job finish, or the re-list is due). */

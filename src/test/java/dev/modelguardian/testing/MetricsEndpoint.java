@@ -14,6 +14,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicReference<String> body = new AtomicReference<>("");
+    private volatile int status = 200;
 
     public MetricsEndpoint() {
         try {
@@ -24,7 +25,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.createContext("/metrics", exchange -> {
             byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -32,8 +33,15 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.start();
     }
 
+    /** Answers 200 with {@code text} from now on. */
     public void set(String text) {
         body.set(text);
+        status = 200;
+    }
+
+    /** Answers {@code code} (e.g. 500) from now on, as a broken model server would. */
+    public void failWith(int code) {
+        status = code;
     }
 
     public String hostPort() {

@@ -1,0 +1,93 @@
+package dev.modelguardian.remediation;
+
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** The loop of serve as the application wires it: cycles, metrics, the source-error alert. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = ScrapeTarget.class, restrictToAnnotatedClass = true)
+@TestProfile(ScrapedModelProfile.class)
+class ServeLoopTest {
+
+    @Inject
+    ServeLoop loop;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    MeterRegistry registry;
+
+    @BeforeEach
+    void setUp() {
+        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+        client.configMaps().inNamespace(NAMESPACE).delete();
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
+        client.events().v1().events().inNamespace(NAMESPACE).delete();
+        NeuralHive.install(client);
+        ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
+    }
+
+    private List<Event> events(String reason) {
+        return client.events().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    @Test
+    void givenServeHasNotEnabledTheLoop_whenTheSchedulerTicks_thenNothingRuns() {
+        loop.tick();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void givenAFiringPolicy_whenACycleRuns_thenTheJobIsCreatedAndTheCycleAndCallsAreMeasured() {
+        RemediationEngine.CycleReport report = loop.cycle().orElseThrow();
+
+        assertThat(report.evaluations()).hasSize(1);
+        assertThat(loop.lastCycle()).contains(report);
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+        assertThat(registry.get("guardian.cycle").timer().count()).isPositive();
+        assertThat(registry.get("guardian.external.call").tags("system", "scrape", "outcome", "ok").timer().count())
+                .isPositive();
+        assertThat(registry.get("guardian.target.state").tags("target", NeuralHive.CRON_JOB, "state", "retraining")
+                .gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("guardian.signal.value").tags("model", "ticket-duration-predictor", "signal",
+                "mae-ratio").gauge().value()).isEqualTo(1.72);
+    }
+
+    @Test
+    void givenTheModelServerAnswers500_whenTheLimitIsReached_thenOneSourceErrorsEventAndNoJob() {
+        ScrapeTarget.ENDPOINT.failWith(500);
+
+        for (int i = 0; i < 5; i++) {
+            loop.cycle();
+        }
+
+        assertThat(events("SourceErrors")).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getNote()).contains("ticket-duration-predictor/mae-ratio: 3 consecutive source errors");
+            assertThat(e.getRegarding().getName()).isEqualTo(NeuralHive.CRON_JOB);
+        });
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+}
