@@ -15,12 +15,14 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.kube.Acting;
+import dev.modelguardian.kube.ConfigMapStateStore;
 import dev.modelguardian.kube.JobWatch;
 import dev.modelguardian.kube.Leadership;
 import dev.modelguardian.kube.TrainingJobs;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.ServeLoop;
+import dev.modelguardian.remediation.StateStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
@@ -76,6 +78,9 @@ public class ServeCommand implements Callable<Integer> {
     @Inject
     Instance<TrainingJobs> trainingJobs;
 
+    @Inject
+    Instance<ConfigMapStateStore> stores;
+
     @ConfigProperty(name = "quarkus.http.port")
     int port;
 
@@ -84,6 +89,15 @@ public class ServeCommand implements Callable<Integer> {
         List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
+        }
+        try {
+            // Preflight: the state is the first thing a cycle reads; no cluster, no RBAC, no point in serving.
+            stores.get().load();
+        } catch (StateStore.StoreException | IllegalStateException e) {
+            spec.commandLine().getErr().println("model-guardian: serve: " + e.getMessage()
+                    + " (serve runs in a cluster, with the service account of the guardian, or with a kubeconfig)");
+            spec.commandLine().getErr().flush();
+            return GuardianMain.EXIT_ERROR;
         }
         ServeLoop loop = loops.get();
         Leadership leadership = leaderships.get();

@@ -148,12 +148,23 @@ public final class ConfigMapStateStore implements StateStore {
         return new GuardianState(policies, targets);
     }
 
+    /** The innermost cause, which says what went wrong on the wire (refused, timed out, unknown host). */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
     private StoreException failure(String verb, KubernetesClientException e) {
-        String why = switch (e.getCode()) {
+        int code = e.getCode() <= 0 ? 0 : e.getCode();
+        String why = switch (code) {
             case HttpURLConnection.HTTP_FORBIDDEN -> "forbidden (403): grant the guardian's ServiceAccount get, create"
                     + " and update on configmaps in namespace " + namespace;
             case HttpURLConnection.HTTP_CONFLICT -> "still conflicting (409) after " + MAX_ATTEMPTS + " attempts";
-            case 0 -> "the Kubernetes API did not answer: " + e.getMessage();
+            case 0 -> "the Kubernetes API did not answer (" + rootCause(e) + ")";
             default -> "HTTP " + e.getCode() + ": " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage());
         };
         return new StoreException("cannot " + verb + " state " + describe() + ": " + why, e);

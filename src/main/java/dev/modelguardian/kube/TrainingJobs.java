@@ -293,7 +293,7 @@ public final class TrainingJobs implements TrainingCluster {
     }
 
     private ClusterException failure(String what, KubernetesClientException e) {
-        int code = e.getCode();
+        int code = e.getCode() <= 0 ? 0 : e.getCode();
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();
         return switch (code) {
@@ -302,8 +302,8 @@ public final class TrainingJobs implements TrainingCluster {
                     e);
             case HttpURLConnection.HTTP_BAD_REQUEST, 422 -> new ClusterException("cannot " + what
                     + ": the API rejected it (" + code + "): " + message, true, e);
-            case 0 -> new ClusterException("cannot " + what + ": the Kubernetes API did not answer: " + e.getMessage(),
-                    false, e);
+            case 0 -> new ClusterException("cannot " + what + ": the Kubernetes API did not answer ("
+                    + ConfigMapStateStore.rootCause(e) + ")", false, e);
             default -> new ClusterException("cannot " + what + ": HTTP " + code + ": " + message, code < 500
                     && code != 429 && code != HttpURLConnection.HTTP_CONFLICT, e);
         };
