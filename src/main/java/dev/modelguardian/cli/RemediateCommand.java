@@ -94,6 +94,9 @@ public class RemediateCommand implements Callable<Integer> {
     @Inject
     Instance<KubernetesClient> clients;
 
+    @Inject
+    ProgressLines progressLines;
+
     private RemediationEngine engine;
     private ConfigMapStateStore store;
     private TrainingJobs jobs;
@@ -122,6 +125,18 @@ public class RemediateCommand implements Callable<Integer> {
             return ERROR;
         }
         started = System.nanoTime();
+        progressLines.connect(step -> {
+            if (step.target().name().equals(targetName)) {
+                RemediationState from = step.before().current().state();
+                RemediationState to = step.after().current().state();
+                String change = from == to ? to.toString() : from + " -> " + to;
+                String what = step.decision() instanceof dev.modelguardian.remediation.Decision.CreateJob c
+                        ? "Job " + c.jobName() + " created from CronJob " + step.target().cronJob()
+                        : step.after().reason();
+                lastLine = to + "  " + what;
+                line(out, targetName + " " + change + "  " + what);
+            }
+        });
         RemediationEngine.TargetReport report;
         Optional<HistoryEntry> lastBefore;
         try {
@@ -133,6 +148,12 @@ public class RemediateCommand implements Callable<Integer> {
             return ERROR;
         }
         TargetRecord record = store.load().target(targetName, Instant.now());
+        Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
+        if (ended.isPresent() && ended.get().outcome() != HistoryEntry.Outcome.DRY_RUN
+                && record.current().remediationId().isEmpty()) {
+            // The whole remediation ran within the request (a Job that finished at once).
+            return exitFor(out, ended.get());
+        }
         progress(out, record, report.reason());
         if (record.current().state() == RemediationState.HEALTHY || record.current().state() == RemediationState.PENDING
                 || report.reason().startsWith("signals inconclusive")) {
@@ -140,12 +161,6 @@ public class RemediateCommand implements Callable<Integer> {
                     + e.status().value().stream().mapToObj(v -> " " + dev.modelguardian.policy.Bound.format(v))
                             .findFirst().orElse("")
                     + " (" + e.policy().describeBound() + ")" + e.status().reason().map(r -> ": " + r).orElse("")));
-        }
-        Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
-        if (ended.isPresent() && ended.get().outcome() != HistoryEntry.Outcome.DRY_RUN
-                && record.current().remediationId().isEmpty()) {
-            // The whole remediation ran within the request (a Job that finished at once).
-            return exitFor(out, ended.get());
         }
         Optional<Integer> settled = settled(record, report);
         if (settled.isPresent()) {

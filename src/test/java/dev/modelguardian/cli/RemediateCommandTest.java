@@ -149,7 +149,9 @@ class RemediateCommandTest {
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
         assertThat(result.getOutput())
-                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " RETRAINING  Job ml-retrain-emergency-\\d+ running for \\d+s")
+                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " HEALTHY -> FIRING  firing: ticket-duration-predictor/mae-ratio 1.72")
+                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " RETRAINING  Job ml-retrain-emergency-\\d+ created from CronJob")
+                .containsPattern(CRON_JOB + " RETRAINING -> VALIDATING  Job ml-retrain-emergency-\\d+ complete")
                 .containsPattern("remediation r\\d+ ended retrained");
         assertThat(jobs()).hasSize(1);
     }
