@@ -149,9 +149,9 @@ public class RemediateCommand implements Callable<Integer> {
         }
         TargetRecord record = store.load().target(targetName, Instant.now());
         Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
-        if (ended.isPresent() && ended.get().outcome() != HistoryEntry.Outcome.DRY_RUN
-                && record.current().remediationId().isEmpty()) {
-            // The whole remediation ran within the request (a Job that finished at once).
+        if (ended.isPresent() && record.current().remediationId().isEmpty()) {
+            // The whole remediation ran within the request: a dry run, a Job that could not be created, or one that
+            // finished at once.
             return exitFor(out, ended.get());
         }
         progress(out, record, report.reason());
@@ -180,8 +180,7 @@ public class RemediateCommand implements Callable<Integer> {
         }
         return switch (record.current().state()) {
             case HEALTHY, PENDING -> Optional.of(RETRAINED);
-            case FIRING -> Optional.of(record.last().filter(h -> h.outcome() == HistoryEntry.Outcome.DRY_RUN
-                    && report.reason().startsWith("dry run")).isPresent() ? RETRAINED : NOT_STARTED);
+            case FIRING -> Optional.of(NOT_STARTED);
             case ROLLED_BACK -> Optional.of(NOT_STARTED);
             case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> Optional.empty();
         };

@@ -199,6 +199,19 @@ class RemediateCommandTest {
     }
 
     @Test
+    void givenDryRun_whenRemediated_thenExit0WithTheJobItWouldCreateAndNoJob(QuarkusMainLauncher launcher)
+            throws IOException {
+        Path dry = Files.writeString(dir.resolve("dry.yaml"), Files.readString(config)
+                .replace("guardian:\n", "guardian:\n  dry-run: true\n"));
+
+        LaunchResult result = launcher.launch("remediate", "--config", dry.toString(), "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput()).containsPattern("ended dry_run: dry run: would create Job ml-retrain-emergency-\\d+");
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
     void givenAnUnknownTarget_whenRemediated_thenExit3NamingTheKnownTargets(QuarkusMainLauncher launcher) {
         LaunchResult result = remediate(launcher, "--target", "orchestrator-ml-training");
 

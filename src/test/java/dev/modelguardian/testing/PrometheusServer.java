@@ -72,7 +72,9 @@ public final class PrometheusServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Until it listens, connecting is refused: that is "not ready yet", not a failure.
         await("Prometheus ready on port " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(java.io.IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
