@@ -14,6 +14,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.RemediationPolicy;
@@ -51,9 +52,10 @@ public class KubeBeans {
     @Singleton
     RemediationEngine remediationEngine(PolicyEngine policyEngine, ModelSet models, GuardianConfig config,
             ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
-            @Any Instance<RemediationListener> listeners) {
-        return new RemediationEngine(policyEngine, Policies.from(models), targets(models), store, jobs,
-                remediationPolicy(config), config.state().history(), clock, composite(listeners), acting);
+            @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
+        return new RemediationEngine(policyEngine, Policies.from(models), targets(models),
+                TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
+                config.state().history(), clock, composite(listeners), acting);
     }
 
     /** The configured training targets, each with its CronJob (the target's own name when not set). */

@@ -52,6 +52,13 @@ class ServeLoopTest {
                 .filter(e -> reason.equals(e.getReason())).toList();
     }
 
+    /** Meters live as long as the application, which other test classes share. */
+    private double createJobCalls() {
+        var timer = registry.find("guardian.external.call")
+                .tags("system", "kubernetes", "operation", "create_job", "outcome", "ok").timer();
+        return timer == null ? 0 : timer.count();
+    }
+
     @Test
     void givenServeHasNotEnabledTheLoop_whenTheSchedulerTicks_thenNothingRuns() {
         loop.tick();
@@ -61,6 +68,8 @@ class ServeLoopTest {
 
     @Test
     void givenAFiringPolicy_whenACycleRuns_thenTheJobIsCreatedAndTheCycleAndCallsAreMeasured() {
+        double created = createJobCalls();
+
         RemediationEngine.CycleReport report = loop.cycle().orElseThrow();
 
         assertThat(report.evaluations()).hasSize(1);
@@ -69,6 +78,7 @@ class ServeLoopTest {
         assertThat(registry.get("guardian.cycle").timer().count()).isPositive();
         assertThat(registry.get("guardian.external.call").tags("system", "scrape", "outcome", "ok").timer().count())
                 .isPositive();
+        assertThat(createJobCalls()).isEqualTo(created + 1);
         assertThat(registry.get("guardian.target.state").tags("target", NeuralHive.CRON_JOB, "state", "retraining")
                 .gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("guardian.signal.value").tags("model", "ticket-duration-predictor", "signal",
