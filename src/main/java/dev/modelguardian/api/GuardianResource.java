@@ -80,25 +80,25 @@ public class GuardianResource {
     @Path("/targets/{target}/remediate")
     public Response remediate(@PathParam("target") String name, @QueryParam("force") boolean force,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
-        if (denied.isPresent()) {
-            return denied.get();
-        }
-        Optional<TargetSpec> target = engine.target(name);
-        if (target.isEmpty()) {
-            return unknown(name);
-        }
-        if (!acting.getAsBoolean()) {
-            return notLeader();
-        }
-        LOG.infof("Remediation of target %s requested through the API (force=%s)", name, force);
-        return answer(loop.locked(() -> engine.request(target.get(), force)));
+        return mutate(name, authorization, target -> {
+            LOG.infof("Remediation of target %s requested through the API (force=%s)", name, force);
+            return engine.request(target, force);
+        });
     }
 
     @POST
     @Path("/targets/{target}/approve")
     public Response approve(@PathParam("target") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return mutate(name, authorization, target -> {
+            LOG.infof("Remediation of target %s approved through the API", name);
+            return engine.approve(target);
+        });
+    }
+
+    /** The checks every mutating endpoint makes, in order: token, known target, leader; then the change, locked. */
+    private Response mutate(String name, String authorization,
+            java.util.function.Function<TargetSpec, RemediationEngine.TargetReport> change) {
         Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
         if (denied.isPresent()) {
             return denied.get();
@@ -110,8 +110,7 @@ public class GuardianResource {
         if (!acting.getAsBoolean()) {
             return notLeader();
         }
-        LOG.infof("Remediation of target %s approved through the API", name);
-        return answer(loop.locked(() -> engine.approve(target.get())));
+        return answer(loop.locked(() -> change.apply(target.get())));
     }
 
     /**

@@ -49,10 +49,7 @@ class GuardianResourceTest {
 
     @BeforeEach
     void setUp() {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
     }
 

@@ -97,10 +97,7 @@ class RemediateCommandTest {
     @BeforeEach
     void setUp() {
         client = server.createClient();
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         metrics.set(ScrapedModelProfile.BREACH);
     }
 

@@ -96,10 +96,7 @@ class CrashResumeTest {
 
     @BeforeEach
     void setUp() {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         clock.set(T0);
         ScrapeTarget.ENDPOINT.set(RemediationEngineTest.BREACH);
     }

@@ -74,12 +74,7 @@ class RemediationEngineTest {
 
     @BeforeEach
     void setUp() {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        client.pods().inNamespace(NAMESPACE).delete();
-        client.events().v1().events().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         clock.set(T0);
         recorded.clear();
         ScrapeTarget.ENDPOINT.set(BREACH);

@@ -39,11 +39,7 @@ class ServeLoopTest {
 
     @BeforeEach
     void setUp() {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        client.events().v1().events().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
     }
 

@@ -64,11 +64,7 @@ class ThreeReplicasTest {
 
     @BeforeEach
     void setUp() {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
-        client.leases().inNamespace(NAMESPACE).delete();
-        NeuralHive.install(client);
+        NeuralHive.reset(client);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
         for (int i = 0; i < 3; i++) {
             String name = "orchestrator-dynamic-7d9f-" + i;

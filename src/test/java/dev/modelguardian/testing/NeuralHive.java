@@ -68,6 +68,20 @@ public final class NeuralHive {
                 .build();
     }
 
+    /**
+     * Empties the namespace of everything a remediation touches (Jobs, pods, ConfigMaps, Events, Leases, CronJobs) and
+     * installs the training CronJob again: a clean cluster for the next test on a shared mock server.
+     */
+    public static CronJob reset(KubernetesClient client) {
+        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+        client.pods().inNamespace(NAMESPACE).delete();
+        client.configMaps().inNamespace(NAMESPACE).delete();
+        client.events().v1().events().inNamespace(NAMESPACE).delete();
+        client.leases().inNamespace(NAMESPACE).delete();
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
+        return install(client);
+    }
+
     /** Creates the CronJob in the mock server and returns it as stored (with its uid). */
     public static CronJob install(KubernetesClient client) {
         return client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(trainingCronJob()).create();
