@@ -110,7 +110,7 @@ public class RemediateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
-        if (!problems.isEmpty() && !force) {
+        if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(err, problems);
         }
         engine = engines.get();

@@ -139,6 +139,8 @@ class RemediationEngineTest {
         assertThat(last.outcome()).isEqualTo(HistoryEntry.Outcome.RETRAINED);
         assertThat(last.started()).isEqualTo(T0);
         assertThat(record().current().lastFinished()).contains(T0.plus(Duration.ofMinutes(20)));
+        assertThat(client.events().v1().events().inNamespace(NAMESPACE).list().getItems()).extracting(Event::getReason)
+                .contains("RetrainingSucceeded", "Recovered");
     }
 
     @Test
