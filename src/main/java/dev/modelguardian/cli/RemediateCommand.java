@@ -236,8 +236,9 @@ public class RemediateCommand implements Callable<Integer> {
         line(out, "remediation " + end.id() + " ended " + end.outcome().tag() + ": " + end.reason());
         return switch (end.outcome()) {
             case RETRAINED, PROMOTED, DRY_RUN -> RETRAINED;
-            case ROLLED_BACK -> end.reason().contains("validation") || end.reason().contains("verification")
-                    ? ROLLED_BACK : TRAINING_FAILED;
+            // A verdict means training succeeded: validation or verification is what rolled it back.
+            case ROLLED_BACK -> end.verdict().isPresent() ? ROLLED_BACK : TRAINING_FAILED;
+            case FAILED -> TRAINING_FAILED;
             case NOT_STARTED -> ERROR;
         };
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -93,6 +94,7 @@ public final class ConfigValidator {
                 }
                 signal(problems, prefix + ".signals." + name, signals.get(name));
             });
+            registry(problems, prefix, set.models().get(model));
         });
 
         Map<String, String> trainedBy = new HashMap<>();
@@ -109,6 +111,7 @@ public final class ConfigValidator {
                 problems.add(new ConfigProblem(prefix + ".models",
                         "target '" + name + "' trains no models; list the models its CronJob trains"));
             }
+            afterTraining(problems, prefix, target);
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < target.models().size(); i++) {
                 String model = target.models().get(i);
@@ -129,6 +132,67 @@ public final class ConfigValidator {
             }
         });
         return List.copyOf(problems);
+    }
+
+    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
+    /** A model's registry entry and validation rules. */
+    private static void registry(List<ConfigProblem> problems, String prefix, GuardianConfig.Model model) {
+        GuardianConfig.ModelRegistry registry = model.registry();
+        registry.name().filter(String::isBlank).ifPresent(n -> problems.add(new ConfigProblem(prefix
+                + ".registry.name", "blank registered model name; remove it to use the model's name, or set the"
+                + " name MLflow knows")));
+        if (registry.mode() == dev.modelguardian.registry.RegistryModel.Mode.ALIAS && registry.alias().isBlank()) {
+            problems.add(new ConfigProblem(prefix + ".registry.alias", "alias mode needs an alias, e.g. champion"));
+        }
+        registry.experiment().filter(String::isBlank).ifPresent(e -> problems.add(new ConfigProblem(prefix
+                + ".registry.experiment", "blank experiment name; remove it or name the MLflow experiment, e.g."
+                + " orchestrator-predictive-models")));
+        new TreeMap<>(model.validation().rules()).forEach((metric, rule) -> {
+            try {
+                dev.modelguardian.remediation.MetricRule.parse(metric, rule);
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(prefix + ".validation.rules." + metric, e.getMessage()));
+            }
+        });
+        double margin = model.validation().maxRegression();
+        if (!(margin >= 0 && margin <= 1)) {
+            problems.add(new ConfigProblem(prefix + ".validation.max-regression", margin + " is not a fraction"
+                    + " between 0 and 1; use e.g. 0.05 for 5%"));
+        }
+    }
+
+    /** A target's promotion, verification and rollback settings. */
+    private static void afterTraining(List<ConfigProblem> problems, String prefix, Target target) {
+        target.deployment().ifPresent(d -> {
+            if (!DNS_1123_SUBDOMAIN.matcher(d).matches()) {
+                problems.add(new ConfigProblem(prefix + ".deployment", "'" + d + "' is not a valid Deployment name;"
+                        + " use lower-case letters, digits, '-' and '.'"));
+            }
+        });
+        positive(problems, prefix + ".verify-window", target.verifyWindow(), "e.g. 5m");
+        positive(problems, prefix + ".registry-wait", target.registryWait(), "e.g. 5m");
+        GuardianConfig.Rollback rollback = target.rollback();
+        rollback.configMap().ifPresent(cm -> {
+            if (!DNS_1123_SUBDOMAIN.matcher(cm).matches()) {
+                problems.add(new ConfigProblem(prefix + ".rollback.config-map", "'" + cm + "' is not a valid"
+                        + " ConfigMap name; use lower-case letters, digits, '-' and '.'"));
+            }
+            if (rollback.keys().isEmpty()) {
+                problems.add(new ConfigProblem(prefix + ".rollback.keys", "config-map " + cm + " is set but no key;"
+                        + " add the flag rollback turns off, e.g. ENABLE_ML_ENHANCED_SCHEDULING: {value: \"false\"}"));
+            }
+        });
+        if (rollback.configMap().isEmpty() && !rollback.keys().isEmpty()) {
+            problems.add(new ConfigProblem(prefix + ".rollback.config-map", "rollback keys are set but no"
+                    + " ConfigMap; name the ConfigMap they live in, e.g. orchestrator-dynamic-config"));
+        }
+        new TreeMap<>(rollback.keys()).forEach((key, flag) -> {
+            if (!CONFIG_MAP_KEY.matcher(key).matches() || key.length() > 253) {
+                problems.add(new ConfigProblem(prefix + ".rollback.keys." + key, "'" + key + "' is not a valid"
+                        + " ConfigMap key; use letters, digits, '-', '_' and '.'"));
+            }
+        });
     }
 
     /**

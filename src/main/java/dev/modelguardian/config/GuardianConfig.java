@@ -121,6 +121,48 @@ public interface GuardianConfig {
     interface Model {
         /** Signals of this model, by signal name. */
         Map<String, Signal> signals();
+
+        /** Where the model lives in the registry and how its serving version is marked. */
+        ModelRegistry registry();
+
+        /** What a retrained version of this model must satisfy before it is promoted. */
+        Validation validation();
+    }
+
+    /** A model's entry in the MLflow registry. */
+    interface ModelRegistry {
+        /** The registered model's name in MLflow; defaults to the model's own name. */
+        Optional<String> name();
+
+        /**
+         * {@code stage}: the latest version in stage Production serves ({@code models:/NAME/Production}; Neural Hive);
+         * {@code alias}: the version {@link #alias()} points to serves ({@code models:/NAME@ALIAS}).
+         */
+        @WithDefault("stage")
+        dev.modelguardian.registry.RegistryModel.Mode mode();
+
+        /** The alias that marks the serving version in {@code alias} mode. */
+        @WithDefault("champion")
+        String alias();
+
+        /** Only versions from runs of this MLflow experiment are candidates; any experiment when unset. */
+        Optional<String> experiment();
+    }
+
+    /** Validation rules of a model's retrained versions. */
+    interface Validation {
+        /**
+         * Absolute bounds on the candidate run's metrics, by metric name: {@code "< 15"}, {@code "<= 15"},
+         * {@code "> 0.75"} or {@code ">= 0.75"}. A metric the run did not log fails validation.
+         */
+        Map<String, String> rules();
+
+        /**
+         * How much worse than the serving version's run a ruled metric may be, as a fraction ({@code 0.05} = 5%);
+         * the rule's operator says which direction is worse.
+         */
+        @WithDefault("0.05")
+        double maxRegression();
     }
 
     /** One named signal of a model: a value, a bound and how long the bound must be crossed. */
@@ -173,6 +215,67 @@ public interface GuardianConfig {
 
         /** Models this CronJob trains; a firing policy on any of them starts this target's remediation. */
         List<String> models();
+
+        /** The model server Deployment, restarted after a promotion or rollback so it loads models and flags. */
+        Optional<String> deployment();
+
+        /** Whether to restart {@link #deployment()}; off for a server that reloads models by itself. */
+        @WithDefault("true")
+        boolean restart();
+
+        /**
+         * What a failed, stuck, timed-out or vanished training Job leads to: {@code rollback} (flags off, versions
+         * restored, restart) or {@code notify-only} (the remediation ends FAILED; nothing is changed).
+         */
+        @WithDefault("rollback")
+        TrainingFailure onTrainingFailure();
+
+        /** How long the live signals are watched after a promotion; a breach in this window rolls back. */
+        @WithDefault("5m")
+        Duration verifyWindow();
+
+        /**
+         * How long validation waits for versions still in PENDING_REGISTRATION, or for a registry that does not
+         * answer, before it rolls back. Nothing is ever promoted on missing data.
+         */
+        @WithDefault("5m")
+        Duration registryWait();
+
+        /** After a verified promotion, put back the flag values an earlier rollback changed (and restart). */
+        @WithDefault("false")
+        boolean reenableAfterRecovery();
+
+        /** What rollback changes in the model server's configuration. */
+        Rollback rollback();
+    }
+
+    /** What a failed training leads to. */
+    enum TrainingFailure {
+        /** Roll back: flags off, previous versions restored, Deployment restarted. */
+        ROLLBACK,
+        /** Only tell people; the remediation ends FAILED and nothing is changed. */
+        NOTIFY_ONLY
+    }
+
+    /** The flag ConfigMap keys a rollback sets. */
+    interface Rollback {
+        /** The ConfigMap the model server reads its flags from (e.g. {@code orchestrator-dynamic-config}). */
+        Optional<String> configMap();
+
+        /** The keys rollback sets, by key name. */
+        Map<String, FlagKey> keys();
+    }
+
+    /** One key rollback sets. */
+    interface FlagKey {
+        /** The value rollback writes, e.g. {@code "false"}. */
+        String value();
+
+        /**
+         * How to make the value survive the next Helm upgrade, named in every rollback message, e.g.
+         * {@code config.scheduler.enableMlEnhancedScheduling=false}.
+         */
+        Optional<String> permanent();
     }
 
     /** Guards and timing of one remediation. */

@@ -28,6 +28,54 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
 
     static final String BUNDLED = "neural-hive-defaults.yaml";
 
+    /** A model the configuration names but gives nothing: no signals (reported), registry and validation defaults. */
+    static final Model SIGNALLESS = new Model() {
+        @Override
+        public Map<String, GuardianConfig.Signal> signals() {
+            return Map.of();
+        }
+
+        @Override
+        public GuardianConfig.ModelRegistry registry() {
+            return new GuardianConfig.ModelRegistry() {
+                @Override
+                public java.util.Optional<String> name() {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public dev.modelguardian.registry.RegistryModel.Mode mode() {
+                    return dev.modelguardian.registry.RegistryModel.Mode.STAGE;
+                }
+
+                @Override
+                public String alias() {
+                    return "champion";
+                }
+
+                @Override
+                public java.util.Optional<String> experiment() {
+                    return java.util.Optional.empty();
+                }
+            };
+        }
+
+        @Override
+        public GuardianConfig.Validation validation() {
+            return new GuardianConfig.Validation() {
+                @Override
+                public Map<String, String> rules() {
+                    return Map.of();
+                }
+
+                @Override
+                public double maxRegression() {
+                    return 0.05;
+                }
+            };
+        }
+    };
+
     /** The set in effect for a configuration. User targets without user models apply to the bundled models. */
     public static ModelSet resolve(GuardianConfig config) {
         return resolve(config, Set.of());
@@ -41,7 +89,7 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
     public static ModelSet resolve(GuardianConfig config, Set<String> declared) {
         if (!config.models().isEmpty() || !declared.isEmpty()) {
             Map<String, Model> models = new TreeMap<>(config.models());
-            declared.stream().filter(name -> !name.isEmpty()).forEach(name -> models.putIfAbsent(name, Map::of));
+            declared.stream().filter(name -> !name.isEmpty()).forEach(name -> models.putIfAbsent(name, SIGNALLESS));
             return new ModelSet(Map.copyOf(models), config.targets(), "configuration");
         }
         GuardianConfig bundled = bundledConfig();

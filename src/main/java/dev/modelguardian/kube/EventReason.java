@@ -72,6 +72,21 @@ public enum EventReason {
     /** The training Job disappeared before it finished (outcome unknown): RETRAINING to ROLLING_BACK. */
     RETRAINING_JOB_VANISHED("RetrainingJobVanished", Type.WARNING, "WatchJob"),
 
+    /** Before the Job is created: what rollback restores (serving versions, flag values) is recorded. */
+    SNAPSHOT_TAKEN("SnapshotTaken", Type.NORMAL, "Snapshot"),
+
+    /** A model version was made the serving one (promotion, or a rollback restoring the snapshot's version). */
+    VERSION_PROMOTED("VersionPromoted", Type.NORMAL, "Promote"),
+
+    /**
+     * The flag ConfigMap was patched (rollback disables ML; recovery re-enables it). The note names the keys, the old
+     * and new values, and the Helm values key that makes it permanent.
+     */
+    FLAGS_CHANGED("FlagsChanged", Type.WARNING, "PatchConfigMap"),
+
+    /** The model server Deployment was restarted so it loads the models and flags ({@code kubectl rollout restart}). */
+    MODEL_SERVER_RESTARTED("ModelServerRestarted", Type.NORMAL, "RestartDeployment"),
+
     /** Every retrained candidate passed validation: VALIDATING to PROMOTING. */
     VALIDATION_PASSED("ValidationPassed", Type.NORMAL, "Validate"),
 

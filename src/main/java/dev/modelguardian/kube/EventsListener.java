@@ -86,9 +86,17 @@ public class EventsListener implements RemediationListener, SignalAlerts {
             case Decision.EndRemediation e -> switch (e.outcome()) {
                 case RETRAINED, PROMOTED -> Optional.of(EventReason.RECOVERED);
                 case ROLLED_BACK -> Optional.of(EventReason.ROLLED_BACK);
+                case FAILED -> Optional.of(EventReason.RETRAINING_FAILED);
                 // ActionFailed already said why the Job could not be created.
                 case NOT_STARTED, DRY_RUN -> Optional.empty();
             };
+            case Decision.TakeSnapshot t -> Optional.of(EventReason.SNAPSHOT_TAKEN);
+            case Decision.Validated v -> EventReason.forTransition(from, to);
+            case Decision.Act a -> Optional.of(switch (a.action()) {
+                case dev.modelguardian.remediation.Action.SetKeys k -> EventReason.FLAGS_CHANGED;
+                case dev.modelguardian.remediation.Action.Promote p -> EventReason.VERSION_PROMOTED;
+                case dev.modelguardian.remediation.Action.Restart r -> EventReason.MODEL_SERVER_RESTARTED;
+            });
             case Decision.MoveTo m when from == RemediationState.RETRAINING && to == RemediationState.ROLLING_BACK ->
                 Optional.of(m.reason().startsWith("unknown outcome") ? EventReason.RETRAINING_JOB_VANISHED
                         : m.reason().contains(" timed out ") ? EventReason.RETRAINING_TIMED_OUT

@@ -14,7 +14,13 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.PolicyEngine;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.modelguardian.registry.RegistryModel;
 import dev.modelguardian.remediation.GuardianMetrics;
+import dev.modelguardian.remediation.MetricRule;
+import dev.modelguardian.remediation.RecoverySpec;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.RemediationPolicy;
@@ -50,20 +56,53 @@ public class KubeBeans {
 
     @Produces
     @Singleton
-    RemediationEngine remediationEngine(PolicyEngine policyEngine, ModelSet models, GuardianConfig config,
+    RemediationEngine remediationEngine(KubernetesClient client, PolicyEngine policyEngine, ModelSet models,
+            GuardianConfig config,
             ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
-        return new RemediationEngine(policyEngine, Policies.from(models), targets(models),
+        return new RemediationEngine(policyEngine, Policies.from(models), targets(models, false),
                 TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
-                config.state().history(), clock, composite(listeners), acting);
+                config.state().history(), clock, composite(listeners), acting, java.util.Optional.empty(),
+                new ModelServerResources(client, Namespace.resolve(config)));
     }
 
     /** The configured training targets, each with its CronJob (the target's own name when not set). */
     public static List<TargetSpec> targets(ModelSet models) {
+        return targets(models, false);
+    }
+
+    /**
+     * The configured training targets with what happens after training; {@code registry} says whether a model
+     * registry is configured (without one, the training Job's own gate is trusted and rollback restores no version).
+     */
+    public static List<TargetSpec> targets(ModelSet models, boolean registry) {
         return models.targets().entrySet().stream()
-                .map(e -> new TargetSpec(e.getKey(), e.getValue().cronJob().orElse(e.getKey()), e.getValue().models()))
+                .map(e -> new TargetSpec(e.getKey(), e.getValue().cronJob().orElse(e.getKey()), e.getValue().models(),
+                        recovery(models, e.getValue(), registry)))
                 .sorted(java.util.Comparator.comparing(TargetSpec::name))
                 .toList();
+    }
+
+    static RecoverySpec recovery(ModelSet models, GuardianConfig.Target target, boolean registry) {
+        Map<String, RecoverySpec.ModelCheck> checks = new TreeMap<>();
+        if (registry) {
+            for (String name : target.models()) {
+                GuardianConfig.Model model = models.models().get(name);
+                if (model == null) {
+                    continue;
+                }
+                GuardianConfig.ModelRegistry r = model.registry();
+                List<MetricRule> rules = new TreeMap<>(model.validation().rules()).entrySet().stream()
+                        .map(rule -> MetricRule.parse(rule.getKey(), rule.getValue())).toList();
+                checks.put(name, new RecoverySpec.ModelCheck(new RegistryModel(r.name().orElse(name), r.mode(),
+                        r.alias()), r.experiment(), rules, model.validation().maxRegression()));
+            }
+        }
+        Map<String, RecoverySpec.FlagKey> keys = new TreeMap<>();
+        target.rollback().keys().forEach((k, v) -> keys.put(k, new RecoverySpec.FlagKey(v.value(), v.permanent())));
+        return new RecoverySpec(checks, target.deployment(), target.restart(),
+                target.onTrainingFailure() == GuardianConfig.TrainingFailure.ROLLBACK, target.verifyWindow(),
+                target.registryWait(), target.reenableAfterRecovery(), target.rollback().configMap(), keys);
     }
 
     public static RemediationPolicy remediationPolicy(GuardianConfig config) {

@@ -293,6 +293,11 @@ public final class TrainingJobs implements TrainingCluster {
     }
 
     private ClusterException failure(String what, KubernetesClientException e) {
+        return failure(namespace, what, e);
+    }
+
+    /** A failed API call as the remediation sees it: permanent when the same request cannot succeed later. */
+    static ClusterException failure(String namespace, String what, KubernetesClientException e) {
         int code = e.getCode() <= 0 ? 0 : e.getCode();
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();

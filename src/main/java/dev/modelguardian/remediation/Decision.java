@@ -39,4 +39,16 @@ public sealed interface Decision {
      */
     record EndRemediation(RemediationState to, HistoryEntry.Outcome outcome, String reason) implements Decision {
     }
+
+    /** Take the snapshot rollback restores (serving versions with metrics, flag values) and persist it. */
+    record TakeSnapshot() implements Decision {
+    }
+
+    /** Persist validation's verdict and move on: to PROMOTING when it passed, else to ROLLING_BACK. */
+    record Validated(Verdict verdict, RemediationState to, String reason) implements Decision {
+    }
+
+    /** Take the next action of the current state, then persist it as done. */
+    record Act(Action action) implements Decision {
+    }
 }

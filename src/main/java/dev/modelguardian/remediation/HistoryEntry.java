@@ -16,10 +16,24 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param outcome how it ended
  * @param reason  the last decision's reason, with the numbers
  * @param trigger what fired
+ * @param verdict what validation decided, with every number it used
+ * @param actions what the remediation changed (promotions, restored versions, flag values, restarts), in order
  */
 @RegisterForReflection
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
-        String reason, List<TargetHealth.FiredSignal> trigger) {
+        String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions) {
+
+    public HistoryEntry {
+        trigger = List.copyOf(trigger);
+        verdict = verdict == null ? Optional.empty() : verdict;
+        actions = actions == null ? List.of() : List.copyOf(actions);
+    }
+
+    /** An entry with no registry step: nothing validated, nothing changed beyond the Job. */
+    public HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
+            String reason, List<TargetHealth.FiredSignal> trigger) {
+        this(id, job, started, ended, outcome, reason, trigger, Optional.empty(), List.of());
+    }
 
     /** How a remediation ended. Low cardinality: also the {@code outcome} tag of the remediation counter. */
     public enum Outcome {
@@ -27,8 +41,10 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
         RETRAINED,
         /** A new model version was promoted and verified (registry step). */
         PROMOTED,
-        /** Training failed, got stuck, timed out or vanished; the target ended ROLLED_BACK. */
+        /** Training or validation failed, or verification saw a breach; the previous state was restored. */
         ROLLED_BACK,
+        /** Training failed, got stuck, timed out or vanished, and the target only notifies (nothing rolled back). */
+        FAILED,
         /** The Job could not be created (CronJob missing, rejected, forbidden). */
         NOT_STARTED,
         /** Dry run: the Job that would have been created was recorded, nothing was created. */

@@ -33,15 +33,9 @@ public final class RemediationDecider {
             case HEALTHY, PENDING, FIRING -> watch(state, health, activeJob, policy, now);
             case AWAITING_APPROVAL -> awaitingApproval(state, health, policy, now);
             case RETRAINING -> retraining(state, job, policy, now);
-            // Until the registry step (validation, promotion, rollback) is configured, a completed training ends the
-            // remediation and a failed one ends it rolled back, with nothing to restore.
-            case VALIDATING -> new Decision.EndRemediation(RemediationState.HEALTHY, HistoryEntry.Outcome.RETRAINED,
-                    "training Job " + state.jobName().orElse("?") + " complete; no registry step is configured, so"
-                            + " the new model versions are not validated by the guardian");
-            case PROMOTING, VERIFYING -> new Decision.Stay("handed over to the registry step at " + state.state());
-            case ROLLING_BACK -> new Decision.EndRemediation(RemediationState.ROLLED_BACK,
-                    HistoryEntry.Outcome.ROLLED_BACK, "nothing to restore: no rollback step is configured;"
-                            + " waiting for a human (remediate --force) or a later good training");
+            // The registry step decides these (RecoveryDecider): it needs the snapshot, the registry and the plan.
+            case VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
+                    "decided by the registry step at " + state.state());
             case ROLLED_BACK -> new Decision.Stay("rolled back; waiting for a human or a later good training");
         };
     }

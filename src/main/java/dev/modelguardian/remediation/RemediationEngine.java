@@ -19,6 +19,8 @@ import dev.modelguardian.policy.PolicyEngine;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.policy.PolicyStateStore;
 import dev.modelguardian.policy.PolicyStatus;
+import dev.modelguardian.registry.ModelRegistry;
+import dev.modelguardian.registry.ModelVersion;
 
 /**
  * The runbook's loop, level-triggered: observe (policies, persisted state, the cluster), decide
@@ -29,7 +31,7 @@ import dev.modelguardian.policy.PolicyStatus;
 public final class RemediationEngine {
 
     /** Enough for the longest chain of one cycle (HEALTHY, FIRING, RETRAINING, Job created) plus a few races. */
-    private static final int MAX_STEPS = 12;
+    private static final int MAX_STEPS = 24;
     private static final Duration DAY = Duration.ofHours(24);
     private static final Logger LOG = Logger.getLogger(RemediationEngine.class);
 
@@ -43,6 +45,8 @@ public final class RemediationEngine {
     private final Clock clock;
     private final RemediationListener listener;
     private final BooleanSupplier mayAct;
+    private final Optional<ModelRegistry> registry;
+    private final ModelServer server;
 
     /**
      * @param mayAct checked before every write and every action: false as soon as this replica is no longer the
@@ -51,6 +55,20 @@ public final class RemediationEngine {
     public RemediationEngine(PolicyEngine policyEngine, List<Policy> policies, List<TargetSpec> targets,
             StateStore store, TrainingCluster cluster, RemediationPolicy policy, int historyLimit, Clock clock,
             RemediationListener listener, BooleanSupplier mayAct) {
+        this(policyEngine, policies, targets, store, cluster, policy, historyLimit, clock, listener, mayAct,
+                Optional.empty(), ModelServer.NONE);
+    }
+
+    /**
+     * @param registry the model registry, when validation, promotion and version rollback are configured
+     * @param server   the model server's flag ConfigMap and Deployment
+     */
+    public RemediationEngine(PolicyEngine policyEngine, List<Policy> policies, List<TargetSpec> targets,
+            StateStore store, TrainingCluster cluster, RemediationPolicy policy, int historyLimit, Clock clock,
+            RemediationListener listener, BooleanSupplier mayAct, Optional<ModelRegistry> registry,
+            ModelServer server) {
+        this.registry = registry;
+        this.server = server;
         this.policyEngine = policyEngine;
         this.policies = List.copyOf(policies);
         this.targets = List.copyOf(targets);
@@ -183,10 +201,10 @@ public final class RemediationEngine {
                 requested = false;
                 decision = RemediationDecider.requested(s);
                 if (decision instanceof Decision.Stay) {
-                    decision = decide(target, s, health, now);
+                    decision = decide(target, record, health, now);
                 }
             } else {
-                decision = decide(target, s, health, now);
+                decision = decide(target, record, health, now);
             }
             switch (decision) {
                 case Decision.Stay stay -> {
@@ -247,13 +265,48 @@ public final class RemediationEngine {
                     end(target, record, end, now);
                     lastReason = end.reason();
                 }
+                case Decision.TakeSnapshot take -> {
+                    Optional<Decision.EndRemediation> failed = snapshot(target, record, take, now);
+                    if (failed.isPresent()) {
+                        end(target, record, failed.get(), now);
+                        return new TargetReport(target, record, failed.get().reason(), Optional.of("no-snapshot"));
+                    }
+                    lastReason = "snapshot taken";
+                }
+                case Decision.Validated validated -> {
+                    TargetState next = s.moveTo(validated.to(), now);
+                    persist(target, record, record.with(next, record.progress().withVerdict(validated.verdict()),
+                            validated.reason()), validated);
+                    lastReason = validated.reason();
+                }
+                case Decision.Act act -> {
+                    Optional<String> retry = act(target, record, act, now);
+                    if (retry.isPresent()) {
+                        return new TargetReport(target, record, retry.get(), Optional.of("action-failed"));
+                    }
+                    lastReason = act.action().describe();
+                }
             }
         }
         LOG.warnf("Target %s did not settle within %d steps; last: %s", target.name(), MAX_STEPS, lastReason);
         return new TargetReport(target, record, lastReason, Optional.of("did-not-settle"));
     }
 
-    private Decision decide(TargetSpec target, TargetState s, TargetHealth health, Instant now) {
+    private Decision decide(TargetSpec target, TargetRecord record, TargetHealth health, Instant now) {
+        TargetState s = record.current();
+        RecoverySpec recovery = target.recovery();
+        return switch (s.state()) {
+            case RETRAINING -> RecoveryDecider.needsSnapshot(record) ? new Decision.TakeSnapshot()
+                    : RecoveryDecider.afterTraining(retraining(target, s, health, now), recovery);
+            case VALIDATING -> RecoveryDecider.validating(record, recovery, observeRegistry(target, record), now);
+            case PROMOTING -> RecoveryDecider.promoting(record, recovery);
+            case VERIFYING -> RecoveryDecider.verifying(record, recovery, health, now);
+            case ROLLING_BACK -> RecoveryDecider.rollingBack(record, recovery);
+            case HEALTHY, PENDING, FIRING, AWAITING_APPROVAL, ROLLED_BACK -> retraining(target, s, health, now);
+        };
+    }
+
+    private Decision retraining(TargetSpec target, TargetState s, TargetHealth health, Instant now) {
         JobObservation job = s.state() == RemediationState.RETRAINING && s.jobName().isPresent() && s.jobCreated()
                 ? cluster.observe(s.jobName().get())
                 : new JobObservation.NotFound();
@@ -261,6 +314,169 @@ public final class RemediationEngine {
                 ? cluster.activeJob(target.cronJob(), Optional.empty())
                 : Optional.empty();
         return RemediationDecider.decide(s, health, job, active, policy, now);
+    }
+
+    /**
+     * Takes and persists the snapshot of the current remediation; empty when it is persisted, else the end of a
+     * remediation that cannot start without one (nothing has been changed yet).
+     */
+    private Optional<Decision.EndRemediation> snapshot(TargetSpec target, TargetRecord record,
+            Decision.TakeSnapshot take, Instant now) {
+        String id = record.current().remediationId().orElseThrow();
+        Snapshot taken;
+        try {
+            taken = takeSnapshot(target, id, now);
+        } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
+            LOG.errorf("Remediation %s of target %s: no snapshot: %s", id, target.name(), e.getMessage());
+            tell(() -> listener.actionFailed(target, record, "take the snapshot rollback needs", e.getMessage()));
+            return Optional.of(new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+                    "no snapshot, so no remediation: " + e.getMessage()
+                            + (record.current().jobCreated() ? "; Job " + record.current().jobName().orElse("?")
+                                    + " was not created by the guardian and is left alone" : "")));
+        }
+        persist(target, record, record.with(record.progress().withSnapshot(taken), "snapshot taken: "
+                + describe(taken)), take);
+        return Optional.empty();
+    }
+
+    /** What rollback would restore now: each model's serving version with its metrics, and the flag values. */
+    Snapshot takeSnapshot(TargetSpec target, String remediationId, Instant now) {
+        RecoverySpec recovery = target.recovery();
+        java.util.Map<String, Snapshot.Serving> models = new java.util.TreeMap<>();
+        for (var e : recovery.models().entrySet()) {
+            ModelRegistry r = registry.orElseThrow();
+            ModelVersion serving = r.serving(e.getValue().registry()).orElseThrow(
+                    () -> new ModelRegistry.RegistryException("model " + e.getValue().registry().name() + " has no"
+                            + " version in " + e.getValue().registry().servingLabel() + " to snapshot; promote one"
+                            + " by hand first, or remove the model from target " + target.name(), false, null));
+            Map<String, Double> metrics = serving.runId().map(run -> r.run(run).metrics()).orElse(Map.of());
+            models.put(e.getKey(), new Snapshot.Serving(serving.version(), serving.runId(), metrics));
+        }
+        Map<String, Optional<String>> values = Map.of();
+        if (recovery.configMap().isPresent() && !recovery.keys().isEmpty()) {
+            String configMap = recovery.configMap().get();
+            values = server.read(configMap, recovery.keys().keySet());
+            List<String> missing = values.entrySet().stream().filter(v -> v.getValue().isEmpty())
+                    .map(Map.Entry::getKey).sorted().toList();
+            if (!missing.isEmpty()) {
+                throw new TrainingCluster.ClusterException("ConfigMap " + configMap + " has no key "
+                        + String.join(", ", missing) + "; fix targets." + target.name() + ".rollback.keys or the"
+                        + " ConfigMap", true, null);
+            }
+        }
+        recovery.restartTarget().ifPresent(server::requireDeployment);
+        return new Snapshot(remediationId, now, models, recovery.configMap(), values);
+    }
+
+    private static String describe(Snapshot snapshot) {
+        List<String> parts = new ArrayList<>();
+        snapshot.models().forEach((m, s) -> parts.add(m + " v" + s.version()));
+        snapshot.values().forEach((k, v) -> parts.add(k + "=" + v.orElse("(absent)")));
+        return parts.isEmpty() ? "nothing to restore" : String.join(", ", parts);
+    }
+
+    /** What validation needs from the registry, or why it cannot be read. */
+    private RegistryObservation observeRegistry(TargetSpec target, TargetRecord record) {
+        if (target.recovery().models().isEmpty() || registry.isEmpty()) {
+            return new RegistryObservation.Seen(Map.of());
+        }
+        ModelRegistry r = registry.get();
+        Instant since = record.progress().snapshot().map(Snapshot::takenAt).orElse(record.current().since());
+        try {
+            Map<String, RegistryObservation.ModelView> views = new java.util.TreeMap<>();
+            for (var e : target.recovery().models().entrySet()) {
+                RecoverySpec.ModelCheck check = e.getValue();
+                Optional<String> experiment = Optional.empty();
+                if (check.experiment().isPresent()) {
+                    experiment = r.experimentId(check.experiment().get());
+                    if (experiment.isEmpty()) {
+                        views.put(e.getKey(), new RegistryObservation.ModelView(Optional.empty(), List.of(),
+                                Optional.of("experiment " + check.experiment().get() + " does not exist")));
+                        continue;
+                    }
+                }
+                Optional<ModelVersion> serving = r.serving(check.registry());
+                List<RegistryObservation.Candidate> candidates = new ArrayList<>();
+                for (ModelVersion v : r.versionsSince(check.registry().name(), since)) {
+                    Optional<dev.modelguardian.registry.Run> run = v.runId().map(r::run);
+                    if (matches(run, experiment)) {
+                        candidates.add(new RegistryObservation.Candidate(v, run));
+                    }
+                }
+                views.put(e.getKey(), new RegistryObservation.ModelView(serving, candidates, Optional.empty()));
+            }
+            return new RegistryObservation.Seen(views);
+        } catch (ModelRegistry.RegistryException e) {
+            LOG.warnf("Target %s: registry unreadable during validation: %s", target.name(), e.getMessage());
+            return new RegistryObservation.Unreadable(e.getMessage(), e.retryable());
+        }
+    }
+
+    private static boolean matches(Optional<dev.modelguardian.registry.Run> run, Optional<String> experiment) {
+        return experiment.isEmpty() || run.map(x -> x.experimentId().equals(experiment.get())).orElse(false);
+    }
+
+    /**
+     * Takes one planned action and persists it as done; empty when it is recorded (or the failure moved the target
+     * on), else why it will be retried.
+     */
+    private Optional<String> act(TargetSpec target, TargetRecord record, Decision.Act act, Instant now) {
+        Action action = act.action();
+        TargetState s = record.current();
+        String id = s.remediationId().orElse("-");
+        String text;
+        try {
+            text = perform(action, id);
+        } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
+            boolean permanent = e instanceof TrainingCluster.ClusterException c ? c.permanent()
+                    : !((ModelRegistry.RegistryException) e).retryable();
+            LOG.errorf("Remediation %s of target %s: %s failed: %s", id, target.name(), action.describe(),
+                    e.getMessage());
+            tell(() -> listener.actionFailed(target, record, action.describe(), e.getMessage()));
+            if (!permanent) {
+                return Optional.of(action.describe() + " failed, will retry: " + e.getMessage());
+            }
+            if (s.state() == RemediationState.PROMOTING) {
+                Decision.MoveTo back = new Decision.MoveTo(RemediationState.ROLLING_BACK, "promotion failed: "
+                        + action.describe() + ": " + e.getMessage());
+                persist(target, record, record.with(s.moveTo(RemediationState.ROLLING_BACK, now), back.reason()),
+                        back);
+                return Optional.empty();
+            }
+            // Rollback and recovery go on with the other actions; this one is recorded as failed.
+            text = "FAILED: " + action.describe() + ": " + e.getMessage();
+        }
+        Map<String, Optional<String>> toRestore = record.flagsToRestore();
+        if (action instanceof Action.SetKeys keys && !text.startsWith("FAILED")) {
+            toRestore = s.state() == RemediationState.ROLLING_BACK
+                    ? (toRestore.isEmpty() ? keys.previous() : toRestore)
+                    : Map.of();
+        }
+        persist(target, record, record.with(record.progress().withDone(action, text), toRestore, text), act);
+        return Optional.empty();
+    }
+
+    private String perform(Action action, String remediationId) {
+        return switch (action) {
+            case Action.SetKeys keys -> {
+                server.setKeys(keys.configMap(), keys.values(), keys.previous(), remediationId);
+                yield action.describe();
+            }
+            case Action.Promote promote -> {
+                ModelRegistry r = registry.orElseThrow(() -> new ModelRegistry.RegistryException(
+                        "no registry configured (guardian.mlflow.url)", false, null));
+                Optional<ModelVersion> serving = r.serving(promote.model());
+                if (serving.isPresent() && serving.get().version().equals(promote.version())) {
+                    yield action.describe() + " (already serving)";
+                }
+                r.promote(promote.model(), promote.version());
+                yield action.describe() + serving.map(v -> " (was v" + v.version() + ")").orElse("");
+            }
+            case Action.Restart restart -> {
+                server.restart(restart.deployment(), restart.at());
+                yield action.describe();
+            }
+        };
     }
 
     /** Creates the Job; empty when it exists now, else what to do about the failure. */
@@ -281,7 +497,7 @@ public final class RemediationEngine {
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
-                end.reason(), s.trigger());
+                end.reason(), s.trigger(), record.progress().verdict(), record.progress().actions());
         Optional<Instant> lastFinished = end.outcome() == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished()
                 : Optional.of(now);
         TargetState next = new TargetState(end.to(), now, Optional.empty(), Optional.empty(), false,

@@ -15,26 +15,48 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param revision  incremented on every write; a write succeeds only on the revision it was decided on
  * @param current   where the target stands
  * @param reason    why it moved there, with the numbers
- * @param snapshot  what rollback restores (model versions, ConfigMap values), filled by the registry step
+ * @param progress  the registry step of the current (or last) remediation: snapshot, verdict, actions done
+ * @param flagsToRestore flag values a rollback changed, put back after a later verified promotion when
+ *                  {@code reenable-after-recovery} is set; empty when no rollback is outstanding
  * @param history   finished remediations, oldest first
  */
 @RegisterForReflection
-public record TargetRecord(long revision, TargetState current, String reason, Map<String, String> snapshot,
-        List<HistoryEntry> history) {
+public record TargetRecord(long revision, TargetState current, String reason, Progress progress,
+        Map<String, Optional<String>> flagsToRestore, List<HistoryEntry> history) {
 
     public TargetRecord {
-        snapshot = Map.copyOf(snapshot);
+        progress = progress == null ? Progress.EMPTY : progress;
+        flagsToRestore = flagsToRestore == null ? Map.of() : Map.copyOf(flagsToRestore);
         history = List.copyOf(history);
     }
 
     /** A target the guardian has never seen: healthy since {@code now}, with nothing in its past. */
     public static TargetRecord initial(Instant now) {
-        return new TargetRecord(0, TargetState.healthy(now), "first seen", Map.of(), List.of());
+        return new TargetRecord(0, TargetState.healthy(now), "first seen", Progress.EMPTY, Map.of(), List.of());
     }
 
-    /** The next revision with a new current state. */
+    /** The next revision with a new current state; entering another state starts its actions afresh. */
     public TargetRecord with(TargetState next, String why) {
-        return new TargetRecord(revision + 1, next, why, snapshot, history);
+        Progress p = next.state() == current.state() ? progress
+                : next.state() == RemediationState.ROLLING_BACK ? progress.withCause(why) : progress.nextState();
+        return new TargetRecord(revision + 1, next, why, p, flagsToRestore, history);
+    }
+
+    /** The next revision with a new state and new progress. */
+    public TargetRecord with(TargetState next, Progress nextProgress, String why) {
+        Progress p = next.state() == RemediationState.ROLLING_BACK && current.state() != RemediationState.ROLLING_BACK
+                ? nextProgress.withCause(why) : nextProgress;
+        return new TargetRecord(revision + 1, next, why, p, flagsToRestore, history);
+    }
+
+    /** The next revision with the same state and new progress. */
+    public TargetRecord with(Progress next, String why) {
+        return new TargetRecord(revision + 1, current, why, next, flagsToRestore, history);
+    }
+
+    /** The next revision with new progress and flags to restore. */
+    public TargetRecord with(Progress next, Map<String, Optional<String>> toRestore, String why) {
+        return new TargetRecord(revision + 1, current, why, next, toRestore, history);
     }
 
     /** The next revision with a finished remediation appended, keeping the newest {@code limit} entries. */
@@ -44,7 +66,7 @@ public record TargetRecord(long revision, TargetState current, String reason, Ma
         while (kept.size() > limit) {
             kept.removeFirst();
         }
-        return new TargetRecord(revision + 1, next, why, snapshot, kept);
+        return new TargetRecord(revision + 1, next, why, progress.ended(), flagsToRestore, kept);
     }
 
     /** The last finished remediation, if any. */

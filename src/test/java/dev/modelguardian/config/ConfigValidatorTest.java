@@ -293,7 +293,7 @@ class ConfigValidatorTest {
         // No YAML shape yields such a model: a model without any signal property does not exist in the mapped
         // Map (e.g. 'signals: {}' drops the model), so the model set is built directly around a real config.
         GuardianConfig config = load("guardian:\n  interval: 1m\n");
-        Model empty = Map::of;
+        Model empty = ModelSet.SIGNALLESS;
         ModelSet set = new ModelSet(Map.of("m", empty), Map.of(), "test");
 
         List<ConfigProblem> problems = ConfigValidator.validate(config, set);

@@ -112,7 +112,8 @@ class CrashResumeTest {
                 Duration.ofMinutes(5), "ml-retrain-emergency");
         TrainingJobs jobs = new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock);
         return new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models), store, jobs,
-                policy, 50, clock, RemediationListener.NONE, () -> true);
+                policy, 50, clock, RemediationListener.NONE, () -> true, java.util.Optional.empty(),
+                new dev.modelguardian.kube.ModelServerResources(client, NAMESPACE));
     }
 
     private ConfigMapStateStore cluster() {
@@ -129,16 +130,19 @@ class CrashResumeTest {
         }
     }
 
-    @ParameterizedTest(name = "crash after {0} persisted steps leaves {1}, jobCreated={2}")
+    @ParameterizedTest(name = "crash after {0} persisted steps leaves {1}, jobCreated={2}, {3} Job(s)")
     @CsvSource({
-            "0, , false",
-            "1, FIRING, false",
-            "2, RETRAINING, false",
-            "3, RETRAINING, true",
-            "4, VALIDATING, true",
+            "0, , false, 0",
+            "1, FIRING, false, 0",
+            // RETRAINING persisted, the snapshot not yet taken
+            "2, RETRAINING, false, 0",
+            // snapshot persisted; the Job is created and the crash comes before it is recorded
+            "3, RETRAINING, false, 1",
+            "4, RETRAINING, true, 1",
+            "5, VALIDATING, true, 1",
     })
     void givenTheEngineDiesAfterAPersistedStep_whenANewEngineRuns_thenItResumesThereWithExactlyOneJob(int writes,
-            RemediationState persisted, boolean jobCreated) {
+            RemediationState persisted, boolean jobCreated, int jobs) {
         RemediationEngine dying = process(new CrashingStore(cluster(), writes));
         boolean crashed = false;
         try {
@@ -158,7 +162,11 @@ class CrashResumeTest {
             assertThat(atCrash.current().jobCreated()).isEqualTo(jobCreated);
         }
         int jobsAtCrash = client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().size();
-        assertThat(jobsAtCrash).as("the Job exists once its creation has been attempted").isEqualTo(writes >= 2 ? 1 : 0);
+        assertThat(jobsAtCrash).as("the Job exists once its creation has been attempted").isEqualTo(jobs);
+        if (writes >= 3) {
+            assertThat(atCrash.progress().snapshot()).as("the snapshot is persisted before the Job is created")
+                    .isPresent();
+        }
 
         RemediationEngine next = process(cluster());
         next.runCycle();

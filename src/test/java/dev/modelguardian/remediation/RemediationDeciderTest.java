@@ -310,24 +310,13 @@ class RemediationDeciderTest {
                         "Job ml-retrain-emergency-1 could not be created: CronJob neural-hive/x not found"));
     }
 
-    @Test
-    void givenValidatingWithoutRegistryStep_whenDecided_thenTheRemediationEndsRetrainedAndHealthy() {
-        Decision d = decide(retraining(true).moveTo(RemediationState.VALIDATING, NOW), FIRING);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = RemediationState.class,
+            names = {"VALIDATING", "PROMOTING", "VERIFYING", "ROLLING_BACK"})
+    void givenARegistryStepState_whenDecidedHere_thenItIsLeftToTheRecoveryDecider(RemediationState state) {
+        Decision d = decide(retraining(true).moveTo(state, NOW), FIRING);
 
-        assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class, end -> {
-            assertThat(end.to()).isEqualTo(RemediationState.HEALTHY);
-            assertThat(end.outcome()).isEqualTo(HistoryEntry.Outcome.RETRAINED);
-        });
-    }
-
-    @Test
-    void givenRollingBackWithoutRollbackStep_whenDecided_thenRolledBackWaitingForAHuman() {
-        Decision d = decide(retraining(true).moveTo(RemediationState.ROLLING_BACK, NOW), FIRING);
-
-        assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class, end -> {
-            assertThat(end.to()).isEqualTo(RemediationState.ROLLED_BACK);
-            assertThat(end.reason()).contains("waiting for a human");
-        });
+        assertThat(d).isEqualTo(new Decision.Stay("decided by the registry step at " + state));
     }
 
     @Test

@@ -98,7 +98,8 @@ class RemediationEngineTest {
         RemediationPolicy policy = new RemediationPolicy(Duration.ofHours(1), 3, requireApproval, dryRun,
                 Duration.ofMinutes(45), Duration.ofMinutes(5), "ml-retrain-emergency");
         return new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models), store,
-                trainingJobs, policy, 50, clock, recorded, () -> true);
+                trainingJobs, policy, 50, clock, recorded, () -> true, java.util.Optional.empty(),
+                new dev.modelguardian.kube.ModelServerResources(client, NeuralHive.NAMESPACE));
     }
 
     private String onlyJob() {

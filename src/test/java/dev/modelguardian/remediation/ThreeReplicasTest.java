@@ -82,7 +82,8 @@ class ThreeReplicasTest {
             RemediationEngine engine = new RemediationEngine(policyEngine, Policies.from(models),
                     KubeBeans.targets(models), new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"),
                     new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), java.time.Clock.systemUTC()), policy,
-                    50, java.time.Clock.systemUTC(), counting, leadership::isLeader);
+                    50, java.time.Clock.systemUTC(), counting, leadership::isLeader, java.util.Optional.empty(),
+                    new dev.modelguardian.kube.ModelServerResources(client, NAMESPACE));
             replicas.add(new Replica(name, leadership, engine, steps));
         }
     }

@@ -79,12 +79,62 @@ public final class NeuralHive {
         client.events().v1().events().inNamespace(NAMESPACE).delete();
         client.leases().inNamespace(NAMESPACE).delete();
         client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
+        client.apps().deployments().inNamespace(NAMESPACE).delete();
         return install(client);
     }
 
-    /** Creates the CronJob in the mock server and returns it as stored (with its uid). */
+    /** The flag ConfigMap the chart renders from values (every value a quoted string). */
+    public static final String FLAG_CONFIG_MAP = "orchestrator-dynamic-config";
+    /** The flag rollback turns off. */
+    public static final String FLAG = "ENABLE_ML_ENHANCED_SCHEDULING";
+    /** The model server Deployment. */
+    public static final String DEPLOYMENT = "orchestrator-dynamic";
+
+    /**
+     * Creates the CronJob, the flag ConfigMap and the model server Deployment in the mock server; returns the CronJob
+     * as stored (with its uid).
+     */
     public static CronJob install(KubernetesClient client) {
+        client.configMaps().inNamespace(NAMESPACE).resource(flagConfigMap()).create();
+        client.apps().deployments().inNamespace(NAMESPACE).resource(modelServer()).create();
         return client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(trainingCronJob()).create();
+    }
+
+    /** ConfigMap orchestrator-dynamic-config with the ML keys as the chart renders them. */
+    public static io.fabric8.kubernetes.api.model.ConfigMap flagConfigMap() {
+        return new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(FLAG_CONFIG_MAP)
+                .withNamespace(NAMESPACE).addToLabels("app.kubernetes.io/name", "orchestrator-dynamic").endMetadata()
+                .addToData(FLAG, "true")
+                .addToData("ENABLE_INTELLIGENT_SCHEDULER", "true")
+                .addToData("ML_PREDICTIONS_ENABLED", "true")
+                .addToData("ML_DRIFT_DETECTION_ENABLED", "true")
+                .build();
+    }
+
+    /** Deployment orchestrator-dynamic: envFrom the flag ConfigMap, checksum/config on the pod template. */
+    public static io.fabric8.kubernetes.api.model.apps.Deployment modelServer() {
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName(DEPLOYMENT)
+                .withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withReplicas(2)
+                .withNewSelector().addToMatchLabels("app.kubernetes.io/name", "orchestrator-dynamic").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app.kubernetes.io/name", "orchestrator-dynamic")
+                .addToAnnotations("checksum/config", "0b6e1c").endMetadata()
+                .withNewSpec().addNewContainer().withName("orchestrator-dynamic")
+                .withImage("ghcr.io/albinojimy/neural-hive-mind/orchestrator-dynamic:1.0.0")
+                .addNewEnvFrom().withNewConfigMapRef().withName(FLAG_CONFIG_MAP).endConfigMapRef().endEnvFrom()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    /** The flag's value now. */
+    public static String flag(KubernetesClient client) {
+        return client.configMaps().inNamespace(NAMESPACE).withName(FLAG_CONFIG_MAP).get().getData().get(FLAG);
+    }
+
+    /** The model server's pod-template restartedAt annotation, null when never restarted. */
+    public static String restartedAt(KubernetesClient client) {
+        var meta = client.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get().getSpec()
+                .getTemplate().getMetadata();
+        return meta.getAnnotations() == null ? null : meta.getAnnotations().get("kubectl.kubernetes.io/restartedAt");
     }
 
     /** A Job the CronJob's schedule created (ownerReference, no guardian labels), still running. */
