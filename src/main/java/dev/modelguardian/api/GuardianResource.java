@@ -96,6 +96,16 @@ public class GuardianResource {
         });
     }
 
+    @POST
+    @Path("/targets/{target}/rollback")
+    public Response rollback(@PathParam("target") String name,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return mutate(name, authorization, target -> {
+            LOG.infof("Rollback of target %s requested through the API", name);
+            return engine.rollback(target);
+        });
+    }
+
     /** The checks every mutating endpoint makes, in order: token, known target, leader; then the change, locked. */
     private Response mutate(String name, String authorization,
             java.util.function.Function<TargetSpec, RemediationEngine.TargetReport> change) {
@@ -127,7 +137,9 @@ public class GuardianResource {
                 store.load().target(r.target().name(), clock.instant()));
         boolean underWay = switch (target.state()) {
             case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
-            case HEALTHY, PENDING, FIRING, ROLLED_BACK -> false;
+            // A rollback that ended is what was asked for.
+            case ROLLED_BACK -> r.reason().contains("rolled back");
+            case HEALTHY, PENDING, FIRING -> false;
         };
         if (r.problem().isPresent() || !underWay) {
             return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());

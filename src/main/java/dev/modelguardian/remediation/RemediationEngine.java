@@ -152,6 +152,60 @@ public final class RemediationEngine {
         throw new IllegalStateException("target " + target.name() + " kept changing while being approved");
     }
 
+    /**
+     * A human asks for a rollback now ({@code rollback}, the HTTP API): the flag keys to their rollback values, each
+     * model's version from the last snapshot back to serving, the restart. Without any snapshot one is taken now, so
+     * the flag is still turned off. From ROLLING_BACK it resumes; anywhere else it starts over, so running it twice
+     * gives the same result.
+     *
+     * @throws ModelRegistry.RegistryException      when there is no snapshot and none can be taken
+     * @throws TrainingCluster.ClusterException     likewise
+     */
+    public TargetReport rollback(TargetSpec target) {
+        for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
+            if (!mayAct.getAsBoolean()) {
+                return new TargetReport(target, null, "not acting: this replica is not the leader",
+                        Optional.of("not-leader"));
+            }
+            Instant now = clock.instant();
+            TargetRecord record = store.load().target(target.name(), now);
+            TargetState s = record.current();
+            if (s.state() == RemediationState.ROLLING_BACK) {
+                return advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false);
+            }
+            String id = "rollback-" + now.getEpochSecond();
+            Progress progress = record.progress().snapshot().isPresent() ? record.progress()
+                    : record.progress().withSnapshot(takeSnapshot(target, id, now));
+            String why = "rollback requested by hand" + (s.state() == RemediationState.RETRAINING
+                    ? "; Job " + s.jobName().orElse("?") + " keeps running but is no longer watched" : "");
+            TargetState next = new TargetState(RemediationState.ROLLING_BACK, now, Optional.of(
+                    s.remediationId().orElse(id)), s.jobName(), s.jobCreated(), s.trigger(), s.approved(),
+                    s.recentStarts(), s.lastFinished());
+            Decision.MoveTo move = new Decision.MoveTo(RemediationState.ROLLING_BACK, why);
+            if (persist(target, record, record.with(next, progress, why), move)) {
+                return advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false);
+            }
+        }
+        throw new IllegalStateException("target " + target.name() + " kept changing while a rollback was requested");
+    }
+
+    /** What {@link #rollback} would do now, changing nothing (the snapshot is read, not persisted, when missing). */
+    public List<Action> rollbackPlan(TargetSpec target) {
+        Instant now = clock.instant();
+        TargetRecord record = store.load().target(target.name(), now);
+        Progress progress = record.progress().snapshot().isPresent() ? record.progress()
+                : record.progress().withSnapshot(takeSnapshot(target, "rollback-" + now.getEpochSecond(), now));
+        TargetState s = record.current();
+        TargetState rolling = s.state() == RemediationState.ROLLING_BACK ? s
+                : s.moveTo(RemediationState.ROLLING_BACK, now);
+        TargetRecord planned = new TargetRecord(record.revision(), rolling, record.reason(),
+                s.state() == RemediationState.ROLLING_BACK ? progress : progress.withCause("dry run"),
+                record.flagsToRestore(), record.history());
+        List<String> done = planned.progress().done();
+        return RecoveryDecider.rollbackPlan(planned, target.recovery()).stream()
+                .filter(a -> !done.contains(a.key())).toList();
+    }
+
     /** The policies evaluated now, statuses read from and saved to the state store. */
     private List<Evaluation> evaluate() {
         GuardianState state = store.load();
