@@ -3,7 +3,6 @@ package dev.modelguardian.notify;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -19,8 +18,9 @@ import dev.modelguardian.remediation.TargetState;
  * Incident keys (PagerDuty's {@code dedup_key}) derived from what the state ConfigMap persists, so that a restarted
  * guardian, or another replica, names the same incident with the same key without storing anything more:
  * {@code model-guardian/<namespace>/<target>/<remediation id>} for a remediation (its failure and its rollback are
- * one incident), {@code model-guardian/<namespace>/<target>/inconclusive-<epoch seconds>} for signals inconclusive
- * too long (the persisted time the target entered its current state), and
+ * one incident), {@code model-guardian/<namespace>/<target>/inconclusive} for signals inconclusive too long (at most
+ * one such incident is open per target; PagerDuty opens a new incident for a key triggered again after its resolve),
+ * and
  * {@code model-guardian/<namespace>/<target>/since-<epoch seconds>} for a milestone outside any remediation. At most
  * 255 characters: a longer key is shortened to a SHA-256 digest of itself.
  */
@@ -38,9 +38,12 @@ public final class IncidentKeys {
         return fit("model-guardian/" + namespace + "/" + target + "/" + remediationId);
     }
 
-    /** The incident of signals inconclusive while the target is in the state it entered at {@code since}. */
-    public static String inconclusive(String namespace, String target, Instant since) {
-        return fit("model-guardian/" + namespace + "/" + target + "/inconclusive-" + since.getEpochSecond());
+    /**
+     * The incident of a target's signals inconclusive too long. Constant per target: a target that is never
+     * persisted (inconclusive from the start) has no persisted time to derive anything else from.
+     */
+    public static String inconclusive(String namespace, String target) {
+        return fit("model-guardian/" + namespace + "/" + target + "/inconclusive");
     }
 
     /** The incident a step's milestone belongs to. */

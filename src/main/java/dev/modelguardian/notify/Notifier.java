@@ -39,7 +39,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>Signals inconclusive too long are seen from the engine's "stay" answers: the decider keeps a target where it is
  * while its signals are inconclusive, with a reason starting {@value #INCONCLUSIVE}. How long that has lasted is
  * measured by this replica, so after a restart the time starts again (a notification comes later, never earlier); the
- * incident key is derived from the persisted time the target entered its state, so it stays the same.
+ * incident key is one per target, so it stays the same.
  */
 @Singleton
 public class Notifier implements RemediationListener, AutoCloseable {
@@ -143,7 +143,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 Instant since = inconclusiveSince.computeIfAbsent(target.name(), t -> now);
                 Duration lasted = Duration.between(since, now);
                 if (lasted.compareTo(inconclusiveAfter) >= 0 && !inconclusiveOpen.containsKey(target.name())) {
-                    String key = IncidentKeys.inconclusive(namespace, target.name(), record.current().since());
+                    String key = IncidentKeys.inconclusive(namespace, target.name());
                     inconclusiveOpen.put(target.name(), key);
                     dispatch(inconclusive(target, record, since, lasted, key));
                 }
