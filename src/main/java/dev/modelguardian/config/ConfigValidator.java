@@ -68,6 +68,7 @@ public final class ConfigValidator {
         positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
 
         remediation(problems, config);
+        notifications(problems, config.notifications());
 
         if (set.models().isEmpty()) {
             problems.add(new ConfigProblem("guardian.models", "no models are configured; add at least one model"
@@ -280,6 +281,95 @@ public final class ConfigValidator {
         config.api().token().filter(t -> t.length() < 16).ifPresent(t -> problems.add(new ConfigProblem(
                 "guardian.api.token", "the token is shorter than 16 characters; use a long random value from a Secret"
                         + " (e.g. openssl rand -hex 32), or remove it to disable the mutating endpoints")));
+    }
+
+    /** PagerDuty's event severities. */
+    public static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+
+    /**
+     * The notification settings. URLs and keys are secrets: no message ever repeats one, it says what is wrong with
+     * it instead.
+     */
+    private static void notifications(List<ConfigProblem> problems, GuardianConfig.Notify notify) {
+        String prefix = "guardian.notify";
+        positive(problems, prefix + ".inconclusive-after", notify.inconclusiveAfter(), "e.g. 2h");
+        positive(problems, prefix + ".initial-backoff", notify.initialBackoff(), "e.g. 1s");
+        positive(problems, prefix + ".timeout", notify.timeout(), "e.g. 10s");
+        if (notify.maxBackoff().compareTo(notify.initialBackoff()) < 0) {
+            problems.add(new ConfigProblem(prefix + ".max-backoff", notify.maxBackoff()
+                    + " is shorter than initial-backoff (" + notify.initialBackoff() + "); e.g. 2m"));
+        }
+        if (notify.queueSize() < 1) {
+            problems.add(new ConfigProblem(prefix + ".queue-size", notify.queueSize() + " is below 1; e.g. 100"));
+        }
+        if (notify.maxAttempts() < 1 || notify.maxAttempts() > 20) {
+            problems.add(new ConfigProblem(prefix + ".max-attempts", notify.maxAttempts()
+                    + " is outside 1..20 (the first try included); e.g. 5"));
+        }
+        notify.slack().webhookUrl().ifPresent(url -> secretUrl(problems, prefix + ".slack.webhook-url", url,
+                "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL"));
+        milestones(problems, prefix + ".slack.milestones", notify.slack().milestones());
+        GuardianConfig.Notify.PagerDuty pd = notify.pagerduty();
+        pd.routingKey().ifPresent(key -> {
+            if (key.isBlank()) {
+                problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", "blank; set the integration's"
+                        + " routing key from a Secret (env GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY) or remove it"));
+            } else if (key.strip().length() != 32 || !key.strip().chars().allMatch(Character::isLetterOrDigit)) {
+                problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", "not an Events API v2 routing key"
+                        + " (" + key.strip().length() + " characters; expected 32 letters and digits); copy the"
+                        + " Integration Key of the service's Events API v2 integration"));
+            }
+        });
+        url(problems, prefix + ".pagerduty.url", pd.url());
+        milestones(problems, prefix + ".pagerduty.milestones", pd.milestones());
+        new TreeSet<>(pd.severity().keySet()).forEach(name -> {
+            String property = prefix + ".pagerduty.severity." + name;
+            if (dev.modelguardian.notify.Milestone.byConfigName(name).isEmpty()) {
+                problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use one of "
+                        + dev.modelguardian.notify.Milestone.names()));
+            }
+            String severity = pd.severity().get(name).strip().toLowerCase(Locale.ROOT);
+            if (!SEVERITIES.contains(severity)) {
+                problems.add(new ConfigProblem(property, "unknown severity '" + pd.severity().get(name)
+                        + "'; use critical, error, warning or info"));
+            }
+        });
+        notify.webhook().url().ifPresent(url -> secretUrl(problems, prefix + ".webhook.url", url,
+                "GUARDIAN_NOTIFY_WEBHOOK_URL"));
+        notify.webhook().hmacKey().filter(k -> k.length() < 16).ifPresent(k -> problems.add(new ConfigProblem(
+                prefix + ".webhook.hmac-key", "shorter than 16 characters; use a long random value from a Secret"
+                        + " (e.g. openssl rand -hex 32), or remove it to send unsigned")));
+        if (notify.webhook().hmacKey().isPresent() && notify.webhook().url().isEmpty()) {
+            problems.add(new ConfigProblem(prefix + ".webhook.hmac-key", "set, but guardian.notify.webhook.url is not;"
+                    + " set GUARDIAN_NOTIFY_WEBHOOK_URL or remove the key"));
+        }
+    }
+
+    private static void milestones(List<ConfigProblem> problems, String property, List<String> names) {
+        for (String name : names) {
+            if (dev.modelguardian.notify.Milestone.byConfigName(name).isEmpty()) {
+                problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use any of "
+                        + dev.modelguardian.notify.Milestone.names()));
+            }
+        }
+    }
+
+    /** A URL that is a secret: what is wrong is said without repeating any part of it beyond the scheme. */
+    private static void secretUrl(List<ConfigProblem> problems, String property, String value, String env) {
+        String hint = "; set an absolute https URL from a Secret (env " + env + ")";
+        try {
+            URI uri = new URI(value.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problems.add(new ConfigProblem(property, "not an http(s) URL (the value is a secret and not shown)"
+                        + hint));
+            } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+                problems.add(new ConfigProblem(property, "the URL has no host (the value is a secret and not shown)"
+                        + hint));
+            }
+        } catch (URISyntaxException e) {
+            problems.add(new ConfigProblem(property, "not a valid URL (the value is a secret and not shown)" + hint));
+        }
     }
 
     private static void signal(List<ConfigProblem> problems, String prefix, Signal signal) {

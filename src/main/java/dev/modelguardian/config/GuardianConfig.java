@@ -68,6 +68,14 @@ public interface GuardianConfig {
     /** The HTTP API of {@code serve}. */
     Api api();
 
+    /**
+     * Telling people about remediation milestones: Slack, PagerDuty and a generic JSON webhook, each off until its URL
+     * or key is set. Kubernetes Events are always written and are not configured here. (The method cannot be called
+     * {@code notify()}: that is {@link Object#notify()}, final.)
+     */
+    @WithName("notify")
+    Notify notifications();
+
     /** Connection to a Prometheus server. */
     interface Prometheus {
         /**
@@ -353,5 +361,119 @@ public interface GuardianConfig {
          * Secret (e.g. env {@code GUARDIAN_API_TOKEN}). Without a token those endpoints are disabled (403).
          */
         Optional<String> token();
+    }
+
+    /**
+     * Notifications. Delivery is asynchronous (one bounded queue and one sender per channel), retried with exponential
+     * backoff and jitter on 429 (honouring Retry-After), 5xx and timeouts, never on other 4xx; a notification never
+     * blocks, slows or fails a remediation. Milestone names: {@code firing}, {@code retraining-started},
+     * {@code validation-passed}, {@code validation-failed}, {@code promoted}, {@code verification-failed},
+     * {@code failed}, {@code rolled-back}, {@code recovered}, {@code inconclusive-too-long}.
+     */
+    interface Notify {
+
+        /**
+         * What makes a rollback permanent for GitOps/Helm users, quoted in every rollback notification, e.g. the
+         * Helm values key {@code config.scheduler.enableMlEnhancedScheduling=false} (Neural Hive's, the default).
+         */
+        Optional<String> rollbackHint();
+
+        /** A target whose signals stay inconclusive (no data, NaN, source errors) this long raises a notification. */
+        @WithDefault("2h")
+        Duration inconclusiveAfter();
+
+        /** Notifications waiting per channel; when a channel's queue is full, new ones are dropped and counted. */
+        @WithDefault("100")
+        int queueSize();
+
+        /** Tries per notification, the first included; after the last one the notification is logged and counted as failed. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** Backoff before the first retry; doubled on each retry, with full jitter. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Longest wait between two tries, also the most of a Retry-After header that is honoured. */
+        @WithDefault("2m")
+        Duration maxBackoff();
+
+        /** Timeout of one HTTP request to a notification endpoint (connect and response). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Slack incoming webhook. */
+        Slack slack();
+
+        /** PagerDuty Events API v2. */
+        @WithName("pagerduty")
+        PagerDuty pagerduty();
+
+        /** Generic JSON webhook, schema {@code model-guardian/notification/v1} (docs/notifications.md). */
+        Webhook webhook();
+
+        /** Slack incoming webhook: one message per milestone, blocks with a plain {@code text} fallback. */
+        interface Slack {
+            /**
+             * The incoming-webhook URL; the channel is on when set. A secret: mount it from a Secret as env
+             * {@code GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL}; only its host is ever logged.
+             */
+            Optional<String> webhookUrl();
+
+            /** Milestones sent to Slack. */
+            @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
+                    + "failed,rolled-back,recovered,inconclusive-too-long")
+            List<String> milestones();
+        }
+
+        /**
+         * PagerDuty Events API v2: a trigger for each of {@link #milestones()}, all of one incident under one
+         * {@code dedup_key}, and a resolve when the target is healthy again.
+         */
+        interface PagerDuty {
+            /**
+             * The integration's routing key (32 characters); the channel is on when set. A secret: mount it from a
+             * Secret as env {@code GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY}.
+             */
+            Optional<String> routingKey();
+
+            /** The Events API v2 enqueue endpoint. */
+            @WithDefault("https://events.pagerduty.com/v2/enqueue")
+            String url();
+
+            /** Milestones that trigger (or update) the target's incident. */
+            @WithDefault("failed,rolled-back,inconclusive-too-long")
+            List<String> milestones();
+
+            /**
+             * PagerDuty severity ({@code critical}, {@code error}, {@code warning}, {@code info}) by milestone,
+             * overriding the defaults: {@code rolled-back: critical}, {@code failed: error},
+             * {@code validation-failed} and {@code verification-failed: error}, anything else {@code warning}.
+             */
+            Map<String, String> severity();
+
+            /** The {@code payload.source} of events; defaults to {@code model-guardian/<namespace>}. */
+            Optional<String> source();
+        }
+
+        /** Generic JSON webhook. */
+        interface Webhook {
+            /**
+             * The URL the JSON is POSTed to; the channel is on when set. Treated as a secret (it may carry a token):
+             * env {@code GUARDIAN_NOTIFY_WEBHOOK_URL}.
+             */
+            Optional<String> url();
+
+            /**
+             * Key of the HMAC-SHA256 signature of the body, sent as {@code X-Guardian-Signature: sha256=<hex>}; no
+             * signature without it. A secret: env {@code GUARDIAN_NOTIFY_WEBHOOK_HMAC_KEY}.
+             */
+            Optional<String> hmacKey();
+
+            /** Milestones sent to the webhook. */
+            @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
+                    + "failed,rolled-back,recovered,inconclusive-too-long")
+            List<String> milestones();
+        }
     }
 }

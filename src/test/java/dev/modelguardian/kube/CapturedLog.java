@@ -9,31 +9,50 @@ import java.util.logging.Logger;
 
 import org.jboss.logmanager.ExtLogRecord;
 
-/** Collects what one logger writes at WARN and above, formatted, for the duration of a test. */
-final class CapturedLog extends Handler implements AutoCloseable {
+/**
+ * Collects what one logger (and the loggers below it) writes, formatted, for the duration of a test: at WARN and
+ * above in {@link #warnings()} (the message only), everything that passes the logger's level in {@link #all()}, with the text of any
+ * attached exception.
+ */
+public final class CapturedLog extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> all = new CopyOnWriteArrayList<>();
 
     private CapturedLog(Logger logger) {
         this.logger = logger;
     }
 
-    static CapturedLog of(Class<?> type) {
-        CapturedLog log = new CapturedLog(Logger.getLogger(type.getName()));
+    public static CapturedLog of(Class<?> type) {
+        return of(type.getName());
+    }
+
+    /** Captures the logger {@code name} ("" for the root) and its children. */
+    public static CapturedLog of(String name) {
+        CapturedLog log = new CapturedLog(Logger.getLogger(name));
         log.logger.addHandler(log);
         return log;
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    public List<String> all() {
+        return List.copyOf(all);
     }
 
     @Override
     public void publish(LogRecord record) {
+        String text = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
         if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-            warnings.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+            warnings.add(text);
         }
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text += " | " + t;
+        }
+        all.add(text);
     }
 
     @Override

@@ -1,0 +1,193 @@
+package dev.modelguardian.notify;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.config.GuardianConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.Guard;
+
+/**
+ * The sender of one channel: a bounded queue that {@link #offer} fills without ever blocking, and one daemon thread
+ * that sends each request in order through a SmallRye Fault Tolerance {@link Guard}: retried on 429, 5xx, timeouts
+ * and connection failures with the {@link Backoff} (exponential, jitter, Retry-After), not retried on any other 4xx.
+ * A full queue drops the new request; a request that fails its last try is lost. Both are logged and counted in
+ * {@code guardian.notifications{channel,outcome}}: {@code sent}, {@code failed}, {@code dropped}.
+ *
+ * <p>Logs name the channel as {@link Channel#describe()} (the host at most) and the failure by HTTP status or
+ * exception type; the URL, the body and the headers are never logged, and any secret that might still appear in an
+ * exception message is masked.
+ */
+final class Delivery implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
+
+    private final Channel channel;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+    private final BlockingQueue<Outgoing> queue;
+    private final Guard guard;
+    private final Counter sent;
+    private final Counter failed;
+    private final Counter dropped;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Thread worker;
+    private volatile boolean closed;
+
+    Delivery(Channel channel, HttpClient http, GuardianConfig.Notify settings, MeterRegistry registry, Clock clock) {
+        this.channel = channel;
+        this.http = http;
+        this.timeout = settings.timeout();
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        Duration maxBackoff = settings.maxBackoff();
+        long maxDurationMillis = (settings.maxBackoff().toMillis() + settings.timeout().toMillis())
+                * settings.maxAttempts() + 1_000;
+        this.guard = Guard.create()
+                .withRetry()
+                .maxRetries(settings.maxAttempts() - 1)
+                .delay(Math.max(1, settings.initialBackoff().toMillis()), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(maxDurationMillis, ChronoUnit.MILLIS)
+                .retryOn(DeliveryFailure.Retryable.class)
+                .abortOn(DeliveryFailure.Permanent.class)
+                .withCustomBackoff().strategy(() -> new Backoff(maxBackoff)).done()
+                .done()
+                .build();
+        this.sent = counter(registry, "sent");
+        this.failed = counter(registry, "failed");
+        this.dropped = counter(registry, "dropped");
+        this.worker = Thread.ofPlatform().daemon().name("notify-" + channel.name()).unstarted(this::run);
+        this.worker.start();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Queues the requests of one notification; never blocks. A request that does not fit is dropped and counted. */
+    void offer(List<Outgoing> requests) {
+        for (Outgoing request : requests) {
+            if (closed || !queue.offer(request)) {
+                dropped.increment();
+                LOG.warnf("Notification %s to %s dropped: the queue is full (%d waiting)", request.what(),
+                        channel.describe(), queue.size());
+            }
+        }
+    }
+
+    /** Nothing queued and nothing being sent (for tests and shutdown). */
+    boolean idle() {
+        return queue.isEmpty() && inFlight.get() == 0;
+    }
+
+    private void run() {
+        while (!closed) {
+            Outgoing request;
+            try {
+                request = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            inFlight.incrementAndGet();
+            try {
+                send(request);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void send(Outgoing request) {
+        AtomicInteger tries = new AtomicInteger();
+        try {
+            guard.call(() -> {
+                tries.incrementAndGet();
+                return once(request);
+            }, Integer.class);
+            sent.increment();
+            LOG.debugf("Notification %s sent to %s (%d %s)", request.what(), channel.describe(), tries.get(),
+                    tries.get() == 1 ? "try" : "tries");
+        } catch (DeliveryFailure.Permanent e) {
+            failed.increment();
+            LOG.warnf("Notification %s to %s lost: %s; not retried (a client error does not go away)",
+                    request.what(), channel.describe(), safe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.increment();
+            LOG.warnf("Notification %s to %s lost: shutting down", request.what(), channel.describe());
+        } catch (Exception e) {
+            failed.increment();
+            LOG.warnf("Notification %s to %s lost after %d %s: %s", request.what(), channel.describe(), tries.get(),
+                    tries.get() == 1 ? "try" : "tries", safe(e));
+        }
+    }
+
+    /** One try: the status code on success, else a failure that says whether to try again. */
+    private int once(Outgoing request) throws DeliveryFailure, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "model-guardian")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        request.headers().forEach(builder::header);
+        HttpResponse<Void> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.discarding());
+        } catch (HttpTimeoutException e) {
+            throw new DeliveryFailure.Retryable("timed out after " + timeout.toMillis() + " ms", Optional.empty());
+        } catch (IOException e) {
+            throw new DeliveryFailure.Retryable(e.getClass().getSimpleName(), Optional.empty());
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return status;
+        }
+        if (status == 429 || status >= 500) {
+            throw new DeliveryFailure.Retryable("HTTP " + status,
+                    RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
+        }
+        throw new DeliveryFailure.Permanent("HTTP " + status);
+    }
+
+    /** The failure as it may be logged: its type and message, with every secret of the channel masked. */
+    private String safe(Throwable e) {
+        String text = e instanceof DeliveryFailure ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        for (String secret : channel.secrets()) {
+            if (!secret.isEmpty()) {
+                text = text.replace(secret, "…");
+            }
+        }
+        return text;
+    }
+
+    private Counter counter(MeterRegistry registry, String outcome) {
+        return Counter.builder("guardian.notifications")
+                .description("Notifications by channel and outcome: sent, failed (lost after the last try, or"
+                        + " rejected), dropped (queue full)")
+                .tags("channel", channel.name(), "outcome", outcome)
+                .register(registry);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.modelguardian.notify;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationListener;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.TargetHealth;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Tells people about remediation milestones on the configured channels (Slack, PagerDuty, webhook). A
+ * {@link RemediationListener}, so the engine's composite listener hears every persisted step through it like through
+ * the Events and the metrics. It only reads the step, builds a {@link Notification} and queues it per channel; the
+ * sending happens on each channel's own thread ({@link Delivery}), so a slow or failing endpoint never blocks, slows or
+ * fails a remediation. Without a configured channel it does nothing and starts no thread.
+ *
+ * <p>Signals inconclusive too long are seen from the engine's "stay" answers: the decider keeps a target where it is
+ * while its signals are inconclusive, with a reason starting {@value #INCONCLUSIVE}. How long that has lasted is
+ * measured by this replica, so after a restart the time starts again (a notification comes later, never earlier); the
+ * incident key is one per target, so it stays the same.
+ */
+@Singleton
+public class Notifier implements RemediationListener, AutoCloseable {
+
+    /** The decider's reason for a target whose signals are inconclusive (RemediationDecider.watch). */
+    static final String INCONCLUSIVE = "signals inconclusive";
+
+    private static final Logger LOG = Logger.getLogger(Notifier.class);
+
+    private final String namespace;
+    private final Optional<String> rollbackHint;
+    private final Duration inconclusiveAfter;
+    private final Clock clock;
+    private final List<Delivery> deliveries;
+    /** When each target was first seen inconclusive (by this replica). */
+    private final Map<String, Instant> inconclusiveSince = new ConcurrentHashMap<>();
+    /** The incident key of each target's open inconclusive notification. */
+    private final Map<String, String> inconclusiveOpen = new ConcurrentHashMap<>();
+
+    @Inject
+    public Notifier(GuardianConfig config, MeterRegistry registry, Clock clock) {
+        this(config.notifications(), Namespace.resolve(config), registry, clock);
+    }
+
+    public Notifier(GuardianConfig.Notify config, String namespace, MeterRegistry registry, Clock clock) {
+        this.namespace = namespace;
+        this.rollbackHint = config.rollbackHint().filter(h -> !h.isBlank());
+        this.inconclusiveAfter = config.inconclusiveAfter();
+        this.clock = clock;
+        List<Channel> channels = channels(config, namespace);
+        HttpClient http = channels.isEmpty() ? null : HttpClient.newBuilder()
+                .connectTimeout(config.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.deliveries = channels.stream().map(c -> new Delivery(c, http, config, registry, clock)).toList();
+        if (!deliveries.isEmpty()) {
+            LOG.infof("Notifications on: %s", String.join(", ", deliveries.stream()
+                    .map(d -> d.channel().describe()).toList()));
+        }
+    }
+
+    /** The channels whose URL or key is set. */
+    static List<Channel> channels(GuardianConfig.Notify config, String namespace) {
+        List<Channel> channels = new ArrayList<>();
+        config.slack().webhookUrl().filter(u -> !u.isBlank())
+                .ifPresent(url -> channels.add(new SlackChannel(url, milestones(config.slack().milestones()))));
+        config.pagerduty().routingKey().filter(k -> !k.isBlank()).ifPresent(key -> {
+            Map<Milestone, String> severity = new EnumMap<>(Milestone.class);
+            config.pagerduty().severity().forEach((name, value) -> Milestone.byConfigName(name)
+                    .ifPresent(m -> severity.put(m, value.strip().toLowerCase(java.util.Locale.ROOT))));
+            channels.add(new PagerDutyChannel(config.pagerduty().url(), key,
+                    milestones(config.pagerduty().milestones()), severity,
+                    config.pagerduty().source().orElse("model-guardian/" + namespace)));
+        });
+        config.webhook().url().filter(u -> !u.isBlank()).ifPresent(url -> channels.add(new WebhookChannel(url,
+                config.webhook().hmacKey().filter(k -> !k.isBlank()), milestones(config.webhook().milestones()))));
+        return channels;
+    }
+
+    private static Set<Milestone> milestones(List<String> names) {
+        Set<Milestone> set = EnumSet.noneOf(Milestone.class);
+        names.forEach(name -> Milestone.byConfigName(name).ifPresent(set::add));
+        return set;
+    }
+
+    /** Whether any channel is on. */
+    public boolean enabled() {
+        return !deliveries.isEmpty();
+    }
+
+    @Override
+    public void stepped(Step step) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try {
+            String target = step.target().name();
+            inconclusiveSince.remove(target);
+            Optional<Milestone> milestone = Milestone.of(step);
+            String openInconclusive = step.after().current().state() == RemediationState.HEALTHY
+                    ? inconclusiveOpen.remove(target)
+                    : null;
+            if (milestone.isPresent()) {
+                dispatch(notification(step.target(), step.before(), step.after(), milestone.get(), openInconclusive));
+            } else if (openInconclusive != null) {
+                dispatch(recovered(step.target(), step.after(), List.of(openInconclusive)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Notification of target %s skipped: %s", step.target().name(), e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void stayed(TargetSpec target, TargetRecord record, String reason) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            if (reason.startsWith(INCONCLUSIVE)) {
+                Instant since = inconclusiveSince.computeIfAbsent(target.name(), t -> now);
+                Duration lasted = Duration.between(since, now);
+                if (lasted.compareTo(inconclusiveAfter) >= 0 && !inconclusiveOpen.containsKey(target.name())) {
+                    String key = IncidentKeys.inconclusive(namespace, target.name());
+                    inconclusiveOpen.put(target.name(), key);
+                    dispatch(inconclusive(target, record, since, lasted, key));
+                }
+                return;
+            }
+            inconclusiveSince.remove(target.name());
+            if (record.current().state() == RemediationState.HEALTHY) {
+                String open = inconclusiveOpen.remove(target.name());
+                if (open != null) {
+                    dispatch(recovered(target, record, List.of(open)));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Notification of target %s skipped: %s", target.name(), e.getClass().getSimpleName());
+        }
+    }
+
+    private void dispatch(Notification notification) {
+        for (Delivery delivery : deliveries) {
+            if (delivery.channel().wants(notification)) {
+                delivery.offer(delivery.channel().render(notification));
+            }
+        }
+    }
+
+    /** The notification of a step's milestone. */
+    Notification notification(TargetSpec target, TargetRecord before, TargetRecord after, Milestone milestone,
+            String openInconclusive) {
+        Optional<HistoryEntry> ended = Milestone.ended(before, after);
+        List<TargetHealth.FiredSignal> trigger = !after.current().trigger().isEmpty() ? after.current().trigger()
+                : !before.current().trigger().isEmpty() ? before.current().trigger()
+                        : ended.map(HistoryEntry::trigger).orElse(List.of());
+        Optional<String> remediationId = after.current().remediationId().or(() -> before.current().remediationId())
+                .or(() -> ended.map(HistoryEntry::id));
+        Optional<String> job = after.current().jobName().or(() -> before.current().jobName())
+                .or(() -> ended.flatMap(HistoryEntry::job));
+        List<String> resolves = new ArrayList<>();
+        if (milestone == Milestone.RECOVERED) {
+            resolves.addAll(IncidentKeys.resolvedBy(namespace, target.name(), before, after));
+            if (openInconclusive != null) {
+                resolves.add(openInconclusive);
+            }
+        }
+        return new Notification(milestone, clock.instant(), namespace, target.name(), target.cronJob(),
+                target.models(), before.current().state(), after.current().state(), remediationId, job, trigger,
+                action(milestone, target, before, after, job, ended), after.reason(),
+                ended.map(e -> e.outcome().tag()),
+                ended.map(e -> Duration.between(e.started(), e.ended())),
+                milestone == Milestone.ROLLED_BACK ? rollbackHint : Optional.empty(),
+                IncidentKeys.of(namespace, target.name(), before, after), resolves);
+    }
+
+    private Notification inconclusive(TargetSpec target, TargetRecord record, Instant since, Duration lasted,
+            String key) {
+        RemediationState state = record.current().state();
+        return new Notification(Milestone.INCONCLUSIVE_TOO_LONG, clock.instant(), namespace, target.name(),
+                target.cronJob(), target.models(), state, state, record.current().remediationId(),
+                record.current().jobName(), record.current().trigger(),
+                action(Milestone.INCONCLUSIVE_TOO_LONG, target, record, record, Optional.empty(), Optional.empty()),
+                "signals inconclusive (no data, NaN or source errors) since " + since + ", for "
+                        + dev.modelguardian.policy.Durations.format(lasted.withNanos(0)) + " (limit "
+                        + dev.modelguardian.policy.Durations.format(inconclusiveAfter) + ")",
+                Optional.empty(), Optional.empty(), Optional.empty(), key, List.of());
+    }
+
+    private Notification recovered(TargetSpec target, TargetRecord record, List<String> resolves) {
+        RemediationState state = record.current().state();
+        return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.cronJob(),
+                target.models(), state, state, Optional.empty(), Optional.empty(), List.of(),
+                "none: the target is healthy", "signals conclusive and healthy again", Optional.empty(),
+                Optional.empty(), Optional.empty(), resolves.getFirst(), resolves);
+    }
+
+    /** What the guardian did at this milestone, or does next, in one sentence. */
+    static String action(Milestone milestone, TargetSpec target, TargetRecord before, TargetRecord after,
+            Optional<String> job, Optional<HistoryEntry> ended) {
+        String jobName = job.orElse("?");
+        return switch (milestone) {
+            case FIRING -> "checking the guards (cooldown, daily cap, approval), then retraining from CronJob "
+                    + target.cronJob();
+            case RETRAINING_STARTED -> before.current().state() == RemediationState.RETRAINING
+                    ? "created Job " + jobName + " from CronJob " + target.cronJob()
+                    : "adopted Job " + jobName + " of CronJob " + target.cronJob() + ", already running; no second Job";
+            case VALIDATION_PASSED -> "promoting the validated model versions";
+            case PROMOTED -> "promoted; verifying the live signals";
+            case VALIDATION_FAILED, VERIFICATION_FAILED -> "rolling back: restoring the previous model versions";
+            case FAILED -> ended.isPresent()
+                    ? "nothing was changed; the target fires again on a later cycle, within the daily cap"
+                    : "rolling back: restoring the previous model versions";
+            case ROLLED_BACK -> "rolled back; waiting for a human (remediate --force) or a later good training";
+            case RECOVERED -> ended.isPresent() ? "none: remediation over, cooldown started" : "none";
+            case INCONCLUSIVE_TOO_LONG -> "none: inconclusive signals never trigger an action; check the signal"
+                    + " sources (Prometheus, the scraped endpoint)";
+        };
+    }
+
+    /** Whether every channel has sent or given up on everything queued (for tests). */
+    boolean idle() {
+        return deliveries.stream().allMatch(Delivery::idle);
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        deliveries.forEach(Delivery::close);
+    }
+}

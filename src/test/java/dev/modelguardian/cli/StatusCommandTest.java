@@ -1,0 +1,184 @@
+package dev.modelguardian.cli;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.TargetHealth.FiredSignal;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/**
+ * {@code status} against the fabric8 mock server in CRUD mode holding a state ConfigMap with a target that failed
+ * once and was retrained once. The configuration carries notifier secrets: none may reach the output.
+ */
+@QuarkusMainTest
+class StatusCommandTest {
+
+    static final String SLACK_SECRET = "STATUSSLACKSECRETPATH";
+    static final String ROUTING_KEY = "STATUSROUTINGKEY0123456789abcdef";
+    static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+    static final FiredSignal MAE = new FiredSignal("ticket-duration-predictor", "mae-ratio", 1.72,
+            "> 1.5 (clear <= 1.3)");
+
+    static KubernetesMockServer server;
+
+    @TempDir
+    static Path dir;
+    static Path config;
+
+    KubernetesClient client;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
+        System.setProperty("kubernetes.trust.certificates", "true");
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        config = Files.writeString(dir.resolve("guardian.yaml"), """
+                guardian:
+                  namespace: %s
+                  notify:
+                    slack:
+                      webhook-url: https://hooks.slack.com/services/%s
+                    pagerduty:
+                      routing-key: %s
+                """.formatted(NAMESPACE, SLACK_SECRET, ROUTING_KEY));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        System.clearProperty("kubernetes.master");
+        System.clearProperty("kubernetes.trust.certificates");
+        System.clearProperty("kubernetes.auth.tryKubeConfig");
+        server.destroy();
+    }
+
+    @BeforeEach
+    void setUp() {
+        client = server.createClient();
+        client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+        HistoryEntry failed = new HistoryEntry("r" + T0.getEpochSecond(),
+                Optional.of("ml-retrain-emergency-" + T0.getEpochSecond()), T0, T0.plusSeconds(720),
+                HistoryEntry.Outcome.ROLLED_BACK, "Job ml-retrain-emergency-" + T0.getEpochSecond()
+                        + " failed: BackoffLimitExceeded", List.of(MAE));
+        Instant t1 = T0.plusSeconds(8 * 3600);
+        HistoryEntry retrained = new HistoryEntry("r" + t1.getEpochSecond(),
+                Optional.of("ml-retrain-emergency-" + t1.getEpochSecond()), t1, t1.plusSeconds(1500),
+                HistoryEntry.Outcome.RETRAINED, "training Job ml-retrain-emergency-" + t1.getEpochSecond()
+                        + " complete", List.of(MAE));
+        TargetState now = new TargetState(RemediationState.HEALTHY, t1.plusSeconds(1500), Optional.empty(),
+                Optional.empty(), false, List.of(), false, List.of(T0, t1), Optional.of(t1.plusSeconds(1500)));
+        TargetRecord record = new TargetRecord(9, now, "training Job ml-retrain-emergency-" + t1.getEpochSecond()
+                + " complete", dev.modelguardian.remediation.Progress.EMPTY, Map.of(), List.of(failed, retrained));
+        assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(CRON_JOB, 0,
+                record)).isTrue();
+    }
+
+    private LaunchResult status(QuarkusMainLauncher launcher, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "status";
+        all[1] = "--config";
+        all[2] = config.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return launcher.launch(all);
+    }
+
+    private static void assertNoSecret(LaunchResult result) {
+        assertThat(result.getOutput() + result.getErrorOutput()).doesNotContain(SLACK_SECRET)
+                .doesNotContain(ROUTING_KEY);
+    }
+
+    @Test
+    void givenATargetWithHistory_whenStatusAsTable_thenStateAndEachRemediationWithNumbersJobAndDuration(
+            QuarkusMainLauncher launcher) {
+        LaunchResult result = status(launcher);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+        String out = result.getOutput();
+        assertThat(out).contains("TARGET " + CRON_JOB)
+                .containsPattern("state\\s+HEALTHY since 2026-11-24T11:25:00Z")
+                .containsPattern("STARTED\\s+TOOK\\s+OUTCOME\\s+REMEDIATION\\s+JOB\\s+TRIGGER\\s+REASON")
+                .containsPattern("2026-11-24T03:00:00Z\\s+12m\\s+rolled_back\\s+r" + T0.getEpochSecond()
+                        + "\\s+ml-retrain-emergency-" + T0.getEpochSecond()
+                        + "\\s+ticket-duration-predictor/mae-ratio 1.72 \\(> 1.5 \\(clear <= 1.3\\)\\)\\s+Job .* failed:"
+                        + " BackoffLimitExceeded")
+                .containsPattern("2026-11-24T11:00:00Z\\s+25m\\s+retrained");
+        assertThat(out.indexOf("retrained")).as("newest first").isLessThan(out.indexOf("rolled_back"));
+        assertNoSecret(result);
+    }
+
+    @Test
+    void givenATargetWithHistory_whenStatusAsJson_thenTheVersionedDocument(QuarkusMainLauncher launcher)
+            throws IOException {
+        LaunchResult result = status(launcher, "--target", CRON_JOB, "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+        JsonNode json = new ObjectMapper().readTree(result.getOutput());
+        assertThat(json.get("schema").asText()).isEqualTo("model-guardian/status/v1");
+        assertThat(json.get("namespace").asText()).isEqualTo(NAMESPACE);
+        assertThat(json.get("configMap").asText()).isEqualTo("model-guardian-state");
+        JsonNode target = json.get("targets").get(0);
+        assertThat(target.get("name").asText()).isEqualTo(CRON_JOB);
+        assertThat(target.get("state").asText()).isEqualTo("HEALTHY");
+        assertThat(target.get("historySize").asInt()).isEqualTo(2);
+        JsonNode failed = target.get("history").get(1);
+        assertThat(failed.get("id").asText()).isEqualTo("r" + T0.getEpochSecond());
+        assertThat(failed.get("job").asText()).isEqualTo("ml-retrain-emergency-" + T0.getEpochSecond());
+        assertThat(failed.get("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(failed.get("tookSeconds").asLong()).isEqualTo(720);
+        assertThat(failed.get("started").asText()).isEqualTo("2026-11-24T03:00:00Z");
+        assertThat(failed.at("/trigger/0/value").asDouble()).isEqualTo(1.72);
+        assertThat(failed.at("/trigger/0/bound").asText()).isEqualTo("> 1.5 (clear <= 1.3)");
+        assertNoSecret(result);
+    }
+
+    @Test
+    void givenAnUnknownTarget_whenStatus_thenExit3NamingTheKnownTargets(QuarkusMainLauncher launcher) {
+        LaunchResult result = status(launcher, "--target", "orchestrator-ml-training");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("no training target 'orchestrator-ml-training'").contains(CRON_JOB);
+        assertNoSecret(result);
+    }
+
+    @Test
+    void givenHelp_whenAsked_thenTheExitCodesAreDocumented(QuarkusMainLauncher launcher) {
+        LaunchResult result = status(launcher, "--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.getOutput()).contains("Exit codes:").containsPattern("0\\s+printed")
+                .containsPattern("3\\s+configuration error");
+    }
+}

@@ -1,0 +1,208 @@
+package dev.modelguardian.notify;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.modelguardian.notify.NotifyTesting.AWAIT;
+import static dev.modelguardian.notify.NotifyTesting.HINT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.InMemoryStateStore;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationListener.Step;
+import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** PagerDuty Events API v2 against WireMock: triggers, the stable dedup key, resolves, severities. */
+class PagerDutyNotifierTest {
+
+    static final String PATH = "/v2/enqueue";
+    static final String ROUTING_KEY = "0123456789abcdef0123456789ABCDEF";
+
+    WireMockServer pagerDuty;
+    SimpleMeterRegistry registry = NotifyTesting.registry();
+    MutableClock clock = NotifyTesting.clock();
+    Notifier notifier;
+
+    @BeforeEach
+    void start() {
+        pagerDuty = new WireMockServer(options().dynamicPort());
+        pagerDuty.start();
+        pagerDuty.stubFor(post(PATH).willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"message\":\"Event processed\"}")));
+    }
+
+    @AfterEach
+    void stop() {
+        if (notifier != null) {
+            notifier.close();
+        }
+        pagerDuty.stop();
+    }
+
+    private String channel(String extra) {
+        return "pagerduty:\n  routing-key: " + ROUTING_KEY + "\n  url: " + pagerDuty.baseUrl() + PATH + "\n" + extra;
+    }
+
+    private Notifier notifier(String extra) {
+        notifier = NotifyTesting.notifier(channel(extra), registry, clock);
+        return notifier;
+    }
+
+    private List<JsonNode> events(int count) {
+        await().atMost(AWAIT).until(() -> pagerDuty.getAllServeEvents().size() >= count);
+        return pagerDuty.getAllServeEvents().stream()
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> read(e.getRequest().getBodyAsString())).toList();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String remediationKey() {
+        return "model-guardian/neural-hive/orchestrator-dynamic-ml-training/" + Story.remediationId(Story.T0);
+    }
+
+    @Test
+    void givenRollback_whenNotified_thenPagerDutyTriggeredWithStableDedupKey() {
+        Notifier notifier = notifier("");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining());
+
+        List<JsonNode> events = events(2);
+        await().atMost(AWAIT).until(notifier::idle);
+        assertThat(pagerDuty.getAllServeEvents()).as("firing and retraining started do not page").hasSize(2);
+        JsonNode failed = events.get(0);
+        JsonNode rolledBack = events.get(1);
+        assertThat(failed.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+        assertThat(failed.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(failed.get("dedup_key").asText()).isEqualTo(remediationKey());
+        assertThat(rolledBack.get("dedup_key").asText()).as("one incident").isEqualTo(remediationKey());
+        assertThat(failed.at("/payload/severity").asText()).isEqualTo("error");
+        assertThat(rolledBack.at("/payload/severity").asText()).isEqualTo("critical");
+        assertThat(rolledBack.at("/payload/source").asText()).isEqualTo("model-guardian/neural-hive");
+        assertThat(rolledBack.at("/payload/component").asText()).isEqualTo("orchestrator-dynamic-ml-training");
+        assertThat(rolledBack.at("/payload/class").asText()).isEqualTo("rolled-back");
+        assertThat(failed.at("/payload/summary").asText())
+                .startsWith("orchestrator-dynamic-ml-training: training failed: Job " + Story.job(Story.T0)
+                        + " failed: BackoffLimitExceeded")
+                .contains("ticket-duration-predictor/mae-ratio 1.72 (> 1.5 (clear <= 1.3))");
+        assertThat(rolledBack.at("/payload/summary").asText()).contains("make it permanent: " + HINT);
+        assertThat(rolledBack.at("/payload/custom_details/job").asText()).isEqualTo(Story.job(Story.T0));
+        assertThat(rolledBack.at("/payload/custom_details/trigger/0/value").asDouble()).isEqualTo(1.72);
+        assertThat(rolledBack.at("/payload/custom_details/trigger/0/bound").asText()).isEqualTo("> 1.5 (clear <= 1.3)");
+        assertThat(rolledBack.at("/payload/custom_details/rollbackHint").asText()).isEqualTo(HINT);
+        assertThat(NotifyTesting.count(registry, "pagerduty", "sent")).isEqualTo(2);
+    }
+
+    @Test
+    void givenARestartBetweenFailureAndRollback_whenANewNotifierTellsTheRollback_thenTheSameDedupKey() {
+        InMemoryStateStore persisted = new InMemoryStateStore();
+        Story story = new Story();
+        List<Step> steps = story.failedTraining();
+        Notifier first = notifier("");
+        steps.subList(0, 4).forEach(first::stepped);
+        persisted.compareAndSet(Story.TARGET.name(), 0, steps.get(3).after());
+        await().atMost(AWAIT).until(() -> NotifyTesting.count(registry, "pagerduty", "sent") == 1);
+        first.close();
+
+        // A new process: a new notifier, the record read back from the store, the next step decided on it.
+        Notifier second = notifier("");
+        TargetRecord reread = persisted.load().targets().get(Story.TARGET.name());
+        Story resumed = new Story(reread);
+        resumed.now = story.now;
+        second.stepped(resumed.end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
+
+        List<JsonNode> events = events(2);
+        assertThat(events).extracting(e -> e.get("dedup_key").asText()).containsExactly(remediationKey(),
+                remediationKey());
+    }
+
+    @Test
+    void givenARolledBackTarget_whenALaterRemediationRecovers_thenTheIncidentIsResolved() {
+        Notifier notifier = notifier("");
+        Story story = new Story();
+        NotifyTesting.tell(notifier, story.failedTraining());
+        events(2);
+
+        story.after(Duration.ofHours(7));
+        NotifyTesting.tell(notifier, story.promoted());
+
+        List<JsonNode> events = events(4);
+        await().atMost(AWAIT).until(notifier::idle);
+        List<JsonNode> resolves = events.stream().filter(e -> e.get("event_action").asText().equals("resolve"))
+                .toList();
+        assertThat(resolves).extracting(e -> e.get("dedup_key").asText()).contains(remediationKey());
+        assertThat(resolves).allSatisfy(e -> {
+            assertThat(e.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+            assertThat(e.has("payload")).isFalse();
+        });
+    }
+
+    @Test
+    void givenASeverityMapping_whenRolledBack_thenTheConfiguredSeverity() {
+        Notifier notifier = notifier("  severity:\n    rolled-back: warning\n  source: neural-hive-prod");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining());
+
+        JsonNode rolledBack = events(2).get(1);
+        assertThat(rolledBack.at("/payload/severity").asText()).isEqualTo("warning");
+        assertThat(rolledBack.at("/payload/source").asText()).isEqualTo("neural-hive-prod");
+    }
+
+    @Test
+    void givenSignalsInconclusiveLongerThanTheLimit_whenCyclesRun_thenOneTriggerAndAResolveOnceHealthy() {
+        notifier = NotifyTesting.notifier(channel("") + "inconclusive-after: 2h\n", registry, clock);
+        // An engine without policies: every target is inconclusive, as with no data at all.
+        InMemoryStateStore store = new InMemoryStateStore();
+        RemediationEngine engine = new RemediationEngine(new PolicyEngine(null, clock), List.of(),
+                List.of(Story.TARGET), store, new FakeCluster(), new RemediationPolicy(Duration.ofHours(6), 3, false,
+                        false, Duration.ofMinutes(45), Duration.ofMinutes(5), "ml-retrain-emergency"), 50, clock,
+                notifier, () -> true);
+
+        engine.runCycle();
+        clock.advance(Duration.ofHours(1));
+        engine.runCycle();
+        clock.advance(Duration.ofHours(1).plusMinutes(1));
+        engine.runCycle();
+        engine.runCycle();
+
+        JsonNode trigger = events(1).getFirst();
+        await().atMost(AWAIT).until(notifier::idle);
+        assertThat(pagerDuty.getAllServeEvents()).as("one trigger, not one per cycle").hasSize(1);
+        String key = "model-guardian/neural-hive/orchestrator-dynamic-ml-training/inconclusive";
+        assertThat(trigger.get("dedup_key").asText()).isEqualTo(key);
+        assertThat(trigger.at("/payload/class").asText()).isEqualTo("inconclusive-too-long");
+        assertThat(trigger.at("/payload/severity").asText()).isEqualTo("warning");
+        assertThat(trigger.at("/payload/summary").asText()).contains("for 2h1m (limit 2h)");
+
+        TargetRecord record = store.load().target(Story.TARGET.name(), clock.instant());
+        notifier.stayed(Story.TARGET, record, "healthy");
+
+        JsonNode resolve = events(2).get(1);
+        assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
+        assertThat(resolve.get("dedup_key").asText()).isEqualTo(key);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.modelguardian.notify;
+
+import dev.modelguardian.remediation.RemediationListener;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetSpec;
+
+/** Two listeners told in turn, as the application's composite tells them. */
+record RemediationListenerPair(RemediationListener first, RemediationListener second) implements RemediationListener {
+
+    @Override
+    public void stepped(Step step) {
+        first.stepped(step);
+        second.stepped(step);
+    }
+
+    @Override
+    public void stayed(TargetSpec target, TargetRecord record, String reason) {
+        first.stayed(target, record, reason);
+        second.stayed(target, record, reason);
+    }
+
+    @Override
+    public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
+        first.actionFailed(target, record, action, message);
+        second.actionFailed(target, record, action, message);
+    }
+}
