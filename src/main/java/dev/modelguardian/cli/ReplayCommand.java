@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -125,7 +126,8 @@ public class ReplayCommand implements Callable<Integer> {
             if (prometheus != null) {
                 URI url = PrometheusHistory.url(prometheus);
                 PrometheusHistory.Period period = PrometheusHistory.period(from, to == null ? "now" : to,
-                        step == null ? Durations.format(config.interval()) : step, clock.instant());
+                        step == null ? Durations.format(config.interval()) : step,
+                        clock.instant().truncatedTo(ChronoUnit.SECONDS));
                 input = PrometheusHistory.load(reader(url), url, policies, period, world);
             } else {
                 input = world != null ? world : Scenario.bundled("drift-incident");
@@ -186,20 +188,17 @@ public class ReplayCommand implements Callable<Integer> {
     /** Writes next to the target, then moves into place: the report is whole or absent. */
     private static void write(Path file, String html) {
         Path absolute = file.toAbsolutePath();
-        Path tmp = null;
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            tmp = Files.createTempFile(absolute.getParent(), ".replay-report", ".tmp");
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ScenarioException("--report " + file + ": cannot write (" + e.getMessage() + ")");
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the move succeeded or the write failed and was reported
-                }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the move succeeded, or the write failed and was reported
             }
         }
     }

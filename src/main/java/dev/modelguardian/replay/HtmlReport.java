@@ -50,7 +50,8 @@ public final class HtmlReport {
             body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 16px;color:#222}
             h1{font-size:1.4em}h2{font-size:1.1em;margin:28px 0 4px}
             p.meta{color:#555;margin:2px 0}
-            table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}
+            table{border-collapse:collapse;margin:8px 0;font-size:14px}
+            th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap}
             td.num{text-align:right}
             pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px}
             svg.chart{width:100%;height:auto;display:block;border:1px solid #ddd;background:#fff}

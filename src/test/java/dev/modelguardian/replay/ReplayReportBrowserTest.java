@@ -83,7 +83,7 @@ class ReplayReportBrowserTest {
         chromium.screenshot(png, 1000, 0);
         assertThat(Files.size(png)).isGreaterThan(10_000);
         assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
-        chromium.screenshot(OUT.resolve("replay-report-top.png"), 1000, 900);
+        chromium.screenshot(OUT.resolve("replay-report-top.png"), 1000, 745);
     }
 
     @ParameterizedTest(name = "{0}")
