@@ -1,27 +1,42 @@
 package dev.modelguardian.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.policy.Bound;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.PolicyState;
+import dev.modelguardian.replay.HtmlReport;
+import dev.modelguardian.replay.PrometheusHistory;
 import dev.modelguardian.replay.Replay;
 import dev.modelguardian.replay.Scenario;
 import dev.modelguardian.replay.ScenarioException;
+import dev.modelguardian.signal.PrometheusClient;
+import dev.modelguardian.signal.SignalReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,26 +50,60 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " virtual clock and prints the timeline of state changes and a summary. Needs no cluster and no"
                 + " Prometheus.",
                 "SCENARIO is a bundled scenario name (" + Scenario.BUNDLED_NAMES + ") or a"
-                        + " scenario file; the default is drift-incident. The format is in docs/replay.md." },
+                        + " scenario file; the default is drift-incident. The format is in docs/replay.md.",
+                "With --prometheus the signals are the configured queries over --from..--to instead of the scenario's"
+                        + " values, one evaluation every --step.",
+                "--report FILE.html writes a self-contained page: one chart per signal, a summary and the timeline." },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:the scenario was replayed", "3:the scenario or the configuration is invalid" })
+        exitCodeList = { "0:the scenario was replayed",
+                "3:the scenario, a flag, the configuration or Prometheus failed; nothing was written" })
 public class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     ConfigFileOption configFile;
 
-    @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "drift-incident",
-            description = "bundled scenario name or scenario file (default: ${DEFAULT-VALUE})")
+    @Parameters(arity = "0..1", paramLabel = "SCENARIO",
+            description = "bundled scenario name or scenario file (default: drift-incident; with --prometheus, only"
+                    + " the world's responses are taken from it)")
     String scenario;
 
     @Option(names = "--list", description = "list the bundled scenarios and exit")
     boolean list;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "also write the replay as a self-contained HTML page (charts as inline SVG, no network)")
+    Path report;
+
+    @Option(names = "--prometheus", paramLabel = "URL",
+            description = "take the signals from this Prometheus (the API root), one range query per configured query")
+    String prometheus;
+
+    @Option(names = "--from", paramLabel = "TIME",
+            description = "with --prometheus: start of the period: RFC 3339, unix seconds, or before now (-6h)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "with --prometheus: end of the period (default: now)")
+    String to;
+
+    @Option(names = "--step", paramLabel = "DURATION",
+            description = "with --prometheus: evaluation interval (default: guardian.interval); at most "
+                    + PrometheusHistory.MAX_POINTS + " evaluations per signal")
+    String step;
 
     @Spec
     CommandSpec spec;
 
     @Inject
     ModelSet modelSet;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Clock clock;
 
     @Override
     public Integer call() {
@@ -67,19 +116,147 @@ public class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         List<Policy> policies = Policies.from(modelSet);
+        Map<String, Policy> byKey = policies.stream().collect(Collectors.toMap(Policy::key, p -> p));
         Replay.Result result;
         try {
-            Scenario loaded = Files.exists(Path.of(scenario)) ? Scenario.file(Path.of(scenario))
-                    : Scenario.bundled(scenario);
-            result = Replay.run(loaded, policies, modelSet);
+            checkFlags();
+            Optional<Path> reportFile = reportFile();
+            Scenario world = scenario == null ? null : load(scenario);
+            Scenario input;
+            if (prometheus != null) {
+                URI url = PrometheusHistory.url(prometheus);
+                PrometheusHistory.Period period = PrometheusHistory.period(from, to == null ? "now" : to,
+                        step == null ? Durations.format(config.interval()) : step,
+                        clock.instant().truncatedTo(ChronoUnit.SECONDS));
+                input = PrometheusHistory.load(reader(url), url, policies, period, world);
+            } else {
+                input = world != null ? world : Scenario.bundled("drift-incident");
+            }
+            result = Replay.run(input, policies, modelSet);
+            String text = render(result, byKey);
+            if (reportFile.isPresent()) {
+                write(reportFile.get(), HtmlReport.render(result, byKey, text));
+            }
+            out.print(text);
+            reportFile.ifPresent(f -> out.printf("%nReport written to %s%n", f));
         } catch (ScenarioException e) {
             spec.commandLine().getErr().println("model-guardian: replay: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return GuardianMain.EXIT_ERROR;
         }
-        print(out, result, policies.stream().collect(Collectors.toMap(Policy::key, p -> p)));
         out.flush();
         return 0;
+    }
+
+    private static Scenario load(String scenario) {
+        return Files.exists(Path.of(scenario)) ? Scenario.file(Path.of(scenario)) : Scenario.bundled(scenario);
+    }
+
+    /** The Prometheus flags go together; a flag that would be ignored is an error, not a surprise. */
+    private void checkFlags() {
+        if (prometheus == null) {
+            for (String[] flag : new String[][] { { "--from", from }, { "--to", to }, { "--step", step } }) {
+                if (flag[1] != null) {
+                    throw new ScenarioException(flag[0] + " needs --prometheus URL (the scenario has its own clock);"
+                            + " add --prometheus or drop " + flag[0]);
+                }
+            }
+        } else if (from == null) {
+            throw new ScenarioException("--prometheus needs --from: the start of the period, e.g. --from -6h"
+                    + " (--to defaults to now)");
+        }
+    }
+
+    /** Checks the report's directory before any work, so a typo does not cost a whole replay. */
+    private Optional<Path> reportFile() {
+        if (report == null) {
+            return Optional.empty();
+        }
+        Path file = report.toAbsolutePath();
+        if (Files.isDirectory(file)) {
+            throw new ScenarioException("--report " + report + ": is a directory; give a file name, e.g. --report"
+                    + " replay.html");
+        }
+        Path dir = file.getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new ScenarioException("--report " + report + ": directory " + dir + " does not exist or is not"
+                    + " writable; create it or write the report elsewhere");
+        }
+        return Optional.of(report);
+    }
+
+    /** Writes next to the target, then moves into place: the report is whole or absent. */
+    private static void write(Path file, String html) {
+        Path absolute = file.toAbsolutePath();
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ScenarioException("--report " + file + ": cannot write (" + e.getMessage() + ")");
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the move succeeded, or the write failed and was reported
+            }
+        }
+    }
+
+    /** A reader of the given Prometheus, with the auth, TLS and timeout of guardian.prometheus. */
+    private SignalReader reader(URI url) {
+        GuardianConfig.Prometheus p = config.prometheus();
+        GuardianConfig.Prometheus withUrl = new GuardianConfig.Prometheus() {
+            @Override
+            public Optional<String> url() {
+                return Optional.of(url.toString());
+            }
+
+            @Override
+            public Duration timeout() {
+                return p.timeout();
+            }
+
+            @Override
+            public Optional<String> bearerToken() {
+                return p.bearerToken();
+            }
+
+            @Override
+            public Optional<String> username() {
+                return p.username();
+            }
+
+            @Override
+            public Optional<String> password() {
+                return p.password();
+            }
+
+            @Override
+            public Optional<Path> caFile() {
+                return p.caFile();
+            }
+
+            @Override
+            public int maxConcurrency() {
+                return p.maxConcurrency();
+            }
+
+            @Override
+            public Duration backfillStep() {
+                return p.backfillStep();
+            }
+        };
+        return new SignalReader(new PrometheusClient(withUrl, mapper), null, p.maxConcurrency(), p.backfillStep());
+    }
+
+    /** The terminal output: the timeline of state changes and the summary. */
+    public static String render(Replay.Result result, Map<String, Policy> policies) {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        print(out, result, policies);
+        out.flush();
+        return text.toString();
     }
 
     private static void print(PrintWriter out, Replay.Result result, Map<String, Policy> policies) {

@@ -145,14 +145,9 @@ public record Scenario(String name, String description, Instant start, Duration 
     /** What the scripted signal reads at {@code offset} from the start; before the first segment: no data. */
     public Observation observe(String signal, Duration offset) {
         List<Segment> segments = signals.get(signal);
-        Segment current = null;
-        Duration next = duration;
-        for (int i = 0; i < segments.size(); i++) {
-            if (segments.get(i).at().compareTo(offset) <= 0) {
-                current = segments.get(i);
-                next = i + 1 < segments.size() ? segments.get(i + 1).at() : duration;
-            }
-        }
+        int index = lastStartingAtOrBefore(segments, offset);
+        Segment current = index < 0 ? null : segments.get(index);
+        Duration next = index >= 0 && index + 1 < segments.size() ? segments.get(index + 1).at() : duration;
         if (current == null) {
             return Observation.noData();
         }
@@ -166,7 +161,25 @@ public record Scenario(String name, String description, Instant start, Duration 
             case Segment.Gap g -> Observation.noData();
             case Segment.NaN n -> Observation.of(Double.NaN);
             case Segment.SourceError e -> Observation.error(e.message());
+            case Segment.Recorded r -> r.observation();
         };
+    }
+
+    /** Binary search: the index of the last segment whose {@code at} is at or before {@code offset}, or -1. */
+    private static int lastStartingAtOrBefore(List<Segment> segments, Duration offset) {
+        int low = 0;
+        int high = segments.size() - 1;
+        int found = -1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (segments.get(mid).at().compareTo(offset) <= 0) {
+                found = mid;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return found;
     }
 
     /** Typed access to a YAML mapping, with messages naming the field. */

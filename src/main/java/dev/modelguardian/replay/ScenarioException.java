@@ -1,6 +1,6 @@
 package dev.modelguardian.replay;
 
-/** A scenario that cannot be read; the message names the field and the fix. */
+/** A scenario, or a flag of {@code replay}, that cannot be used; the message names the field or flag and the fix. */
 public final class ScenarioException extends RuntimeException {
 
     public ScenarioException(String message) {

@@ -2,6 +2,8 @@ package dev.modelguardian.replay;
 
 import java.time.Duration;
 
+import dev.modelguardian.signal.Observation;
+
 /**
  * A stretch of a scripted signal, from {@code at} (offset from the scenario start) until the next segment.
  */
@@ -24,6 +26,13 @@ public sealed interface Segment {
 
     /** The series exists but its value is NaN. */
     record NaN(Duration at) implements Segment {
+    }
+
+    /**
+     * What a recorded history (a Prometheus range query) read at {@code at}, held until the next segment: a value,
+     * no data, or a failure, exactly as the live read would have seen it.
+     */
+    record Recorded(Duration at, Observation observation) implements Segment {
     }
 
     /** The source fails with this message. */

@@ -17,7 +17,7 @@ import dev.modelguardian.policy.Reduce;
 public final class SignalReader {
 
     /** Prometheus refuses range queries of more than 11,000 points; stay well below. */
-    static final int MAX_RANGE_POINTS = 10_000;
+    public static final int MAX_RANGE_POINTS = 10_000;
 
     private final PrometheusClient prometheus;
     private final ScrapeClient scrape;
@@ -56,6 +56,20 @@ public final class SignalReader {
         Duration step = gridStep(window);
         long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
         Instant start = end.minus(step.multipliedBy(steps));
+        return range(query, reduce, start, end, step);
+    }
+
+    /**
+     * A PromQL query over {@code [start, end]} as one observation per {@code step} from {@code start} (a step with no
+     * series is {@link Observation.NoData}), reduced over the series like an instant read. The caller bounds the
+     * number of steps (at most {@link #MAX_RANGE_POINTS}).
+     */
+    public List<TimedObservation> range(SignalQuery.PromQl query, Reduce reduce, Instant start, Instant end,
+            Duration step) throws SourceException {
+        long steps = Duration.between(start, end).toMillis() / step.toMillis();
+        if (steps > MAX_RANGE_POINTS) {
+            throw new IllegalArgumentException(steps + " steps asked of one range query; at most " + MAX_RANGE_POINTS);
+        }
         List<Series> series = withPermit(() -> prometheus.queryRange(query.query(), start, end, step));
         Map<Long, List<Double>> byTime = new TreeMap<>();
         for (Series s : series) {

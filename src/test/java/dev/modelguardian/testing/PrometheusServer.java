@@ -22,11 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, scraping one
- * {@link MetricsEndpoint} every second. Tests fail, never skip, when the binary is missing: CI installs it.
+ * {@link MetricsEndpoint} every second, or serving a recorded history ({@link #withHistory(String)}) backfilled with
+ * {@code promtool} from the same package. Tests fail, never skip, when a binary is missing: CI installs it.
  */
 public final class PrometheusServer implements AutoCloseable {
 
     public static final String BINARY = System.getProperty("prometheus.binary", "/usr/bin/prometheus");
+    public static final String PROMTOOL = System.getProperty("promtool.binary", "/usr/bin/promtool");
     private static PrometheusServer shared;
 
     private final Process process;
@@ -46,6 +48,18 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public PrometheusServer(MetricsEndpoint endpoint) {
+        this(endpoint, null);
+    }
+
+    /**
+     * A server that scrapes nothing and holds exactly {@code openMetrics} (OpenMetrics text with timestamps, ending in
+     * {@code # EOF}), written into its TSDB by {@code promtool tsdb create-blocks-from openmetrics} before it starts.
+     */
+    public static PrometheusServer withHistory(String openMetrics) {
+        return new PrometheusServer(null, openMetrics);
+    }
+
+    private PrometheusServer(MetricsEndpoint endpoint, String openMetrics) {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " not found: install Debian's 'prometheus' package"
                     + " (.ci/run does) or set -Dprometheus.binary");
@@ -54,7 +68,12 @@ public final class PrometheusServer implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("prometheus-test");
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, """
+            Files.writeString(config, endpoint == null ? """
+                    global:
+                      scrape_interval: 1s
+                      evaluation_interval: 1s
+                    scrape_configs: []
+                    """ : """
                     global:
                       scrape_interval: 1s
                       evaluation_interval: 1s
@@ -63,8 +82,13 @@ public final class PrometheusServer implements AutoCloseable {
                         static_configs:
                           - targets: ['%s']
                     """.formatted(endpoint.hostPort()));
+            if (openMetrics != null) {
+                backfill(openMetrics);
+            }
             port = freePort();
+            // Retention counts back from the newest block, not the wall clock; a long one keeps any recorded history.
             process = new ProcessBuilder(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--storage.tsdb.retention.time=3650d",
                     "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("prometheus.log").toFile())
@@ -81,6 +105,26 @@ public final class PrometheusServer implements AutoCloseable {
                     }
                     return get("/-/ready").statusCode() == 200;
                 });
+    }
+
+    private void backfill(String openMetrics) throws IOException {
+        if (!Files.isExecutable(Path.of(PROMTOOL))) {
+            throw new IllegalStateException(PROMTOOL + " not found: it ships in Debian's 'prometheus' package"
+                    + " (.ci/run installs it) or set -Dpromtool.binary");
+        }
+        Path input = Files.writeString(dir.resolve("history.om"), openMetrics);
+        Path log = dir.resolve("promtool.log");
+        Process promtool = new ProcessBuilder(PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", input.toString(),
+                dir.resolve("data").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!promtool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || promtool.exitValue() != 0) {
+                promtool.destroyForcibly();
+                throw new IllegalStateException("promtool could not backfill the history: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backfilling", e);
+        }
     }
 
     public String url() {
@@ -137,7 +181,9 @@ public final class PrometheusServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
-        endpoint.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -1,0 +1,171 @@
+package dev.modelguardian.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+import dev.modelguardian.cli.ReplayCommand;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.policy.Bound;
+import dev.modelguardian.policy.NoDataPolicy;
+import dev.modelguardian.policy.Policies;
+import dev.modelguardian.policy.Policy;
+import dev.modelguardian.policy.Reduce;
+import dev.modelguardian.signal.SignalQuery;
+import dev.modelguardian.testing.TestConfigs;
+
+/** The HTML generator on its own: structure, bounds, markers, escaping. The browser test renders the same pages. */
+class ReplayHtmlReportTest {
+
+    static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.fromYaml(""));
+    static final List<String> BUNDLED = Scenario.BUNDLED;
+
+    static String report(Replay.Result result, List<Policy> policies) {
+        Map<String, Policy> byKey = policies.stream().collect(Collectors.toMap(Policy::key, Function.identity()));
+        return HtmlReport.render(result, byKey, ReplayCommand.render(result, byKey));
+    }
+
+    static String bundledReport(String name) {
+        List<Policy> policies = Policies.from(NEURAL_HIVE);
+        return report(Replay.run(Scenario.bundled(name), policies, NEURAL_HIVE), policies);
+    }
+
+    /** The page is polyglot: well-formed XML, so the JDK parser reads it (a malformed page fails here). */
+    static Document parse(String html) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(false);
+        return factory.newDocumentBuilder().parse(new InputSource(new StringReader(html)));
+    }
+
+    static int count(Document doc, String xpath) throws Exception {
+        return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, doc, XPathConstants.NODESET))
+                .getLength();
+    }
+
+    static String withClass(String element, String cls) {
+        return "//" + element + "[contains(concat(' ', normalize-space(@class), ' '), ' " + cls + " ')]";
+    }
+
+    @Test
+    void givenDriftIncident_whenRendered_thenOneChartPerSignalWithBothBoundsShadingAndAMarkerPerStateChange()
+            throws Exception {
+        Replay.Result result = Replay.run(Scenario.bundled("drift-incident"), Policies.from(NEURAL_HIVE), NEURAL_HIVE);
+        Document doc = parse(bundledReport("drift-incident"));
+
+        assertThat(count(doc, "//svg")).isEqualTo(3);
+        assertThat(count(doc, "//svg[@class='chart']/@data-signal")).isEqualTo(3);
+        assertThat(count(doc, withClass("line", "bound-trigger"))).isEqualTo(3);
+        assertThat(count(doc, withClass("line", "bound-clear"))).isEqualTo(3);
+        // in time order: MAE pending 0:50, PSI firing 1:04, MAE firing 1:50, PSI healthy 3:00, MAE healthy 3:11
+        assertThat(result.timeline()).extracting(TimelineEvent::kind)
+                .containsExactly("pending", "firing", "firing", "healthy", "healthy");
+        assertThat(count(doc, withClass("g", "marker"))).isEqualTo(5);
+        assertThat(count(doc, withClass("g", "marker-firing"))).isEqualTo(2);
+        String mae = "//svg[@data-signal='ticket-duration-predictor/mae-percentage']";
+        assertThat(count(doc, mae + withClass("rect", "state-pending").substring(1))).isEqualTo(1);
+        assertThat(count(doc, mae + withClass("rect", "state-firing").substring(1))).isEqualTo(1);
+        assertThat(count(doc, mae + withClass("g", "marker").substring(1))).isEqualTo(3);
+        assertThat(count(doc, mae + "//polyline[@class='value-line']")).isEqualTo(1);
+        assertThat(count(doc, "//table[@class='summary']/tbody/tr")).isEqualTo(3);
+        assertThat(count(doc, "//pre")).isEqualTo(1);
+    }
+
+    @Test
+    void givenDriftIncident_whenRendered_thenAxesCarryTimesAndValuesAndBoundLabels() throws Exception {
+        String html = bundledReport("drift-incident");
+
+        assertThat(html).contains(">00:00</text>", ">01:00</text>", ">04:00</text>")
+                .contains("time (UTC, 2026-02-14)")
+                .contains(">trigger &gt; 20</text>", ">clear &lt;= 18</text>")
+                .contains(">trigger &lt; 0.7</text>", ">clear &gt;= 0.72</text>")
+                .contains(">10</text>", ">25</text>", ">0.4</text>");
+    }
+
+    @Test
+    void givenAnyReport_whenRendered_thenItIsSelfContainedHtml5WithNoScriptAndNoFetch() throws Exception {
+        String html = bundledReport("drift-incident");
+
+        assertThat(html).startsWith("<!DOCTYPE html>\n<html lang=\"en\">")
+                .contains("<meta charset=\"utf-8\"/>", "content=\"default-src 'none'; style-src 'unsafe-inline'\"")
+                .doesNotContain("<script", "<link", "src=", "href=", "@import", "url(");
+        assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://", "https://");
+        Document doc = parse(html);
+        assertThat(count(doc, "/html/head/title")).isEqualTo(1);
+        assertThat(count(doc, "/html/body/h1")).isEqualTo(1);
+    }
+
+    @Test
+    void givenHostileNamesAndQueries_whenRendered_thenEveryTextIsEscaped() throws Exception {
+        String key = "m<script>alert(1)</script>/s\"onload='x'&";
+        Policy hostile = new Policy("m<script>alert(1)</script>", "s\"onload='x'&",
+                new SignalQuery.PromQl("max(x{a=\"</code><img src=x onerror=alert(2)>\"})"), Bound.above(1).withClear(0.5),
+                Duration.ZERO, Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+        Scenario scenario = new Scenario("<b>bold</b>", "desc <i>&</i>", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Map.of(key, List.of(new Segment.Constant(Duration.ZERO, 0.2), new Segment.Constant(Duration.ofMinutes(5), 2))));
+
+        String html = report(Replay.run(scenario, List.of(hostile), NEURAL_HIVE), List.of(hostile));
+
+        assertThat(html).doesNotContain("<script", "<img", "<b>", "<i>", "onload='", "\"onload")
+                .contains("m&lt;script&gt;alert(1)&lt;/script&gt;/s&quot;onload=&#39;x&#39;&amp;")
+                .contains("&lt;/code&gt;&lt;img src=x onerror=alert(2)&gt;")
+                .contains("&lt;b&gt;bold&lt;/b&gt;", "desc &lt;i&gt;&amp;&lt;/i&gt;");
+        Document doc = parse(html);
+        assertThat(count(doc, "//svg")).isEqualTo(1);
+        assertThat(count(doc, "//script | //img | //b | //i")).isZero();
+        assertThat(count(doc, withClass("g", "marker-firing"))).isEqualTo(1);
+    }
+
+    @Test
+    void givenAnEventOfNoSingleSignal_whenRendered_thenEveryChartCarriesItsMarkerWithItsKindAsClass() throws Exception {
+        List<Policy> policies = Policies.from(NEURAL_HIVE);
+        Replay.Result r = Replay.run(Scenario.bundled("drift-incident"), policies, NEURAL_HIVE);
+        TimelineEvent started = new TimelineEvent(r.scenario().start().plus(Duration.ofHours(2)), "retraining-started",
+                null, "retraining Job started", Map.of());
+        Replay.Result withAction = new Replay.Result(r.scenario(), r.events(), r.summaries(), r.samples(),
+                java.util.stream.Stream.concat(r.timeline().stream(), java.util.stream.Stream.of(started)).toList());
+
+        Document doc = parse(report(withAction, policies));
+
+        assertThat(count(doc, withClass("g", "marker-retraining-started"))).isEqualTo(3);
+        assertThat(count(doc, withClass("g", "marker"))).isEqualTo(5 + 3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("BUNDLED")
+    void givenEachBundledScenario_whenRendered_thenOneChartPerScriptedSignal(String name) throws Exception {
+        Scenario scenario = Scenario.bundled(name);
+
+        Document doc = parse(bundledReport(name));
+
+        assertThat(count(doc, "//svg[@class='chart']")).isEqualTo(scenario.signals().size());
+        for (String signal : scenario.signals().keySet()) {
+            assertThat(count(doc, "//svg[@data-signal='" + signal + "']")).as(signal).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void givenPrometheusGap_whenRendered_thenGapsBreakTheLineAndAreShadedInconclusive() throws Exception {
+        Document doc = parse(bundledReport("prometheus-gap"));
+        String precision = "//svg[@data-signal='ticket-anomaly-detector/precision']";
+
+        assertThat(count(doc, precision + "//polyline[@class='value-line']")).isEqualTo(2);
+        assertThat(count(doc, precision + withClass("rect", "state-inconclusive").substring(1))).isEqualTo(1);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.modelguardian.testing;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.modelguardian.policy.Policy;
+import dev.modelguardian.replay.Scenario;
+import dev.modelguardian.signal.Observation;
+import dev.modelguardian.signal.SignalQuery;
+
+/**
+ * A scenario "recorded" as the metrics a real exporter would have written: one OpenMetrics sample per {@code every}
+ * for each scripted signal, on the series its policy's query selects. Only queries of the form
+ * {@code max(selector)} / {@code min(selector)} (the bundled Neural Hive ones) can be recorded. Gaps are left out;
+ * source errors cannot be recorded and are left out too.
+ */
+public final class RecordedHistory {
+
+    private static final Pattern AGGREGATED_SELECTOR = Pattern.compile("^(?:max|min)\\((([a-zA-Z_:][a-zA-Z0-9_:]*)\\{.*})\\)$");
+
+    private RecordedHistory() {
+    }
+
+    public static String openMetrics(Scenario scenario, List<Policy> policies, Duration every) {
+        Map<String, StringBuilder> families = new LinkedHashMap<>();
+        for (String signal : scenario.signals().keySet()) {
+            Policy policy = policies.stream().filter(p -> p.key().equals(signal)).findFirst().orElseThrow();
+            String query = ((SignalQuery.PromQl) policy.query()).query();
+            Matcher m = AGGREGATED_SELECTOR.matcher(query);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("cannot record " + query + ": expected max(selector) or min(selector)");
+            }
+            StringBuilder family = families.computeIfAbsent(m.group(2), name -> new StringBuilder());
+            for (Duration at = Duration.ZERO; at.compareTo(scenario.duration()) <= 0; at = at.plus(every)) {
+                long seconds = scenario.start().plus(at).getEpochSecond();
+                switch (scenario.observe(signal, at)) {
+                    case Observation.Value v -> family.append(m.group(1)).append(' ')
+                            .append(Double.isNaN(v.value()) ? "NaN" : Double.toString(v.value())).append(' ')
+                            .append(seconds).append('\n');
+                    case Observation.NoData ignored -> {
+                    }
+                    case Observation.SourceError ignored -> {
+                    }
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        families.forEach((name, samples) -> out.append("# TYPE ").append(name).append(" gauge\n").append(samples));
+        return out.append("# EOF\n").toString();
+    }
+}
