@@ -235,6 +235,15 @@ public final class MlflowClient {
                 return MlflowException.transport(call, "no answer within guardian.mlflow.timeout", e);
             }
         }
+        if (e instanceof ProcessingException && e.getCause() == null && e.getMessage() != null
+                && e.getMessage().contains("could not be mapped")) {
+            // The client found no reader for the answer's media type: a 2xx that is not JSON (a UI page, a proxy).
+            String message = e.getMessage();
+            int type = message.indexOf("media type ");
+            return MlflowException.unreadable(call, 200, "the answer is not the JSON this call returns ("
+                    + (type < 0 ? "" : message.substring(type) + "; ") + "is guardian.mlflow.url an MLflow 2.x"
+                    + " tracking server?)", e);
+        }
         if (e instanceof WebApplicationException w && w.getResponse() != null) {
             int status = w.getResponse().getStatus();
             return MlflowException.http(call, status, null, null, "unexpected answer");
