@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLException;
+
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.client.ClientRequestContext;
@@ -226,6 +228,12 @@ public final class MlflowClient {
             if (t instanceof JacksonException) {
                 return MlflowException.unreadable(call, 200, "the answer is not the JSON this call returns (is"
                         + " guardian.mlflow.url an MLflow 2.x tracking server?)", e);
+            }
+            if (t instanceof SSLException) {
+                // A certificate the trust store does not accept stays unaccepted: retrying cannot help.
+                return MlflowException.unreadable(call, 0, "TLS handshake with MLflow failed (" + t.getClass()
+                        .getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "); if MLflow's"
+                        + " certificate is signed by a private CA, set guardian.mlflow.ca-file to its PEM", e);
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 return MlflowException.transport(call, "cannot connect to MLflow (" + t.getClass().getSimpleName()

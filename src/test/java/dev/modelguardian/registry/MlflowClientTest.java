@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -17,6 +18,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.modelguardian.registry.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionsResponse;
@@ -395,5 +397,46 @@ class MlflowClientTest {
         client.run(RUN_1);
 
         assertThat(mlflow.requests().get(0).header("Authorization")).isNull();
+    }
+
+    // ---- https with a private CA ----------------------------------------------------------------------------------
+
+    /** A self-signed certificate for localhost and 127.0.0.1 (its own CA), made with the JDK's keytool. */
+    private static Path[] certificate(Path dir) throws IOException, InterruptedException {
+        Path keyStore = dir.resolve("mlflow.p12");
+        Path pem = dir.resolve("ca.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "mlflow", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keyStore.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "mlflow", "-keystore", keyStore.toString(), "-storepass",
+                "changeit", "-file", pem.toString());
+        return new Path[] { keyStore, pem };
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    @Test
+    void givenHttpsWithAPrivateCa_whenCaFileConfigured_thenCallsSucceedAndWithoutItTheTlsErrorSaysSetCaFile(
+            @TempDir Path dir) throws Exception {
+        Path[] files = certificate(dir);
+        MlflowStandIn https = MlflowStandIn.startNewHttps(files[0].toString(), "changeit");
+        try {
+            https.seedRecording();
+            MlflowClient trusting = new MlflowClient(MlflowTestSupport.config(https.url(), "ca-file: " + files[1]));
+            MlflowClient untrusting = new MlflowClient(MlflowTestSupport.config(https.url()));
+
+            assertThat(https.url()).startsWith("https://");
+            assertThat(trusting.run(RUN_1).info().runId()).isEqualTo(RUN_1);
+            MlflowException e = catchThrowableOfType(MlflowException.class, () -> untrusting.run(RUN_1));
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("TLS handshake").contains("guardian.mlflow.ca-file");
+        } finally {
+            https.stop();
+        }
     }
 }
