@@ -213,4 +213,23 @@ class MlflowRegistryTest {
         assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("HTTP 503").contains("gave up after 4 attempts");
     }
+
+    @Test
+    void givenStandInBuiltWithItsHighLevelApi_whenRead_thenProductionVersionRunMetricsAndPendingVersion() {
+        mlflow.reset();
+        mlflow.model("ticket-anomaly-detector").productionVersion("3", Map.of("precision", 0.81, "recall", 0.7));
+        mlflow.registerVersion("ticket-anomaly-detector", "4", Instant.now(), null, "1", Map.of("precision", 0.9),
+                "PENDING_REGISTRATION");
+        RegistryModel model = new RegistryModel("ticket-anomaly-detector", RegistryModel.Mode.STAGE, null);
+
+        ModelVersion serving = registry.serving(model).orElseThrow();
+
+        assertThat(serving.version()).isEqualTo("3");
+        assertThat(registry.run(serving.runId().orElseThrow()).metrics())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("precision", 0.81, "recall", 0.7));
+        assertThat(registry.versionsSince("ticket-anomaly-detector", Instant.EPOCH))
+                .extracting(ModelVersion::version, ModelVersion::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("4", ModelVersion.Status.PENDING_REGISTRATION),
+                        org.assertj.core.groups.Tuple.tuple("3", ModelVersion.Status.READY));
+    }
 }

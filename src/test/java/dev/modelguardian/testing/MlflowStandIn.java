@@ -176,6 +176,11 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
         }
     }
 
+    /** Every call is answered only after a minute (far beyond any test's timeout) until {@link #heal()}. */
+    public void hang() {
+        hang(60_000);
+    }
+
     /** Every call is answered only after {@code millis} (longer than the client's timeout: a hung server). */
     public void hang(int millis) {
         synchronized (lock) {
