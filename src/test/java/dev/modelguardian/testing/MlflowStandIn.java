@@ -234,8 +234,9 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
 
     /** Every request received since start or {@link #reset()}, oldest first. */
     public List<Call> requests() {
+        // WireMock lists the newest first; millisecond timestamps would not order requests made in the same ms.
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
-        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        java.util.Collections.reverse(events);
         return events.stream().map(e -> toCall(e.getRequest())).toList();
     }
 
