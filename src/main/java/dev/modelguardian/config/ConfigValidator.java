@@ -2,6 +2,7 @@ package dev.modelguardian.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,7 @@ public final class ConfigValidator {
         config.scrape().url().ifPresent(url -> url(problems, "guardian.scrape.url", url));
         positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
 
+        mlflow(problems, config.mlflow());
         remediation(problems, config);
         notifications(problems, config.notifications());
 
@@ -219,6 +221,41 @@ public final class ConfigValidator {
         return problems;
     }
 
+
+    private static void mlflow(List<ConfigProblem> problems, GuardianConfig.Mlflow mlflow) {
+        // Messages name properties only: a token or password is never echoed, not even in part.
+        mlflow.url().ifPresent(url -> url(problems, "guardian.mlflow.url", url, "http://mlflow.mlflow:5000",
+                "guardian.mlflow.username/password or guardian.mlflow.token"));
+        positive(problems, "guardian.mlflow.timeout", mlflow.timeout(), "e.g. 10s");
+        if (mlflow.retries() < 0 || mlflow.retries() > 10) {
+            problems.add(new ConfigProblem("guardian.mlflow.retries", mlflow.retries()
+                    + " is outside 0..10; use a small count such as 3, or 0 to disable retries"));
+        }
+        if (mlflow.retryBackoff().isNegative()) {
+            problems.add(new ConfigProblem("guardian.mlflow.retry-backoff",
+                    "negative duration " + mlflow.retryBackoff() + "; use e.g. 500ms"));
+        }
+        mlflow.token().filter(String::isBlank).ifPresent(blank -> problems.add(new ConfigProblem(
+                "guardian.mlflow.token", "the token is blank; set the Secret's value or remove the property")));
+        if (mlflow.token().isPresent() && (mlflow.username().isPresent() || mlflow.password().isPresent())) {
+            problems.add(new ConfigProblem("guardian.mlflow.token",
+                    "both a bearer token and basic auth (username/password) are set; keep one"));
+        }
+        if (mlflow.username().isPresent() != mlflow.password().isPresent()) {
+            problems.add(new ConfigProblem(mlflow.username().isPresent() ? "guardian.mlflow.password"
+                    : "guardian.mlflow.username", "basic auth needs both guardian.mlflow.username and"
+                    + " guardian.mlflow.password; set both or neither"));
+        }
+        mlflow.caFile().ifPresent(ca -> {
+            if (!Files.isRegularFile(ca)) {
+                problems.add(new ConfigProblem("guardian.mlflow.ca-file", "'" + ca + "' does not exist or is not a"
+                        + " file; mount the PEM file of the CA that signed MLflow's certificate there"));
+            } else if (!Files.isReadable(ca)) {
+                problems.add(new ConfigProblem("guardian.mlflow.ca-file", "'" + ca + "' is not readable by the"
+                        + " guardian; fix the file's permissions (or the volume's defaultMode)"));
+            }
+        });
+    }
 
     private static void remediation(List<ConfigProblem> problems, GuardianConfig config) {
         GuardianConfig.Remediation r = config.remediation();
@@ -451,7 +488,12 @@ public final class ConfigValidator {
     }
 
     private static void url(List<ConfigProblem> problems, String property, String value) {
-        String hint = "; use an absolute http or https URL such as http://prometheus.monitoring:9090";
+        url(problems, property, value, "http://prometheus.monitoring:9090", "username/password or bearer-token");
+    }
+
+    private static void url(List<ConfigProblem> problems, String property, String value, String example,
+            String credentialProperties) {
+        String hint = "; use an absolute http or https URL such as " + example;
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -461,7 +503,7 @@ public final class ConfigValidator {
                 problems.add(new ConfigProblem(property, "'" + value + "' has no host" + hint));
             } else if (uri.getUserInfo() != null) {
                 problems.add(new ConfigProblem(property,
-                        "the URL carries credentials; move them to username/password or bearer-token"));
+                        "the URL carries credentials; move them to " + credentialProperties));
             }
         } catch (URISyntaxException e) {
             problems.add(new ConfigProblem(property, "'" + value + "' is not a valid URL (" + e.getReason() + ")"

@@ -60,9 +60,12 @@ public class KubeBeans {
             GuardianConfig config,
             ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
-        return new RemediationEngine(policyEngine, Policies.from(models), targets(models, false),
+        // Without guardian.mlflow.url the training Job's own gate is trusted and rollback restores no version.
+        java.util.Optional<dev.modelguardian.registry.ModelRegistry> registry = config.mlflow().url()
+                .map(url -> dev.modelguardian.registry.MlflowRegistry.create(config.mlflow()));
+        return new RemediationEngine(policyEngine, Policies.from(models), targets(models, registry.isPresent()),
                 TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
-                config.state().history(), clock, composite(listeners), acting, java.util.Optional.empty(),
+                config.state().history(), clock, composite(listeners), acting, registry,
                 new ModelServerResources(client, Namespace.resolve(config)));
     }
 

@@ -3,10 +3,14 @@ package dev.modelguardian.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.modelguardian.config.GuardianConfig.Model;
 import dev.modelguardian.testing.TestConfigs;
@@ -550,5 +554,125 @@ class ConfigValidatorTest {
 
         assertThat(problem.property()).isEqualTo("guardian.api.token");
         assertThat(problem.message()).contains("shorter than 16").doesNotContain("hunter2");
+    }
+
+    // ---- MLflow connection ----------------------------------------------------------------
+
+    @Test
+    void givenMlflowFullyConfigured_whenValidated_thenNoProblem(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+
+        assertThat(validate("""
+                guardian:
+                  mlflow:
+                    url: https://mlflow.mlflow:5000
+                    token: s3cr3t-token-value
+                    ca-file: %s
+                    timeout: 5s
+                    retries: 10
+                    retry-backoff: 0s
+                """.formatted(ca))).isEmpty();
+    }
+
+    @Test
+    void givenMlflowNotConfigured_whenLoaded_thenDefaultsAreTenSecondsThreeRetriesHalfASecondBackoff() {
+        GuardianConfig.Mlflow mlflow = load("").mlflow();
+
+        assertThat(mlflow.url()).isEmpty();
+        assertThat(mlflow.timeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(mlflow.retries()).isEqualTo(3);
+        assertThat(mlflow.retryBackoff()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(validate("")).isEmpty();
+    }
+
+    @Test
+    void givenMlflowUrlWithFtpScheme_whenValidated_thenProblemOnUrlAsksForAnHttpUrlWithAnMlflowExample() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    url: ftp://mlflow.mlflow:5000\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.url");
+        assertThat(problem.message()).contains("is not an http(s) URL").contains("http://mlflow.mlflow:5000");
+    }
+
+    @Test
+    void givenMlflowUrlWithoutHost_whenValidated_thenProblemOnUrlSaysItHasNoHost() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    url: http:///api/2.0\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.url");
+        assertThat(problem.message()).contains("has no host");
+    }
+
+    @Test
+    void givenMlflowUrlWithCredentials_whenValidated_thenProblemNeverEchoesThePassword() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    url: http://bob:pa55word@mlflow:5000\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.url");
+        assertThat(problem.message()).contains("carries credentials").contains("guardian.mlflow.username/password")
+                .doesNotContain("pa55word");
+    }
+
+    @Test
+    void givenMlflowTokenAndBasicAuth_whenValidated_thenProblemSaysKeepOneAndNeverEchoesSecrets() {
+        ConfigProblem problem = single("""
+                guardian:
+                  mlflow:
+                    url: http://mlflow.mlflow:5000
+                    token: tok-SECRET-1
+                    username: guardian
+                    password: pw-SECRET-2
+                """);
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.token");
+        assertThat(problem.message()).contains("keep one").doesNotContain("SECRET");
+    }
+
+    @Test
+    void givenMlflowUsernameWithoutPassword_whenValidated_thenProblemOnPasswordAsksForBothOrNeither() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    username: guardian\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.password");
+        assertThat(problem.message()).contains("set both or neither");
+    }
+
+    @Test
+    void givenMlflowPasswordWithoutUsername_whenValidated_thenProblemOnUsernameAndThePasswordIsNotEchoed() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    password: pw-SECRET-3\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.username");
+        assertThat(problem.message()).doesNotContain("SECRET");
+    }
+
+    @Test
+    void givenMlflowCaFileMissing_whenValidated_thenProblemOnCaFileSaysMountThePem(@TempDir Path dir) {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    ca-file: %s\n".formatted(dir.resolve("no.pem")));
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.ca-file");
+        assertThat(problem.message()).contains("does not exist").contains("mount the PEM file");
+    }
+
+    @Test
+    void givenMlflowCaFileIsADirectory_whenValidated_thenProblemOnCaFile(@TempDir Path dir) {
+        // (the unreadable-file branch cannot be observed here: tests run as root, who reads any file)
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    ca-file: %s\n".formatted(dir));
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.ca-file");
+        assertThat(problem.message()).contains("is not a file");
+    }
+
+    @Test
+    void givenMlflowTimeoutZero_whenValidated_thenProblemOnTimeout() {
+        ConfigProblem problem = single("guardian:\n  mlflow:\n    timeout: 0s\n");
+
+        assertThat(problem.property()).isEqualTo("guardian.mlflow.timeout");
+        assertThat(problem.message()).contains("must be positive");
+    }
+
+    @Test
+    void givenMlflowRetriesOutsideZeroToTen_whenValidated_thenProblemOnRetries() {
+        for (int retries : new int[] { -1, 11 }) {
+            ConfigProblem problem = single("guardian:\n  mlflow:\n    retries: " + retries + "\n");
+
+            assertThat(problem.property()).as("%d", retries).isEqualTo("guardian.mlflow.retries");
+            assertThat(problem.message()).as("%d", retries).contains("outside 0..10");
+        }
     }
 }
