@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "model-guardian", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Keeps ML models in production healthy: watches their quality signals, retrains, validates,"
                 + " promotes or rolls back, and tells people.",
-        subcommands = { CheckCommand.class, ServeCommand.class, RemediateCommand.class, ReplayCommand.class },
+        subcommands = { CheckCommand.class, ServeCommand.class, RemediateCommand.class, ReplayCommand.class,
+                DoctorCommand.class },
         footer = { "", "Configuration: the bundled Neural Hive defaults, overridden by --config FILE, environment"
                 + " variables (GUARDIAN_PROMETHEUS_URL, ...) and -Dguardian.* system properties.",
                 "Exit code 3 means a configuration or runtime error, for every command." })

@@ -87,6 +87,31 @@ public final class NeuralHive {
         return client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(trainingCronJob()).create();
     }
 
+    /**
+     * The model server as the chart renders it, as far as the guardian cares: ConfigMap orchestrator-dynamic-config
+     * with its flat, quoted ML keys, and Deployment orchestrator-dynamic (one container, port 8000).
+     */
+    public static void installModelServer(KubernetesClient client) {
+        client.configMaps().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("orchestrator-dynamic-config").withNamespace(NAMESPACE).endMetadata()
+                .addToData("ENABLE_ML_ENHANCED_SCHEDULING", "true")
+                .addToData("ENABLE_INTELLIGENT_SCHEDULER", "true")
+                .addToData("ML_PREDICTIONS_ENABLED", "true")
+                .addToData("ML_DRIFT_DETECTION_ENABLED", "true")
+                .build()).create();
+        client.apps().deployments().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata().withName("orchestrator-dynamic").withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withReplicas(2)
+                .withNewSelector().addToMatchLabels("app.kubernetes.io/name", "orchestrator-dynamic")
+                .addToMatchLabels("app.kubernetes.io/instance", "neural-hive").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app.kubernetes.io/name", "orchestrator-dynamic")
+                .addToLabels("app.kubernetes.io/instance", "neural-hive").endMetadata()
+                .withNewSpec().addNewContainer().withName("orchestrator-dynamic")
+                .withImage("ghcr.io/albinojimy/neural-hive-mind/orchestrator-dynamic:1.4.2")
+                .addNewPort().withContainerPort(8000).endPort().endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+    }
+
     /** A Job the CronJob's schedule created (ownerReference, no guardian labels), still running. */
     public static Job scheduledJob(CronJob owner, String name) {
         return new JobBuilder()
