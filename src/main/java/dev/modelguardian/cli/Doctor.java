@@ -30,7 +30,6 @@ import dev.modelguardian.signal.ScrapeParseResult;
 import dev.modelguardian.signal.SignalQuery;
 import dev.modelguardian.signal.SignalReader;
 import dev.modelguardian.signal.SourceException;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
