@@ -3,62 +3,305 @@ package dev.modelguardian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import dev.modelguardian.cli.CheckCommand;
+import dev.modelguardian.cli.GuardianCommand;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.kube.NeuralHiveDefaults;
+import dev.modelguardian.kube.RequiredPermissions;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.TestConfigs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import picocli.CommandLine.Command;
 
-/** The shipped manifests parse, list each other, and use the names the application reads. */
+/**
+ * The shipped manifests (src/main/kubernetes, one kustomization per deployable shape) parse, list each other, grant
+ * exactly what {@link RequiredPermissions} says the code uses, and run locked down. No kustomize or kubectl here: the
+ * raw files are what is tested.
+ */
 class ManifestsTest {
 
     static final Path DIR = Path.of("src/main/kubernetes");
+    static final List<String> SHAPES = List.of("base", "sidecar", "check", "remediate");
+    /** Applied with kubectl patch (the Deployment belongs to Helm), so no kustomization lists it as a resource. */
+    static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
+    static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
+    static final List<String> SECRET_ENV = List.of("GUARDIAN_MLFLOW_TOKEN", "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL",
+            "GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY", "GUARDIAN_NOTIFY_WEBHOOK_URL", "GUARDIAN_API_TOKEN");
+    /** Verbs that RBAC cannot narrow by resourceNames the way the guardian calls them (see role.yaml). */
+    static final Set<String> UNNAMEABLE_VERBS = Set.of("create", "list", "watch");
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> load(String file) throws IOException {
-        return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(DIR.resolve(file)));
+    static Map<String, Object> yaml(Path file) throws IOException {
+        return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
     }
 
-    @SuppressWarnings("unchecked")
-    static <T> T at(Object node, String... path) {
-        Object current = node;
-        for (String key : path) {
-            current = current instanceof List<?> list ? list.get(Integer.parseInt(key)) : ((Map<String, Object>) current).get(key);
-        }
-        return (T) current;
-    }
-
-    @Test
-    void givenKustomization_whenRead_thenEveryListedManifestExistsAndEveryManifestIsListed() throws IOException {
-        List<String> resources = at(load("kustomization.yaml"), "resources");
-
-        try (var files = Files.list(DIR)) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("kustomization.yaml")))
-                    .containsExactlyInAnyOrderElementsOf(resources);
+    static <T> T load(Path file, Class<T> type) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Serialization.unmarshal(in, type);
         }
     }
 
-    @Test
-    void givenCheckCronJob_whenRead_thenItRunsCheckWithThePrometheusEnvAndLockedDownSecurity() throws IOException {
-        Map<String, Object> cronJob = load("check-cronjob.yaml");
-        Object pod = at(cronJob, "spec", "jobTemplate", "spec", "template", "spec");
-        Object container = at(pod, "containers", "0");
+    @SuppressWarnings("unchecked")
+    static List<String> resources(String shape) throws IOException {
+        return (List<String>) yaml(DIR.resolve(shape).resolve("kustomization.yaml")).get("resources");
+    }
 
-        assertThat((String) at(cronJob, "kind")).isEqualTo("CronJob");
-        assertThat((List<String>) at(container, "args")).containsExactly(
-                CheckCommand.class.getAnnotation(picocli.CommandLine.Command.class).name());
-        assertThat((List<Map<String, Object>>) at(container, "env")).extracting(e -> e.get("name"))
-                .contains("GUARDIAN_PROMETHEUS_URL");
-        assertThat((Boolean) at(pod, "securityContext", "runAsNonRoot")).isTrue();
-        assertThat((Boolean) at(pod, "automountServiceAccountToken")).isFalse();
-        assertThat((Boolean) at(container, "securityContext", "readOnlyRootFilesystem")).isTrue();
-        assertThat((Boolean) at(container, "securityContext", "allowPrivilegeEscalation")).isFalse();
-        assertThat((List<String>) at(container, "securityContext", "capabilities", "drop")).containsExactly("ALL");
+    /** Every manifest a shape deploys, following {@code ../base}. */
+    static List<Path> manifests(String shape) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String resource : resources(shape)) {
+            Path path = DIR.resolve(shape).resolve(resource).normalize();
+            if (Files.isDirectory(path)) {
+                files.addAll(manifests(DIR.relativize(path).toString()));
+            } else {
+                files.add(path);
+            }
+        }
+        return files;
+    }
+
+    static List<Path> allManifests() throws IOException {
+        Set<Path> all = new TreeSet<>();
+        for (String shape : SHAPES) {
+            all.addAll(manifests(shape));
+        }
+        return List.copyOf(all);
+    }
+
+    @Test
+    void givenEveryShape_whenItsKustomizationIsRead_thenListedFilesExistAndEveryFileIsListed() throws IOException {
+        try (Stream<Path> dirs = Files.list(DIR)) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(SHAPES);
+        }
+        for (String shape : SHAPES) {
+            List<String> listed = resources(shape);
+            Set<String> files;
+            try (Stream<Path> s = Files.list(DIR.resolve(shape))) {
+                files = s.filter(p -> !p.equals(SIDECAR_PATCH)).map(p -> p.getFileName().toString())
+                        .filter(n -> !n.equals("kustomization.yaml")).collect(Collectors.toSet());
+            }
+            assertThat(listed.stream().filter(r -> !r.startsWith("..")))
+                    .as("files of %s", shape).containsExactlyInAnyOrderElementsOf(files);
+            listed.forEach(r -> assertThat(DIR.resolve(shape).resolve(r)).as("%s: %s", shape, r).exists());
+            assertThat((String) yaml(DIR.resolve(shape).resolve("kustomization.yaml")).get("namespace"))
+                    .isEqualTo(NeuralHive.NAMESPACE);
+        }
+        // The one file no kustomization lists is named where the sidecar is applied.
+        assertThat(Files.readString(DIR.resolve("sidecar/kustomization.yaml")))
+                .contains("--patch-file src/main/kubernetes/sidecar/orchestrator-dynamic-patch.yaml");
+    }
+
+    @Test
+    void givenEveryManifest_whenParsed_thenOnlyNamespacedKindsWithoutAHardCodedNamespace() throws IOException {
+        for (Path file : allManifests()) {
+            HasMetadata object = load(file, HasMetadata.class);
+            assertThat(object.getKind()).as(file.toString()).isIn(NAMESPACED_KINDS);
+            assertThat(object.getMetadata().getNamespace()).as(file + ": kustomize sets the namespace").isNull();
+        }
+    }
+
+    @Test
+    void givenTheRole_whenExpandedToVerbs_thenItGrantsExactlyTheTableOfWhatTheCodeCalls() throws IOException {
+        GuardianConfig defaults = TestConfigs.fromYaml("");
+        Role role = load(DIR.resolve("base/role.yaml"), Role.class);
+
+        Set<String> granted = new TreeSet<>();
+        for (PolicyRule rule : role.getRules()) {
+            assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        assertThat(verb).isNotEqualTo("*");
+                        if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
+                            granted.add(key(group, resource, verb, Optional.empty()));
+                        } else {
+                            rule.getResourceNames().forEach(n -> granted.add(key(group, resource, verb, Optional.of(n))));
+                        }
+                    }
+                }
+            }
+        }
+        Set<String> needed = RequiredPermissions.of(defaults, ModelSet.resolve(defaults)).stream()
+                .map(p -> key(p.group(), p.resource(), p.verb(), p.name())).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(needed);
+    }
+
+    @Test
+    void givenTheRole_whenARuleHasNoResourceNames_thenItsVerbsAreOnesRbacCannotNarrowOrItsNamesAreGenerated()
+            throws IOException {
+        Role role = load(DIR.resolve("base/role.yaml"), Role.class);
+
+        for (PolicyRule rule : role.getRules()) {
+            if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
+                boolean generatedNames = rule.getResources().equals(List.of("jobs"))
+                        || rule.getResources().equals(List.of("pods"));
+                assertThat(generatedNames || UNNAMEABLE_VERBS.containsAll(rule.getVerbs()))
+                        .as("rule %s could be narrowed by resourceNames", rule).isTrue();
+            } else {
+                assertThat(rule.getVerbs()).as("%s: these verbs ignore resourceNames", rule)
+                        .doesNotContainAnyElementsOf(UNNAMEABLE_VERBS);
+            }
+        }
+        // Each rule says which feature needs it: a comment line right above every "- apiGroups".
+        List<String> lines = Files.readAllLines(DIR.resolve("base/role.yaml"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().startsWith("- apiGroups")) {
+                assertThat(lines.get(i - 1).strip()).as("comment above line %d", i + 1).startsWith("#");
+            }
+        }
+    }
+
+    @Test
+    void givenTheRoleBindings_whenRead_thenTheyBindTheRoleToTheGuardianAndToTheModelServersServiceAccount()
+            throws IOException {
+        String role = load(DIR.resolve("base/role.yaml"), Role.class).getMetadata().getName();
+        String serviceAccount = load(DIR.resolve("base/serviceaccount.yaml"), HasMetadata.class).getMetadata().getName();
+        Job remediate = load(DIR.resolve("remediate/remediate-job.yaml"), Job.class);
+        Set<String> subjects = new TreeSet<>();
+        for (Path file : allManifests()) {
+            if (load(file, HasMetadata.class) instanceof RoleBinding binding) {
+                assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+                assertThat(binding.getRoleRef().getName()).isEqualTo(role);
+                for (Subject s : binding.getSubjects()) {
+                    assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                    assertThat(s.getNamespace()).isEqualTo(NeuralHive.NAMESPACE);
+                    subjects.add(s.getName());
+                }
+            }
+        }
+
+        assertThat(subjects).containsExactlyInAnyOrder(serviceAccount,
+                NeuralHive.trainingCronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
+                        .getServiceAccountName());
+        assertThat(remediate.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(serviceAccount);
+        assertThat(manifests("check")).noneMatch(p -> p.toString().contains("role"));
+    }
+
+    /** The three ways to run: the container, its pod, and the command it runs. */
+    record Shape(String name, PodSpec pod, Container container) {
+    }
+
+    static List<Shape> shapes() throws IOException {
+        Deployment sidecar = load(SIDECAR_PATCH, Deployment.class);
+        CronJob check = load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class);
+        Job remediate = load(DIR.resolve("remediate/remediate-job.yaml"), Job.class);
+        PodSpec sidecarPod = sidecar.getSpec().getTemplate().getSpec();
+        PodSpec checkPod = check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        PodSpec remediatePod = remediate.getSpec().getTemplate().getSpec();
+        return List.of(new Shape("serve", sidecarPod, sidecarPod.getContainers().get(0)),
+                new Shape("check", checkPod, checkPod.getContainers().get(0)),
+                new Shape("remediate", remediatePod, remediatePod.getContainers().get(0)));
+    }
+
+    @Test
+    void givenEveryShape_whenItsContainerIsRead_thenItRunsItsCommandNonRootReadOnlyWithNoCapabilities()
+            throws IOException {
+        Set<String> commands = Stream.of(GuardianCommand.class.getAnnotation(Command.class).subcommands())
+                .map(c -> c.getAnnotation(Command.class).name()).collect(Collectors.toSet());
+        String image = Files.readAllLines(Path.of("native-build/build.sh")).stream()
+                .filter(l -> l.contains("IMAGE:-")).findFirst().orElseThrow()
+                .replaceAll(".*IMAGE:-([^}]*)}.*", "$1");
+
+        for (Shape shape : shapes()) {
+            Container c = shape.container();
+            assertThat(c.getArgs().get(0)).as(shape.name()).isEqualTo(shape.name()).isIn(commands);
+            assertThat(c.getImage()).as(shape.name()).isEqualTo(image);
+            boolean nonRoot = Boolean.TRUE.equals(c.getSecurityContext().getRunAsNonRoot())
+                    || shape.pod().getSecurityContext() != null
+                            && Boolean.TRUE.equals(shape.pod().getSecurityContext().getRunAsNonRoot());
+            assertThat(nonRoot).as(shape.name() + " runAsNonRoot").isTrue();
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(shape.name()).isTrue();
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(shape.name()).isFalse();
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(shape.name()).containsExactly("ALL");
+            assertThat(c.getResources().getLimits()).as(shape.name()).containsKey("memory");
+            assertThat(c.getVolumeMounts()).as(shape.name() + ": writable /tmp")
+                    .anyMatch(m -> m.getMountPath().equals("/tmp")
+                            && shape.pod().getVolumes().stream().anyMatch(v -> v.getName().equals(m.getName())
+                                    && v.getEmptyDir() != null));
+        }
+    }
+
+    @Test
+    void givenEveryShape_whenItsEnvIsRead_thenSecretsComeFromOptionalSecretKeyRefsAndNeverInline() throws Exception {
+        for (Shape shape : shapes()) {
+            for (EnvVar env : Optional.ofNullable(shape.container().getEnv()).orElse(List.of())) {
+                if (SECRET_ENV.contains(env.getName())) {
+                    assertThat(env.getValue()).as(env.getName()).isNull();
+                    assertThat(env.getValueFrom().getSecretKeyRef()).as(env.getName()).isNotNull();
+                }
+                if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
+                    assertThat(env.getValueFrom().getSecretKeyRef().getOptional()).as(env.getName()).isTrue();
+                    assertThat(env.getName()).isIn(SECRET_ENV);
+                }
+            }
+        }
+        Container serve = shapes().get(0).container();
+        assertThat(serve.getEnv()).extracting(EnvVar::getName).containsAll(SECRET_ENV);
+        // Only serve has the API; the one-shot Job needs every other secret.
+        Container remediate = shapes().get(2).container();
+        assertThat(remediate.getEnv()).extracting(EnvVar::getName)
+                .containsAll(SECRET_ENV.stream().filter(n -> !n.equals("GUARDIAN_API_TOKEN")).toList());
+        // The names map onto the guardian.* tree the application reads (GUARDIAN_API_TOKEN is guardian.api.token).
+        assertThat(GuardianConfig.Api.class.getMethod("token")).isNotNull();
+    }
+
+    @Test
+    void givenTheSidecarPatch_whenRead_thenItAddsOneContainerToTheModelServerWithDownwardApiAndHealthProbesOnItsPort()
+            throws Exception {
+        Deployment patch = load(SIDECAR_PATCH, Deployment.class);
+        Container c = patch.getSpec().getTemplate().getSpec().getContainers().get(0);
+        @SuppressWarnings("unchecked")
+        int port = (Integer) ((Map<String, Object>) ((Map<String, Object>) yaml(
+                Path.of("src/main/resources/application.yaml")).get("quarkus")).get("http")).get("port");
+
+        assertThat(patch.getMetadata().getName()).isEqualTo(NeuralHiveDefaults.DEPLOYMENT);
+        assertThat(patch.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("POD_NAME"))
+                .singleElement().satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.name"));
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("POD_NAMESPACE"))
+                .singleElement().satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.namespace"));
+        assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(port));
+        assertThat(port).isNotIn(8000, 9090, 50053);
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(port);
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(port);
+        // Names that must not collide with the model server's own volumes.
+        assertThat(c.getVolumeMounts()).allMatch(m -> m.getName().startsWith("model-guardian-"));
+    }
+
+    private static String key(String group, String resource, String verb, Optional<String> name) {
+        return verb + " " + resource + (group.isEmpty() ? "" : "." + group) + name.map(n -> "/" + n).orElse("");
     }
 }

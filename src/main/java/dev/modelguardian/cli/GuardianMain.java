@@ -128,7 +128,10 @@ public class GuardianMain implements QuarkusApplication {
             if (helpExit != null) {
                 return helpExit;
             }
-            List<ConfigProblem> problems = ConfigValidator.validate(config, modelSet);
+            // doctor reports configuration problems among its other checks instead of stopping at them.
+            boolean doctor = parseResult.hasSubcommand()
+                    && parseResult.subcommand().commandSpec().userObject() instanceof DoctorCommand;
+            List<ConfigProblem> problems = doctor ? List.of() : ConfigValidator.validate(config, modelSet);
             if (!problems.isEmpty()) {
                 return reportProblems(commandLine.getErr(), problems);
             }

@@ -19,28 +19,40 @@ public final class Namespace {
     private Namespace() {
     }
 
+    /** The namespace and where it came from, for {@code doctor}. */
+    public record Resolved(String name, String source) {
+    }
+
     public static String resolve(GuardianConfig config) {
-        return resolve(config, System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
+        return resolveWithSource(config).name();
+    }
+
+    public static Resolved resolveWithSource(GuardianConfig config) {
+        return resolveWithSource(config, System.getenv(), SERVICE_ACCOUNT_NAMESPACE);
     }
 
     static String resolve(GuardianConfig config, Map<String, String> env, Path serviceAccountFile) {
+        return resolveWithSource(config, env, serviceAccountFile).name();
+    }
+
+    static Resolved resolveWithSource(GuardianConfig config, Map<String, String> env, Path serviceAccountFile) {
         if (config.namespace().isPresent()) {
-            return config.namespace().get();
+            return new Resolved(config.namespace().get(), "guardian.namespace");
         }
         String pod = env.get("POD_NAMESPACE");
         if (pod != null && !pod.isBlank()) {
-            return pod.strip();
+            return new Resolved(pod.strip(), "POD_NAMESPACE");
         }
         try {
             if (Files.isReadable(serviceAccountFile)) {
                 String fromFile = Files.readString(serviceAccountFile).strip();
                 if (!fromFile.isEmpty()) {
-                    return fromFile;
+                    return new Resolved(fromFile, serviceAccountFile.toString());
                 }
             }
         } catch (IOException e) {
             // fall through to the default: the file is optional outside a pod
         }
-        return "default";
+        return new Resolved("default", "the default (no guardian.namespace, POD_NAMESPACE or service-account file)");
     }
 }

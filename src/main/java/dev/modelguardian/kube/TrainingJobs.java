@@ -253,11 +253,16 @@ public final class TrainingJobs implements TrainingCluster {
         try {
             List<String> names = client.batch().v1().cronjobs().inNamespace(namespace).list().getItems().stream()
                     .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
-            return names.stream().min(Comparator.comparingInt(n -> distance(n, wanted)))
-                    .map(n -> "; closest existing CronJob: " + n).orElse("; there is no CronJob in " + namespace);
+            return closestName(names, wanted).map(n -> "; closest existing CronJob: " + n)
+                    .orElse("; there is no CronJob in " + namespace);
         } catch (KubernetesClientException e) {
             return "";
         }
+    }
+
+    /** The name closest to {@code wanted} by edit distance, for "did you mean"; empty when there is none. */
+    public static Optional<String> closestName(List<String> names, String wanted) {
+        return names.stream().min(Comparator.comparingInt((String n) -> distance(n, wanted)).thenComparing(n -> n));
     }
 
     /** Levenshtein distance, for "did you mean". */

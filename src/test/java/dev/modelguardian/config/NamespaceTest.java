@@ -42,6 +42,19 @@ class NamespaceTest {
         assertThat(Namespace.resolve(TestConfigs.fromYaml(""), Map.of(), dir.resolve("absent"))).isEqualTo("default");
     }
 
+    @Test
+    void givenEachSource_whenResolvedWithSource_thenDoctorCanSayWhereTheNamespaceCameFrom() throws IOException {
+        assertThat(Namespace.resolveWithSource(TestConfigs.fromYaml("guardian:\n  namespace: a\n"),
+                Map.of("POD_NAMESPACE", "b"), file("c"))).isEqualTo(new Namespace.Resolved("a", "guardian.namespace"));
+        assertThat(Namespace.resolveWithSource(TestConfigs.fromYaml(""), Map.of("POD_NAMESPACE", "b"), file("c")))
+                .isEqualTo(new Namespace.Resolved("b", "POD_NAMESPACE"));
+        Path sa = file("c\n");
+        assertThat(Namespace.resolveWithSource(TestConfigs.fromYaml(""), Map.of(), sa))
+                .isEqualTo(new Namespace.Resolved("c", sa.toString()));
+        assertThat(Namespace.resolveWithSource(TestConfigs.fromYaml(""), Map.of(), Path.of("/nonexistent")).source())
+                .startsWith("the default");
+    }
+
     private Path file(String content) throws IOException {
         return Files.writeString(dir.resolve("namespace"), content);
     }

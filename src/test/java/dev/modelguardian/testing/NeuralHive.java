@@ -137,6 +137,19 @@ public final class NeuralHive {
         return meta.getAnnotations() == null ? null : meta.getAnnotations().get("kubectl.kubernetes.io/restartedAt");
     }
 
+    /**
+     * The model server as the chart renders it, for tests that start from a cluster without it: creates the flag
+     * ConfigMap and the Deployment unless {@link #install} already did.
+     */
+    public static void installModelServer(KubernetesClient client) {
+        if (client.configMaps().inNamespace(NAMESPACE).withName(FLAG_CONFIG_MAP).get() == null) {
+            client.configMaps().inNamespace(NAMESPACE).resource(flagConfigMap()).create();
+        }
+        if (client.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get() == null) {
+            client.apps().deployments().inNamespace(NAMESPACE).resource(modelServer()).create();
+        }
+    }
+
     /** A Job the CronJob's schedule created (ownerReference, no guardian labels), still running. */
     public static Job scheduledJob(CronJob owner, String name) {
         return new JobBuilder()

@@ -1,0 +1,97 @@
+package dev.modelguardian.kube;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.remediation.TargetSpec;
+
+/**
+ * Every Kubernetes API permission the guardian uses, with the feature that needs it: the table the Role in
+ * {@code src/main/kubernetes/base/role.yaml} is written from ({@code ManifestsTest} holds the two equal) and the list
+ * {@code doctor} checks with SelfSubjectAccessReviews.
+ *
+ * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (get, create, update of the state
+ * ConfigMap), {@link TrainingJobs} (get CronJob; list CronJobs for the closest name; create, get, list Jobs; list pods
+ * by label), {@link JobWatch} (watch Jobs), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON
+ * merge patch to renew, update to release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap
+ * and the Deployment (get and patch) are for the rollback of the registry step, and {@code doctor} reads them.
+ *
+ * <p>A row without a resource name is one the API cannot narrow: {@code create} is never checked against
+ * resourceNames (the name is not in the URL), and {@code list}/{@code watch} only are with a
+ * {@code fieldSelector=metadata.name=...}, which the guardian does not use (it lists every Job of the namespace to find
+ * the CronJob's, and Job and pod names are not known in advance).
+ */
+public final class RequiredPermissions {
+
+    /** The training CronJob's flag ConfigMap and Deployment of Neural Hive, until they come from configuration. */
+    public static final String FLAG_CONFIG_MAP = NeuralHiveDefaults.FLAG_CONFIG_MAP;
+    public static final String DEPLOYMENT = NeuralHiveDefaults.DEPLOYMENT;
+
+    /**
+     * One verb on one resource, optionally on one named object.
+     *
+     * @param group    API group, "" for the core group
+     * @param resource plural resource name
+     * @param verb     the RBAC verb
+     * @param name     the object, when the permission can be narrowed to it
+     * @param feature  what needs it, for the Role's comments and doctor's messages
+     */
+    public record Permission(String group, String resource, String verb, Optional<String> name, String feature) {
+
+        /** As in a Role rule: {@code create jobs.batch}, {@code get configmaps/model-guardian-state}. */
+        public String describe() {
+            return verb + " " + resource + (group.isEmpty() ? "" : "." + group) + name.map(n -> "/" + n).orElse("");
+        }
+    }
+
+    private RequiredPermissions() {
+    }
+
+    /** The permissions for a configuration: its state ConfigMap, Lease and training CronJobs. */
+    public static List<Permission> of(GuardianConfig config, ModelSet models) {
+        return of(config.state().configMap(), config.leader().lease(),
+                KubeBeans.targets(models).stream().map(TargetSpec::cronJob).distinct().sorted().toList());
+    }
+
+    /**
+     * The permissions for the given object names.
+     *
+     * @param stateConfigMap {@code guardian.state.config-map}
+     * @param lease          {@code guardian.leader.lease}
+     * @param cronJobs       every training target's CronJob
+     */
+    public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs) {
+        List<Permission> all = new ArrayList<>();
+        String state = "state ConfigMap: read, then compare-and-set replace on its resourceVersion";
+        add(all, "", "configmaps", state, stateConfigMap, "get", "update");
+        add(all, "", "configmaps", "state ConfigMap: created on the first write", null, "create");
+        add(all, "", "configmaps", "rollback flag ENABLE_ML_ENHANCED_SCHEDULING (registry step); doctor reads it",
+                FLAG_CONFIG_MAP, "get", "patch");
+        add(all, "apps", "deployments", "rolling restart (pod-template restartedAt) after a rollback or promotion;"
+                + " doctor reads it", DEPLOYMENT, "get", "patch");
+        for (String cronJob : cronJobs) {
+            add(all, "batch", "cronjobs", "training Job made from the CronJob's jobTemplate", cronJob, "get");
+        }
+        add(all, "batch", "cronjobs", "closest existing CronJob name when the configured one is missing", null, "list");
+        add(all, "batch", "jobs", "the retraining Job", null, "create");
+        add(all, "batch", "jobs", "follow the Job (names are generated), find the CronJob's active Jobs, watch for"
+                + " its end", null, "get", "list", "watch");
+        add(all, "", "pods", "stuck training pods (image pull, Unschedulable), by label job-name", null, "list");
+        add(all, "coordination.k8s.io", "leases", "leader election: read, renew (merge patch), release (update)",
+                lease, "get", "patch", "update");
+        add(all, "coordination.k8s.io", "leases", "leader election: the first replica creates the Lease", null,
+                "create");
+        add(all, "events.k8s.io", "events", "an Event for every remediation step", null, "create");
+        return List.copyOf(all);
+    }
+
+    private static void add(List<Permission> all, String group, String resource, String feature, String name,
+            String... verbs) {
+        for (String verb : verbs) {
+            all.add(new Permission(group, resource, verb, Optional.ofNullable(name), feature));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.modelguardian.cli;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.kube.RequiredPermissions;
+import dev.modelguardian.testing.AccessReviews;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PrometheusServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/**
+ * {@code doctor} against the fabric8 mock server in CRUD mode (which answers SelfSubjectAccessReviews as the test
+ * says; it enforces no RBAC) holding Neural Hive's CronJob, flag ConfigMap and Deployment, and a real Prometheus
+ * serving Neural Hive's metrics. The bundled defaults are the configuration, as in production.
+ */
+@QuarkusMainTest
+class DoctorCommandTest {
+
+    static KubernetesMockServer server;
+    static AccessReviews reviews = new AccessReviews();
+    static PrometheusServer prometheus;
+
+    @TempDir
+    Path dir;
+
+    KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), reviews, false);
+        server.init();
+        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
+        System.setProperty("kubernetes.trust.certificates", "true");
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        prometheus = PrometheusServer.shared();
+        prometheus.endpoint().set(CheckCommandTest.METRICS);
+        prometheus.awaitSamples("orchestration_ml_model_accuracy{model_name=\"anomaly-predictor\"}", 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty("kubernetes.master");
+        System.clearProperty("kubernetes.trust.certificates");
+        System.clearProperty("kubernetes.auth.tryKubeConfig");
+        server.destroy();
+    }
+
+    @BeforeEach
+    void setUp() {
+        client = server.createClient();
+        client.apps().deployments().inNamespace(NAMESPACE).delete();
+        NeuralHive.reset(client);
+        NeuralHive.installModelServer(client);
+        reviews.denied.clear();
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+    }
+
+    private LaunchResult doctor(QuarkusMainLauncher launcher, String extraYaml, String... args) throws IOException {
+        Path config = Files.writeString(dir.resolve("guardian.yaml"), """
+                guardian:
+                  namespace: %s
+                  prometheus:
+                    url: %s
+                %s""".formatted(NAMESPACE, prometheus.url(), extraYaml.indent(2)));
+        String[] all = new String[args.length + 3];
+        all[0] = "doctor";
+        all[1] = "--config";
+        all[2] = config.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return launcher.launch(all);
+    }
+
+    @Test
+    void givenEverythingInPlace_whenDoctorRuns_thenEveryCheckIsOkAndExitIs0(QuarkusMainLauncher launcher)
+            throws IOException {
+        LaunchResult result = doctor(launcher, "");
+
+        String out = result.getOutput();
+        assertThat(result.exitCode()).as(out + result.getErrorOutput()).isEqualTo(0);
+        assertThat(out)
+                .containsPattern("OK\\s+config\\s+valid: 2 models, 5 signals, 1 training targets")
+                .containsPattern("OK\\s+namespace\\s+neural-hive \\(from guardian.namespace\\)")
+                .containsPattern("OK\\s+cronjob/" + CRON_JOB + "\\s+CronJob neural-hive/" + CRON_JOB + " exists")
+                .containsPattern("OK\\s+state/model-guardian-state\\s+.*does not exist yet; the guardian creates it")
+                .containsPattern("OK\\s+lease/model-guardian-leader\\s+.*does not exist yet")
+                .containsPattern("OK\\s+flag/orchestrator-dynamic-config\\s+ENABLE_ML_ENHANCED_SCHEDULING=\"true\"")
+                .containsPattern("OK\\s+deployment/orchestrator-dynamic\\s+Deployment neural-hive/orchestrator-dynamic exists")
+                .containsPattern("OK\\s+rbac\\s+all " + RequiredPermissions.of("s", "l", java.util.List.of(CRON_JOB)).size()
+                        + " permissions granted")
+                .containsPattern("OK\\s+prometheus\\s+Prometheus at " + prometheus.url() + " answers")
+                .containsPattern("OK\\s+signal/ticket-duration-predictor/mae-percentage\\s+value 12.5 from 1 series")
+                .containsPattern("OK\\s+signal/ticket-anomaly-detector/precision\\s+value 0.82")
+                .doesNotContain("WARN").doesNotContain("FAIL")
+                .contains("-> ok (exit 0)");
+    }
+
+    @Test
+    void givenTheRunbooksCronJobName_whenDoctorRuns_thenFailNamesTheClosestExistingCronJob(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = doctor(launcher, """
+                targets:
+                  orchestrator-dynamic-ml-training:
+                    cron-job: orchestrator-ml-training
+                    models: [ticket-duration-predictor, ticket-anomaly-detector]
+                """);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+cronjob/orchestrator-ml-training\\s+CronJob neural-hive/orchestrator-ml-training"
+                        + " not found; closest existing CronJob: " + CRON_JOB)
+                .contains("fix: set guardian.targets.orchestrator-dynamic-ml-training.cron-job: " + CRON_JOB)
+                .contains("-> problems found (exit 1)");
+    }
+
+    @Test
+    void givenPrometheusDown_whenDoctorRuns_thenFailAndExit1(QuarkusMainLauncher launcher) throws IOException {
+        Path config = Files.writeString(dir.resolve("down.yaml"), """
+                guardian:
+                  namespace: %s
+                  prometheus:
+                    url: http://127.0.0.1:%d
+                    timeout: 2s
+                """.formatted(NAMESPACE, PrometheusServer.closedPort()));
+
+        LaunchResult result = launcher.launch("doctor", "--config", config.toString());
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+prometheus\\s+Prometheus at http://127.0.0.1:\\d+ did not answer: .*no signal"
+                        + " was queried")
+                .contains("fix: check guardian.prometheus.url (GUARDIAN_PROMETHEUS_URL)")
+                .doesNotContain("signal/");
+    }
+
+    @Test
+    void givenAPermissionDenied_whenDoctorRuns_thenFailNamesTheMissingRule(QuarkusMainLauncher launcher)
+            throws IOException {
+        reviews.denied.add("watch jobs.batch");
+        reviews.denied.add("patch leases.coordination.k8s.io/model-guardian-leader");
+
+        LaunchResult result = doctor(launcher, "");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+rbac\\s+missing: watch jobs.batch in neural-hive \\(needed for: follow the Job")
+                .contains("fix: add to Role model-guardian: apiGroups: [\"batch\"], resources: [jobs], verbs: [watch]")
+                .containsPattern("FAIL\\s+rbac\\s+missing: patch leases.coordination.k8s.io/model-guardian-leader")
+                .contains("resourceNames: [model-guardian-leader], verbs: [patch]")
+                .contains("2 fail");
+    }
+
+    @Test
+    void givenTheFlagKeyMissingAndRunbookMetricNames_whenDoctorRuns_thenFailForTheKeyAndWarnWithTheRealName(
+            QuarkusMainLauncher launcher) throws IOException {
+        client.configMaps().inNamespace(NAMESPACE).withName("orchestrator-dynamic-config")
+                .edit(cm -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(cm).removeFromData(
+                        "ENABLE_ML_ENHANCED_SCHEDULING").build());
+
+        LaunchResult result = doctor(launcher, """
+                models:
+                  ticket-duration-predictor:
+                    signals:
+                      mae-percentage:
+                        query: max(orchestrator_ml_model_quality_metrics{model_name="ticket-duration-predictor",metric_type="mae_percentage"})
+                        above: 20
+                targets:
+                  orchestrator-dynamic-ml-training:
+                    models: [ticket-duration-predictor]
+                """);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+flag/orchestrator-dynamic-config\\s+ConfigMap neural-hive/orchestrator-dynamic-config"
+                        + " has no key ENABLE_ML_ENHANCED_SCHEDULING \\(keys: ENABLE_INTELLIGENT_SCHEDULER,")
+                .contains("config.scheduler.enableMlEnhancedScheduling")
+                .containsPattern("WARN\\s+signal/ticket-duration-predictor/mae-percentage\\s+no data now")
+                .contains("fix: the runbook's orchestrator_ml_* names are emitted by no code; the deployed app emits"
+                        + " orchestration_ml_*, and this query has data: max(orchestration_ml_model_quality_metrics");
+    }
+
+    @Test
+    void givenJsonOutputAndAnInvalidConfiguration_whenDoctorRuns_thenEveryProblemIsAFailInTheReport(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = doctor(launcher, """
+                interval: -5s
+                """, "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        // The mock server in this JVM logs to the same captured output: the report starts at its first line.
+        String out = result.getOutput();
+        JsonNode report = new ObjectMapper().readTree(out.substring(out.indexOf("{\n")));
+        assertThat(report.path("schema").asText()).isEqualTo("model-guardian/doctor/v1");
+        assertThat(report.path("exitCode").asInt()).isEqualTo(1);
+        assertThat(report.path("namespace").asText()).isEqualTo(NAMESPACE);
+        assertThat(report.path("checks")).anySatisfy(c -> {
+            assertThat(c.path("check").asText()).isEqualTo("config");
+            assertThat(c.path("status").asText()).isEqualTo("FAIL");
+            assertThat(c.path("detail").asText()).startsWith("guardian.interval: ");
+        });
+        // The cluster is still checked.
+        assertThat(report.path("checks")).anySatisfy(c -> assertThat(c.path("check").asText())
+                .isEqualTo("cronjob/" + CRON_JOB));
+    }
+}

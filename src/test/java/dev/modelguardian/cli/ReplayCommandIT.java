@@ -1,0 +1,23 @@
+package dev.modelguardian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
+
+/** The packaged application replays its bundled scenario: the scenarios and defaults are in the artifact. */
+@QuarkusMainIntegrationTest
+class ReplayCommandIT {
+
+    @Test
+    @Launch("replay")
+    void givenNoArgument_whenReplayed_thenTheBundledDriftIncidentTimelineIsPrinted(LaunchResult result) {
+        assertThat(result.getOutput())
+                .contains("Scenario drift-incident:")
+                .containsPattern("\\+1:50\\s+ticket-duration-predictor/mae-percentage\\s+PENDING -> FIRING\\s+24\\s+")
+                .contains("Signals began firing 2 times.");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.modelguardian.testing;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * The CRUD mock server, plus answers to SelfSubjectAccessReviews: allowed unless the test denied that permission.
+ * It answers the question only: the mock server enforces no RBAC on any other request.
+ */
+public final class AccessReviews extends KubernetesCrudDispatcher {
+
+    /** Denied permissions, as {@code verb resource[.group][/name]}, e.g. {@code watch jobs.batch}. */
+    public final Set<String> denied = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        if (!request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")) {
+            return super.handleCreate(request);
+        }
+        SelfSubjectAccessReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectAccessReview.class);
+        ResourceAttributes a = review.getSpec().getResourceAttributes();
+        String asked = a.getVerb() + " " + a.getResource()
+                + (a.getGroup() == null || a.getGroup().isEmpty() ? "" : "." + a.getGroup())
+                + (a.getName() == null ? "" : "/" + a.getName());
+        boolean allowed = !denied.contains(asked);
+        review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(allowed).withDenied(!allowed)
+                .withReason(allowed ? "RBAC: allowed by the test" : "RBAC: denied by the test").build());
+        return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+    }
+}
