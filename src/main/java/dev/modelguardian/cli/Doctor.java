@@ -130,8 +130,8 @@ final class Doctor {
         cronJobs(client, cronJobNames);
         stateConfigMap(client);
         lease(client);
-        flag(client);
-        deployment(client);
+        flags(client);
+        deployments(client);
         rbac(client);
     }
 
@@ -199,9 +199,22 @@ final class Doctor {
         }
     }
 
-    private void flag(KubernetesClient client) {
-        String name = NeuralHiveDefaults.FLAG_CONFIG_MAP;
-        String key = NeuralHiveDefaults.FLAG_KEY;
+    /** Every target's rollback keys in its flag ConfigMap. */
+    private void flags(KubernetesClient client) {
+        for (var target : dev.modelguardian.kube.KubeBeans.targets(models)) {
+            target.recovery().configMap().ifPresent(name -> new java.util.TreeSet<>(target.recovery().keys()
+                    .keySet()).forEach(key -> flag(client, name, key)));
+        }
+    }
+
+    /** Every target's model server Deployment, when it is restarted. */
+    private void deployments(KubernetesClient client) {
+        dev.modelguardian.kube.KubeBeans.targets(models).stream()
+                .flatMap(t -> t.recovery().restartTarget().stream()).distinct().sorted()
+                .forEach(name -> deployment(client, name));
+    }
+
+    private void flag(KubernetesClient client, String name, String key) {
         String check = "flag/" + name;
         read(check, () -> client.configMaps().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
             if (found.isEmpty()) {
@@ -215,8 +228,10 @@ final class Doctor {
             if (value == null) {
                 checks.add(Check.fail(check, "ConfigMap " + ns() + "/" + name + " has no key " + key + " (keys: "
                         + String.join(", ", new TreeMap<>(data).keySet()) + ")",
-                        "set the chart value config.scheduler.enableMlEnhancedScheduling (camelCase: the runbook's"
-                                + " snake_case --set changes nothing), which renders " + key));
+                        key.equals(NeuralHiveDefaults.FLAG_KEY)
+                                ? "set the chart value config.scheduler.enableMlEnhancedScheduling (camelCase: the"
+                                        + " runbook's snake_case --set changes nothing), which renders " + key
+                                : "add " + key + " to the ConfigMap, or fix the target's rollback.keys"));
             } else if (!value.equals("true") && !value.equals("false")) {
                 checks.add(Check.warn(check, key + "=" + value + " in ConfigMap " + ns() + "/" + name
                         + " is neither \"true\" nor \"false\"", "set it to \"true\" or \"false\""));
@@ -226,8 +241,7 @@ final class Doctor {
         });
     }
 
-    private void deployment(KubernetesClient client) {
-        String name = NeuralHiveDefaults.DEPLOYMENT;
+    private void deployment(KubernetesClient client, String name) {
         String check = "deployment/" + name;
         read(check, () -> client.apps().deployments().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
             if (found.isPresent()) {

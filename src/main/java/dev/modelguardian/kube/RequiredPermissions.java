@@ -52,8 +52,16 @@ public final class RequiredPermissions {
 
     /** The permissions for a configuration: its state ConfigMap, Lease and training CronJobs. */
     public static List<Permission> of(GuardianConfig config, ModelSet models) {
+        List<TargetSpec> targets = KubeBeans.targets(models);
         return of(config.state().configMap(), config.leader().lease(),
-                KubeBeans.targets(models).stream().map(TargetSpec::cronJob).distinct().sorted().toList());
+                targets.stream().map(TargetSpec::cronJob).distinct().sorted().toList(),
+                targets.stream().flatMap(t -> t.recovery().configMap().stream()).distinct().sorted().toList(),
+                targets.stream().flatMap(t -> t.recovery().restartTarget().stream()).distinct().sorted().toList());
+    }
+
+    /** As {@link #of(String, String, List, List, List)} with Neural Hive's flag ConfigMap and Deployment. */
+    public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs) {
+        return of(stateConfigMap, lease, cronJobs, List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT));
     }
 
     /**
@@ -63,15 +71,20 @@ public final class RequiredPermissions {
      * @param lease          {@code guardian.leader.lease}
      * @param cronJobs       every training target's CronJob
      */
-    public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs) {
+    public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs,
+            List<String> flagConfigMaps, List<String> deployments) {
         List<Permission> all = new ArrayList<>();
         String state = "state ConfigMap: read, then compare-and-set replace on its resourceVersion";
         add(all, "", "configmaps", state, stateConfigMap, "get", "update");
         add(all, "", "configmaps", "state ConfigMap: created on the first write", null, "create");
-        add(all, "", "configmaps", "rollback flag ENABLE_ML_ENHANCED_SCHEDULING (registry step); doctor reads it",
-                FLAG_CONFIG_MAP, "get", "patch");
-        add(all, "apps", "deployments", "rolling restart (pod-template restartedAt) after a rollback or promotion;"
-                + " doctor reads it", DEPLOYMENT, "get", "patch");
+        for (String flags : flagConfigMaps) {
+            add(all, "", "configmaps", "rollback flag ENABLE_ML_ENHANCED_SCHEDULING (registry step); doctor reads it",
+                    flags, "get", "patch");
+        }
+        for (String deployment : deployments) {
+            add(all, "apps", "deployments", "rolling restart (pod-template restartedAt) after a rollback or"
+                    + " promotion; doctor reads it", deployment, "get", "patch");
+        }
         for (String cronJob : cronJobs) {
             add(all, "batch", "cronjobs", "training Job made from the CronJob's jobTemplate", cronJob, "get");
         }

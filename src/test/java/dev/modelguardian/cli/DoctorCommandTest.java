@@ -193,6 +193,11 @@ class DoctorCommandTest {
                 targets:
                   orchestrator-dynamic-ml-training:
                     models: [ticket-duration-predictor]
+                    deployment: orchestrator-dynamic
+                    rollback:
+                      config-map: orchestrator-dynamic-config
+                      keys:
+                        ENABLE_ML_ENHANCED_SCHEDULING: {value: "false"}
                 """);
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
