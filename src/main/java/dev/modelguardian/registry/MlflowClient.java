@@ -65,8 +65,7 @@ public final class MlflowClient {
                 .readTimeout(timeout, TimeUnit.MILLISECONDS)
                 .register(new MlflowErrorMapper());
         authorization(config).ifPresent(value -> builder.register(new Authorization(value)));
-        config.caFile().ifPresent(ca -> builder.trustStore(Tls.trustStore(ca)));
-        this.api = builder.build(MlflowApi.class);
+        this.api = Tls.verified(builder, config.caFile()).build(MlflowApi.class);
         this.retry = retry;
     }
 

@@ -42,8 +42,7 @@ public final class PrometheusClient {
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true);
-        config.caFile().ifPresent(ca -> builder.trustStore(Tls.trustStore(ca)));
-        this.api = builder.build(PrometheusApi.class);
+        this.api = Tls.verified(builder, config.caFile()).build(PrometheusApi.class);
         this.authorization = config.bearerToken().map(t -> "Bearer " + t)
                 .or(() -> config.username().map(u -> "Basic " + Base64.getEncoder().encodeToString(
                         (u + ":" + config.password().orElse("")).getBytes(StandardCharsets.UTF_8))))

@@ -1,6 +1,7 @@
 package dev.modelguardian.signal;
 
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.ProcessingException;
@@ -22,11 +23,11 @@ public final class ScrapeClient {
 
     public ScrapeClient(GuardianConfig.Scrape config) {
         this.url = config.url().orElseThrow(() -> new IllegalStateException("guardian.scrape.url is not set"));
-        this.api = QuarkusRestClientBuilder.newBuilder()
+        this.api = Tls.verified(QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
+                .disableDefaultMapper(true), Optional.empty())
                 .build(ScrapeApi.class);
     }
 

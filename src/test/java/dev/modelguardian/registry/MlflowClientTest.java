@@ -402,7 +402,7 @@ class MlflowClientTest {
     // ---- https with a private CA ----------------------------------------------------------------------------------
 
     /** A self-signed certificate for localhost and 127.0.0.1 (its own CA), made with the JDK's keytool. */
-    private static Path[] certificate(Path dir) throws IOException, InterruptedException {
+    static Path[] certificate(Path dir) throws IOException, InterruptedException {
         Path keyStore = dir.resolve("mlflow.p12");
         Path pem = dir.resolve("ca.pem");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
