@@ -36,6 +36,10 @@ public class ServeLoop {
     private volatile Instant lastFull = Instant.EPOCH;
     private volatile RemediationEngine.CycleReport lastCycle;
     private volatile String lastError;
+    /** Scheduled cycles that failed in a row (API server or state unreachable); 0 after a success. */
+    private volatile int failures;
+    /** After a failure, no scheduled cycle before this instant. */
+    private volatile Instant retryAt = Instant.EPOCH;
 
     @Inject
     RemediationEngine engine;
@@ -70,12 +74,37 @@ public class ServeLoop {
         if (!enabled || !acting.getAsBoolean()) {
             return;
         }
-        boolean full = Duration.between(lastFull, clock.instant()).compareTo(config.interval()) >= 0;
-        if (full) {
-            cycle();
-        } else {
-            followUp();
+        Instant now = clock.instant();
+        if (now.isBefore(retryAt)) {
+            return;
         }
+        boolean full = Duration.between(lastFull, now).compareTo(config.interval()) >= 0;
+        boolean ok = full ? cycle().isPresent() : locked(engine::followUp).isPresent();
+        if (ok) {
+            failures = 0;
+            retryAt = Instant.EPOCH;
+            return;
+        }
+        failures++;
+        Duration relist = config.remediation().relistInterval();
+        Duration wait = backoff(failures, relist, relist.compareTo(config.interval()) > 0 ? relist : config.interval());
+        retryAt = now.plus(wait);
+        LOG.warnf("%d scheduled cycle(s) failed in a row; next attempt in %s", failures, wait);
+    }
+
+    /**
+     * How long to wait after {@code failures} scheduled cycles failed in a row: {@code base} doubled per further
+     * failure, at most {@code cap}. A cluster API or state store that does not answer is not hammered every relist.
+     */
+    static Duration backoff(int failures, Duration base, Duration cap) {
+        if (failures <= 0) {
+            return Duration.ZERO;
+        }
+        Duration wait = base;
+        for (int i = 1; i < failures && wait.compareTo(cap) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(cap) > 0 ? cap : wait;
     }
 
     /** A full cycle now; waits for a running one to finish first. */
