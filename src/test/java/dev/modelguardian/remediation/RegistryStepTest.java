@@ -338,6 +338,61 @@ class RegistryStepTest {
         assertThat(recorded.failures()).isNotEmpty();
     }
 
+    @Test
+    void givenTheFlagKeyIsMissing_whenRetrainingWouldStart_thenNoJobAndTheReasonNamesTheKeyAndTheFix() {
+        client.configMaps().inNamespace(NAMESPACE).withName(NeuralHive.FLAG_CONFIG_MAP).edit(cm -> {
+            cm.getData().remove(NeuralHive.FLAG);
+            return cm;
+        });
+
+        engine().runCycle();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(record().last().orElseThrow().reason()).isEqualTo("no snapshot, so no remediation: ConfigMap"
+                + " orchestrator-dynamic-config has no key ENABLE_ML_ENHANCED_SCHEDULING; fix targets." + CRON_JOB
+                + ".rollback.keys or the ConfigMap");
+    }
+
+    @Test
+    void givenTheDeploymentIsMissing_whenRetrainingWouldStart_thenNoJobAndTheReasonSaysHowToFixIt() {
+        client.apps().deployments().inNamespace(NAMESPACE).withName(NeuralHive.DEPLOYMENT).delete();
+
+        engine().runCycle();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(record().last().orElseThrow().reason()).contains("Deployment neural-hive/orchestrator-dynamic not"
+                + " found").contains("set restart: false");
+    }
+
+    @Test
+    void givenTheModelIsMissingFromTheRegistry_whenRetrainingWouldStart_thenNoJobIsCreated() {
+        RemediationEngine engine = engine(store(), new InMemoryModelRegistry());
+
+        engine.runCycle();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(record().last().orElseThrow().reason()).contains("model ticket-duration-predictor has no version"
+                + " in stage Production to snapshot");
+    }
+
+    @Test
+    void givenTheRegistryIsUnreachable_whenRetrainingWouldStart_thenNoJobAndAnActionFailedEvent() {
+        registry.failWith(new ModelRegistry.RegistryException("cannot connect to MLflow (Connection refused)", true,
+                null));
+
+        engine().runCycle();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(record().last().orElseThrow().outcome()).isEqualTo(HistoryEntry.Outcome.NOT_STARTED);
+        assertThat(client.events().v1().events().inNamespace(NAMESPACE).list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("ActionFailed");
+                    assertThat(e.getNote()).contains("take the snapshot rollback needs")
+                            .contains("cannot connect to MLflow");
+                });
+        assertThat(NeuralHive.flag(client)).isEqualTo("true");
+    }
+
     /**
      * The engine dies after each persisted step of a rollback (the verdict, the flag, the version, the restart); a
      * fresh engine on the same cluster ends in the same state as an uninterrupted rollback.
