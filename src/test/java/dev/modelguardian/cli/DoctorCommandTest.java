@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,12 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.kube.RequiredPermissions;
 import dev.modelguardian.testing.AccessReviews;
+import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -50,11 +48,7 @@ class DoctorCommandTest {
 
     @BeforeAll
     static void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), reviews, false);
-        server.init();
-        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        server = MainTestCluster.start(reviews);
         prometheus = PrometheusServer.shared();
         prometheus.endpoint().set(CheckCommandTest.METRICS);
         prometheus.awaitSamples("orchestration_ml_model_accuracy{model_name=\"anomaly-predictor\"}", 1);
@@ -62,10 +56,7 @@ class DoctorCommandTest {
 
     @AfterAll
     static void stop() {
-        System.clearProperty("kubernetes.master");
-        System.clearProperty("kubernetes.trust.certificates");
-        System.clearProperty("kubernetes.auth.tryKubeConfig");
-        server.destroy();
+        MainTestCluster.stop(server);
     }
 
     @BeforeEach

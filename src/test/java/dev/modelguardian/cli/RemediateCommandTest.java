@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapedModelProfile;
@@ -25,10 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -52,13 +49,7 @@ class RemediateCommandTest {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        // What a kubeconfig or the in-cluster service account would say; fabric8 reads these at client start.
-        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        server = MainTestCluster.start();
         metrics = new MetricsEndpoint();
         config = Files.writeString(dir.resolve("guardian.yaml"), """
                 guardian:
@@ -87,10 +78,7 @@ class RemediateCommandTest {
 
     @AfterAll
     static void stopCluster() {
-        System.clearProperty("kubernetes.master");
-        System.clearProperty("kubernetes.trust.certificates");
-        System.clearProperty("kubernetes.auth.tryKubeConfig");
-        server.destroy();
+        MainTestCluster.stop(server);
         metrics.close();
     }
 

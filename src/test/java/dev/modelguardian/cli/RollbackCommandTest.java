@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -17,14 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.modelguardian.kube.ModelServerResources;
+import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -44,12 +41,7 @@ class RollbackCommandTest {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        server = MainTestCluster.start();
         metrics = new MetricsEndpoint();
         config = Files.writeString(dir.resolve("guardian.yaml"), """
                 guardian:
@@ -79,10 +71,7 @@ class RollbackCommandTest {
 
     @AfterAll
     static void stopCluster() {
-        System.clearProperty("kubernetes.master");
-        System.clearProperty("kubernetes.trust.certificates");
-        System.clearProperty("kubernetes.auth.tryKubeConfig");
-        server.destroy();
+        MainTestCluster.stop(server);
         metrics.close();
     }
 

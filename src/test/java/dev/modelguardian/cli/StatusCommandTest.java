@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +27,9 @@ import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetState;
+import dev.modelguardian.testing.MainTestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -60,12 +57,7 @@ class StatusCommandTest {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        server = MainTestCluster.start();
         config = Files.writeString(dir.resolve("guardian.yaml"), """
                 guardian:
                   namespace: %s
@@ -79,10 +71,7 @@ class StatusCommandTest {
 
     @AfterAll
     static void stopCluster() {
-        System.clearProperty("kubernetes.master");
-        System.clearProperty("kubernetes.trust.certificates");
-        System.clearProperty("kubernetes.auth.tryKubeConfig");
-        server.destroy();
+        MainTestCluster.stop(server);
     }
 
     @BeforeEach
