@@ -62,11 +62,12 @@ public class KubeBeans {
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
         // Without guardian.mlflow.url the training Job's own gate is trusted and rollback restores no version.
         java.util.Optional<dev.modelguardian.registry.ModelRegistry> registry = config.mlflow().url()
-                .map(url -> dev.modelguardian.registry.MlflowRegistry.create(config.mlflow()));
+                .map(url -> TimedCluster.registry(dev.modelguardian.registry.MlflowRegistry.create(config.mlflow()),
+                        metrics));
         return new RemediationEngine(policyEngine, Policies.from(models), targets(models, registry.isPresent()),
                 TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
                 config.state().history(), clock, composite(listeners), acting, registry,
-                new ModelServerResources(client, Namespace.resolve(config)));
+                TimedCluster.server(new ModelServerResources(client, Namespace.resolve(config)), metrics));
     }
 
     /** The configured training targets, each with its CronJob (the target's own name when not set). */

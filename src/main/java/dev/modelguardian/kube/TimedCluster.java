@@ -1,21 +1,29 @@
 package dev.modelguardian.kube;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.modelguardian.policy.PolicyStatus;
+import dev.modelguardian.registry.ModelRegistry;
+import dev.modelguardian.registry.ModelVersion;
+import dev.modelguardian.registry.RegistryModel;
+import dev.modelguardian.registry.Run;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.GuardianState;
 import dev.modelguardian.remediation.JobObservation;
+import dev.modelguardian.remediation.ModelServer;
 import dev.modelguardian.remediation.StateStore;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TrainingCluster;
 
 /**
- * The engine's calls to the Kubernetes API, timed into {@code guardian_external_call_seconds{system="kubernetes"}}
- * with one fixed operation word each.
+ * The engine's calls to the Kubernetes API and to the model registry, timed into
+ * {@code guardian_external_call_seconds{system="kubernetes"|"mlflow"}} with one fixed operation word each.
  */
 final class TimedCluster {
 
@@ -66,7 +74,95 @@ final class TimedCluster {
         };
     }
 
+    static ModelServer server(ModelServer delegate, GuardianMetrics metrics) {
+        return new ModelServer() {
+            @Override
+            public Map<String, Optional<String>> read(String configMap, Set<String> keys) {
+                return timed(metrics, "read_flags", () -> delegate.read(configMap, keys));
+            }
+
+            @Override
+            public void requireDeployment(String deployment) {
+                timed(metrics, "read_deployment", () -> {
+                    delegate.requireDeployment(deployment);
+                    return null;
+                });
+            }
+
+            @Override
+            public void setKeys(String configMap, Map<String, Optional<String>> values,
+                    Map<String, Optional<String>> previous, String remediationId) {
+                timed(metrics, "patch_flags", () -> {
+                    delegate.setKeys(configMap, values, previous, remediationId);
+                    return null;
+                });
+            }
+
+            @Override
+            public void restart(String deployment, Instant at) {
+                timed(metrics, "restart_deployment", () -> {
+                    delegate.restart(deployment, at);
+                    return null;
+                });
+            }
+        };
+    }
+
+    static ModelRegistry registry(ModelRegistry delegate, GuardianMetrics metrics) {
+        return new ModelRegistry() {
+            @Override
+            public Optional<ModelVersion> serving(RegistryModel model) {
+                return mlflow(metrics, "serving", () -> delegate.serving(model));
+            }
+
+            @Override
+            public List<ModelVersion> versionsSince(String model, Instant since) {
+                return mlflow(metrics, "versions", () -> delegate.versionsSince(model, since));
+            }
+
+            @Override
+            public ModelVersion version(String model, String version) {
+                return mlflow(metrics, "version", () -> delegate.version(model, version));
+            }
+
+            @Override
+            public Run run(String runId) {
+                return mlflow(metrics, "run", () -> delegate.run(runId));
+            }
+
+            @Override
+            public Optional<String> experimentId(String name) {
+                return mlflow(metrics, "experiment", () -> delegate.experimentId(name));
+            }
+
+            @Override
+            public void promote(RegistryModel model, String version) {
+                mlflow(metrics, "promote", () -> {
+                    delegate.promote(model, version);
+                    return null;
+                });
+            }
+
+            @Override
+            public void clearAlias(RegistryModel model) {
+                mlflow(metrics, "clear_alias", () -> {
+                    delegate.clearAlias(model);
+                    return null;
+                });
+            }
+        };
+    }
+
     private static <T> T timed(GuardianMetrics metrics, String operation, Supplier<T> call) {
+        return timed(metrics, GuardianMetrics.ExternalSystem.KUBERNETES, operation, call);
+    }
+
+    private static <T> T mlflow(GuardianMetrics metrics, String operation, Supplier<T> call) {
+        return timed(metrics, GuardianMetrics.ExternalSystem.MLFLOW, operation, call);
+    }
+
+    private static <T> T timed(GuardianMetrics metrics, GuardianMetrics.ExternalSystem system, String operation,
+            Supplier<T> call) {
         long start = System.nanoTime();
         boolean ok = false;
         try {
@@ -74,7 +170,7 @@ final class TimedCluster {
             ok = true;
             return result;
         } finally {
-            metrics.externalCall(GuardianMetrics.ExternalSystem.KUBERNETES, operation, ok,
+            metrics.externalCall(system, operation, ok,
                     Duration.ofNanos(System.nanoTime() - start));
         }
     }
