@@ -1,7 +1,9 @@
 package dev.modelguardian.api;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -80,7 +82,7 @@ public class GuardianResource {
     @Path("/targets/{target}/remediate")
     public Response remediate(@PathParam("target") String name, @QueryParam("force") boolean force,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return mutate(name, authorization, target -> {
+        return mutate(name, authorization, UNDER_WAY, target -> {
             LOG.infof("Remediation of target %s requested through the API (force=%s)", name, force);
             return engine.request(target, force);
         });
@@ -90,7 +92,7 @@ public class GuardianResource {
     @Path("/targets/{target}/approve")
     public Response approve(@PathParam("target") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return mutate(name, authorization, target -> {
+        return mutate(name, authorization, UNDER_WAY, target -> {
             LOG.infof("Remediation of target %s approved through the API", name);
             return engine.approve(target);
         });
@@ -100,14 +102,14 @@ public class GuardianResource {
     @Path("/targets/{target}/rollback")
     public Response rollback(@PathParam("target") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return mutate(name, authorization, target -> {
+        return mutate(name, authorization, ROLLED_BACK_OR_RETRYING, target -> {
             LOG.infof("Rollback of target %s requested through the API", name);
             return engine.rollback(target);
         });
     }
 
     /** The checks every mutating endpoint makes, in order: token, known target, leader; then the change, locked. */
-    private Response mutate(String name, String authorization,
+    private Response mutate(String name, String authorization, Set<RemediationState> accepted,
             java.util.function.Function<TargetSpec, RemediationEngine.TargetReport> change) {
         Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
         if (denied.isPresent()) {
@@ -120,28 +122,31 @@ public class GuardianResource {
         if (!acting.getAsBoolean()) {
             return notLeader();
         }
-        return answer(loop.locked(() -> change.apply(target.get())));
+        return answer(loop.locked(() -> change.apply(target.get())), accepted);
     }
 
+    /** States in which a remediation request or an approval took effect: something is under way or parked. */
+    private static final Set<RemediationState> UNDER_WAY = EnumSet.of(RemediationState.AWAITING_APPROVAL,
+            RemediationState.RETRAINING, RemediationState.VALIDATING, RemediationState.PROMOTING,
+            RemediationState.VERIFYING, RemediationState.ROLLING_BACK);
+
+    /** States in which a rollback request took effect: done, or still retrying a step. */
+    private static final Set<RemediationState> ROLLED_BACK_OR_RETRYING = EnumSet.of(RemediationState.ROLLING_BACK,
+            RemediationState.ROLLED_BACK);
+
     /**
-     * 202 with the target when a remediation is under way or parked for approval; 409 with the reason when nothing
-     * started (a guard, healthy signals, not waiting for approval, the Job could not be created); 503 when the cycle
-     * failed (state or cluster unreachable).
+     * 202 with the target when the request took effect (its state is one of {@code accepted}); 409 with the reason
+     * when nothing happened (a guard, healthy signals, not waiting for approval, the Job could not be created); 503
+     * when the cycle failed (state, cluster or registry unreachable).
      */
-    private Response answer(Optional<RemediationEngine.TargetReport> report) {
+    private Response answer(Optional<RemediationEngine.TargetReport> report, Set<RemediationState> accepted) {
         if (report.isEmpty()) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "cycle-failed", loop.lastError().orElse("unknown"));
         }
         RemediationEngine.TargetReport r = report.get();
         StatusView.Target target = StatusView.Target.of(r.target(),
                 store.load().target(r.target().name(), clock.instant()));
-        boolean underWay = switch (target.state()) {
-            case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
-            // A rollback that ended is what was asked for.
-            case ROLLED_BACK -> r.reason().contains("rolled back");
-            case HEALTHY, PENDING, FIRING -> false;
-        };
-        if (r.problem().isPresent() || !underWay) {
+        if (r.problem().isPresent() || !accepted.contains(target.state())) {
             return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());
         }
         return Response.status(Response.Status.ACCEPTED).entity(target).build();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,8 +35,8 @@ class GuardianResourceTest {
 
     static final String TOKEN = "3f1c9a7e5b2d4f608e1a7c3b9d5f2e4a";
 
-    /** The engine test's configuration plus an API token. */
-    public static class Profile extends ScrapedModelProfile {
+    /** The registry-step test's configuration (flag ConfigMap, Deployment) plus an API token. */
+    public static class Profile extends RegistryProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
@@ -120,6 +121,23 @@ class GuardianResourceTest {
     void givenNothingAwaitsApproval_whenApproveIsPosted_then409() {
         given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/approve", CRON_JOB).then()
                 .statusCode(409).body("error", equalTo("not-awaiting-approval"));
+    }
+
+    @Test
+    void givenNoAuthorization_whenRollbackIsPosted_then401AndTheFlagIsUntouched() {
+        given().when().post("/api/v1/targets/{t}/rollback", CRON_JOB).then().statusCode(401)
+                .body("error", equalTo("unauthorized"));
+        assertThat(NeuralHive.flag(client)).isEqualTo("true");
+        assertThat(NeuralHive.restartedAt(client)).isNull();
+    }
+
+    @Test
+    void givenTheToken_whenRollbackIsPosted_then202RolledBackWithTheFlagOffAndTheServerRestarted() {
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/rollback", CRON_JOB).then()
+                .statusCode(202).body("state", equalTo("ROLLED_BACK"));
+
+        assertThat(NeuralHive.flag(client)).isEqualTo("false");
+        assertThat(NeuralHive.restartedAt(client)).isNotNull();
     }
 
     @Test
