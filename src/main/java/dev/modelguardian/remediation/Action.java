@@ -38,11 +38,10 @@ public sealed interface Action {
 
         @Override
         public String describe() {
-            StringBuilder text = new StringBuilder("ConfigMap " + configMap + ": ");
-            new java.util.TreeMap<>(values).forEach((k, v) -> text.append(text.toString().endsWith(": ") ? "" : ", ")
-                    .append(k).append(' ').append(previous.getOrDefault(k, Optional.empty()).orElse("(absent)"))
-                    .append(" -> ").append(v.orElse("(absent)")));
-            return text.toString();
+            return "ConfigMap " + configMap + ": " + new java.util.TreeMap<>(values).entrySet().stream()
+                    .map(e -> e.getKey() + " " + previous.getOrDefault(e.getKey(), Optional.empty()).orElse("(absent)")
+                            + " -> " + e.getValue().orElse("(absent)"))
+                    .collect(java.util.stream.Collectors.joining(", "));
         }
     }
 
