@@ -241,7 +241,11 @@ public interface GuardianConfig {
         @WithDefault("rollback")
         TrainingFailure onTrainingFailure();
 
-        /** How long the live signals are watched after a promotion; a breach in this window rolls back. */
+        /**
+         * How long the live signals are watched after a promotion. The signals that triggered the remediation must be
+         * back within bounds when it ends (set it to how long the model server's metrics take to reflect a new model);
+         * any other signal firing inside it rolls back at once.
+         */
         @WithDefault("5m")
         Duration verifyWindow();
 

@@ -18,12 +18,13 @@ import dev.modelguardian.signal.Observation;
 import dev.modelguardian.signal.ScrapeParseResult;
 import dev.modelguardian.signal.SignalQuery;
 import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.Signals;
 import dev.modelguardian.signal.SourceException;
 import dev.modelguardian.signal.TimedObservation;
 
 /**
- * One evaluation cycle over every policy: observe (through {@link SignalReader}), decide (through the pure
- * {@link PolicyEvaluator}), record (into the {@link PolicyStateStore}).
+ * One evaluation cycle over every policy: observe (through {@link Signals}: Prometheus and the scrape source, or a
+ * replayed scenario), decide (through the pure {@link PolicyEvaluator}), record (into the {@link PolicyStateStore}).
  *
  * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from a range query over
  * its {@code for} window, so neither a restart nor a one-shot {@code check} waits another {@code for} to see a breach
@@ -33,10 +34,10 @@ public final class PolicyEngine {
 
     private static final Logger LOG = Logger.getLogger(PolicyEngine.class);
 
-    private final SignalReader reader;
+    private final Signals reader;
     private final Clock clock;
 
-    public PolicyEngine(SignalReader reader, Clock clock) {
+    public PolicyEngine(Signals reader, Clock clock) {
         this.reader = reader;
         this.clock = clock;
     }

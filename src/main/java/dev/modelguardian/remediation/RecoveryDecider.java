@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.policy.PolicyState;
@@ -97,19 +99,33 @@ public final class RecoveryDecider {
     }
 
     /**
-     * VERIFYING: a breach (a policy pending or firing) rolls back; a healthy target after the whole window ends the
-     * remediation, after putting back flags an earlier rollback changed when {@code reenable-after-recovery} is set.
-     * Inconclusive signals neither pass nor fail verification.
+     * VERIFYING: the promoted version gets the verify window to bring the signals that triggered the remediation back
+     * within bounds, since live metrics computed over recent traffic lag behind a restart. A signal firing that was
+     * not part of the trigger is a new breach and rolls back at once. When the window is over, a target still pending
+     * or firing rolls back, and a healthy one ends the remediation (after putting back flags an earlier rollback
+     * changed, when {@code reenable-after-recovery} is set). Inconclusive signals neither pass nor fail verification.
      */
     public static Decision verifying(TargetRecord record, RecoverySpec spec, TargetHealth health, Instant now) {
         TargetState s = record.current();
-        if (health.state() == PolicyState.PENDING || health.state() == PolicyState.FIRING) {
-            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "breach while verifying: "
-                    + (health.firing().isEmpty() ? "a policy is pending" : RemediationEngine.summary(health.firing())));
+        Set<String> triggered = s.trigger().stream().map(f -> f.model() + "/" + f.signal())
+                .collect(Collectors.toSet());
+        List<TargetHealth.FiredSignal> fresh = health.firing().stream()
+                .filter(f -> !triggered.contains(f.model() + "/" + f.signal())).toList();
+        if (!fresh.isEmpty()) {
+            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying: "
+                    + RemediationEngine.summary(fresh));
         }
+        boolean breaching = health.state() == PolicyState.PENDING || health.state() == PolicyState.FIRING;
         Instant end = s.since().plus(spec.verifyWindow());
         if (now.isBefore(end)) {
-            return new Decision.Stay("verifying until " + end);
+            return new Decision.Stay("verifying until " + end + (breaching ? "; waiting for "
+                    + (health.firing().isEmpty() ? "a pending policy" : RemediationEngine.summary(health.firing()))
+                    + " to clear" : ""));
+        }
+        if (breaching) {
+            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "still breaching after the "
+                    + Durations.format(spec.verifyWindow()) + " verify window: " + (health.firing().isEmpty()
+                            ? "a policy is pending" : RemediationEngine.summary(health.firing())));
         }
         if (health.state() != PolicyState.HEALTHY) {
             return new Decision.Stay("verification window over, signals inconclusive: waiting for a conclusive cycle");

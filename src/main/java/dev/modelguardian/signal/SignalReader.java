@@ -14,7 +14,7 @@ import dev.modelguardian.policy.Reduce;
  * The observe step: turns a signal's query into observations, bounding how many calls are in flight to Prometheus.
  * Every failure becomes an {@link Observation.SourceError}; nothing here throws.
  */
-public final class SignalReader {
+public final class SignalReader implements Signals {
 
     /** Prometheus refuses range queries of more than 11,000 points; stay well below. */
     public static final int MAX_RANGE_POINTS = 10_000;
@@ -38,6 +38,7 @@ public final class SignalReader {
     }
 
     /** The current value of a PromQL query, reduced over its series. */
+    @Override
     public Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
         try {
             double[] values = withPermit(() -> prometheus.query(query.query(), at));
@@ -51,6 +52,7 @@ public final class SignalReader {
      * The history of a PromQL query over {@code window} before {@code end}, as one observation per grid step (a step
      * with no series is {@link Observation.NoData}); the last point is {@code end} itself.
      */
+    @Override
     public List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window)
             throws SourceException {
         Duration step = gridStep(window);
@@ -90,6 +92,7 @@ public final class SignalReader {
     }
 
     /** One scrape of the scrape source, shared by every scrape signal of a cycle. */
+    @Override
     public ScrapeParseResult scrapeOnce() throws SourceException {
         if (scrape == null) {
             throw new SourceException("guardian.scrape.url is not set");

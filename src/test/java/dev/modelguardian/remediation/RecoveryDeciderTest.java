@@ -167,13 +167,45 @@ class RecoveryDeciderTest {
     // ---- VERIFYING ----------------------------------------------------------------------------
 
     @Test
-    void givenABreachDuringTheWindow_whenVerifying_thenItRollsBack() {
+    void givenTheTriggeringSignalStillFiringInsideTheWindow_whenVerifying_thenItWaitsForItToClear() {
+        TargetHealth stillFiring = new TargetHealth(PolicyState.FIRING, List.of(MAE_FIRING));
+
+        Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(60));
+
+        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z; waiting for"
+                + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h) to clear"));
+    }
+
+    @Test
+    void givenTheTriggeringSignalStillFiringWhenTheWindowEnds_whenVerifying_thenItRollsBack() {
+        TargetHealth stillFiring = new TargetHealth(PolicyState.FIRING, List.of(MAE_FIRING));
+
+        Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(300));
+
+        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "still breaching after the 5m"
+                + " verify window: ticket-duration-predictor/mae-percentage 24 (> 20 for 1h)"));
+    }
+
+    @Test
+    void givenAPendingPolicyWhenTheWindowEnds_whenVerifying_thenItRollsBack() {
         TargetHealth pending = new TargetHealth(PolicyState.PENDING, List.of());
 
-        Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, pending, T0.plusSeconds(60));
+        Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, pending, T0.plusSeconds(300));
 
         assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
-                "breach while verifying: a policy is pending"));
+                "still breaching after the 5m verify window: a policy is pending"));
+    }
+
+    @Test
+    void givenASignalThatWasNotPartOfTheTriggerFiring_whenVerifying_thenItRollsBackAtOnce() {
+        TargetHealth.FiredSignal precision = new TargetHealth.FiredSignal("ticket-anomaly-detector", "precision", 0.61,
+                "< 0.7 for 1h");
+        TargetHealth newBreach = new TargetHealth(PolicyState.FIRING, List.of(MAE_FIRING, precision));
+
+        Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, newBreach, T0.plusSeconds(60));
+
+        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying:"
+                + " ticket-anomaly-detector/precision 0.61 (< 0.7 for 1h)"));
     }
 
     @Test
@@ -264,6 +296,18 @@ class RecoveryDeciderTest {
 
     static TargetRecord validating() {
         return record(RemediationState.VALIDATING, T0, Progress.EMPTY.withSnapshot(SNAPSHOT));
+    }
+
+    static final TargetHealth.FiredSignal MAE_FIRING = new TargetHealth.FiredSignal("ticket-duration-predictor",
+            "mae-percentage", 24, "> 20 for 1h");
+
+    /** VERIFYING a passed verdict of a remediation that {@code trigger} started. */
+    static TargetRecord passedAfter(TargetHealth.FiredSignal trigger) {
+        TargetRecord r = passed(RemediationState.VERIFYING);
+        TargetState s = r.current();
+        return new TargetRecord(r.revision(), new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
+                s.jobCreated(), List.of(trigger), s.approved(), s.recentStarts(), s.lastFinished()), r.reason(),
+                r.progress(), r.flagsToRestore(), r.history());
     }
 
     static TargetRecord passed(RemediationState state) {

@@ -248,7 +248,7 @@ class RegistryStepTest {
     }
 
     @Test
-    void givenABreachDuringVerification_whenTheNextCycleSeesIt_thenRollbackRestoresThePreviousVersion() {
+    void givenTheTriggerStillFiringWhenTheVerifyWindowEnds_whenChecked_thenRollbackRestoresThePreviousVersion() {
         RemediationEngine engine = engine();
         engine.runCycle();
         trainingRegisters(12.0, false);
@@ -257,11 +257,16 @@ class RegistryStepTest {
 
         clock.advance(Duration.ofMinutes(1));
         engine.runCycle();
+        assertThat(record().current().state()).isEqualTo(RemediationState.VERIFYING);
+        assertThat(production()).isEqualTo("8");
+
+        clock.advance(Duration.ofMinutes(4));
+        engine.runCycle();
 
         assertThat(record().current().state()).isEqualTo(RemediationState.ROLLED_BACK);
         assertThat(production()).isEqualTo("7");
         assertThat(NeuralHive.flag(client)).isEqualTo("false");
-        assertThat(record().last().orElseThrow().reason()).startsWith("breach while verifying:"
+        assertThat(record().last().orElseThrow().reason()).startsWith("still breaching after the 5m verify window:"
                 + " ticket-duration-predictor/mae-ratio 1.72 (> 1.5)");
     }
 
