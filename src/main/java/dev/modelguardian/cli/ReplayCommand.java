@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.kube.KubeBeans;
 import dev.modelguardian.policy.Bound;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.policy.Policies;
@@ -34,6 +35,9 @@ import dev.modelguardian.replay.HtmlReport;
 import dev.modelguardian.replay.PrometheusHistory;
 import dev.modelguardian.replay.Replay;
 import dev.modelguardian.replay.Scenario;
+import dev.modelguardian.replay.World;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.replay.ScenarioException;
 import dev.modelguardian.signal.PrometheusClient;
 import dev.modelguardian.signal.SignalReader;
@@ -132,7 +136,7 @@ public class ReplayCommand implements Callable<Integer> {
             } else {
                 input = world != null ? world : Scenario.bundled("drift-incident");
             }
-            result = Replay.run(input, policies, modelSet);
+            result = Replay.run(input, policies, modelSet, KubeBeans.remediationPolicy(config));
             String text = render(result, byKey);
             if (reportFile.isPresent()) {
                 write(reportFile.get(), HtmlReport.render(result, byKey, text));
@@ -262,8 +266,9 @@ public class ReplayCommand implements Callable<Integer> {
     private static void print(PrintWriter out, Replay.Result result, Map<String, Policy> policies) {
         Scenario s = result.scenario();
         out.printf("Scenario %s: %s%n", s.name(), s.description());
-        out.printf("Replaying %d signals from %s for %s, one evaluation every %s (virtual clock)%n%n",
-                s.signals().size(), s.start(), Durations.format(s.duration()), Durations.format(s.step()));
+        out.printf("Replaying %d signals from %s for %s, one evaluation every %s (virtual clock)%n", s.signals().size(),
+                s.start(), Durations.format(s.duration()), Durations.format(s.step()));
+        out.printf("World: %s%n%n", describe(s.world()));
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "TIME", "SIGNAL", "CHANGE", "VALUE", "BOUND", "NOTE" });
@@ -274,6 +279,21 @@ public class ReplayCommand implements Callable<Integer> {
                     e.value().isPresent() ? Bound.format(e.value().getAsDouble()) : "-", p.describeBound(), e.note() });
         }
         Table.print(out, rows);
+
+        out.println();
+        if (result.steps().isEmpty()) {
+            out.println("Remediation: nothing was done.");
+        } else {
+            out.println("Remediation (each step as the engine persisted it, and what the world did):");
+            List<String[]> steps = new ArrayList<>();
+            steps.add(new String[] { "TIME", "TARGET", "STEP", "DETAIL" });
+            for (Replay.Step step : result.steps()) {
+                String what = step.from() != null && step.from() != step.to() ? step.from() + " -> " + step.to()
+                        : step.kind();
+                steps.add(new String[] { "+" + clock(step.offset()), step.target(), what, step.what() });
+            }
+            Table.print(out, steps);
+        }
 
         out.println();
         List<String[]> summary = new ArrayList<>();
@@ -287,6 +307,45 @@ public class ReplayCommand implements Callable<Integer> {
         }
         Table.print(out, summary);
         out.printf("%nSignals began firing %d time%s.%n", fired, fired == 1 ? "" : "s");
+        for (Replay.TargetSummary t : result.targets()) {
+            List<String> outcomes = new ArrayList<>();
+            for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
+                long n = t.count(outcome);
+                if (n > 0) {
+                    outcomes.add(outcome.tag() + " " + n);
+                }
+            }
+            out.printf("Target %s: %s started; remediations ended: %s.%n", t.target(),
+                    plural(t.started(), "retraining Job"), outcomes.isEmpty() ? "none" : String.join(", ", outcomes));
+            List<String> states = new ArrayList<>();
+            for (RemediationState state : RemediationState.values()) {
+                Duration d = t.timeIn().getOrDefault(state, Duration.ZERO);
+                if (!d.isZero()) {
+                    states.add(state + " " + Durations.format(d).toLowerCase(Locale.ROOT));
+                }
+            }
+            out.printf("  time in each state: %s%n", String.join(", ", states));
+        }
+    }
+
+    /** One line on the world the scenario scripts. */
+    static String describe(World world) {
+        List<String> parts = new ArrayList<>();
+        parts.add("training Jobs " + (world.training().succeeds() ? "succeed" : "fail") + " after "
+                + Durations.format(world.training().takes()));
+        parts.add(world.registry().map(models -> "MLflow holds " + String.join(", ", new java.util.TreeSet<>(models.keySet()))
+                + (models.values().stream().anyMatch(m -> m.candidate().isPresent()) ? " and training registers"
+                        + " candidates" : " and training registers nothing"))
+                .orElse("no MLflow (the Job's own gate is trusted)"));
+        world.afterPromotion().ifPresent(r -> parts.add("live signals change " + Durations.format(r.takes())
+                + " after a promotion"));
+        world.afterRollback().ifPresent(r -> parts.add("live signals change " + Durations.format(r.takes())
+                + " after a rollback"));
+        return String.join("; ", parts);
+    }
+
+    private static String plural(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static String time(Map<PolicyState, Duration> t, PolicyState state) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The model registry as the remediation needs it: MLflow in production ({@code MlflowRegistry}), memory in tests
- * ({@code InMemoryModelRegistry}). Every call either answers or throws {@link RegistryException}; none
+ * The model registry as the remediation needs it: MLflow in production ({@code MlflowRegistry}), memory in replay
+ * and tests ({@code InMemoryModelRegistry}). Every call either answers or throws {@link RegistryException}; none
  * returns a half-read answer.
  */
 public interface ModelRegistry {

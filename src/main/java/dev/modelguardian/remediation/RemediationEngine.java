@@ -424,8 +424,8 @@ public final class RemediationEngine {
 
     private static String describe(Snapshot snapshot) {
         List<String> parts = new ArrayList<>();
-        snapshot.models().forEach((m, s) -> parts.add(m + " v" + s.version()));
-        snapshot.values().forEach((k, v) -> parts.add(k + "=" + v.orElse("(absent)")));
+        new java.util.TreeMap<>(snapshot.models()).forEach((m, s) -> parts.add(m + " v" + s.version()));
+        new java.util.TreeMap<>(snapshot.values()).forEach((k, v) -> parts.add(k + "=" + v.orElse("(absent)")));
         return parts.isEmpty() ? "nothing to restore" : String.join(", ", parts);
     }
 

@@ -43,8 +43,11 @@ public final class HtmlReport {
             .withZone(ZoneOffset.UTC);
 
     /** Marker colours of the known kinds; any other kind is drawn blue. Kept in step with the CSS below. */
-    private static final Map<String, String> MARKER_COLORS = Map.of("firing", "#c62828", "pending", "#ef8f00",
-            "healthy", "#2e7d32", "inconclusive", "#757575");
+    private static final Map<String, String> MARKER_COLORS = Map.ofEntries(Map.entry("firing", "#c62828"),
+            Map.entry("pending", "#ef8f00"), Map.entry("healthy", "#2e7d32"), Map.entry("inconclusive", "#757575"),
+            Map.entry("retraining", "#6a1b9a"), Map.entry("world", "#455a64"), Map.entry("validated", "#00838f"),
+            Map.entry("verified", "#1b5e20"), Map.entry("retrained", "#1b5e20"), Map.entry("rollback", "#e65100"),
+            Map.entry("failed", "#b71c1c"));
 
     private static final String CSS = """
             body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 16px;color:#222}
@@ -67,6 +70,10 @@ public final class HtmlReport {
             .marker circle{stroke:#fff;stroke-width:1.5;fill:#1565c0}.marker-rule{stroke:#555;stroke-dasharray:1 3}
             .marker-firing circle{fill:#c62828}.marker-pending circle{fill:#ef8f00}
             .marker-healthy circle{fill:#2e7d32}.marker-inconclusive circle{fill:#757575}
+            .marker-retraining circle{fill:#6a1b9a}.marker-world circle{fill:#455a64}
+            .marker-validated circle{fill:#00838f}.marker-verified circle,.marker-retrained circle{fill:#1b5e20}
+            .marker-rollback circle{fill:#e65100}.marker-failed circle{fill:#b71c1c}
+            td.detail{white-space:normal}
             """;
 
     private HtmlReport() {
@@ -105,6 +112,7 @@ public final class HtmlReport {
                     .append(chart(e.getKey(), policy, e.getValue(), result.timeline(), s.start(), end))
                     .append("</section>\n");
         }
+        remediation(html, result);
         html.append("<h2>Timeline</h2>\n<pre>").append(Html.escape(timelineText)).append("</pre>\n</body>\n</html>\n");
         return html.toString();
     }
@@ -127,6 +135,35 @@ public final class HtmlReport {
         }
         html.append("</tbody>\n</table>\n<p>Signals began firing ").append(fired).append(fired == 1 ? " time" : " times")
                 .append(".</p>\n");
+    }
+
+    /** Each remediation step and what the world did, then what each target's remediations came to. */
+    private static void remediation(StringBuilder html, Replay.Result result) {
+        html.append("<h2>Remediation</h2>\n");
+        if (result.steps().isEmpty()) {
+            html.append("<p>Nothing was done.</p>\n");
+        } else {
+            html.append("<table class=\"remediation\">\n<thead><tr><th>Time</th><th>Target</th><th>Step</th>"
+                    + "<th>Detail</th></tr></thead>\n<tbody>\n");
+            for (Replay.Step step : result.steps()) {
+                String what = step.from() != null && step.from() != step.to() ? step.from() + " \u2192 " + step.to()
+                        : step.kind();
+                html.append("<tr><td>").append(HOUR_MINUTE.format(step.at())).append("</td><td>")
+                        .append(Html.escape(step.target())).append("</td><td>").append(Html.escape(what))
+                        .append("</td><td class=\"detail\">").append(Html.escape(step.what())).append("</td></tr>\n");
+            }
+            html.append("</tbody>\n</table>\n");
+        }
+        for (Replay.TargetSummary t : result.targets()) {
+            List<String> states = new java.util.ArrayList<>();
+            t.timeIn().forEach((state, d) -> states.add(state + " " + Durations.format(d).toLowerCase(Locale.ROOT)));
+            List<String> outcomes = new java.util.ArrayList<>();
+            t.history().forEach(h -> outcomes.add(h.outcome().tag()));
+            html.append("<p class=\"target\">Target ").append(Html.escape(t.target())).append(": ")
+                    .append(t.started()).append(t.started() == 1 ? " retraining Job" : " retraining Jobs")
+                    .append(" started; ended: ").append(outcomes.isEmpty() ? "none" : String.join(", ", outcomes))
+                    .append("; time in each state: ").append(Html.escape(String.join(", ", states))).append(".</p>\n");
+        }
     }
 
     private static void legend(StringBuilder html, Replay.Result result) {
@@ -181,9 +218,13 @@ public final class HtmlReport {
             boundLine(svg, "clear", clear, "clear " + (above ? "<= " : ">= ") + Bound.format(clear), false, scale);
         }
         valueLine(svg, samples, scale);
+        // Events of no single signal sit along the top, stacked when several happen at the same time.
+        Map<Instant, Integer> stacked = new java.util.HashMap<>();
         for (TimelineEvent event : timeline) {
-            if (event.signal() == null || event.signal().equals(signal)) {
-                marker(svg, event, scale);
+            if (event.signal() == null) {
+                marker(svg, event, scale, stacked.merge(event.at(), 1, Integer::sum) - 1);
+            } else if (event.signal().equals(signal)) {
+                marker(svg, event, scale, 0);
             }
         }
         svg.empty("rect", "class", "axis", "x", Svg.num(LEFT), "y", Svg.num(TOP), "width", Svg.num(PLOT_W), "height",
@@ -272,10 +313,10 @@ public final class HtmlReport {
         run.clear();
     }
 
-    private static void marker(Svg svg, TimelineEvent event, Scale scale) {
+    private static void marker(Svg svg, TimelineEvent event, Scale scale, int stack) {
         double x = scale.x(event.at());
         Double value = event.values().get("value");
-        double y = value != null && Double.isFinite(value) ? scale.clampY(value) : TOP + 8;
+        double y = value != null && Double.isFinite(value) ? scale.clampY(value) : TOP + 8 + 12 * Math.min(stack, 8);
         String kind = event.kind().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         StringBuilder title = new StringBuilder(HOUR_MINUTE.format(event.at()) + " " + event.text());
         event.values().forEach((k, v) -> title.append(k.equals("value") ? "" : "; " + k + " " + Bound.format(v)));

@@ -171,6 +171,6 @@ public final class PrometheusHistory {
                         + String.join(", ", scrapeOnly) + ".");
         String name = world == null ? "prometheus" : world.name() + " (signals from Prometheus)";
         return new Scenario(name, description, period.from(), Duration.between(period.from(), period.to()),
-                period.step(), signals);
+                period.step(), signals, world == null ? World.DEFAULT : world.world());
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -30,12 +31,13 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * @param duration    how long to replay
  * @param step        evaluation interval of the virtual clock (like {@code guardian.interval})
  * @param signals     segments per {@code model/signal}, each list ordered by {@code at}
+ * @param world       what the world does in response to the guardian (training, MLflow, the live signals)
  */
 public record Scenario(String name, String description, Instant start, Duration duration, Duration step,
-        Map<String, List<Segment>> signals) {
+        Map<String, List<Segment>> signals, World world) {
 
     /** Scenarios shipped in the jar, the first being the default of {@code replay}. */
-    public static final String BUNDLED_NAMES = "drift-incident, flapping, prometheus-gap";
+    public static final String BUNDLED_NAMES = "drift-incident, bad-candidate, flapping, prometheus-gap";
     public static final List<String> BUNDLED = List.of(BUNDLED_NAMES.split(", "));
 
     /** A bundled scenario by name. */
@@ -98,7 +100,105 @@ public record Scenario(String name, String description, Instant start, Duration 
             }
             signals.put(signal, segments(origin + ": signals." + signal, value));
         });
-        return new Scenario(name, description, start, duration, step, signals);
+        return new Scenario(name, description, start, duration, step, signals,
+                map.containsKey("world") ? world(origin + ": world", map.get("world")) : World.DEFAULT);
+    }
+
+    private static World world(String where, Object raw) {
+        Map<?, ?> map = mapping(where, raw, "training, registry, after-promotion, after-rollback");
+        World.Training training = World.DEFAULT.training();
+        if (map.containsKey("training")) {
+            String here = where + ".training";
+            Fields f = new Fields(here, mapping(here, map.get("training"), "takes, outcome"));
+            String outcome = f.string("outcome", "succeeds");
+            if (!outcome.equals("succeeds") && !outcome.equals("fails")) {
+                throw new ScenarioException(here + ".outcome: '" + outcome + "'; write succeeds or fails");
+            }
+            training = new World.Training(f.duration("takes", training.takes()), outcome.equals("succeeds"));
+            if (training.takes().isNegative() || training.takes().isZero()) {
+                throw new ScenarioException(here + ".takes: must be positive, e.g. 45m");
+            }
+        }
+        Optional<Map<String, World.Model>> registry = Optional.empty();
+        if (map.containsKey("registry")) {
+            String here = where + ".registry";
+            Map<String, World.Model> models = new LinkedHashMap<>();
+            Object rawRegistry = map.get("registry");
+            if (!(rawRegistry instanceof Map<?, ?> registryMap) || registryMap.isEmpty()) {
+                throw new ScenarioException(here + ": expected a mapping of configured model names to"
+                        + " {serving: {version, metrics}, candidate: {metric: value}}");
+            }
+            registryMap.forEach((model, value) -> models.put(String.valueOf(model),
+                    model(here + "." + model, value)));
+            registry = Optional.of(models);
+        }
+        return new World(training, registry, response(where, map, "after-promotion"),
+                response(where, map, "after-rollback"));
+    }
+
+    private static World.Model model(String where, Object raw) {
+        Map<?, ?> map = mapping(where, raw, "serving, candidate");
+        String version = "1";
+        Map<String, Double> servingMetrics = Map.of();
+        if (map.containsKey("serving")) {
+            String here = where + ".serving";
+            Map<?, ?> serving = mapping(here, map.get("serving"), "version, metrics");
+            version = new Fields(here, serving).string("version", "1");
+            if (!version.matches("[1-9][0-9]{0,5}")) {
+                throw new ScenarioException(here + ".version: '" + version + "' is not a model version; write a"
+                        + " positive number such as 7");
+            }
+            servingMetrics = serving.containsKey("metrics") ? numbers(here + ".metrics", serving.get("metrics"))
+                    : Map.of();
+        }
+        Optional<Map<String, Double>> candidate = map.containsKey("candidate")
+                ? Optional.of(numbers(where + ".candidate", map.get("candidate")))
+                : Optional.empty();
+        return new World.Model(version, servingMetrics, candidate);
+    }
+
+    private static Optional<World.Response> response(String where, Map<?, ?> world, String key) {
+        if (!world.containsKey(key)) {
+            return Optional.empty();
+        }
+        String here = where + "." + key;
+        Map<?, ?> map = mapping(here, world.get(key), "takes, signals");
+        Duration takes = new Fields(here, map).duration("takes", Duration.ZERO);
+        if (takes.isNegative()) {
+            throw new ScenarioException(here + ".takes: must not be negative, e.g. 3m");
+        }
+        if (!map.containsKey("signals")) {
+            throw new ScenarioException(here + ": 'signals' is required: the value each model/signal reads from then"
+                    + " on, e.g. {ticket-duration-predictor/mae-percentage: 12.5}");
+        }
+        return Optional.of(new World.Response(takes, numbers(here + ".signals", map.get("signals"))));
+    }
+
+    private static Map<?, ?> mapping(String where, Object raw, String known) {
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw new ScenarioException(where + ": expected a mapping with " + known);
+        }
+        List<String> allowed = List.of(known.split(", "));
+        for (Object key : map.keySet()) {
+            if (!allowed.contains(String.valueOf(key))) {
+                throw new ScenarioException(where + "." + key + ": unknown field; expected " + known);
+            }
+        }
+        return map;
+    }
+
+    private static Map<String, Double> numbers(String where, Object raw) {
+        if (!(raw instanceof Map<?, ?> map) || map.isEmpty()) {
+            throw new ScenarioException(where + ": expected a mapping of names to numbers, e.g. {mae_percentage: 11.8}");
+        }
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (!(v instanceof Number n)) {
+                throw new ScenarioException(where + "." + k + ": expected a number, got '" + v + "'");
+            }
+            numbers.put(String.valueOf(k), n.doubleValue());
+        });
+        return numbers;
     }
 
     private static List<Segment> segments(String where, Object raw) {

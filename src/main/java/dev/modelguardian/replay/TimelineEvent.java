@@ -5,11 +5,11 @@ import java.util.Map;
 
 /**
  * One thing that happened on the replay's timeline, drawn as a marker in the report. Generic on purpose: a signal's
- * state change today, and any other kind of event (a retraining Job started or completed, a candidate validated,
- * promoted or rolled back) later, with no change to the report.
+ * state change, or an event of the remediation (a retraining Job created, the world completing it, a candidate
+ * validated, a promotion verified, a rollback), drawn the same way.
  *
  * @param at     virtual time of the event
- * @param kind   short machine name, e.g. {@code firing}, {@code pending}, {@code healthy}, {@code inconclusive}; the
+ * @param kind   short machine name, e.g. {@code firing}, {@code pending}, {@code retraining}, {@code rollback}; the
  *               report uses it as a CSS class ({@code marker-KIND}) and in the legend
  * @param signal the {@code model/signal} whose chart carries the marker, or null for an event of no single signal
  *               (drawn on every chart)

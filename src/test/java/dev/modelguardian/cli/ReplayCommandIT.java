@@ -17,7 +17,8 @@ class ReplayCommandIT {
     void givenNoArgument_whenReplayed_thenTheBundledDriftIncidentTimelineIsPrinted(LaunchResult result) {
         assertThat(result.getOutput())
                 .contains("Scenario drift-incident:")
-                .containsPattern("\\+1:50\\s+ticket-duration-predictor/mae-percentage\\s+PENDING -> FIRING\\s+24\\s+")
-                .contains("Signals began firing 2 times.");
+                .containsPattern("\\+1:04\\s+ticket-duration-predictor/feature-psi\\s+HEALTHY -> FIRING\\s+0.262\\s+")
+                .containsPattern("\\+1:49\\s+orchestrator-dynamic-ml-training\\s+VERIFYING -> HEALTHY\\s+verified:")
+                .contains("Signals began firing 1 time.");
     }
 }

@@ -19,13 +19,40 @@ class ReplayCommandTest {
 
     @Test
     @Launch("replay")
-    void givenNoArgument_whenReplayed_thenTheBundledDriftIncidentTimelineIsPrinted(LaunchResult result) {
+    void givenNoArgument_whenReplayed_thenTheDriftIncidentIsRetrainedPromotedAndVerifiedOnTheTimeline(
+            LaunchResult result) {
         assertThat(result.getOutput())
                 .contains("Scenario drift-incident:")
-                .containsPattern("\\+1:50\\s+ticket-duration-predictor/mae-percentage\\s+PENDING -> FIRING\\s+24\\s+"
-                        + "> 20 for 1h \\(clear <= 18\\)\\s+fires; training target orchestrator-dynamic-ml-training")
-                .containsPattern("ticket-duration-predictor/mae-percentage\\s+1h39m\\s+1h\\s+1h21m\\s+0s\\s+1")
-                .contains("Signals began firing 2 times.");
+                .contains("World: training Jobs succeed after 40m; MLflow holds ticket-anomaly-detector,"
+                        + " ticket-duration-predictor and training registers candidates; live signals change 3m"
+                        + " after a promotion")
+                .containsPattern("\\+1:04\\s+ticket-duration-predictor/feature-psi\\s+HEALTHY -> FIRING\\s+0.262\\s+"
+                        + "> 0.25 \\(clear <= 0.2\\)\\s+fires; training target orchestrator-dynamic-ml-training")
+                .containsPattern("\\+1:04\\s+orchestrator-dynamic-ml-training\\s+job\\s+Job ml-retrain-emergency-"
+                        + "1771031040 created from CronJob orchestrator-dynamic-ml-training")
+                .containsPattern("\\+1:44\\s+world\\s+world\\s+Job ml-retrain-emergency-1771031040 complete;"
+                        + " registered ticket-anomaly-detector v5 \\(precision 0.82\\), ticket-duration-predictor v8")
+                .containsPattern("\\+1:44\\s+orchestrator-dynamic-ml-training\\s+action\\s+ticket-duration-predictor"
+                        + " v8 -> stage Production \\(was v7\\)")
+                .containsPattern("\\+1:49\\s+orchestrator-dynamic-ml-training\\s+VERIFYING -> HEALTHY\\s+verified:")
+                .containsPattern("ticket-duration-predictor/feature-psi\\s+3h17m\\s+0s\\s+43m\\s+0s\\s+1")
+                .contains("Signals began firing 1 time.")
+                .contains("Target orchestrator-dynamic-ml-training: 1 retraining Job started; remediations ended:"
+                        + " promoted 1.")
+                .contains("time in each state: HEALTHY 3h1m, PENDING 14m, RETRAINING 40m, VERIFYING 5m");
+        assertThat(result.getErrorOutput()).doesNotContain("INFO");
+    }
+
+    @Test
+    @Launch({ "replay", "bad-candidate" })
+    void givenBadCandidate_whenReplayed_thenTheRollbackAndItsHelmValueArePrinted(LaunchResult result) {
+        assertThat(result.getOutput())
+                .containsPattern("\\+1:44\\s+orchestrator-dynamic-ml-training\\s+VALIDATING -> ROLLING_BACK\\s+"
+                        + "validation failed:.*mae_percentage 17.9 not < 15")
+                .containsPattern("\\+1:44\\s+orchestrator-dynamic-ml-training\\s+action\\s+ConfigMap"
+                        + " orchestrator-dynamic-config: ENABLE_ML_ENHANCED_SCHEDULING true -> false")
+                .contains("set config.scheduler.enableMlEnhancedScheduling=false in the Helm values")
+                .contains("remediations ended: rolled_back 1.");
     }
 
     @Test
@@ -61,12 +88,12 @@ class ReplayCommandTest {
     @Launch(value = { "replay", "no-such-scenario" }, exitCode = 3)
     void givenUnknownScenario_whenReplayed_thenExit3ListsTheBundledOnes(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("no bundled scenario 'no-such-scenario'; bundled: drift-incident,"
-                + " flapping, prometheus-gap");
+                + " bad-candidate, flapping, prometheus-gap");
     }
 
     @Test
     @Launch({ "replay", "--list" })
     void givenList_whenRun_thenEveryBundledScenarioIsDescribed(LaunchResult result) {
-        assertThat(result.getOutput()).contains("drift-incident", "flapping", "prometheus-gap");
+        assertThat(result.getOutput()).contains("drift-incident", "bad-candidate", "flapping", "prometheus-gap");
     }
 }

@@ -32,7 +32,7 @@ class ReplayReportAndPrometheusCommandTest {
     @BeforeAll
     static void startPrometheusWithTheRecordedDriftIncident() {
         ModelSet neuralHive = ModelSet.resolve(TestConfigs.fromYaml(""));
-        prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(Scenario.bundled("drift-incident"),
+        prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(RecordedHistory.drift(),
                 Policies.from(neuralHive), Duration.ofMinutes(1)));
     }
 
@@ -66,7 +66,11 @@ class ReplayReportAndPrometheusCommandTest {
                 .contains("Report written to " + report);
         String html = Files.readString(report);
         assertThat(count(html, "<svg ")).isEqualTo(5);
-        assertThat(count(html, "class=\"marker marker-")).isEqualTo(5);
+        // one marker per state change on its signal's chart; the retraining Job (no registry in the default world:
+        // the Job's own gate is trusted) on all five
+        assertThat(count(html, "class=\"marker marker-firing")).isEqualTo(2);
+        assertThat(count(html, "class=\"marker marker-retraining")).isEqualTo(5);
+        assertThat(result.getOutput()).containsPattern("\\+1:04\\s+orchestrator-dynamic-ml-training\\s+job\\s+");
     }
 
     @Test
@@ -128,10 +132,11 @@ class ReplayReportAndPrometheusCommandTest {
         LaunchResult result = launcher.launch("replay", "--report", report.toString());
 
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
-        assertThat(result.getOutput()).contains("Scenario drift-incident:", "Signals began firing 2 times.");
+        assertThat(result.getOutput()).contains("Scenario drift-incident:", "Signals began firing 1 time.");
         String html = Files.readString(report);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>model-guardian replay: drift-incident</title>");
         assertThat(count(html, "<svg ")).isEqualTo(3);
+        assertThat(html).contains("<table class=\"remediation\">", "marker marker-verified");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("drift.html");
         }

@@ -43,7 +43,7 @@ class ReplayHtmlReportTest {
 
     static String bundledReport(String name) {
         List<Policy> policies = Policies.from(NEURAL_HIVE);
-        return report(Replay.run(Scenario.bundled(name), policies, NEURAL_HIVE), policies);
+        return report(Replay.run(Scenario.bundled(name), policies, NEURAL_HIVE, ReplayTest.GUARDS), policies);
     }
 
     /** The page is polyglot: well-formed XML, so the JDK parser reads it (a malformed page fails here). */
@@ -58,6 +58,10 @@ class ReplayHtmlReportTest {
                 .getLength();
     }
 
+    static String xpath(Document doc, String xpath) throws Exception {
+        return XPathFactory.newInstance().newXPath().evaluate(xpath, doc);
+    }
+
     static String withClass(String element, String cls) {
         return "//" + element + "[contains(concat(' ', normalize-space(@class), ' '), ' " + cls + " ')]";
     }
@@ -65,22 +69,24 @@ class ReplayHtmlReportTest {
     @Test
     void givenDriftIncident_whenRendered_thenOneChartPerSignalWithBothBoundsShadingAndAMarkerPerStateChange()
             throws Exception {
-        Replay.Result result = Replay.run(Scenario.bundled("drift-incident"), Policies.from(NEURAL_HIVE), NEURAL_HIVE);
+        Replay.Result result = Replay.run(Scenario.bundled("drift-incident"), Policies.from(NEURAL_HIVE), NEURAL_HIVE, ReplayTest.GUARDS);
         Document doc = parse(bundledReport("drift-incident"));
 
         assertThat(count(doc, "//svg")).isEqualTo(3);
         assertThat(count(doc, "//svg[@class='chart']/@data-signal")).isEqualTo(3);
         assertThat(count(doc, withClass("line", "bound-trigger"))).isEqualTo(3);
         assertThat(count(doc, withClass("line", "bound-clear"))).isEqualTo(3);
-        // in time order: MAE pending 0:50, PSI firing 1:04, MAE firing 1:50, PSI healthy 3:00, MAE healthy 3:11
-        assertThat(result.timeline()).extracting(TimelineEvent::kind)
-                .containsExactly("pending", "firing", "firing", "healthy", "healthy");
-        assertThat(count(doc, withClass("g", "marker"))).isEqualTo(5);
-        assertThat(count(doc, withClass("g", "marker-firing"))).isEqualTo(2);
+        // in time order: MAE pending 0:50, PSI firing 1:04, the Job 1:04, the Job complete and the verdict 1:44, both
+        // signals healthy and the world's response 1:47, verified 1:49
+        assertThat(result.timeline()).extracting(TimelineEvent::kind).containsExactly("pending", "firing",
+                "retraining", "world", "validated", "healthy", "healthy", "world", "verified");
+        // 4 signal markers on their own chart, 5 remediation markers on each of the 3 charts
+        assertThat(count(doc, withClass("g", "marker"))).isEqualTo(4 + 5 * 3);
+        assertThat(count(doc, withClass("g", "marker-firing"))).isEqualTo(1);
         String mae = "//svg[@data-signal='ticket-duration-predictor/mae-percentage']";
         assertThat(count(doc, mae + withClass("rect", "state-pending").substring(1))).isEqualTo(1);
-        assertThat(count(doc, mae + withClass("rect", "state-firing").substring(1))).isEqualTo(1);
-        assertThat(count(doc, mae + withClass("g", "marker").substring(1))).isEqualTo(3);
+        assertThat(count(doc, mae + withClass("rect", "state-firing").substring(1))).isZero();
+        assertThat(count(doc, mae + withClass("g", "marker").substring(1))).isEqualTo(2 + 5);
         assertThat(count(doc, mae + "//polyline[@class='value-line']")).isEqualTo(1);
         assertThat(count(doc, "//table[@class='summary']/tbody/tr")).isEqualTo(3);
         assertThat(count(doc, "//pre")).isEqualTo(1);
@@ -118,9 +124,9 @@ class ReplayHtmlReportTest {
                 Duration.ZERO, Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
         Scenario scenario = new Scenario("<b>bold</b>", "desc <i>&</i>", java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 Duration.ofMinutes(10), Duration.ofMinutes(1),
-                Map.of(key, List.of(new Segment.Constant(Duration.ZERO, 0.2), new Segment.Constant(Duration.ofMinutes(5), 2))));
+                Map.of(key, List.of(new Segment.Constant(Duration.ZERO, 0.2), new Segment.Constant(Duration.ofMinutes(5), 2))), World.DEFAULT);
 
-        String html = report(Replay.run(scenario, List.of(hostile), NEURAL_HIVE), List.of(hostile));
+        String html = report(Replay.run(scenario, List.of(hostile), NEURAL_HIVE, ReplayTest.GUARDS), List.of(hostile));
 
         assertThat(html).doesNotContain("<script", "<img", "<b>", "<i>", "onload='", "\"onload")
                 .contains("m&lt;script&gt;alert(1)&lt;/script&gt;/s&quot;onload=&#39;x&#39;&amp;")
@@ -133,18 +139,26 @@ class ReplayHtmlReportTest {
     }
 
     @Test
-    void givenAnEventOfNoSingleSignal_whenRendered_thenEveryChartCarriesItsMarkerWithItsKindAsClass() throws Exception {
+    void givenARollback_whenRendered_thenEveryChartCarriesTheMilestonesStackedAndTheRemediationTableEveryStep()
+            throws Exception {
         List<Policy> policies = Policies.from(NEURAL_HIVE);
-        Replay.Result r = Replay.run(Scenario.bundled("drift-incident"), policies, NEURAL_HIVE);
-        TimelineEvent started = new TimelineEvent(r.scenario().start().plus(Duration.ofHours(2)), "retraining-started",
-                null, "retraining Job started", Map.of());
-        Replay.Result withAction = new Replay.Result(r.scenario(), r.events(), r.summaries(), r.samples(),
-                java.util.stream.Stream.concat(r.timeline().stream(), java.util.stream.Stream.of(started)).toList());
+        Replay.Result result = Replay.run(Scenario.bundled("bad-candidate"), policies, NEURAL_HIVE, ReplayTest.GUARDS);
 
-        Document doc = parse(report(withAction, policies));
+        Document doc = parse(report(result, policies));
 
-        assertThat(count(doc, withClass("g", "marker-retraining-started"))).isEqualTo(3);
-        assertThat(count(doc, withClass("g", "marker"))).isEqualTo(5 + 3);
+        assertThat(count(doc, withClass("g", "marker-retraining"))).isEqualTo(3);
+        assertThat(count(doc, withClass("g", "marker-rollback"))).isEqualTo(3);
+        assertThat(count(doc, withClass("g", "marker-validated"))).isZero();
+        // the Job complete (world) and the rollback happen at 1:44: stacked, not drawn on top of each other
+        String psi = "//svg[@data-signal='ticket-duration-predictor/feature-psi']";
+        assertThat(xpath(doc, psi + withClass("g", "marker-world").substring(1) + "/circle/@cy")).isNotEmpty()
+                .isNotEqualTo(xpath(doc, psi + withClass("g", "marker-rollback").substring(1)
+                        + "/circle/@cy")).isNotEmpty();
+        assertThat(count(doc, "//table[@class='remediation']/tbody/tr")).isEqualTo(result.steps().size())
+                .isEqualTo(13);
+        assertThat(count(doc, "//p[@class='target']")).isEqualTo(1);
+        assertThat(report(result, policies)).contains("set config.scheduler.enableMlEnhancedScheduling=false in the"
+                + " Helm values").contains("ENABLE_ML_ENHANCED_SCHEDULING true -&gt; false");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -34,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class ReplayPrometheusTest {
 
     static final List<Policy> POLICIES = Policies.from(ReplayTest.NEURAL_HIVE);
-    static final Scenario RECORDED = Scenario.bundled("drift-incident");
+    static final Scenario RECORDED = RecordedHistory.drift();
     static final Instant FROM = Instant.parse("2026-02-14T00:00:00Z");
     static final Instant TO = Instant.parse("2026-02-14T04:00:00Z");
     static PrometheusServer prometheus;
@@ -68,7 +68,7 @@ class ReplayPrometheusTest {
         PrometheusHistory.Period period = PrometheusHistory.period(FROM.toString(), TO.toString(), step, TO);
         Scenario input = PrometheusHistory.load(reader(prometheus.url()), PrometheusHistory.url(prometheus.url()),
                 POLICIES, period, null);
-        return Replay.run(input, POLICIES, ReplayTest.NEURAL_HIVE);
+        return Replay.run(input, POLICIES, ReplayTest.NEURAL_HIVE, ReplayTest.GUARDS);
     }
 
     @Test
@@ -88,7 +88,7 @@ class ReplayPrometheusTest {
     @Test
     void givenRecordedDriftIncident_whenBacktested_thenEveryRecordedSignalMatchesTheScenarioReplayEventForEvent() {
         Replay.Result fromPrometheus = backtest("1m");
-        Replay.Result fromScenario = Replay.run(RECORDED, POLICIES, ReplayTest.NEURAL_HIVE);
+        Replay.Result fromScenario = Replay.run(RECORDED, POLICIES, ReplayTest.NEURAL_HIVE, ReplayTest.GUARDS);
 
         for (String signal : RECORDED.signals().keySet()) {
             assertThat(fromPrometheus.eventsOf(signal)).as(signal).isEqualTo(fromScenario.eventsOf(signal));

@@ -64,7 +64,7 @@ class ReplayReportBrowserTest {
     void givenDefaultScenarioReport_whenOpenedInChromium_thenNoConsoleErrorsOneChartPerSignalMarkersAndAScreenshot()
             throws IOException {
         Replay.Result result = Replay.run(Scenario.bundled("drift-incident"),
-                Policies.from(ReplayHtmlReportTest.NEURAL_HIVE), ReplayHtmlReportTest.NEURAL_HIVE);
+                Policies.from(ReplayHtmlReportTest.NEURAL_HIVE), ReplayHtmlReportTest.NEURAL_HIVE, ReplayTest.GUARDS);
         Path page = write("replay-report.html", ReplayHtmlReportTest.bundledReport("drift-incident"));
 
         List<String> errors = chromium.load(page.toAbsolutePath());
@@ -74,7 +74,9 @@ class ReplayReportBrowserTest {
         assertThat(dom.path("charts").asInt()).isEqualTo(3);
         assertThat(dom.path("svgs").asInt()).isEqualTo(3);
         assertThat(dom.path("drawn").asInt()).as("charts with a rendered size").isEqualTo(3);
-        assertThat(dom.path("markers").asInt()).isEqualTo(result.timeline().size()).isEqualTo(5);
+        // 4 signal markers on their own chart, 5 remediation milestones on each of the 3 charts
+        assertThat(result.timeline()).hasSize(9);
+        assertThat(dom.path("markers").asInt()).isEqualTo(4 + 5 * 3);
         assertThat(dom.path("lines").asInt()).isEqualTo(3);
         assertThat(dom.path("signals").toString()).contains("ticket-duration-predictor/mae-percentage",
                 "ticket-duration-predictor/feature-psi", "ticket-anomaly-detector/precision");

@@ -9,6 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.kube.KubeBeans;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.testing.TestConfigs;
@@ -16,13 +20,15 @@ import dev.modelguardian.testing.TestConfigs;
 class ReplayTest {
 
     static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.fromYaml(""));
+    /** The remediation guards of the default configuration (cooldown 6h, 3 a day, no approval, Job timeout 45m). */
+    static final RemediationPolicy GUARDS = KubeBeans.remediationPolicy(TestConfigs.fromYaml(""));
     static final String MAE = "ticket-duration-predictor/mae-percentage";
     static final String PSI = "ticket-duration-predictor/feature-psi";
     static final String PRECISION = "ticket-anomaly-detector/precision";
     static final String RATIO = "ticket-duration-predictor/mae-ratio";
 
     static Replay.Result replay(String bundled) {
-        return Replay.run(Scenario.bundled(bundled), Policies.from(NEURAL_HIVE), NEURAL_HIVE);
+        return Replay.run(Scenario.bundled(bundled), Policies.from(NEURAL_HIVE), NEURAL_HIVE, ReplayTest.GUARDS);
     }
 
     /** "+h:mm STATE" for each change of one signal. */
@@ -32,18 +38,73 @@ class ReplayTest {
                 .toList();
     }
 
+    /** "+h:mm kind" for each remediation step and world event. */
+    static List<String> steps(Replay.Result result) {
+        return result.steps().stream()
+                .map(s -> String.format("%d:%02d %s", s.offset().toHours(), s.offset().toMinutesPart(), s.kind()))
+                .toList();
+    }
+
+    static Replay.Step step(Replay.Result result, String kind) {
+        return result.steps().stream().filter(s -> s.kind().equals(kind)).findFirst().orElseThrow();
+    }
+
     @Test
-    void givenDriftIncident_whenReplayed_thenErrorFiresAfterItsHourAndPsiAtOnceAndBothClear() {
+    void givenDriftIncident_whenReplayed_thenPsiFiresRetrainingIsValidatedPromotedAndVerifiedAsTheSignalsRecover() {
         Replay.Result result = replay("drift-incident");
 
-        assertThat(changes(result, MAE)).containsExactly("0:00 HEALTHY", "0:50 PENDING", "1:50 FIRING", "3:11 HEALTHY");
-        assertThat(changes(result, PSI)).containsExactly("0:00 HEALTHY", "1:04 FIRING", "3:00 HEALTHY");
+        assertThat(changes(result, PSI)).containsExactly("0:00 HEALTHY", "1:04 FIRING", "1:47 HEALTHY");
+        assertThat(changes(result, MAE)).containsExactly("0:00 HEALTHY", "0:50 PENDING", "1:47 HEALTHY");
         assertThat(changes(result, PRECISION)).containsExactly("0:00 HEALTHY");
-        assertThat(result.eventsOf(MAE).get(2).note()).isEqualTo("fires; training target orchestrator-dynamic-ml-training");
-        assertThat(result.summaries()).filteredOn(s -> s.signal().equals(MAE)).singleElement().satisfies(s -> {
+        assertThat(result.eventsOf(PSI).get(1).note()).isEqualTo("fires; training target orchestrator-dynamic-ml-training");
+        assertThat(steps(result)).containsExactly("0:50 pending", "1:04 firing", "1:04 retraining", "1:04 snapshot",
+                "1:04 job", "1:44 world", "1:44 validating", "1:44 promoting", "1:44 action", "1:44 action",
+                "1:44 action", "1:44 verifying", "1:47 world", "1:49 healthy");
+        assertThat(step(result, "snapshot").what()).isEqualTo("snapshot taken: ticket-anomaly-detector v4,"
+                + " ticket-duration-predictor v7, ENABLE_ML_ENHANCED_SCHEDULING=true");
+        assertThat(step(result, "promoting").what()).startsWith("validation passed:")
+                .contains("ticket-duration-predictor v8 passed (mae_percentage 11.6 < 15, mae_percentage 11.6 vs v7"
+                        + " 12.1: not worse)");
+        assertThat(result.steps()).filteredOn(s -> s.kind().equals("action")).extracting(Replay.Step::what)
+                .containsExactly("ticket-anomaly-detector v5 -> stage Production (was v4)",
+                        "ticket-duration-predictor v8 -> stage Production (was v7)",
+                        "Deployment orchestrator-dynamic restarted (restartedAt 2026-02-14T01:44:00Z)");
+        assertThat(step(result, "healthy").what()).isEqualTo("verified: every signal within bounds for 5m");
+        assertThat(result.targets()).singleElement().satisfies(t -> {
+            assertThat(t.started()).isEqualTo(1);
+            assertThat(t.history()).extracting(HistoryEntry::outcome).containsExactly(HistoryEntry.Outcome.PROMOTED);
+            assertThat(t.timeIn()).containsEntry(RemediationState.RETRAINING, Duration.ofMinutes(40))
+                    .containsEntry(RemediationState.VERIFYING, Duration.ofMinutes(5))
+                    .doesNotContainKey(RemediationState.ROLLING_BACK);
+        });
+        assertThat(result.summaries()).filteredOn(s -> s.signal().equals(PSI)).singleElement().satisfies(s -> {
             assertThat(s.firings()).isEqualTo(1);
-            assertThat(s.timeIn().get(PolicyState.PENDING)).isEqualTo(Duration.ofHours(1));
-            assertThat(s.timeIn().get(PolicyState.FIRING)).isEqualTo(Duration.ofMinutes(81));
+            assertThat(s.timeIn().get(PolicyState.FIRING)).isEqualTo(Duration.ofMinutes(43));
+        });
+    }
+
+    @Test
+    void givenBadCandidate_whenReplayed_thenValidationRejectsItAndTheRollbackTurnsTheFlagOffAndNamesTheHelmValue() {
+        Replay.Result result = replay("bad-candidate");
+
+        assertThat(steps(result)).containsExactly("0:50 pending", "1:04 firing", "1:04 retraining", "1:04 snapshot",
+                "1:04 job", "1:44 world", "1:44 validating", "1:44 rolling-back", "1:44 action", "1:44 action",
+                "1:44 action", "1:44 action", "1:44 rolled-back");
+        assertThat(step(result, "rolling-back").what()).startsWith("validation failed:")
+                .contains("ticket-duration-predictor v8 failed (mae_percentage 17.9 not < 15, mae_percentage 17.9 vs"
+                        + " v7 12.1: 47.93% worse (more than 5%))");
+        assertThat(result.steps()).filteredOn(s -> s.kind().equals("action")).extracting(Replay.Step::what)
+                .containsExactly("ConfigMap orchestrator-dynamic-config: ENABLE_ML_ENHANCED_SCHEDULING true -> false",
+                        "ticket-anomaly-detector v4 -> stage Production (already serving)",
+                        "ticket-duration-predictor v7 -> stage Production (already serving)",
+                        "Deployment orchestrator-dynamic restarted (restartedAt 2026-02-14T01:44:00Z)");
+        assertThat(step(result, "rolled-back").what())
+                .contains("set config.scheduler.enableMlEnhancedScheduling=false in the Helm values");
+        assertThat(result.steps()).noneMatch(s -> s.what().contains("(was v7)"));
+        assertThat(result.targets()).singleElement().satisfies(t -> {
+            assertThat(t.history()).extracting(HistoryEntry::outcome)
+                    .containsExactly(HistoryEntry.Outcome.ROLLED_BACK);
+            assertThat(t.timeIn()).containsEntry(RemediationState.ROLLED_BACK, Duration.ofMinutes(136));
         });
     }
 
@@ -55,6 +116,12 @@ class ReplayTest {
                 "0:30 PENDING", "1:10 HEALTHY", "1:15 PENDING", "2:00 HEALTHY", "2:05 PENDING", "3:05 FIRING",
                 "3:30 HEALTHY");
         assertThat(result.summaries().getFirst().firings()).isEqualTo(1);
+        // Only the real breach retrains; with no registry in this world the Job's own gate is trusted.
+        assertThat(steps(result)).filteredOn(s -> !s.endsWith("pending") && !s.endsWith("healthy"))
+                .containsExactly("3:05 firing", "3:05 retraining", "3:05 snapshot", "3:05 job", "3:35 world",
+                        "3:35 validating");
+        assertThat(result.targets().getFirst().history()).extracting(HistoryEntry::outcome)
+                .containsExactly(HistoryEntry.Outcome.RETRAINED);
     }
 
     @Test
@@ -67,6 +134,8 @@ class ReplayTest {
         assertThat(result.eventsOf(PRECISION).get(1).note()).isEqualTo("no data");
         assertThat(result.summaries()).filteredOn(s -> s.signal().equals(PRECISION)).singleElement()
                 .satisfies(s -> assertThat(s.timeIn().get(PolicyState.INCONCLUSIVE)).isEqualTo(Duration.ofMinutes(55)));
+        assertThat(result.steps()).isEmpty();
+        assertThat(result.targets().getFirst().started()).isZero();
     }
 
     @Test
@@ -94,7 +163,7 @@ class ReplayTest {
                     - {at: 0m, value: 1}
                 """, "typo.yaml");
 
-        assertThatThrownBy(() -> Replay.run(s, Policies.from(NEURAL_HIVE), NEURAL_HIVE))
+        assertThatThrownBy(() -> Replay.run(s, Policies.from(NEURAL_HIVE), NEURAL_HIVE, ReplayTest.GUARDS))
                 .isInstanceOf(ScenarioException.class)
                 .hasMessageContaining("signals.ticket-duration-predictor/mae-percent: no such signal")
                 .hasMessageContaining("ticket-duration-predictor/mae-percentage");

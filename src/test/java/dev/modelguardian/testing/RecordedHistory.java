@@ -25,6 +25,19 @@ public final class RecordedHistory {
     private RecordedHistory() {
     }
 
+    /**
+     * What Prometheus recorded during a past drift incident: the signals of the bundled drift incident as they were,
+     * recovering on their own (src/test/resources/recorded/drift-history.yaml; no world, so nothing reacts).
+     */
+    public static Scenario drift() {
+        try (var in = RecordedHistory.class.getClassLoader().getResourceAsStream("recorded/drift-history.yaml")) {
+            return Scenario.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    "recorded/drift-history.yaml");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static String openMetrics(Scenario scenario, List<Policy> policies, Duration every) {
         Map<String, StringBuilder> families = new LinkedHashMap<>();
         for (String signal : scenario.signals().keySet()) {

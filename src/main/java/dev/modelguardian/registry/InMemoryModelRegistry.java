@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A registry in memory, with MLflow's semantics for what the guardian uses (stages, aliases, archive on promotion),
- * for tests where the REST client is not what is tested.
+ * A registry in memory, with MLflow's semantics for what the guardian uses (stages, aliases, archive on promotion):
+ * the MLflow of a {@code replay}, and of tests where the REST client is not what is tested.
  */
 public final class InMemoryModelRegistry implements ModelRegistry {
 
