@@ -48,11 +48,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Laptop mode: what the guardian would have decided over a scripted metric history, with no cluster. */
+/** Laptop mode: what the guardian would have done over a scripted metric history, with no cluster. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = { "Replays a scenario (scripted signal values over time) through the real policy decisions on a"
-                + " virtual clock and prints the timeline of state changes and a summary. Needs no cluster and no"
-                + " Prometheus.",
+        description = { "Replays a scenario (scripted signal values over time, and what the world does in response)"
+                + " through the policy and remediation engines of serve on a virtual clock, against a simulated"
+                + " cluster, MLflow and model server, and prints the timeline of signal states and remediation steps"
+                + " and a summary. Needs no cluster, no MLflow and no Prometheus.",
                 "SCENARIO is a bundled scenario name (" + Scenario.BUNDLED_NAMES + ") or a"
                         + " scenario file; the default is drift-incident. The format is in docs/replay.md.",
                 "With --prometheus the signals are the configured queries over --from..--to instead of the scenario's"
