@@ -62,7 +62,7 @@ public final class Replay {
      * One persisted step of a target's remediation (or a thing the world did, with {@code target} "world").
      *
      * @param kind what it was: a {@code RemediationState} in lower case when the state changed, else {@code job},
-     *             {@code snapshot}, {@code action}, {@code failed} or {@code world}
+     *             {@code snapshot}, {@code action}, {@code dry-run}, {@code failed} or {@code world}
      * @param what the engine's reason, with the numbers
      */
     public record Step(Duration offset, Instant at, String target, String kind, RemediationState from,
@@ -245,6 +245,7 @@ public final class Replay {
                 case Decision.CreateJob c -> "job";
                 case Decision.TakeSnapshot t -> "snapshot";
                 case Decision.Act a -> "action";
+                case Decision.RecordDryRun d -> "dry-run";
                 default -> from == to ? null : to.name().toLowerCase(Locale.ROOT).replace('_', '-');
             };
             if (kind != null) {
@@ -285,6 +286,7 @@ public final class Replay {
             case "healthy" -> s.from() == RemediationState.VERIFYING ? "verified"
                     : s.from() == RemediationState.VALIDATING ? "retrained" : null;
             case "failed" -> "failed";
+            case "dry-run" -> "dry-run";
             default -> null;
         };
         if (kind == null) {

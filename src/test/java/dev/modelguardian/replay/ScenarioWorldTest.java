@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.policy.Policies;
+import dev.modelguardian.policy.Policy;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.RemediationState;
 
 /** The {@code world} section of a scenario: parsed with errors that name the field, and acted out by the replay. */
 class ScenarioWorldTest {
@@ -152,5 +156,26 @@ class ScenarioWorldTest {
                 .containsExactly("0:00 HEALTHY", "0:10 FIRING", "0:34 HEALTHY");
         assertThat(result.steps()).filteredOn(s -> s.kind().equals("world")).extracting(Replay.Step::what)
                 .last().isEqualTo("live signals after the rollback: ticket-duration-predictor/feature-psi 0.1");
+    }
+
+    @Test
+    void givenDryRunAndApprovalGuards_whenReplayed_thenTheTimelineShowsWhatWouldHaveBeenCreatedAndNothingRuns() {
+        RemediationPolicy g = ReplayTest.GUARDS;
+        RemediationPolicy dryRun = new RemediationPolicy(g.cooldown(), g.maxPerDay(), false, true, g.jobTimeout(),
+                g.jobTimeoutMargin(), g.jobNamePrefix());
+        RemediationPolicy approval = new RemediationPolicy(g.cooldown(), g.maxPerDay(), true, false, g.jobTimeout(),
+                g.jobTimeoutMargin(), g.jobNamePrefix());
+        List<Policy> policies = Policies.from(ReplayTest.NEURAL_HIVE);
+
+        Replay.Result dry = Replay.run(parse(""), policies, ReplayTest.NEURAL_HIVE, dryRun);
+        Replay.Result parked = Replay.run(parse(""), policies, ReplayTest.NEURAL_HIVE, approval);
+
+        assertThat(ReplayTest.step(dry, "dry-run").what()).startsWith("dry run: would create Job"
+                + " ml-retrain-emergency-").endsWith("from CronJob orchestrator-dynamic-ml-training");
+        assertThat(dry.steps()).noneMatch(s -> s.kind().equals("job") || s.kind().equals("world"));
+        assertThat(dry.timeline()).extracting(TimelineEvent::kind).contains("dry-run");
+        assertThat(ReplayTest.steps(parked)).containsExactly("0:10 firing", "0:10 awaiting-approval");
+        assertThat(parked.targets().getFirst().timeIn()).containsEntry(RemediationState.AWAITING_APPROVAL,
+                Duration.ofMinutes(170));
     }
 }
