@@ -75,7 +75,7 @@ public class GuardianResource {
             return error(Response.Status.SERVICE_UNAVAILABLE, "state-unavailable", e.getMessage());
         }
         List<StatusView.Target> targets = engine.targets().stream()
-                .map(t -> StatusView.Target.of(t, state.target(t.name(), clock.instant()))).toList();
+                .map(t -> StatusView.Target.of(t, state.target(t.name(), clock.instant()), clock.instant())).toList();
         List<StatusView.Signal> signals = loop.lastCycle().map(c -> c.evaluations().stream()
                 .map(StatusView.Signal::of).toList()).orElse(List.of());
         StatusView view = new StatusView(StatusView.SCHEMA, new StatusView.Leader(leadership.identity(),
@@ -152,7 +152,7 @@ public class GuardianResource {
         }
         RemediationEngine.TargetReport r = report.get();
         StatusView.Target target = StatusView.Target.of(r.target(),
-                store.load().target(r.target().name(), clock.instant()));
+                store.load().target(r.target().name(), clock.instant()), clock.instant());
         if (r.problem().isPresent() || !accepted.contains(target.state())) {
             return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());
         }
