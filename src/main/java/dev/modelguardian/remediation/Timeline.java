@@ -59,12 +59,8 @@ public record Timeline(List<Mark> marks, Optional<Approval> approval) {
         RemediationState next = to.state();
         return switch (next) {
             case HEALTHY, PENDING -> EMPTY;
-            case FIRING -> switch (from.state()) {
-                // Back to firing after a Job that could not be created: the same firing goes on.
-                case RETRAINING, AWAITING_APPROVAL -> append(next, to.since());
-                case HEALTHY, PENDING, FIRING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK, ROLLED_BACK ->
-                    new Timeline(List.of(new Mark(next, to.since())), Optional.empty());
-            };
+            // A remediation that ends back in FIRING (no Job created, a dry run) goes through afterEnd, not here.
+            case FIRING -> new Timeline(List.of(new Mark(next, to.since())), Optional.empty());
             case RETRAINING -> {
                 Timeline appended = append(next, to.since());
                 if (appended.approval.isPresent()) {

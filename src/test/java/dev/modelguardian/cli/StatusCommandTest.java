@@ -106,6 +106,11 @@ class StatusCommandTest {
 
     TargetRecord seeded;
 
+    /** The signals of the remediation under way went inconclusive a minute into verification. */
+    private static Instant inconclusiveSince(Instant approved) {
+        return approved.plusSeconds(1830);
+    }
+
     /**
      * A remediation under way on top of the seeded history: fired 50 minutes ago, approved through the API after 10
      * minutes of waiting, trained for 28 minutes, validated in 1, promoted in 30 seconds, verifying for 10m30s now.
@@ -125,7 +130,7 @@ class StatusCommandTest {
                 Optional.of("r" + approved.getEpochSecond()), Optional.of("ml-retrain-emergency-"
                         + approved.getEpochSecond()), true, List.of(MAE), false, List.of(approved), Optional.empty());
         TargetRecord record = new TargetRecord(seeded.revision() + 1, verifying, "promoted; verifying for 5m",
-                seeded.progress(), Map.of(), seeded.history(), timeline, Optional.empty());
+                seeded.progress(), Map.of(), seeded.history(), timeline, Optional.of(inconclusiveSince(approved)));
         assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(CRON_JOB,
                 seeded.revision(), record)).isTrue();
         return approved;
@@ -201,6 +206,7 @@ class StatusCommandTest {
         String out = result.getOutput();
         assertThat(out).contains("state        VERIFYING")
                 .contains("approved by  api-token at " + approved)
+                .containsPattern("inconclusive signals since " + inconclusiveSince(approved) + " \\(9m\\d+s\\)")
                 .containsPattern("steps        firing -> retraining started 10m, awaiting approval 10m,"
                         + " Job running 28m, validation 1m, promotion 30s, verification 1\\dm\\d+s \\(ongoing\\)")
                 .contains("  r" + t1.getEpochSecond() + ":\n"
@@ -222,6 +228,7 @@ class StatusCommandTest {
         JsonNode target = new ObjectMapper().readTree(result.getOutput()).get("targets").get(0);
         assertThat(target.get("approvedBy").asText()).isEqualTo("api-token");
         assertThat(target.get("approvedAt").asText()).isEqualTo(approved.toString());
+        assertThat(target.get("inconclusiveSince").asText()).isEqualTo(inconclusiveSince(approved).toString());
         JsonNode steps = target.get("steps");
         assertThat(steps).extracting(s -> s.get("step").asText()).containsExactly("firing -> retraining started",
                 "awaiting approval", "Job running", "validation", "promotion", "verification");
