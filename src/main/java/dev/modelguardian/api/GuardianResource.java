@@ -38,6 +38,12 @@ public class GuardianResource {
 
     private static final Logger LOG = Logger.getLogger(GuardianResource.class);
 
+    /**
+     * The approver recorded for an approval through the API. There is one shared bearer token, so its holders cannot
+     * be told apart: the record says which credential approved, and the log line with the time says when.
+     */
+    static final String APPROVER = "api-token";
+
     @Inject
     ServeLoop loop;
 
@@ -69,7 +75,7 @@ public class GuardianResource {
             return error(Response.Status.SERVICE_UNAVAILABLE, "state-unavailable", e.getMessage());
         }
         List<StatusView.Target> targets = engine.targets().stream()
-                .map(t -> StatusView.Target.of(t, state.target(t.name(), clock.instant()))).toList();
+                .map(t -> StatusView.Target.of(t, state.target(t.name(), clock.instant()), clock.instant())).toList();
         List<StatusView.Signal> signals = loop.lastCycle().map(c -> c.evaluations().stream()
                 .map(StatusView.Signal::of).toList()).orElse(List.of());
         StatusView view = new StatusView(StatusView.SCHEMA, new StatusView.Leader(leadership.identity(),
@@ -93,8 +99,9 @@ public class GuardianResource {
     public Response approve(@PathParam("target") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return mutate(name, authorization, UNDER_WAY, target -> {
-            LOG.infof("Remediation of target %s approved through the API", name);
-            return engine.approve(target);
+            LOG.infof("Remediation of target %s approved through the API (recorded as approved by %s)", name,
+                    APPROVER);
+            return engine.approve(target, APPROVER);
         });
     }
 
@@ -145,7 +152,7 @@ public class GuardianResource {
         }
         RemediationEngine.TargetReport r = report.get();
         StatusView.Target target = StatusView.Target.of(r.target(),
-                store.load().target(r.target().name(), clock.instant()));
+                store.load().target(r.target().name(), clock.instant()), clock.instant());
         if (r.problem().isPresent() || !accepted.contains(target.state())) {
             return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());
         }

@@ -4,13 +4,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import dev.modelguardian.policy.Evaluation;
 import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.StepDurations;
 import dev.modelguardian.remediation.TargetHealth;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.remediation.Timeline;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -36,18 +40,35 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
         }
     }
 
-    /** One training target as persisted. */
+    /**
+     * One training target as persisted. {@code approvedBy}/{@code approvedAt} and {@code steps} belong to the
+     * remediation under way (its last step ongoing until now); each history entry has its own.
+     */
     @RegisterForReflection
     public record Target(String name, String cronJob, List<String> models, RemediationState state, Instant since,
             String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
-            boolean approved, Optional<Instant> lastFinished, List<HistoryEntry> history) {
+            boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
+            List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
+            List<History> history) {
 
-        static Target of(TargetSpec spec, TargetRecord record) {
+        static Target of(TargetSpec spec, TargetRecord record, Instant now) {
             var s = record.current();
             List<HistoryEntry> recent = record.history().size() <= 10 ? record.history()
                     : record.history().subList(record.history().size() - 10, record.history().size());
             return new Target(spec.name(), spec.cronJob(), spec.models(), s.state(), s.since(), record.reason(),
-                    s.remediationId(), s.jobName(), s.trigger(), s.approved(), s.lastFinished(), recent);
+                    s.remediationId(), s.jobName(), s.trigger(), s.approved(), record.timeline().approvedBy(),
+                    record.timeline().approval().map(Timeline.Approval::at),
+                    StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
+                    recent.stream().map(History::of).toList());
+        }
+    }
+
+    /** One finished remediation as persisted, with who approved it and how long each step took. */
+    @RegisterForReflection
+    public record History(@JsonUnwrapped HistoryEntry entry, Optional<String> approvedBy,
+            List<StepDurations.Step> steps) {
+        static History of(HistoryEntry entry) {
+            return new History(entry, entry.timeline().approvedBy(), StepDurations.finished(entry.timeline()));
         }
     }
 

@@ -30,9 +30,11 @@ import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.StateStore;
+import dev.modelguardian.remediation.StepDurations;
 import dev.modelguardian.remediation.TargetHealth;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.remediation.Timeline;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +46,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = { "Prints each training target's current state and its recent remediations as the state"
                 + " ConfigMap (guardian.state.config-map) holds them: when, what fired with which values and bounds,"
-                + " which Job, the outcome, the reason and how long it took.",
+                + " which Job, who approved, the outcome, the reason, how long it took and how long each step took.",
+
                 "Reads only; needs 'get' on the ConfigMap (a kubeconfig or the guardian's service account)." },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:printed", "3:configuration error, no such target, or the state cannot be read (no"
@@ -119,7 +122,7 @@ public class StatusCommand implements Callable<Integer> {
         List<TargetView> views = new ArrayList<>();
         for (TargetSpec target : targets) {
             TargetRecord record = state.targets().get(target.name());
-            views.add(TargetView.of(target, Optional.ofNullable(record), Math.max(0, history)));
+            views.add(TargetView.of(target, Optional.ofNullable(record), Math.max(0, history), now));
         }
         StatusOutput report = new StatusOutput(SCHEMA, Namespace.resolve(config), config.state().configMap(), now,
                 views);
@@ -150,6 +153,13 @@ public class StatusCommand implements Callable<Integer> {
             if (!t.trigger().isEmpty()) {
                 out.println("  trigger      " + RemediationEngine.summary(t.trigger()));
             }
+            t.approvedBy().ifPresent(by -> out.println("  approved by  " + by + t.approvedAt().map(at -> " at " + at)
+                    .orElse("")));
+            if (!t.steps().isEmpty()) {
+                out.println("  steps        " + StepDurations.summary(t.steps()));
+            }
+            t.inconclusiveSince().ifPresent(since -> out.println("  inconclusive signals since " + since + " ("
+                    + Durations.format(Duration.between(since, report.at()).withNanos(0)) + ")"));
             t.lastFinished().ifPresent(f -> out.println("  last ended   " + f));
             t.snapshot().ifPresent(sn -> out.println("  snapshot     " + describe(sn)));
             t.verdict().ifPresent(v -> out.println("  validation   " + (v.passed() ? "passed: " : "failed: ")
@@ -171,10 +181,15 @@ public class StatusCommand implements Callable<Integer> {
             Table.print(out, rows);
             for (HistoryView h : t.history()) {
                 HistoryEntry e = h.entry();
-                if (e.verdict().isEmpty() && e.actions().isEmpty()) {
+                if (e.verdict().isEmpty() && e.actions().isEmpty() && h.approvedBy().isEmpty() && h.steps().isEmpty()) {
                     continue;
                 }
                 out.println("  " + e.id() + ":");
+                h.approvedBy().ifPresent(by -> out.println("    approved   " + by + h.approvedAt().map(at -> " at " + at)
+                        .orElse("")));
+                if (!h.steps().isEmpty()) {
+                    out.println("    steps      " + StepDurations.summary(h.steps()));
+                }
                 e.verdict().ifPresent(v -> out.println("    validation " + (v.passed() ? "passed: " : "failed: ")
                         + v.summary()));
                 e.actions().forEach(a -> out.println("    done       " + a));
@@ -197,17 +212,19 @@ public class StatusCommand implements Callable<Integer> {
 
     /**
      * One target as persisted; the fields match {@code GET /api/v1/status} ({@code api/StatusView.Target}), plus the
-     * snapshot and how long each remediation took.
+     * snapshot and how long each remediation took. {@code approvedBy}/{@code approvedAt} and {@code steps} are those
+     * of the remediation under way (its last step ongoing until {@code at}); each history entry has its own.
      */
     @RegisterForReflection
     public record TargetView(String name, String cronJob, List<String> models, boolean persisted,
             RemediationState state, Instant since, String reason, Optional<String> remediationId, Optional<String> job,
-            List<TargetHealth.FiredSignal> trigger, boolean approved, Optional<Instant> lastFinished,
-            Optional<dev.modelguardian.remediation.Snapshot> snapshot,
+            List<TargetHealth.FiredSignal> trigger, boolean approved, Optional<String> approvedBy,
+            Optional<Instant> approvedAt, List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince,
+            Optional<Instant> lastFinished, Optional<dev.modelguardian.remediation.Snapshot> snapshot,
             Optional<dev.modelguardian.remediation.Verdict> verdict, List<String> actions,
             Map<String, Optional<String>> flagsToRestore, int historySize, List<HistoryView> history) {
 
-        static TargetView of(TargetSpec spec, Optional<TargetRecord> stored, int limit) {
+        static TargetView of(TargetSpec spec, Optional<TargetRecord> stored, int limit, Instant now) {
             TargetRecord record = stored.orElse(TargetRecord.initial(Instant.EPOCH));
             var s = record.current();
             List<HistoryEntry> all = record.history();
@@ -216,17 +233,25 @@ public class StatusCommand implements Callable<Integer> {
                 recent.add(HistoryView.of(all.get(i)));
             }
             return new TargetView(spec.name(), spec.cronJob(), spec.models(), stored.isPresent(), s.state(), s.since(),
-                    record.reason(), s.remediationId(), s.jobName(), s.trigger(), s.approved(), s.lastFinished(),
+                    record.reason(), s.remediationId(), s.jobName(), s.trigger(), s.approved(),
+                    record.timeline().approvedBy(), record.timeline().approval().map(Timeline.Approval::at),
+                    StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
                     record.progress().snapshot(), record.progress().verdict(), record.progress().actions(),
                     record.flagsToRestore(), all.size(), recent);
         }
     }
 
-    /** One finished remediation: every field the state keeps, and how long it took from start to end. */
+    /**
+     * One finished remediation: every field the state keeps, how long it took from start to end, who approved it and
+     * how long each step took (none for entries written before timelines were kept).
+     */
     @RegisterForReflection
-    public record HistoryView(@JsonUnwrapped HistoryEntry entry, long tookSeconds) {
+    public record HistoryView(@JsonUnwrapped HistoryEntry entry, long tookSeconds, Optional<String> approvedBy,
+            Optional<Instant> approvedAt, List<StepDurations.Step> steps) {
         static HistoryView of(HistoryEntry entry) {
-            return new HistoryView(entry, Duration.between(entry.started(), entry.ended()).toSeconds());
+            return new HistoryView(entry, Duration.between(entry.started(), entry.ended()).toSeconds(),
+                    entry.timeline().approvedBy(), entry.timeline().approval().map(Timeline.Approval::at),
+                    StepDurations.finished(entry.timeline()));
         }
     }
 }

@@ -37,9 +37,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * fails a remediation. Without a configured channel it does nothing and starts no thread.
  *
  * <p>Signals inconclusive too long are seen from the engine's "stay" answers: the decider keeps a target where it is
- * while its signals are inconclusive, with a reason starting {@value #INCONCLUSIVE}. How long that has lasted is
- * measured by this replica, so after a restart the time starts again (a notification comes later, never earlier); the
- * incident key is one per target, so it stays the same.
+ * while its signals are inconclusive, with a reason starting {@value #INCONCLUSIVE}. How long that has lasted is read
+ * from the record ({@link TargetRecord#inconclusiveSince()}, persisted by the engine's cycle), so a restart or a new
+ * leader does not start the time again; the incident key is one per target, so it stays the same. Which incident this
+ * replica opened is kept in memory: a replica that starts while one is due opens it again (PagerDuty deduplicates on
+ * the key; Slack and the webhook get the message a second time).
  */
 @Singleton
 public class Notifier implements RemediationListener, AutoCloseable {
@@ -54,8 +56,6 @@ public class Notifier implements RemediationListener, AutoCloseable {
     private final Duration inconclusiveAfter;
     private final Clock clock;
     private final List<Delivery> deliveries;
-    /** When each target was first seen inconclusive (by this replica). */
-    private final Map<String, Instant> inconclusiveSince = new ConcurrentHashMap<>();
     /** The incident key of each target's open inconclusive notification. */
     private final Map<String, String> inconclusiveOpen = new ConcurrentHashMap<>();
 
@@ -117,7 +117,6 @@ public class Notifier implements RemediationListener, AutoCloseable {
         }
         try {
             String target = step.target().name();
-            inconclusiveSince.remove(target);
             Optional<Milestone> milestone = Milestone.of(step);
             String openInconclusive = step.after().current().state() == RemediationState.HEALTHY
                     ? inconclusiveOpen.remove(target)
@@ -140,7 +139,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
         try {
             Instant now = clock.instant();
             if (reason.startsWith(INCONCLUSIVE)) {
-                Instant since = inconclusiveSince.computeIfAbsent(target.name(), t -> now);
+                // No time persisted: no cycle saw the signals inconclusive (a follow-up's answer), nothing is due.
+                Instant since = record.inconclusiveSince().orElse(now);
                 Duration lasted = Duration.between(since, now);
                 if (lasted.compareTo(inconclusiveAfter) >= 0 && !inconclusiveOpen.containsKey(target.name())) {
                     String key = IncidentKeys.inconclusive(namespace, target.name());
@@ -149,7 +149,6 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 }
                 return;
             }
-            inconclusiveSince.remove(target.name());
             if (record.current().state() == RemediationState.HEALTHY) {
                 String open = inconclusiveOpen.remove(target.name());
                 if (open != null) {

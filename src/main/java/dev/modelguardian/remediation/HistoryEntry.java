@@ -18,21 +18,36 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param trigger what fired
  * @param verdict what validation decided, with every number it used
  * @param actions what the remediation changed (promotions, restored versions, flag values, restarts), in order
+ * @param timeline when it entered each state (the last mark: the state it ended in) and who approved it; empty for
+ *                entries written before timelines were kept
  */
 @RegisterForReflection
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
-        String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions) {
+        String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
+        Timeline timeline) {
 
     public HistoryEntry {
         trigger = List.copyOf(trigger);
         verdict = verdict == null ? Optional.empty() : verdict;
         actions = actions == null ? List.of() : List.copyOf(actions);
+        timeline = timeline == null ? Timeline.EMPTY : timeline;
+    }
+
+    /** An entry whose timeline the record adds when it is appended ({@link TargetRecord#finished}). */
+    public HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
+            String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions) {
+        this(id, job, started, ended, outcome, reason, trigger, verdict, actions, Timeline.EMPTY);
     }
 
     /** An entry with no registry step: nothing validated, nothing changed beyond the Job. */
     public HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
             String reason, List<TargetHealth.FiredSignal> trigger) {
         this(id, job, started, ended, outcome, reason, trigger, Optional.empty(), List.of());
+    }
+
+    /** The same entry with {@code kept} as its timeline. */
+    public HistoryEntry withTimeline(Timeline kept) {
+        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, kept);
     }
 
     /** How a remediation ended. Low cardinality: also the {@code outcome} tag of the remediation counter. */

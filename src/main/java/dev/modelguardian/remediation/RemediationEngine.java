@@ -93,10 +93,13 @@ public final class RemediationEngine {
     public CycleReport runCycle() {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
-        List<Evaluation> evaluations = evaluate();
+        GuardianState state = store.load();
+        List<Evaluation> evaluations = evaluate(state);
         List<TargetReport> reports = new ArrayList<>();
         for (TargetSpec target : targets) {
-            reports.add(advance(target, health(target, evaluations), false));
+            TargetHealth health = health(target, evaluations);
+            noteInconclusive(target, state, health);
+            reports.add(advance(target, health, false));
         }
         return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
     }
@@ -122,7 +125,7 @@ public final class RemediationEngine {
      * its signals say (the guards still apply); without it the signals decide, evaluated now.
      */
     public TargetReport request(TargetSpec target, boolean force) {
-        List<Evaluation> evaluations = evaluate();
+        List<Evaluation> evaluations = evaluate(store.load());
         TargetHealth health = health(target, evaluations);
         if (force && health.state() != PolicyState.FIRING) {
             health = new TargetHealth(PolicyState.FIRING, List.of(new TargetHealth.FiredSignal("*", "manual",
@@ -133,8 +136,11 @@ public final class RemediationEngine {
                 .with(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
     }
 
-    /** Approves the target's parked remediation; false when it is not waiting for approval. */
-    public TargetReport approve(TargetSpec target) {
+    /**
+     * Approves the target's parked remediation, recording {@code approver} (e.g. {@code api-token}) in its timeline;
+     * problem {@code not-awaiting-approval} when it is not waiting for approval.
+     */
+    public TargetReport approve(TargetSpec target, String approver) {
         for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
             TargetRecord record = store.load().target(target.name(), clock.instant());
             TargetState s = record.current();
@@ -144,7 +150,8 @@ public final class RemediationEngine {
             }
             TargetState approved = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
                     s.jobCreated(), s.trigger(), true, s.recentStarts(), s.lastFinished());
-            if (write(target, record, approved, "approved by hand", new Decision.Stay("approved"))) {
+            if (persist(target, record, record.with(approved, "approved by " + approver)
+                    .approvedBy(approver, clock.instant()), new Decision.Stay("approved"))) {
                 TargetHealth health = new TargetHealth(PolicyState.FIRING, s.trigger());
                 return advance(target, health, false);
             }
@@ -206,9 +213,8 @@ public final class RemediationEngine {
                 .filter(a -> !done.contains(a.key())).toList();
     }
 
-    /** The policies evaluated now, statuses read from and saved to the state store. */
-    private List<Evaluation> evaluate() {
-        GuardianState state = store.load();
+    /** The policies evaluated now, statuses read from {@code state} and saved to the state store. */
+    private List<Evaluation> evaluate(GuardianState state) {
         PolicyStateStore view = new PolicyStateStore() {
             @Override
             public Map<String, PolicyStatus> load() {
@@ -223,6 +229,21 @@ public final class RemediationEngine {
             }
         };
         return policyEngine.evaluate(policies, view);
+    }
+
+    /**
+     * Persists since when the target's signals are inconclusive, or that they no longer are, so that a restart keeps
+     * the time ({@code inconclusive-too-long}). Written only when that changes, on the record read at the start of the
+     * cycle: when someone wrote in between, the next cycle notes it. Bookkeeping, not a step: no listener hears it.
+     */
+    private void noteInconclusive(TargetSpec target, GuardianState state, TargetHealth health) {
+        if (!mayAct.getAsBoolean()) {
+            return;
+        }
+        Instant now = clock.instant();
+        TargetRecord record = state.target(target.name(), now);
+        record.inconclusive(health.state() == PolicyState.INCONCLUSIVE, now)
+                .ifPresent(next -> store.compareAndSet(target.name(), record.revision(), next));
     }
 
     private static TargetHealth health(TargetSpec target, List<Evaluation> evaluations) {

@@ -4,18 +4,31 @@ import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.remediation.Progress;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.TargetHealth;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetState;
+import dev.modelguardian.remediation.Timeline;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.ScrapeTarget;
@@ -47,6 +60,9 @@ class GuardianResourceTest {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    ConfigMapStateStore store;
 
     @BeforeEach
     void setUp() {
@@ -121,6 +137,32 @@ class GuardianResourceTest {
     void givenNothingAwaitsApproval_whenApproveIsPosted_then409() {
         given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/approve", CRON_JOB).then()
                 .statusCode(409).body("error", equalTo("not-awaiting-approval"));
+    }
+
+    @Test
+    void givenARemediationAwaitingApproval_whenApproveIsPostedWithTheToken_thenTheApproverAndTheStepsAreInStatus() {
+        Instant fired = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
+        List<TargetHealth.FiredSignal> mae = List.of(new TargetHealth.FiredSignal("ticket-duration-predictor",
+                "mae-ratio", 1.72, "> 1.5"));
+        TargetState awaiting = new TargetState(RemediationState.AWAITING_APPROVAL, fired, Optional.empty(),
+                Optional.empty(), false, mae, false, List.of(), Optional.empty());
+        TargetRecord parked = new TargetRecord(1, awaiting, "approval required before retraining",
+                Progress.EMPTY, Map.of(), List.of(), new Timeline(List.of(new Timeline.Mark(RemediationState.FIRING,
+                        fired), new Timeline.Mark(RemediationState.AWAITING_APPROVAL, fired)), Optional.empty()),
+                Optional.empty());
+        assertThat(store.compareAndSet(CRON_JOB, 0, parked)).isTrue();
+
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/approve", CRON_JOB).then()
+                .statusCode(202).body("state", equalTo("RETRAINING")).body("approvedBy", equalTo("api-token"));
+
+        TargetRecord approved = store.load().targets().get(CRON_JOB);
+        assertThat(approved.timeline().approvedBy()).contains("api-token");
+        given().when().get("/api/v1/status").then().statusCode(200)
+                .body("targets[0].approvedBy", equalTo("api-token"))
+                .body("targets[0].steps.step", contains("firing -> retraining started", "awaiting approval",
+                        "Job running"))
+                .body("targets[0].steps[0].seconds", greaterThanOrEqualTo(300))
+                .body("targets[0].steps[2].ongoing", equalTo(true));
     }
 
     @Test

@@ -136,6 +136,23 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
+    void givenAKeyWrittenByThePreviousVersion_whenLoadedAndTheNextStepWritten_thenTheStoreGoesOnFromItsRevision()
+            throws java.io.IOException {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.orchestrator-dynamic-ml-training.json", StateCodecTest.previousVersion()).build())
+                .create();
+
+        TargetRecord old = store().load().targets().get("orchestrator-dynamic-ml-training");
+        TargetRecord next = old.with(old.current().moveTo(RemediationState.ROLLING_BACK, T0), "verification failed");
+
+        assertThat(old.revision()).isEqualTo(17);
+        assertThat(old.history()).hasSize(1);
+        assertThat(store().compareAndSet("orchestrator-dynamic-ml-training", 17, next)).isTrue();
+        assertThat(store().load().targets().get("orchestrator-dynamic-ml-training")).isEqualTo(next);
+    }
+
+    @Test
     void givenCorruptTargetKey_whenLoaded_thenTheErrorNamesTheKeyAndTheFix() {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("model-guardian-state").endMetadata().addToData("target.t.json", "{not json").build())

@@ -172,6 +172,43 @@ class PagerDutyNotifierTest {
         assertThat(rolledBack.at("/payload/source").asText()).isEqualTo("neural-hive-prod");
     }
 
+    /** An engine without policies (every target inconclusive, as with no data at all) telling {@code listener}. */
+    private RemediationEngine inconclusiveEngine(InMemoryStateStore store, Notifier listener) {
+        return new RemediationEngine(new PolicyEngine(null, clock), List.of(), List.of(Story.TARGET), store,
+                new FakeCluster(), new RemediationPolicy(Duration.ofHours(6), 3, false, false, Duration.ofMinutes(45),
+                        Duration.ofMinutes(5), "ml-retrain-emergency"), 50, clock, listener, () -> true);
+    }
+
+    @Test
+    void givenSignalsInconclusiveForAnHour_whenTheGuardianRestarts_thenTheTriggerStillComesAtTheConfiguredTime() {
+        InMemoryStateStore store = new InMemoryStateStore();
+        Notifier before = NotifyTesting.notifier(channel("") + "inconclusive-after: 2h\n", registry, clock);
+        RemediationEngine first = inconclusiveEngine(store, before);
+        java.time.Instant began = clock.instant();
+        first.runCycle();
+        clock.advance(Duration.ofHours(1));
+        first.runCycle();
+        before.close();
+
+        // A new process: its own engine and notifier, nothing shared with the one before but the state store.
+        notifier = NotifyTesting.notifier(channel("") + "inconclusive-after: 2h\n", registry, clock);
+        RemediationEngine second = inconclusiveEngine(store, notifier);
+        clock.advance(Duration.ofMinutes(59));
+        second.runCycle();
+        await().atMost(AWAIT).until(notifier::idle);
+        assertThat(pagerDuty.getAllServeEvents()).as("1h59m inconclusive: nothing yet").isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        second.runCycle();
+
+        JsonNode trigger = events(1).getFirst();
+        assertThat(trigger.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(trigger.at("/payload/class").asText()).isEqualTo("inconclusive-too-long");
+        assertThat(trigger.at("/payload/timestamp").asText()).isEqualTo(began.plus(Duration.ofHours(2)).toString());
+        assertThat(trigger.at("/payload/summary").asText()).contains("since " + began).contains("for 2h (limit 2h)");
+        assertThat(store.load().target(Story.TARGET.name(), clock.instant()).inconclusiveSince()).contains(began);
+    }
+
     @Test
     void givenSignalsInconclusiveLongerThanTheLimit_whenCyclesRun_thenOneTriggerAndAResolveOnceHealthy() {
         notifier = NotifyTesting.notifier(channel("") + "inconclusive-after: 2h\n", registry, clock);

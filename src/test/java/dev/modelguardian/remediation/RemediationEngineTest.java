@@ -139,6 +139,13 @@ class RemediationEngineTest {
         HistoryEntry last = record().last().orElseThrow();
         assertThat(last.outcome()).isEqualTo(HistoryEntry.Outcome.RETRAINED);
         assertThat(last.started()).isEqualTo(T0);
+        assertThat(last.timeline().approvedBy()).contains(Timeline.AUTO);
+        assertThat(StepDurations.finished(last.timeline())).extracting(StepDurations.Step::step,
+                StepDurations.Step::seconds).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(StepDurations.FIRING_TO_RETRAINING, 0L),
+                        org.assertj.core.groups.Tuple.tuple("Job running", 1200L),
+                        org.assertj.core.groups.Tuple.tuple("validation", 0L));
+        assertThat(record().timeline()).as("nothing under way").isEqualTo(Timeline.EMPTY);
         assertThat(record().current().lastFinished()).contains(T0.plus(Duration.ofMinutes(20)));
         assertThat(client.events().v1().events().inNamespace(NAMESPACE).list().getItems()).extracting(Event::getReason)
                 .contains("RetrainingSucceeded", "Recovered");
@@ -226,10 +233,15 @@ class RemediationEngineTest {
         assertThat(record().current().state()).isEqualTo(RemediationState.AWAITING_APPROVAL);
         assertThat(jobs()).isEmpty();
 
-        approval.approve(approval.target(CRON_JOB).orElseThrow());
+        clock.advance(Duration.ofMinutes(7));
+        approval.approve(approval.target(CRON_JOB).orElseThrow(), "api-token");
 
         assertThat(jobs()).hasSize(1);
         assertThat(record().current().state()).isEqualTo(RemediationState.RETRAINING);
+        assertThat(record().timeline().approval()).contains(new Timeline.Approval("api-token", T0.plusSeconds(420)));
+        assertThat(record().timeline().marks()).containsExactly(new Timeline.Mark(RemediationState.FIRING, T0),
+                new Timeline.Mark(RemediationState.AWAITING_APPROVAL, T0),
+                new Timeline.Mark(RemediationState.RETRAINING, T0.plusSeconds(420)));
     }
 
     @Test
