@@ -73,6 +73,17 @@ final class Doctor {
         this.now = now;
     }
 
+    /**
+     * The checks as {@code doctor} and {@code serve} run them: MLflow through {@link MlflowRegistry}, "explicitly set"
+     * judged on the running application's configuration.
+     */
+    static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
+            Supplier<SignalReader> readers, Instant now) {
+        org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, readers,
+                MlflowRegistry::create, property -> explicitlySet(raw, property), now);
+    }
+
     /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
     static boolean explicitlySet(org.eclipse.microprofile.config.Config config, String property) {
         org.eclipse.microprofile.config.ConfigValue value = config.getConfigValue(property);

@@ -7,16 +7,12 @@ import java.util.concurrent.Callable;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.config.Namespace;
-import dev.modelguardian.registry.MlflowRegistry;
 import dev.modelguardian.signal.SignalReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
@@ -73,10 +69,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        org.eclipse.microprofile.config.Config raw = ConfigProvider.getConfig();
-        DoctorReport report = new Doctor(config, modelSet, Namespace.resolveWithSource(config), clients::get,
-                readers::get, MlflowRegistry::create, property -> Doctor.explicitlySet(raw, property),
-                clock.instant()).run();
+        DoctorReport report = Doctor.of(config, modelSet, clients::get, readers::get, clock.instant()).run();
         PrintWriter out = spec.commandLine().getOut();
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
