@@ -203,7 +203,34 @@ class ManifestsTest {
                 NeuralHive.trainingCronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
                         .getServiceAccountName());
         assertThat(remediate.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(serviceAccount);
-        assertThat(manifests("check")).noneMatch(p -> p.toString().contains("role"));
+        // check --remediate writes state and creates Jobs: it runs as the guardian, with the Role, from its own
+        // kustomization.
+        CronJob check = load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class);
+        PodSpec checkPod = check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        assertThat(checkPod.getServiceAccountName()).isEqualTo(serviceAccount);
+        assertThat(checkPod.getAutomountServiceAccountToken()).as("the token is needed").isNotEqualTo(Boolean.FALSE);
+        assertThat(manifests("check")).contains(DIR.resolve("base/role.yaml"), DIR.resolve("base/rolebinding.yaml"),
+                DIR.resolve("base/serviceaccount.yaml"));
+    }
+
+    @Test
+    void givenTheCheckCronJob_whenRead_thenItRunsCheckRemediateOneAtATimeWithoutRetries() throws IOException {
+        CronJob check = load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class);
+        Container c = check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(c.getArgs()).containsExactly("check", "--remediate");
+        assertThat(check.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+        assertThat(check.getSpec().getJobTemplate().getSpec().getBackoffLimit()).isZero();
+        assertThat(check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getRestartPolicy())
+                .isEqualTo("Never");
+        // The option exists on the command the image runs.
+        assertThat(Stream.of(dev.modelguardian.cli.CheckCommand.class.getDeclaredFields())
+                .map(f -> f.getAnnotation(picocli.CommandLine.Option.class)).filter(o -> o != null)
+                .flatMap(o -> Stream.of(o.names()))).contains("--remediate");
+        // Its identity for Events and the namespace of everything it touches, as the sidecar gets them.
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("POD_NAMESPACE")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.namespace"));
     }
 
     /** The three ways to run: the container, its pod, and the command it runs. */
@@ -266,10 +293,11 @@ class ManifestsTest {
         }
         Container serve = shapes().get(0).container();
         assertThat(serve.getEnv()).extracting(EnvVar::getName).containsAll(SECRET_ENV);
-        // Only serve has the API; the one-shot Job needs every other secret.
-        Container remediate = shapes().get(2).container();
-        assertThat(remediate.getEnv()).extracting(EnvVar::getName)
-                .containsAll(SECRET_ENV.stream().filter(n -> !n.equals("GUARDIAN_API_TOKEN")).toList());
+        // Only serve has the API; the CronJob and the one-shot Job remediate, so they need every other secret.
+        for (Shape shape : shapes().subList(1, 3)) {
+            assertThat(shape.container().getEnv()).as(shape.name()).extracting(EnvVar::getName)
+                    .containsAll(SECRET_ENV.stream().filter(n -> !n.equals("GUARDIAN_API_TOKEN")).toList());
+        }
         // The names map onto the guardian.* tree the application reads (GUARDIAN_API_TOKEN is guardian.api.token).
         assertThat(GuardianConfig.Api.class.getMethod("token")).isNotNull();
     }
