@@ -54,7 +54,8 @@ class ManifestsTest {
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
     static final List<String> SECRET_ENV = List.of("GUARDIAN_MLFLOW_TOKEN", "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL",
-            "GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY", "GUARDIAN_NOTIFY_WEBHOOK_URL", "GUARDIAN_API_TOKEN");
+            "GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY", "GUARDIAN_NOTIFY_WEBHOOK_URL", "GUARDIAN_NOTIFY_WEBHOOK_HMAC_KEY",
+            "GUARDIAN_API_TOKEN");
     /** Verbs that RBAC cannot narrow by resourceNames the way the guardian calls them (see role.yaml). */
     static final Set<String> UNNAMEABLE_VERBS = Set.of("create", "list", "watch");
 
@@ -300,6 +301,7 @@ class ManifestsTest {
         }
         // The names map onto the guardian.* tree the application reads (GUARDIAN_API_TOKEN is guardian.api.token).
         assertThat(GuardianConfig.Api.class.getMethod("token")).isNotNull();
+        assertThat(GuardianConfig.Notify.Webhook.class.getMethod("hmacKey")).isNotNull();
     }
 
     @Test
