@@ -331,6 +331,60 @@ class ManifestsTest {
         assertThat(c.getVolumeMounts()).allMatch(m -> m.getName().startsWith("model-guardian-"));
     }
 
+    @Test
+    void givenTheReadmesDeploySection_whenRead_thenItsPathsSecretKeysAndReplacedValuesAreTheManifestsOwn()
+            throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String deploy = readme.substring(readme.indexOf("## Deploy"), readme.indexOf("## `serve`"));
+        String manifests = String.join("\n", Stream.concat(allManifests().stream(), Stream.of(SIDECAR_PATCH))
+                .map(p -> {
+                    try {
+                        return Files.readString(p);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList());
+
+        // Every path it names exists.
+        java.util.regex.Matcher paths = java.util.regex.Pattern.compile("src/main/kubernetes/[\\w./-]*[\\w]")
+                .matcher(deploy);
+        int named = 0;
+        while (paths.find()) {
+            assertThat(Path.of(paths.group())).as(paths.group()).exists();
+            named++;
+        }
+        assertThat(named).isGreaterThanOrEqualTo(4);
+        // The Secret it creates is the one the manifests read, with keys they read; it names every key they read.
+        Set<String> keys = new TreeSet<>();
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile(
+                "secretKeyRef: \\{name: ([\\w-]+), key: ([\\w-]+)").matcher(manifests);
+        while (refs.find()) {
+            assertThat(deploy).contains("kubectl create secret generic " + refs.group(1) + " -n "
+                    + NeuralHive.NAMESPACE);
+            keys.add(refs.group(2));
+        }
+        java.util.regex.Matcher literals = java.util.regex.Pattern.compile("--from-literal=([\\w-]+)=").matcher(deploy);
+        while (literals.find()) {
+            assertThat(keys).as("Secret key " + literals.group(1)).contains(literals.group(1));
+        }
+        keys.forEach(k -> assertThat(deploy).as("key " + k).contains("`" + k + "`"));
+        // What its sed commands replace is in the manifests, and the objects it inspects exist there.
+        java.util.regex.Matcher seds = java.util.regex.Pattern.compile("-e \"s\\|([^|]+)\\|").matcher(deploy);
+        while (seds.find()) {
+            assertThat(manifests).as("sed replaces " + seds.group(1)).contains(seds.group(1));
+        }
+        assertThat(load(SIDECAR_PATCH, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getName()).isEqualTo("model-guardian");
+        assertThat(deploy).contains("deploy/orchestrator-dynamic -c model-guardian -- /work/model-guardian doctor")
+                .contains("CronJob `model-guardian-check`").contains("job/model-guardian-remediate");
+        assertThat(Files.readString(Path.of("native-build/Dockerfile")))
+                .contains("ENTRYPOINT [\"/work/model-guardian\"]");
+        assertThat(load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class).getMetadata().getName())
+                .isEqualTo("model-guardian-check");
+        assertThat(load(DIR.resolve("remediate/remediate-job.yaml"), Job.class).getMetadata().getName())
+                .isEqualTo("model-guardian-remediate");
+    }
+
     private static String key(String group, String resource, String verb, Optional<String> name) {
         return verb + " " + resource + (group.isEmpty() ? "" : "." + group) + name.map(n -> "/" + n).orElse("");
     }
