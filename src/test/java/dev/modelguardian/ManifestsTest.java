@@ -54,7 +54,8 @@ class ManifestsTest {
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
     static final List<String> SECRET_ENV = List.of("GUARDIAN_MLFLOW_TOKEN", "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL",
-            "GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY", "GUARDIAN_NOTIFY_WEBHOOK_URL", "GUARDIAN_API_TOKEN");
+            "GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY", "GUARDIAN_NOTIFY_WEBHOOK_URL", "GUARDIAN_NOTIFY_WEBHOOK_HMAC_KEY",
+            "GUARDIAN_API_TOKEN");
     /** Verbs that RBAC cannot narrow by resourceNames the way the guardian calls them (see role.yaml). */
     static final Set<String> UNNAMEABLE_VERBS = Set.of("create", "list", "watch");
 
@@ -203,7 +204,34 @@ class ManifestsTest {
                 NeuralHive.trainingCronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
                         .getServiceAccountName());
         assertThat(remediate.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(serviceAccount);
-        assertThat(manifests("check")).noneMatch(p -> p.toString().contains("role"));
+        // check --remediate writes state and creates Jobs: it runs as the guardian, with the Role, from its own
+        // kustomization.
+        CronJob check = load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class);
+        PodSpec checkPod = check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        assertThat(checkPod.getServiceAccountName()).isEqualTo(serviceAccount);
+        assertThat(checkPod.getAutomountServiceAccountToken()).as("the token is needed").isNotEqualTo(Boolean.FALSE);
+        assertThat(manifests("check")).contains(DIR.resolve("base/role.yaml"), DIR.resolve("base/rolebinding.yaml"),
+                DIR.resolve("base/serviceaccount.yaml"));
+    }
+
+    @Test
+    void givenTheCheckCronJob_whenRead_thenItRunsCheckRemediateOneAtATimeWithoutRetries() throws IOException {
+        CronJob check = load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class);
+        Container c = check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(c.getArgs()).containsExactly("check", "--remediate");
+        assertThat(check.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+        assertThat(check.getSpec().getJobTemplate().getSpec().getBackoffLimit()).isZero();
+        assertThat(check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getRestartPolicy())
+                .isEqualTo("Never");
+        // The option exists on the command the image runs.
+        assertThat(Stream.of(dev.modelguardian.cli.CheckCommand.class.getDeclaredFields())
+                .map(f -> f.getAnnotation(picocli.CommandLine.Option.class)).filter(o -> o != null)
+                .flatMap(o -> Stream.of(o.names()))).contains("--remediate");
+        // Its identity for Events and the namespace of everything it touches, as the sidecar gets them.
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("POD_NAMESPACE")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.namespace"));
     }
 
     /** The three ways to run: the container, its pod, and the command it runs. */
@@ -266,12 +294,14 @@ class ManifestsTest {
         }
         Container serve = shapes().get(0).container();
         assertThat(serve.getEnv()).extracting(EnvVar::getName).containsAll(SECRET_ENV);
-        // Only serve has the API; the one-shot Job needs every other secret.
-        Container remediate = shapes().get(2).container();
-        assertThat(remediate.getEnv()).extracting(EnvVar::getName)
-                .containsAll(SECRET_ENV.stream().filter(n -> !n.equals("GUARDIAN_API_TOKEN")).toList());
+        // Only serve has the API; the CronJob and the one-shot Job remediate, so they need every other secret.
+        for (Shape shape : shapes().subList(1, 3)) {
+            assertThat(shape.container().getEnv()).as(shape.name()).extracting(EnvVar::getName)
+                    .containsAll(SECRET_ENV.stream().filter(n -> !n.equals("GUARDIAN_API_TOKEN")).toList());
+        }
         // The names map onto the guardian.* tree the application reads (GUARDIAN_API_TOKEN is guardian.api.token).
         assertThat(GuardianConfig.Api.class.getMethod("token")).isNotNull();
+        assertThat(GuardianConfig.Notify.Webhook.class.getMethod("hmacKey")).isNotNull();
     }
 
     @Test
@@ -299,6 +329,60 @@ class ManifestsTest {
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(port);
         // Names that must not collide with the model server's own volumes.
         assertThat(c.getVolumeMounts()).allMatch(m -> m.getName().startsWith("model-guardian-"));
+    }
+
+    @Test
+    void givenTheReadmesDeploySection_whenRead_thenItsPathsSecretKeysAndReplacedValuesAreTheManifestsOwn()
+            throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String deploy = readme.substring(readme.indexOf("## Deploy"), readme.indexOf("## `serve`"));
+        String manifests = String.join("\n", Stream.concat(allManifests().stream(), Stream.of(SIDECAR_PATCH))
+                .map(p -> {
+                    try {
+                        return Files.readString(p);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList());
+
+        // Every path it names exists.
+        java.util.regex.Matcher paths = java.util.regex.Pattern.compile("src/main/kubernetes/[\\w./-]*[\\w]")
+                .matcher(deploy);
+        int named = 0;
+        while (paths.find()) {
+            assertThat(Path.of(paths.group())).as(paths.group()).exists();
+            named++;
+        }
+        assertThat(named).isGreaterThanOrEqualTo(4);
+        // The Secret it creates is the one the manifests read, with keys they read; it names every key they read.
+        Set<String> keys = new TreeSet<>();
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile(
+                "secretKeyRef: \\{name: ([\\w-]+), key: ([\\w-]+)").matcher(manifests);
+        while (refs.find()) {
+            assertThat(deploy).contains("kubectl create secret generic " + refs.group(1) + " -n "
+                    + NeuralHive.NAMESPACE);
+            keys.add(refs.group(2));
+        }
+        java.util.regex.Matcher literals = java.util.regex.Pattern.compile("--from-literal=([\\w-]+)=").matcher(deploy);
+        while (literals.find()) {
+            assertThat(keys).as("Secret key " + literals.group(1)).contains(literals.group(1));
+        }
+        keys.forEach(k -> assertThat(deploy).as("key " + k).contains("`" + k + "`"));
+        // What its sed commands replace is in the manifests, and the objects it inspects exist there.
+        java.util.regex.Matcher seds = java.util.regex.Pattern.compile("-e \"s\\|([^|]+)\\|").matcher(deploy);
+        while (seds.find()) {
+            assertThat(manifests).as("sed replaces " + seds.group(1)).contains(seds.group(1));
+        }
+        assertThat(load(SIDECAR_PATCH, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getName()).isEqualTo("model-guardian");
+        assertThat(deploy).contains("deploy/orchestrator-dynamic -c model-guardian -- /work/model-guardian doctor")
+                .contains("CronJob `model-guardian-check`").contains("job/model-guardian-remediate");
+        assertThat(Files.readString(Path.of("native-build/Dockerfile")))
+                .contains("ENTRYPOINT [\"/work/model-guardian\"]");
+        assertThat(load(DIR.resolve("check/check-cronjob.yaml"), CronJob.class).getMetadata().getName())
+                .isEqualTo("model-guardian-check");
+        assertThat(load(DIR.resolve("remediate/remediate-job.yaml"), Job.class).getMetadata().getName())
+                .isEqualTo("model-guardian-remediate");
     }
 
     private static String key(String group, String resource, String verb, Optional<String> name) {

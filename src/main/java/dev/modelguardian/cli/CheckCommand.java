@@ -22,6 +22,13 @@ import dev.modelguardian.policy.Evaluation;
 import dev.modelguardian.policy.InMemoryPolicyStateStore;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.notify.Notifier;
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.remediation.GuardianState;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.StateStore;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TrainingCluster;
 import jakarta.enterprise.inject.Instance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,18 +36,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The CronJob mode: one evaluation of every policy. */
+/** The CronJob mode: one evaluation of every policy, and with {@code --remediate} one remediation cycle. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = { "Evaluates every policy once and prints a table (or JSON).",
                 "A signal with a 'for' duration is judged on its Prometheus history over that window (a range query),"
                         + " so a breach that has held for the whole window fires at once. Scrape signals have no"
                         + " history: with a 'for' they can only be pending in a one-shot check.",
+                "With --remediate it runs one remediation cycle as serve does once per interval: the policies are"
+                        + " evaluated with the state kept in the state ConfigMap (a 'for' window continues across"
+                        + " runs), and every training target is advanced as far as it can go now (a firing target gets"
+                        + " its retraining Job from the CronJob, a running one is followed up, the registry step runs"
+                        + " when the Job is done). The same guards as serve apply (an active Job is adopted, never a"
+                        + " second one; cooldown, daily cap, approval, dry run). Like remediate it takes no Lease:"
+                        + " the state ConfigMap's compare-and-set keeps it and a serve leader from acting twice. Run it"
+                        + " from a CronJob with concurrencyPolicy: Forbid.",
                 "Opens no HTTP port and starts no scheduler." },
-        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeListHeading = "%nExit codes (with or without --remediate):%n",
         exitCodeList = { "0:all signals healthy (or pending, not yet firing)",
-                "1:at least one signal is firing",
+                "1:at least one signal is firing (with --remediate: the cycle ran; the targets say what it did)",
                 "2:no signal firing, but at least one is inconclusive (no data, NaN or a source error)",
-                "3:configuration or runtime error" })
+                "3:configuration or runtime error (with --remediate also: the state ConfigMap or the cluster did not"
+                        + " answer); no report",
+                "4:--remediate only: a remediation step failed (the Job could not be created, no snapshot of the"
+                        + " serving versions, a rollback action failed); the report names it" })
 public class CheckCommand implements Callable<Integer> {
 
     @Mixin
@@ -49,6 +67,10 @@ public class CheckCommand implements Callable<Integer> {
     @Option(names = { "-o", "--output" }, defaultValue = "table", paramLabel = "FORMAT",
             description = "table (default) or json (schema model-guardian/check/v1, see docs/check-output.md)")
     OutputFormat output;
+
+    @Option(names = "--remediate", description = "after evaluating, run one remediation cycle (state in the state"
+            + " ConfigMap, retraining Job from the CronJob); needs the Kubernetes API and the guardian's Role")
+    boolean remediate;
 
     @Spec
     CommandSpec spec;
@@ -61,6 +83,16 @@ public class CheckCommand implements Callable<Integer> {
 
     @Inject
     Instance<PolicyEngine> engine;
+
+    /** Resolved only with --remediate: the engine builds the cluster clients. */
+    @Inject
+    Instance<RemediationEngine> engines;
+
+    @Inject
+    Instance<ConfigMapStateStore> stores;
+
+    @Inject
+    Instance<Notifier> notifiers;
 
     @Inject
     Clock clock;
@@ -75,9 +107,31 @@ public class CheckCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }
-        List<Evaluation> evaluations = engine.get().evaluate(Policies.from(modelSet), new InMemoryPolicyStateStore());
-        Instant now = clock.instant();
-        CheckReport report = CheckReport.of(evaluations, now, config.sourceErrorLimit());
+        CheckReport report;
+        if (remediate) {
+            RemediationEngine.CycleReport cycle;
+            GuardianState after;
+            try {
+                cycle = engines.get().runCycle();
+                // As persisted: a step that failed leaves the report's record one step behind.
+                after = stores.get().load();
+            } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+                spec.commandLine().getErr().println("model-guardian: check --remediate: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return GuardianMain.EXIT_ERROR;
+            } finally {
+                // What the cycle told Slack, PagerDuty or the webhook must not die with the process.
+                notifiers.get().awaitDelivered(config.notifications().timeout().multipliedBy(2));
+            }
+            report = CheckReport.of(cycle.evaluations(), cycle.at(), config.sourceErrorLimit())
+                    .withTargets(cycle.targets().stream()
+                            .map(t -> target(t, after.target(t.target().name(), cycle.at()))).toList());
+        } else {
+            List<Evaluation> evaluations = engine.get().evaluate(Policies.from(modelSet),
+                    new InMemoryPolicyStateStore());
+            Instant now = clock.instant();
+            report = CheckReport.of(evaluations, now, config.sourceErrorLimit());
+        }
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             case TABLE -> printTable(out, report);
@@ -95,10 +149,28 @@ public class CheckCommand implements Callable<Integer> {
                     note(s) });
         }
         Table.print(out, rows);
+        if (report.targets() != null) {
+            List<String[]> targets = new ArrayList<>();
+            targets.add(new String[] { "TARGET", "CRONJOB", "STATE", "JOB", "NOTE" });
+            for (CheckReport.TargetResult t : report.targets()) {
+                targets.add(new String[] { t.target(), t.cronJob(), t.state().toUpperCase(java.util.Locale.ROOT),
+                        t.job() == null ? "-" : t.job(),
+                        t.reason() + (t.problem() == null ? "" : " [failed: " + t.problem() + "]") });
+            }
+            out.println();
+            Table.print(out, targets);
+        }
         CheckReport.Counts c = report.counts();
         out.printf("%d signal%s: %d healthy, %d pending, %d firing, %d inconclusive -> %s (exit %d)%n",
                 report.signals().size(), report.signals().size() == 1 ? "" : "s", c.healthy(), c.pending(), c.firing(), c.inconclusive(), report.result(),
                 report.exitCode());
+    }
+
+    private static CheckReport.TargetResult target(RemediationEngine.TargetReport t, TargetRecord persisted) {
+        return new CheckReport.TargetResult(t.target().name(), t.target().cronJob(),
+                persisted.current().state().name().toLowerCase(java.util.Locale.ROOT), t.reason(),
+                persisted.current().jobName().orElse(null), persisted.current().remediationId().orElse(null),
+                t.problem().orElse(null));
     }
 
     private static String note(CheckReport.SignalResult s) {

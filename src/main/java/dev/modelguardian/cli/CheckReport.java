@@ -20,12 +20,29 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record CheckReport(String schema, String evaluatedAt, String result, int exitCode, Counts counts,
-        List<SignalResult> signals) {
+        List<SignalResult> signals, List<TargetResult> targets) {
 
     public static final String SCHEMA = "model-guardian/check/v1";
     public static final int EXIT_HEALTHY = 0;
     public static final int EXIT_FIRING = 1;
     public static final int EXIT_INCONCLUSIVE = 2;
+    /** {@code --remediate}: a remediation step the cycle decided on failed (the Job could not be created, ...). */
+    public static final int EXIT_REMEDIATION_FAILED = 4;
+
+    /**
+     * What one training target came to in the remediation cycle of {@code check --remediate}.
+     *
+     * @param state         the remediation state after the cycle, lower case ({@code retraining}, ...)
+     * @param reason        what the cycle did or why it held back
+     * @param job           the training Job of the remediation under way, if any
+     * @param remediationId the remediation under way, if any
+     * @param problem       a short code when a step failed ({@code job-create-failed}, {@code no-snapshot},
+     *                      {@code action-failed}, {@code did-not-settle}), else null
+     */
+    @RegisterForReflection
+    public record TargetResult(String target, String cronJob, String state, String reason, String job,
+            String remediationId, String problem) {
+    }
 
     /** How many signals are in each state. */
     @RegisterForReflection
@@ -65,7 +82,17 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
         };
         List<SignalResult> signals = evaluations.stream().map(e -> signal(e, sourceErrorLimit)).toList();
         return new CheckReport(SCHEMA, iso(now), result, exit, new Counts(healthy, pending, firing, inconclusive),
-                signals);
+                signals, null);
+    }
+
+    /**
+     * The report with the remediation cycle's outcome per target ({@code check --remediate}); a failed step turns
+     * the result into {@code remediation-failed}, exit {@value #EXIT_REMEDIATION_FAILED}, whatever the signals say.
+     */
+    public CheckReport withTargets(List<TargetResult> cycle) {
+        boolean failed = cycle.stream().anyMatch(t -> t.problem() != null);
+        return new CheckReport(schema, evaluatedAt, failed ? "remediation-failed" : result,
+                failed ? EXIT_REMEDIATION_FAILED : exitCode, counts, signals, List.copyOf(cycle));
     }
 
     private static SignalResult signal(Evaluation e, int sourceErrorLimit) {

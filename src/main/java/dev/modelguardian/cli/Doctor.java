@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.modelguardian.cli.DoctorReport.Check;
@@ -21,6 +23,7 @@ import dev.modelguardian.kube.RequiredPermissions;
 import dev.modelguardian.kube.RequiredPermissions.Permission;
 import dev.modelguardian.kube.TrainingJobs;
 import dev.modelguardian.policy.NoDataPolicy;
+import dev.modelguardian.registry.MlflowRegistry;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.Reduce;
@@ -49,16 +52,42 @@ final class Doctor {
     private final Supplier<KubernetesClient> clients;
     private final Supplier<SignalReader> readers;
     private final Instant now;
+    private final Function<GuardianConfig.Mlflow, MlflowRegistry> registries;
+    private final Predicate<String> explicitlySet;
     private final List<Check> checks = new ArrayList<>();
 
+    /**
+     * @param registries    the MLflow registry for {@code guardian.mlflow.*} (built only when the URL is set)
+     * @param explicitlySet whether a configuration property has a value of its own rather than its default
+     */
     Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
-            Supplier<SignalReader> readers, Instant now) {
+            Supplier<SignalReader> readers, Function<GuardianConfig.Mlflow, MlflowRegistry> registries,
+            Predicate<String> explicitlySet, Instant now) {
         this.config = config;
         this.models = models;
         this.namespace = namespace;
         this.clients = clients;
         this.readers = readers;
+        this.registries = registries;
+        this.explicitlySet = explicitlySet;
         this.now = now;
+    }
+
+    /**
+     * The checks as {@code doctor} and {@code serve} run them: MLflow through {@link MlflowRegistry}, "explicitly set"
+     * judged on the running application's configuration.
+     */
+    static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
+            Supplier<SignalReader> readers, Instant now) {
+        org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, readers,
+                MlflowRegistry::create, property -> explicitlySet(raw, property), now);
+    }
+
+    /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
+    static boolean explicitlySet(org.eclipse.microprofile.config.Config config, String property) {
+        org.eclipse.microprofile.config.ConfigValue value = config.getConfigValue(property);
+        return value != null && value.getValue() != null && value.getSourceOrdinal() > Integer.MIN_VALUE;
     }
 
     DoctorReport run() {
@@ -67,7 +96,9 @@ final class Doctor {
         cluster();
         if (configValid) {
             signals();
+            checks.addAll(new DoctorMlflow(config, models, registries).run());
         }
+        checks.addAll(new DoctorNotify(config.notifications(), ns(), explicitlySet).run());
         return DoctorReport.of(namespace.name(), checks);
     }
 

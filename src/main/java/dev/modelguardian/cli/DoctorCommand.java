@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.config.Namespace;
 import dev.modelguardian.signal.SignalReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
@@ -29,7 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " ConfigMap and the Lease (exist or may be created), Neural Hive's flag ConfigMap"
                 + " orchestrator-dynamic-config (key ENABLE_ML_ENHANCED_SCHEDULING) and Deployment"
                 + " orchestrator-dynamic, every permission the guardian needs (SelfSubjectAccessReview), Prometheus,"
-                + " and every signal's query returning data now.",
+                + " every signal's query returning data now, each trained model in MLflow (registered, a version in"
+                + " Production or the alias, READY; only with guardian.mlflow.url), and which notification channels"
+                + " are on and whether their settings agree (secrets are never shown).",
                 "Changes nothing in the cluster. Unlike the other commands it runs with an invalid configuration,"
                         + " and reports each problem as a FAIL." },
         exitCodeListHeading = "%nExit codes:%n",
@@ -68,8 +69,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        DoctorReport report = new Doctor(config, modelSet, Namespace.resolveWithSource(config), clients::get,
-                readers::get, clock.instant()).run();
+        DoctorReport report = Doctor.of(config, modelSet, clients::get, readers::get, clock.instant()).run();
         PrintWriter out = spec.commandLine().getOut();
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

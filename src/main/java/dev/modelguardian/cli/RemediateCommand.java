@@ -19,6 +19,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.kube.ConfigMapStateStore;
 import dev.modelguardian.kube.JobWatch;
 import dev.modelguardian.kube.TrainingJobs;
+import dev.modelguardian.notify.Notifier;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.JobObservation;
@@ -97,6 +98,9 @@ public class RemediateCommand implements Callable<Integer> {
     @Inject
     ProgressLines progressLines;
 
+    @Inject
+    Instance<Notifier> notifiers;
+
     private RemediationEngine engine;
     private ConfigMapStateStore store;
     private TrainingJobs jobs;
@@ -107,6 +111,17 @@ public class RemediateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        try {
+            return remediate();
+        } finally {
+            // What the remediation told Slack, PagerDuty or the webhook must not die with the process.
+            if (engine != null) {
+                notifiers.get().awaitDelivered(config.notifications().timeout().multipliedBy(2));
+            }
+        }
+    }
+
+    private int remediate() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);

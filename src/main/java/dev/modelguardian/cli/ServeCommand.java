@@ -1,5 +1,6 @@
 package dev.modelguardian.cli;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -23,6 +24,7 @@ import dev.modelguardian.policy.Durations;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.ServeLoop;
 import dev.modelguardian.remediation.StateStore;
+import dev.modelguardian.signal.SignalReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
@@ -40,9 +42,12 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " A leader that loses the Lease exits (code 1) and is restarted by Kubernetes.",
                 "HTTP (port quarkus.http.port, default 8686): /q/health/live, /q/health/ready, /q/metrics,"
                         + " GET /api/v1/status, POST /api/v1/targets/{target}/remediate[?force=true] and"
-                        + " POST /api/v1/targets/{target}/approve (both with 'Authorization: Bearer <guardian.api.token>')." },
+                        + " POST /api/v1/targets/{target}/approve (both with 'Authorization: Bearer <guardian.api.token>').",
+                "At start-up it runs the checks of doctor and logs each failed one and a summary; with"
+                        + " guardian.doctor.fail-fast=true it runs them first and exits 3 if one fails." },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:stopped by a signal (SIGTERM)", "1:lost the leader Lease", "3:configuration or start-up error" })
+        exitCodeList = { "0:stopped by a signal (SIGTERM)", "1:lost the leader Lease",
+                "3:configuration or start-up error (with guardian.doctor.fail-fast=true: a doctor check failed)" })
 public class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(ServeCommand.class);
@@ -81,6 +86,12 @@ public class ServeCommand implements Callable<Integer> {
     @Inject
     Instance<ConfigMapStateStore> stores;
 
+    @Inject
+    Instance<SignalReader> readers;
+
+    @Inject
+    Clock clock;
+
     @ConfigProperty(name = "quarkus.http.port")
     int port;
 
@@ -98,6 +109,25 @@ public class ServeCommand implements Callable<Integer> {
                     + " (serve runs in a cluster, with the service account of the guardian, or with a kubeconfig)");
             spec.commandLine().getErr().flush();
             return GuardianMain.EXIT_ERROR;
+        }
+        if (config.doctor().failFast()) {
+            DoctorReport report = logDoctor(doctor().run(), true);
+            if (report.counts().fail() > 0) {
+                spec.commandLine().getErr().println("model-guardian: serve: " + report.counts().fail() + " doctor"
+                        + " check" + (report.counts().fail() == 1 ? "" : "s") + " failed (logged above, each with its"
+                        + " fix) and guardian.doctor.fail-fast is true; not serving");
+                spec.commandLine().getErr().flush();
+                return GuardianMain.EXIT_ERROR;
+            }
+        } else {
+            // Off the start-up path: a Prometheus or MLflow that does not answer costs its timeouts, not the start.
+            Thread.ofVirtual().name("startup-doctor").start(() -> {
+                try {
+                    logDoctor(doctor().run(), false);
+                } catch (RuntimeException e) {
+                    LOG.warnf("doctor at start-up could not run: %s", Doctor.rootCause(e));
+                }
+            });
         }
         ServeLoop loop = loops.get();
         Leadership leadership = leaderships.get();
@@ -125,5 +155,32 @@ public class ServeCommand implements Callable<Integer> {
             leadership.stop();
         }
         return 0;
+    }
+
+    private Doctor doctor() {
+        return Doctor.of(config, modelSet, clients::get, readers::get, clock.instant());
+    }
+
+    /**
+     * Logs what {@code doctor} found: one line per failed check with its fix (ERROR when serve stops because of it,
+     * else WARN), one INFO line per warning, and a summary line.
+     */
+    static DoctorReport logDoctor(DoctorReport report, boolean failFast) {
+        for (DoctorReport.Check c : report.checks()) {
+            switch (c.status()) {
+                case FAIL -> LOG.logf(failFast ? Logger.Level.ERROR : Logger.Level.WARN, "doctor: FAIL %s: %s; fix: %s",
+                        c.check(), c.detail(), c.fix());
+                case WARN -> LOG.infof("doctor: WARN %s: %s; fix: %s", c.check(), c.detail(), c.fix());
+                case OK -> LOG.debugf("doctor: OK %s: %s", c.check(), c.detail());
+            }
+        }
+        DoctorReport.Counts n = report.counts();
+        String summary = String.format("doctor at start-up: %d checks in namespace %s: %d ok, %d warn, %d fail%s",
+                report.checks().size(), report.namespace(), n.ok(), n.warn(), n.fail(), n.fail() == 0 ? ""
+                        : failFast ? "; guardian.doctor.fail-fast is true: not serving"
+                                : "; serving anyway (guardian.doctor.fail-fast is false); run the doctor command for"
+                                        + " every check");
+        LOG.log(n.fail() == 0 ? Logger.Level.INFO : failFast ? Logger.Level.ERROR : Logger.Level.WARN, summary);
+        return report;
     }
 }

@@ -347,16 +347,8 @@ public final class ConfigValidator {
                 "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL"));
         milestones(problems, prefix + ".slack.milestones", notify.slack().milestones());
         GuardianConfig.Notify.PagerDuty pd = notify.pagerduty();
-        pd.routingKey().ifPresent(key -> {
-            if (key.isBlank()) {
-                problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", "blank; set the integration's"
-                        + " routing key from a Secret (env GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY) or remove it"));
-            } else if (key.strip().length() != 32 || !key.strip().chars().allMatch(Character::isLetterOrDigit)) {
-                problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", "not an Events API v2 routing key"
-                        + " (" + key.strip().length() + " characters; expected 32 letters and digits); copy the"
-                        + " Integration Key of the service's Events API v2 integration"));
-            }
-        });
+        pd.routingKey().flatMap(ConfigValidator::routingKeyProblem)
+                .ifPresent(problem -> problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", problem)));
         url(problems, prefix + ".pagerduty.url", pd.url());
         milestones(problems, prefix + ".pagerduty.milestones", pd.milestones());
         new TreeSet<>(pd.severity().keySet()).forEach(name -> {
@@ -393,19 +385,39 @@ public final class ConfigValidator {
 
     /** A URL that is a secret: what is wrong is said without repeating any part of it beyond the scheme. */
     private static void secretUrl(List<ConfigProblem> problems, String property, String value, String env) {
-        String hint = "; set an absolute https URL from a Secret (env " + env + ")";
+        secretUrlProblem(value).ifPresent(problem -> problems.add(new ConfigProblem(property, problem
+                + "; set an absolute https URL from a Secret (env " + env + ")")));
+    }
+
+    /** What is wrong with a PagerDuty routing key, in words that repeat no part of it; empty when it looks right. */
+    public static Optional<String> routingKeyProblem(String key) {
+        if (key.isBlank()) {
+            return Optional.of("blank; set the integration's routing key from a Secret (env"
+                    + " GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY) or remove it");
+        }
+        if (key.strip().length() != 32 || !key.strip().chars().allMatch(Character::isLetterOrDigit)) {
+            return Optional.of("not an Events API v2 routing key (" + key.strip().length() + " characters; expected"
+                    + " 32 letters and digits); copy the Integration Key of the service's Events API v2 integration");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What is wrong with a URL that is a secret (a webhook URL), in words that repeat no part of it; empty when it is
+     * an absolute http(s) URL with a host.
+     */
+    public static Optional<String> secretUrlProblem(String value) {
         try {
             URI uri = new URI(value.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                problems.add(new ConfigProblem(property, "not an http(s) URL (the value is a secret and not shown)"
-                        + hint));
+                return Optional.of("not an http(s) URL (the value is a secret and not shown)");
             } else if (uri.getHost() == null || uri.getHost().isBlank()) {
-                problems.add(new ConfigProblem(property, "the URL has no host (the value is a secret and not shown)"
-                        + hint));
+                return Optional.of("the URL has no host (the value is a secret and not shown)");
             }
+            return Optional.empty();
         } catch (URISyntaxException e) {
-            problems.add(new ConfigProblem(property, "not a valid URL (the value is a secret and not shown)" + hint));
+            return Optional.of("not a valid URL (the value is a secret and not shown)");
         }
     }
 

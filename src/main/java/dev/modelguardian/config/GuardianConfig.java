@@ -79,6 +79,24 @@ public interface GuardianConfig {
     /** The MLflow tracking server whose model registry the guardian reads and promotes in. */
     Mlflow mlflow();
 
+    /** The checks of {@code doctor} that {@code serve} runs at start-up. */
+    Doctor doctor();
+
+    /**
+     * {@code serve} runs every check of {@code doctor} at start-up and logs each failed check (with its fix) and a
+     * summary line.
+     */
+    interface Doctor {
+        /**
+         * When true, {@code serve} runs the checks before it competes for the Lease and exits with code 3 (the
+         * start-up error of every command) if one fails. When false (the default), it runs them in the background,
+         * logs the result and serves whatever they find, so that a slow or unreachable Prometheus or MLflow does not
+         * delay the start.
+         */
+        @WithDefault("false")
+        boolean failFast();
+    }
+
     /** Connection to a Prometheus server. */
     interface Prometheus {
         /**

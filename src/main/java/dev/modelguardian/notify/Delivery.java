@@ -45,7 +45,8 @@ final class Delivery implements AutoCloseable {
     private final Counter sent;
     private final Counter failed;
     private final Counter dropped;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests queued or being sent: counted up before a request is queued, down once it is sent or given up. */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private final Thread worker;
     private volatile boolean closed;
 
@@ -83,7 +84,9 @@ final class Delivery implements AutoCloseable {
     /** Queues the requests of one notification; never blocks. A request that does not fit is dropped and counted. */
     void offer(List<Outgoing> requests) {
         for (Outgoing request : requests) {
+            unfinished.incrementAndGet();
             if (closed || !queue.offer(request)) {
+                unfinished.decrementAndGet();
                 dropped.increment();
                 LOG.warnf("Notification %s to %s dropped: the queue is full (%d waiting)", request.what(),
                         channel.describe(), queue.size());
@@ -93,7 +96,12 @@ final class Delivery implements AutoCloseable {
 
     /** Nothing queued and nothing being sent (for tests and shutdown). */
     boolean idle() {
-        return queue.isEmpty() && inFlight.get() == 0;
+        return unfinished.get() == 0;
+    }
+
+    /** Requests queued or being sent. */
+    int unfinished() {
+        return unfinished.get();
     }
 
     private void run() {
@@ -104,11 +112,10 @@ final class Delivery implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            inFlight.incrementAndGet();
             try {
                 send(request);
             } finally {
-                inFlight.decrementAndGet();
+                unfinished.decrementAndGet();
             }
         }
     }

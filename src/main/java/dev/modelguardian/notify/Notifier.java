@@ -244,6 +244,29 @@ public class Notifier implements RemediationListener, AutoCloseable {
         return deliveries.stream().allMatch(Delivery::idle);
     }
 
+    /**
+     * Waits until every queued notification has been sent or given up, at most {@code max}: a one-shot command
+     * ({@code check --remediate}) calls it before it exits, so that what its cycle queued is not lost with the
+     * process. Returns how many requests were still unfinished (and are lost), logged when not zero.
+     */
+    public int awaitDelivered(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!idle() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = deliveries.stream().mapToInt(Delivery::unfinished).sum();
+        if (left > 0) {
+            LOG.warnf("%d notification request(s) still unsent after waiting %s; they are lost when this process"
+                    + " exits", left, max);
+        }
+        return left;
+    }
+
     @PreDestroy
     @Override
     public void close() {

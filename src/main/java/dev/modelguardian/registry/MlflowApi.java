@@ -17,6 +17,7 @@ import dev.modelguardian.registry.MlflowDtos.MetricHistoryResponse;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionResponse;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionsResponse;
 import dev.modelguardian.registry.MlflowDtos.RegisteredModelResponse;
+import dev.modelguardian.registry.MlflowDtos.RegisteredModelsResponse;
 import dev.modelguardian.registry.MlflowDtos.RunResponse;
 import dev.modelguardian.registry.MlflowDtos.SetAliasRequest;
 import dev.modelguardian.registry.MlflowDtos.TransitionStageRequest;
@@ -39,6 +40,12 @@ public interface MlflowApi {
     @GET
     @Path("/registered-models/get")
     RegisteredModelResponse getRegisteredModel(@QueryParam("name") String name);
+
+    /** One page of registered models (every model when {@code filter} is null), at most {@code maxResults} (1000). */
+    @GET
+    @Path("/registered-models/search")
+    RegisteredModelsResponse searchRegisteredModels(@QueryParam("filter") String filter,
+            @QueryParam("max_results") Integer maxResults, @QueryParam("page_token") String pageToken);
 
     /** Latest version per stage; {@code stages} null or empty means every stage. */
     @GET

@@ -94,6 +94,15 @@ public final class MlflowClient {
                 call("GET registered-models/get", () -> api.getRegisteredModel(name)).registeredModel());
     }
 
+    /**
+     * The names of the first {@code max} registered models (one call, no paging; MLflow allows at most 1000), for
+     * "did you mean" when a configured name does not exist.
+     */
+    public List<String> registeredModelNames(int max) {
+        return call("GET registered-models/search", () -> api.searchRegisteredModels(null, max, null))
+                .registeredModels().stream().map(RegisteredModel::name).filter(n -> n != null).toList();
+    }
+
     /** The latest version of {@code name} in each of {@code stages} (every stage when none is given). */
     public List<MlflowModelVersion> latestVersions(String name, List<String> stages) {
         return call("GET registered-models/get-latest-versions",

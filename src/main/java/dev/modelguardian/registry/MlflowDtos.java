@@ -53,6 +53,19 @@ public final class MlflowDtos {
         }
     }
 
+    /**
+     * Answer of {@code registered-models/search}: one page of registered models; {@code next_page_token} only when
+     * another page exists. An empty result is {@code {}}, as for every MLflow list.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RegisteredModelsResponse(@JsonProperty("registered_models") List<RegisteredModel> registeredModels,
+            @JsonProperty("next_page_token") String nextPageToken) {
+
+        public RegisteredModelsResponse {
+            registeredModels = orEmpty(registeredModels);
+        }
+    }
+
     /** One alias of a registered model as {@code registered-models/get} lists it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Alias(String alias, String version) {

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelguardian.kube.RequiredPermissions;
 import dev.modelguardian.testing.AccessReviews;
 import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +43,7 @@ class DoctorCommandTest {
     static KubernetesMockServer server;
     static AccessReviews reviews = new AccessReviews();
     static PrometheusServer prometheus;
+    static MlflowStandIn mlflow;
 
     @TempDir
     Path dir;
@@ -52,11 +56,13 @@ class DoctorCommandTest {
         prometheus = PrometheusServer.shared();
         prometheus.endpoint().set(CheckCommandTest.METRICS);
         prometheus.awaitSamples("orchestration_ml_model_accuracy{model_name=\"anomaly-predictor\"}", 1);
+        mlflow = MlflowStandIn.startNew();
     }
 
     @AfterAll
     static void stop() {
         MainTestCluster.stop(server);
+        mlflow.stop();
     }
 
     @BeforeEach
@@ -66,6 +72,7 @@ class DoctorCommandTest {
         NeuralHive.reset(client);
         NeuralHive.installModelServer(client);
         reviews.denied.clear();
+        mlflow.reset();
     }
 
     @AfterEach
@@ -108,6 +115,14 @@ class DoctorCommandTest {
                 .containsPattern("OK\\s+prometheus\\s+Prometheus at " + prometheus.url() + " answers")
                 .containsPattern("OK\\s+signal/ticket-duration-predictor/mae-percentage\\s+value 12.5 from 1 series")
                 .containsPattern("OK\\s+signal/ticket-anomaly-detector/precision\\s+value 0.82")
+                .containsPattern("OK\\s+mlflow\\s+guardian.mlflow.url is not set: validation and promotion are off")
+                .contains("set guardian.mlflow.url (env GUARDIAN_MLFLOW_URL) to turn them on")
+                .containsPattern("OK\\s+notify/events\\s+Kubernetes Events \\(events.k8s.io/v1\\) in neural-hive:"
+                        + " always on")
+                .containsPattern("OK\\s+notify/slack\\s+off: guardian.notify.slack.webhook-url"
+                        + " \\(GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL\\) is not set")
+                .containsPattern("OK\\s+notify/pagerduty\\s+off")
+                .containsPattern("OK\\s+notify/webhook\\s+off")
                 .doesNotContain("WARN").doesNotContain("FAIL")
                 .contains("-> ok (exit 0)");
     }
@@ -223,5 +238,168 @@ class DoctorCommandTest {
         // The cluster is still checked.
         assertThat(report.path("checks")).anySatisfy(c -> assertThat(c.path("check").asText())
                 .isEqualTo("cronjob/" + CRON_JOB));
+    }
+
+    // ---- MLflow -------------------------------------------------------------------------------------------------
+
+    private String mlflowYaml(String url, String... more) {
+        return "mlflow:\n  url: " + url + "\n  retries: 0\n  timeout: 2s\n"
+                + String.join("", List.of(more).stream().map(l -> "  " + l + "\n").toList());
+    }
+
+    /** Both bundled models registered with a READY version in Production, from runs of their experiment. */
+    private void registryAllGood() {
+        mlflow.model("ticket-duration-predictor").productionVersion("3", Map.of("mae_percentage", 12.0));
+        mlflow.model("ticket-anomaly-detector").productionVersion("2", Map.of("precision", 0.81));
+    }
+
+    @Test
+    void givenEveryModelServingAReadyProductionVersion_whenDoctorRuns_thenOkPerModelAndExit0(
+            QuarkusMainLauncher launcher) throws IOException {
+        registryAllGood();
+
+        LaunchResult result = doctor(launcher, mlflowYaml(mlflow.url()));
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .containsPattern("OK\\s+mlflow/ticket-duration-predictor\\s+registered model ticket-duration-predictor:"
+                        + " version 3 in stage Production, READY; experiment orchestrator-predictive-models exists")
+                .containsPattern("OK\\s+mlflow/ticket-anomaly-detector\\s+registered model ticket-anomaly-detector:"
+                        + " version 2 in stage Production, READY")
+                .doesNotContain("FAIL");
+    }
+
+    @Test
+    void givenARegisteredModelNameThatDoesNotExist_whenDoctorRuns_thenFailNamesTheClosestRegisteredModel(
+            QuarkusMainLauncher launcher) throws IOException {
+        mlflow.model("ticket_duration_predictor").productionVersion("3", Map.of("mae_percentage", 12.0));
+        mlflow.model("ticket-anomaly-detector").productionVersion("2", Map.of("precision", 0.81));
+
+        LaunchResult result = doctor(launcher, mlflowYaml(mlflow.url()));
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+mlflow/ticket-duration-predictor\\s+registered model ticket-duration-predictor"
+                        + " not found in MLflow at " + mlflow.url() + "; closest registered model: ticket_duration_predictor")
+                .contains("fix: set guardian.models.ticket-duration-predictor.registry.name: ticket_duration_predictor"
+                        + " (if that is the model), or register ticket-duration-predictor")
+                .containsPattern("OK\\s+mlflow/ticket-anomaly-detector\\s+");
+        assertThat(mlflow.requests("GET", "registered-models/search")).hasSize(1);
+    }
+
+    @Test
+    void givenNoVersionInProduction_whenDoctorRuns_thenFailSaysHowToPromoteOne(QuarkusMainLauncher launcher)
+            throws IOException {
+        registryAllGood();
+        mlflow.model("ticket-duration-predictor").stage("3", "Staging");
+
+        LaunchResult result = doctor(launcher, mlflowYaml(mlflow.url()));
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+mlflow/ticket-duration-predictor\\s+registered model ticket-duration-predictor"
+                        + " has no version in stage Production: no remediation of it can start")
+                .contains("fix: move the version the model server loads now to stage Production (MLflow UI, or POST"
+                        + " /api/2.0/mlflow/model-versions/transition-stage)")
+                .containsPattern("OK\\s+mlflow/ticket-anomaly-detector\\s+");
+    }
+
+    @Test
+    void givenTheProductionVersionStillRegistering_whenDoctorRuns_thenFailSaysItIsNotReady(
+            QuarkusMainLauncher launcher) throws IOException {
+        registryAllGood();
+        mlflow.model("ticket-anomaly-detector").status("2", "PENDING_REGISTRATION");
+
+        LaunchResult result = doctor(launcher, mlflowYaml(mlflow.url()));
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+mlflow/ticket-anomaly-detector\\s+registered model ticket-anomaly-detector:"
+                        + " version 2 in stage Production is PENDING_REGISTRATION, not READY")
+                .contains("fix: wait for MLflow to finish registering it");
+    }
+
+    @Test
+    void givenMlflowDown_whenDoctorRuns_thenOneFailForMlflowAndNoModelChecked(QuarkusMainLauncher launcher)
+            throws IOException {
+        String down = "http://127.0.0.1:" + PrometheusServer.closedPort();
+
+        LaunchResult result = doctor(launcher, mlflowYaml(down));
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+mlflow\\s+MLflow at " + down + " did not answer: MLflow GET"
+                        + " registered-models/get failed: cannot connect to MLflow .*; 2 models not checked")
+                .contains("fix: check guardian.mlflow.url (GUARDIAN_MLFLOW_URL), that MLflow runs")
+                .doesNotContain("mlflow/ticket");
+    }
+
+    @Test
+    void givenMlflowRefusingTheToken_whenDoctorRuns_thenFailSaysSoWithoutTheToken(QuarkusMainLauncher launcher)
+            throws IOException {
+        String token = "mlflowTok3n-d0-not-print";
+        mlflow.failWith(401);
+
+        LaunchResult result = doctor(launcher, mlflowYaml(mlflow.url(), "token: " + token), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .contains("MLflow at " + mlflow.url() + " refused the guardian (HTTP 401, with the configured"
+                        + " credentials); 2 models not checked")
+                .contains("check the token in Secret model-guardian-secrets, key mlflow-token");
+        assertThat(result.getOutput() + result.getErrorOutput()).doesNotContain(token).doesNotContain("d0-not-print");
+        // It was sent, all the same.
+        assertThat(mlflow.requests()).first().satisfies(c -> assertThat(c.header("Authorization"))
+                .isEqualTo("Bearer " + token));
+    }
+
+    // ---- notifications ------------------------------------------------------------------------------------------
+
+    @Test
+    void givenEveryChannelOnWithItsSecrets_whenDoctorRunsInBothFormats_thenChannelsAreOnAndNoSecretIsPrinted(
+            QuarkusMainLauncher launcher) throws IOException {
+        String yaml = """
+                notify:
+                  slack:
+                    webhook-url: %s
+                  pagerduty:
+                    routing-key: %s
+                  webhook:
+                    url: %s
+                    hmac-key: %s
+                """.formatted(DoctorNotifyTest.SLACK, DoctorNotifyTest.ROUTING_KEY, DoctorNotifyTest.WEBHOOK,
+                DoctorNotifyTest.HMAC);
+
+        LaunchResult table = doctor(launcher, yaml);
+        LaunchResult json = doctor(launcher, yaml, "--output", "json");
+
+        assertThat(table.exitCode()).as(table.getOutput() + table.getErrorOutput()).isEqualTo(0);
+        assertThat(table.getOutput())
+                .containsPattern("OK\\s+notify/slack\\s+on: webhook URL set \\(a secret, not shown\\)")
+                .containsPattern("OK\\s+notify/pagerduty\\s+on: routing key set \\(a secret, not shown\\), endpoint"
+                        + " events.pagerduty.com")
+                .containsPattern("OK\\s+notify/webhook\\s+on: URL set \\(a secret, not shown\\), signed");
+        assertThat(json.getOutput()).contains("\"check\" : \"notify/slack\"");
+        // Everything either launch wrote, logs included.
+        String everything = table.getOutput() + table.getErrorOutput() + json.getOutput() + json.getErrorOutput();
+        DoctorNotifyTest.SECRETS.forEach(secret -> assertThat(everything).doesNotContain(secret));
+    }
+
+    @Test
+    void givenSlackRoutingWrittenButNoWebhookUrl_whenDoctorRuns_thenWarnThatNothingGoesToSlack(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = doctor(launcher, """
+                notify:
+                  slack:
+                    milestones: [rolled-back, failed]
+                """);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .containsPattern("WARN\\s+notify/slack\\s+off \\(guardian.notify.slack.webhook-url is not set\\), but"
+                        + " guardian.notify.slack.milestones is configured for it: nothing goes to Slack")
+                .contains("fix: set GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL from Secret model-guardian-secrets, key"
+                        + " slack-webhook-url, or remove guardian.notify.slack.milestones")
+                .containsPattern("OK\\s+notify/pagerduty\\s+off");
     }
 }

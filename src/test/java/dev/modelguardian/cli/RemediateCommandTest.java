@@ -16,6 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
 import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.NeuralHive;
@@ -194,6 +198,30 @@ class RemediateCommandTest {
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
         assertThat(result.getOutput()).containsPattern("ended dry_run: dry run: would create Job ml-retrain-emergency-\\d+");
         assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenASlowSlackWebhook_whenRemediatedWithNoWait_thenItsNotificationsAreDeliveredBeforeTheProcessEnds(
+            QuarkusMainLauncher launcher) throws IOException {
+        WireMockServer slack = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .dynamicPort());
+        slack.start();
+        try {
+            // Each answer takes 3 s: the command is long done before the second message could go out.
+            slack.stubFor(WireMock.post(WireMock.urlPathMatching("/services/.*"))
+                    .willReturn(WireMock.ok("ok").withFixedDelay(3_000)));
+            Path notifying = Files.writeString(dir.resolve("slack.yaml"), Files.readString(config).replace(
+                    "guardian:\n", "guardian:\n  notify:\n    slack:\n      webhook-url: http://127.0.0.1:" + slack.port()
+                            + "/services/T0/B0/x\n"));
+
+            LaunchResult result = launcher.launch("remediate", "--config", notifying.toString(), "--target",
+                    CRON_JOB, "--no-wait");
+
+            assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+            assertThat(slack.getAllServeEvents()).as("firing and retraining-started, both sent").hasSize(2);
+        } finally {
+            slack.stop();
+        }
     }
 
     @Test

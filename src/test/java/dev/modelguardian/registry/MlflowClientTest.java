@@ -84,6 +84,22 @@ class MlflowClientTest {
     }
 
     @Test
+    void givenSeveralRegisteredModels_whenNamesListed_thenEveryNameInOneCallWithMaxResults() {
+        mlflow.model("ticket-anomaly-detector");
+
+        assertThat(client.registeredModelNames(1000)).containsExactly("ticket-anomaly-detector", RECORDED_MODEL);
+        assertThat(mlflow.requests("GET", "registered-models/search")).singleElement()
+                .satisfies(c -> assertThat(c.param("max_results")).isEqualTo("1000"));
+    }
+
+    @Test
+    void givenNoRegisteredModel_whenNamesListed_thenEmptyFromTheEmptyAnswer() {
+        mlflow.reset();
+
+        assertThat(client.registeredModelNames(10)).isEmpty();
+    }
+
+    @Test
     void givenTwoStages_whenLatestVersionsRead_thenTheStagesKeyIsRepeatedInTheQueryString() {
         mlflow.model(RECORDED_MODEL).stage("1", "Production").stage("2", "Staging");
 

@@ -576,6 +576,7 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
     private static final Map<String, List<String>> METHODS = Map.ofEntries(
             Map.entry("experiments/get-by-name", List.of("GET")),
             Map.entry("registered-models/get", List.of("GET")),
+            Map.entry("registered-models/search", List.of("GET")),
             Map.entry("registered-models/get-latest-versions", List.of("GET", "POST")),
             Map.entry("model-versions/search", List.of("GET")),
             Map.entry("model-versions/get", List.of("GET")),
@@ -613,6 +614,7 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
         return switch (call.method() + " " + endpoint) {
             case "GET experiments/get-by-name" -> getExperiment(p);
             case "GET registered-models/get" -> getRegisteredModel(p);
+            case "GET registered-models/search" -> searchRegisteredModels(p);
             case "GET registered-models/get-latest-versions", "POST registered-models/get-latest-versions" ->
                     latestVersions(p);
             case "GET model-versions/search" -> search(p);
@@ -685,6 +687,48 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
         if (m == null) {
             return modelMissing(name);
         }
+        return ok(Map.of("registered_model", registeredModel(m)));
+    }
+
+    /**
+     * {@code registered-models/search} without a filter, by name, paged like {@link #search}. Not among the recorded
+     * answers: the shape is the MLflow REST reference's ({@code registered_models}, {@code next_page_token}, an empty
+     * result is {@code {}}), each model written as {@code registered-models/get} writes it.
+     */
+    private Answer searchRegisteredModels(Params p) {
+        if (p.get("filter") != null && !p.get("filter").isBlank()) {
+            return error(400, "INVALID_PARAMETER_VALUE", "stand-in: registered-models/search supports no filter");
+        }
+        List<ModelState> all = models.values().stream().sorted(Comparator.comparing(m -> m.name)).toList();
+        int offset = 0;
+        String token = p.get("page_token");
+        if (token != null && !token.isEmpty()) {
+            try {
+                offset = JSON.readTree(Base64.getDecoder().decode(token)).path("offset").asInt();
+            } catch (IOException | IllegalArgumentException e) {
+                return error(400, "INVALID_PARAMETER_VALUE", "Invalid page token, could not base64-decode");
+            }
+        }
+        int max = p.get("max_results") == null ? 100 : Integer.parseInt(p.get("max_results"));
+        if (max > 1000) {
+            return error(400, "INVALID_PARAMETER_VALUE", "Invalid value for request parameter max_results. It must"
+                    + " be at most 1000, but got value " + max);
+        }
+        int end = Math.min(all.size(), offset + max);
+        Map<String, Object> x = new LinkedHashMap<>();
+        List<Object> page = all.subList(Math.min(offset, end), end).stream().<Object>map(this::registeredModel)
+                .toList();
+        if (!page.isEmpty()) {
+            x.put("registered_models", page);
+        }
+        if (end < all.size()) {
+            x.put("next_page_token", Base64.getEncoder().encodeToString(("{\"offset\": " + end + "}")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return ok(x);
+    }
+
+    private Map<String, Object> registeredModel(ModelState m) {
         Map<String, Object> x = new LinkedHashMap<>();
         x.put("name", m.name);
         x.put("creation_timestamp", m.created);
@@ -707,7 +751,7 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
             });
             x.put("aliases", aliases);
         }
-        return ok(Map.of("registered_model", x));
+        return x;
     }
 
     private Answer latestVersions(Params p) {
