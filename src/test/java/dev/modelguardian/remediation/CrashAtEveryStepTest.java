@@ -36,10 +36,10 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * The process dies at every persisted transition of every path of the runbook (promotion, the three ways to a
- * rollback, a rollback by hand), once just before the write (whatever was done for it is done, nothing recorded) and
- * once just after it (recorded, the next action not started). A fresh process on the same cluster and registry then
- * finishes the script, and the end must be the end of an undisturbed run: the same state, the same history entry,
- * one Job, the same serving version, flag and restart.
+ * rollback, a rollback by hand): just before the write (whatever was done for it is done, nothing recorded), and
+ * just after it (recorded, the next action not started) where that differs from dying before the next write. A
+ * fresh process on the same cluster and registry then finishes the script, and the end must be the end of an
+ * undisturbed run: the same state, the same history entry, one Job, the same serving version, flag and restart.
  *
  * <p>{@link CrashResumeTest} does the same without a registry; this class covers the registry step.
  */
@@ -184,8 +184,14 @@ class CrashAtEveryStepTest {
         List<Arguments> points = new ArrayList<>();
         WRITES.forEach((path, writes) -> {
             for (int i = 0; i < writes.size(); i++) {
-                for (When when : When.values()) {
-                    points.add(Arguments.of(path, i, when, writes.get(i)));
+                points.add(Arguments.of(path, i, When.BEFORE, writes.get(i)));
+                // Dying after write i is dying before write i + 1, unless something is done in between: the Job
+                // created, an action taken. (Reads and the world's moves between two engine calls change nothing
+                // the fresh process would see differently.)
+                boolean actionNext = i + 1 < writes.size() && (writes.get(i + 1).equals("Job created")
+                        || writes.get(i + 1).startsWith("done "));
+                if (actionNext || i == writes.size() - 1) {
+                    points.add(Arguments.of(path, i, When.AFTER, writes.get(i)));
                 }
             }
         });
