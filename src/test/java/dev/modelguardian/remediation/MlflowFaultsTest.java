@@ -1,11 +1,18 @@
 package dev.modelguardian.remediation;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.kube.ConfigMapStateStore;
@@ -29,6 +39,7 @@ import dev.modelguardian.kube.EventsListener;
 import dev.modelguardian.kube.KubeBeans;
 import dev.modelguardian.kube.ModelServerResources;
 import dev.modelguardian.kube.TrainingJobs;
+import dev.modelguardian.notify.Notifier;
 import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.PolicyEngine;
 import dev.modelguardian.registry.MlflowRegistry;
@@ -38,9 +49,11 @@ import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
+import dev.modelguardian.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -97,6 +110,7 @@ class MlflowFaultsTest {
 
     static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
     static final String MODEL = "ticket-duration-predictor";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @MlflowStandIn.InjectMlflow
     MlflowStandIn mlflow;
@@ -117,6 +131,9 @@ class MlflowFaultsTest {
     GuardianConfig config;
 
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** PagerDuty's Events API, where the notifier pages. */
+    WireMockServer pagerDuty;
+    Notifier notifier;
     /** Run on every persisted step: where a test injects a fault at a given moment. */
     volatile Consumer<RemediationListener.Step> onStep = step -> { };
     RemediationEngine engine;
@@ -134,10 +151,22 @@ class MlflowFaultsTest {
         model.version("7", T0.minus(Duration.ofDays(1)), Map.of("mae_percentage", 13.7)).stage("7", "Production");
         EventsListener events = new EventsListener(new EventRecorder(client, NAMESPACE, "guardian-0", clock),
                 NAMESPACE);
+        pagerDuty = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        pagerDuty.start();
+        pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
+        notifier = new Notifier(TestConfigs.fromYaml("""
+                guardian:
+                  notify:
+                    initial-backoff: 20ms
+                    pagerduty:
+                      routing-key: 0123456789abcdef0123456789ABCDEF
+                      url: %s/v2/enqueue
+                """.formatted(pagerDuty.baseUrl())).notifications(), NAMESPACE, new SimpleMeterRegistry(), clock);
         RemediationListener listener = new RemediationListener() {
             @Override
             public void stepped(Step step) {
                 events.stepped(step);
+                notifier.stepped(step);
                 onStep.accept(step);
             }
 
@@ -145,6 +174,7 @@ class MlflowFaultsTest {
             public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
                 failures.add(action + ": " + message);
                 events.actionFailed(target, record, action, message);
+                notifier.actionFailed(target, record, action, message);
             }
         };
         RemediationPolicy policy = new RemediationPolicy(Duration.ofHours(1), 3, false, false, Duration.ofMinutes(45),
@@ -158,8 +188,24 @@ class MlflowFaultsTest {
 
     @AfterEach
     void tearDown() {
+        notifier.close();
+        pagerDuty.stop();
         mlflow.heal();
         clock.reset();
+    }
+
+    /** The PagerDuty classes (milestones) paged so far, in order, once {@code count} have arrived. */
+    private List<String> pages(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> pagerDuty.getAllServeEvents().size() >= count);
+        return pagerDuty.getAllServeEvents().stream()
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> {
+                    try {
+                        return JSON.readTree(e.getRequest().getBodyAsString()).at("/payload/class").asText();
+                    } catch (IOException unreadable) {
+                        throw new UncheckedIOException(unreadable);
+                    }
+                }).toList();
     }
 
     private TargetRecord record() {
@@ -241,6 +287,7 @@ class MlflowFaultsTest {
         assertThat(actionFailedEvents()).as("one alert per failed attempt").hasSize(2).allSatisfy(note ->
                 assertThat(note).contains("cannot ticket-duration-predictor v7 -> stage Production")
                         .contains(fault.said()));
+        assertThat(pages(1)).as("paged once while the rollback cannot finish").containsExactly("rollback-failed");
 
         mlflow.heal();
         engine.followUp();
@@ -253,6 +300,7 @@ class MlflowFaultsTest {
         assertThat(mlflow.model(MODEL).stageOf("8")).isEqualTo("None");
         assertThat(transitions()).as("nothing promoted, ever").isEmpty();
         assertThat(NeuralHive.restartedAt(client)).isNotNull();
+        assertThat(pages(2)).containsExactly("rollback-failed", "rolled-back");
     }
 
     private void whenPromoting(Runnable fault) {
@@ -357,6 +405,7 @@ class MlflowFaultsTest {
         assertThat(mlflow.model(MODEL).stageOf("8")).isEqualTo("Production");
         assertThat(actionFailedEvents()).hasSize(2).allSatisfy(note -> assertThat(note)
                 .contains("cannot ticket-duration-predictor v7 -> stage Production").contains(fault.said()));
+        assertThat(pages(1)).containsExactly("rollback-failed");
 
         mlflow.heal();
         engine.followUp();
@@ -366,5 +415,6 @@ class MlflowFaultsTest {
         assertThat(mlflow.model(MODEL).stageOf("8")).isEqualTo("Archived");
         assertThat(record().last().orElseThrow().actions()).hasSize(5).element(3)
                 .isEqualTo("ticket-duration-predictor v7 -> stage Production (was v8)");
+        assertThat(pages(2)).containsExactly("rollback-failed", "rolled-back");
     }
 }
