@@ -84,8 +84,8 @@ class BadConfigurationTest {
                     "guardian.interval: PT0S must be positive; e.g. 1m"),
             file("`guardian.interval: every minute`", "  interval: every minute\n",
                     "model-guardian: cannot start: Configuration validation failed:\n\tSRCFG00039: The config property"
-                            + " guardian.interval with the config value \"every minute\" threw an Exception whilst being"
-                            + " converted Invalid duration: every minute"),
+                            + " guardian.interval with the config value \"every minute\" threw an Exception"
+                            + " whilst being converted Invalid duration: every minute"),
             file("`guardian.source-error-limit: 0`", "  source-error-limit: 0\n",
                     "guardian.source-error-limit: 0 is below 1; use a count such as 3"),
             file("`guardian.namespace: Neural_Hive`", "  namespace: Neural_Hive\n",
@@ -123,7 +123,8 @@ class BadConfigurationTest {
             file("`guardian.remediation.max-per-day: 0`", "  remediation:\n    max-per-day: 0\n",
                     "guardian.remediation.max-per-day: 0 is below 1; use a count such as 3 (dry-run disables actions"
                             + " instead)"),
-            file("`guardian.remediation.job-name-prefix: ML_Retrain`", "  remediation:\n    job-name-prefix: ML_Retrain\n",
+            file("`guardian.remediation.job-name-prefix: ML_Retrain`",
+                    "  remediation:\n    job-name-prefix: ML_Retrain\n",
                     "guardian.remediation.job-name-prefix: 'ML_Retrain' is not a usable Job name prefix; use at most"
                             + " 40 lower-case letters, digits and '-', e.g. ml-retrain-emergency"),
             file("`guardian.leader.lease-duration` not longer than `renew-deadline`",
@@ -177,7 +178,8 @@ class BadConfigurationTest {
 
     /** The table docs/reliability.md shows, from {@link #CASES}. */
     static String table() {
-        StringBuilder table = new StringBuilder(BEGIN + "\n| # | bad input | exit | stderr says |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder(BEGIN).append("\n| # | bad input | exit | stderr says |\n")
+                .append("|---|---|---|---|\n");
         for (int i = 0; i < CASES.size(); i++) {
             Case c = CASES.get(i);
             table.append("| ").append(i + 1).append(" | ").append(c.input()).append(" | ").append(c.exit())
@@ -187,7 +189,8 @@ class BadConfigurationTest {
     }
 
     @Test
-    void givenTheCases_whenTheReliabilityDocIsRead_thenItsBadConfigurationTableIsGeneratedFromThem() throws IOException {
+    void givenTheCases_whenTheReliabilityDocIsRead_thenItsBadConfigurationTableIsGeneratedFromThem()
+            throws IOException {
         Path doc = Path.of(DOC);
         String text = Files.readString(doc);
         int begin = text.indexOf(BEGIN);

@@ -242,8 +242,9 @@ class PagerDutyNotifierTest {
         story.startRetraining();
         story.jobCreated();
         TargetRecord again = story.moveTo(RemediationState.ROLLING_BACK, "Job failed").after();
-        notifier.actionFailed(Story.TARGET, again, "ConfigMap orchestrator-dynamic-config: ENABLE_ML_ENHANCED_SCHEDULING"
-                + " true -> false", "cannot patch ConfigMap orchestrator-dynamic-config: HTTP 500");
+        notifier.actionFailed(Story.TARGET, again, "ConfigMap orchestrator-dynamic-config:"
+                + " ENABLE_ML_ENHANCED_SCHEDULING true -> false", "cannot patch ConfigMap orchestrator-dynamic-config:"
+                + " HTTP 500");
 
         List<JsonNode> events = events(3);
         assertThat(events.get(1).at("/payload/class").asText()).isEqualTo("rolled-back");

@@ -220,7 +220,8 @@ class CrashAtEveryStepTest {
         assertThat(dying[0].crashedAt).isEqualTo(transition);
         assertThat(runbook.jobs()).as("Jobs when the process died").hasSizeLessThanOrEqualTo(1);
 
-        // A fresh process: the interrupted call again (the next cycle, the re-list, the command's retry), then the rest.
+        // A fresh process: the interrupted call again (the next cycle, the re-list, the command's retry), then the
+        // rest of the script.
         RemediationEngine second = runbook.engine(client);
         for (int i = crashedIn; i < script.size(); i++) {
             script.get(i).action().accept(second);

@@ -345,7 +345,7 @@ class MlflowFaultsTest {
     }
 
     @Test
-    void givenThePromotionHappenedButItsAnswerWasLost_whenFollowedUp_thenTheRetryFindsV8ServingAndPromotesNothingElse() {
+    void givenThePromotionHappenedButItsAnswerWasLost_whenFollowedUp_thenTheRetryFindsV8ServingAndPromotesNoMore() {
         whenPromoting(() -> mlflow.hang("model-versions/transition-stage", 5_000));
         engine.runCycle();
         trainingRegisters(12.0);

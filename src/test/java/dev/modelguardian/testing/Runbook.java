@@ -36,9 +36,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Neural Hive's runbook end to end, as a script of engine calls and of what the world does in between (the training
- * registers a version, the Job controller finishes the Job, the signals change, time passes on the {@link MutableClock}),
- * for fault-injection tests: a test runs the script with an engine that dies or meets faults, then lets a fresh engine
- * finish it, and compares the end with an undisturbed run.
+ * registers a version, the Job controller finishes the Job, the signals change, time passes on the
+ * {@link MutableClock}), for fault-injection tests: a test runs the script with an engine that dies or meets faults,
+ * then lets a fresh engine finish it, and compares the end with an undisturbed run.
  *
  * <p>Needs {@link RegistryProfile} (registry step, flag ConfigMap, Deployment, 5m verify window), {@link ScrapeTarget}
  * as the signal and a cluster with {@link NeuralHive#install} done.
