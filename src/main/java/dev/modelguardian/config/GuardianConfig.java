@@ -393,7 +393,7 @@ public interface GuardianConfig {
      * backoff and jitter on 429 (honouring Retry-After), 5xx and timeouts, never on other 4xx; a notification never
      * blocks, slows or fails a remediation. Milestone names: {@code firing}, {@code retraining-started},
      * {@code validation-passed}, {@code validation-failed}, {@code promoted}, {@code verification-failed},
-     * {@code failed}, {@code rolled-back}, {@code recovered}, {@code inconclusive-too-long}.
+     * {@code failed}, {@code rolled-back}, {@code rollback-failed}, {@code recovered}, {@code inconclusive-too-long}.
      */
     interface Notify {
 
@@ -447,7 +447,7 @@ public interface GuardianConfig {
 
             /** Milestones sent to Slack. */
             @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
-                    + "failed,rolled-back,recovered,inconclusive-too-long")
+                    + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
             List<String> milestones();
         }
 
@@ -467,13 +467,14 @@ public interface GuardianConfig {
             String url();
 
             /** Milestones that trigger (or update) the target's incident. */
-            @WithDefault("failed,rolled-back,inconclusive-too-long")
+            @WithDefault("failed,rolled-back,rollback-failed,inconclusive-too-long")
             List<String> milestones();
 
             /**
              * PagerDuty severity ({@code critical}, {@code error}, {@code warning}, {@code info}) by milestone,
-             * overriding the defaults: {@code rolled-back: critical}, {@code failed: error},
-             * {@code validation-failed} and {@code verification-failed: error}, anything else {@code warning}.
+             * overriding the defaults: {@code rolled-back} and {@code rollback-failed: critical},
+             * {@code failed}, {@code validation-failed} and {@code verification-failed: error}, anything else
+             * {@code warning}.
              */
             Map<String, String> severity();
 
@@ -497,7 +498,7 @@ public interface GuardianConfig {
 
             /** Milestones sent to the webhook. */
             @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
-                    + "failed,rolled-back,recovered,inconclusive-too-long")
+                    + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
             List<String> milestones();
         }
     }

@@ -160,12 +160,16 @@ public final class ConfigMapStateStore implements StateStore {
 
     private StoreException failure(String verb, KubernetesClientException e) {
         int code = e.getCode() <= 0 ? 0 : e.getCode();
+        String status = "HTTP " + e.getCode() + ": " + (e.getStatus() != null ? e.getStatus().getMessage()
+                : e.getMessage());
         String why = switch (code) {
             case HttpURLConnection.HTTP_FORBIDDEN -> "forbidden (403): grant the guardian's ServiceAccount get, create"
                     + " and update on configmaps in namespace " + namespace;
-            case HttpURLConnection.HTTP_CONFLICT -> "still conflicting (409) after " + MAX_ATTEMPTS + " attempts";
+            // Only a write is retried on 409; a read that got one was tried once.
+            case HttpURLConnection.HTTP_CONFLICT -> verb.equals("write") ? "still conflicting (409) after "
+                    + MAX_ATTEMPTS + " attempts" : status;
             case 0 -> "the Kubernetes API did not answer (" + rootCause(e) + ")";
-            default -> "HTTP " + e.getCode() + ": " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage());
+            default -> status;
         };
         return new StoreException("cannot " + verb + " state " + describe() + ": " + why, e);
     }

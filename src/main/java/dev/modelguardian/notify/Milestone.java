@@ -34,6 +34,11 @@ public enum Milestone {
     FAILED("training failed"),
     /** The remediation ended rolled back (to ROLLED_BACK). */
     ROLLED_BACK("rolled back"),
+    /**
+     * A step of a rollback failed (the registry or the API server did not answer) and is retried on every follow-up
+     * until it succeeds; told once per rollback. Read from the engine's failed actions, not from a persisted step.
+     */
+    ROLLBACK_FAILED("rollback step failed"),
     /** The target is healthy again after firing or a remediation (to HEALTHY, not from PENDING). */
     RECOVERED("recovered"),
     /** The target's signals stayed inconclusive longer than {@code guardian.notify.inconclusive-after}. */

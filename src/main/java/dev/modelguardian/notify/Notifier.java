@@ -27,6 +27,7 @@ import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetHealth;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.remediation.TargetState;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -58,6 +59,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
     private final List<Delivery> deliveries;
     /** The incident key of each target's open inconclusive notification. */
     private final Map<String, String> inconclusiveOpen = new ConcurrentHashMap<>();
+    /** The rollback (remediation id) of each target whose failed step has been told, so it is told once. */
+    private final Map<String, String> rollbackFailedTold = new ConcurrentHashMap<>();
 
     @Inject
     public Notifier(GuardianConfig config, MeterRegistry registry, Clock clock) {
@@ -117,6 +120,9 @@ public class Notifier implements RemediationListener, AutoCloseable {
         }
         try {
             String target = step.target().name();
+            if (step.after().current().state() != RemediationState.ROLLING_BACK) {
+                rollbackFailedTold.remove(target);
+            }
             Optional<Milestone> milestone = Milestone.of(step);
             String openInconclusive = step.after().current().state() == RemediationState.HEALTHY
                     ? inconclusiveOpen.remove(target)
@@ -155,6 +161,34 @@ public class Notifier implements RemediationListener, AutoCloseable {
                     dispatch(recovered(target, record, List.of(open)));
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.warnf("Notification of target %s skipped: %s", target.name(), e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A step of a rollback failed: told once per rollback, since the engine retries it on every follow-up until it
+     * succeeds (a registry or API server that stays down would otherwise leave the rollback unfinished unnoticed).
+     * A failure outside a rollback is not told here: promotion failures move to a rollback, and the others end or
+     * hold the remediation with a milestone of their own.
+     */
+    @Override
+    public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
+        if (deliveries.isEmpty() || record.current().state() != RemediationState.ROLLING_BACK) {
+            return;
+        }
+        try {
+            String rollback = record.current().remediationId().orElse("-");
+            if (rollback.equals(rollbackFailedTold.put(target.name(), rollback))) {
+                return;
+            }
+            TargetState s = record.current();
+            dispatch(new Notification(Milestone.ROLLBACK_FAILED, clock.instant(), namespace, target.name(),
+                    target.cronJob(), target.models(), s.state(), s.state(), s.remediationId(), s.jobName(),
+                    s.trigger(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
+                            Optional.empty()),
+                    "cannot " + action + ": " + message, Optional.empty(), Optional.empty(), Optional.empty(),
+                    IncidentKeys.of(namespace, target.name(), record, record), List.of()));
         } catch (RuntimeException e) {
             LOG.warnf("Notification of target %s skipped: %s", target.name(), e.getClass().getSimpleName());
         }
@@ -234,6 +268,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
                     : "rolling back: restoring the previous model versions";
             case ROLLED_BACK -> "rolled back; waiting for a human (remediate --force) or a later good training";
             case RECOVERED -> ended.isPresent() ? "none: remediation over, cooldown started" : "none";
+            case ROLLBACK_FAILED -> "retrying that step on every follow-up until the rollback completes; check"
+                    + " MLflow and the API server, or finish the rollback by hand";
             case INCONCLUSIVE_TOO_LONG -> "none: inconclusive signals never trigger an action; check the signal"
                     + " sources (Prometheus, the scraped endpoint)";
         };

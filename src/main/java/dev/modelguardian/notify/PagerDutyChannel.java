@@ -92,7 +92,7 @@ final class PagerDutyChannel implements Channel {
     /** Severities when {@code guardian.notify.pagerduty.severity} says nothing of a milestone. */
     static String defaultSeverity(Milestone milestone) {
         return switch (milestone) {
-            case ROLLED_BACK -> "critical";
+            case ROLLED_BACK, ROLLBACK_FAILED -> "critical";
             case FAILED, VALIDATION_FAILED, VERIFICATION_FAILED -> "error";
             case RECOVERED, VALIDATION_PASSED, PROMOTED, RETRAINING_STARTED -> "info";
             case FIRING, INCONCLUSIVE_TOO_LONG -> "warning";

@@ -102,7 +102,7 @@ final class SlackChannel implements Channel {
             case FIRING, INCONCLUSIVE_TOO_LONG -> ":warning:";
             case RETRAINING_STARTED -> ":hammer_and_wrench:";
             case VALIDATION_PASSED, PROMOTED, RECOVERED -> ":white_check_mark:";
-            case VALIDATION_FAILED, VERIFICATION_FAILED, FAILED, ROLLED_BACK -> ":rotating_light:";
+            case VALIDATION_FAILED, VERIFICATION_FAILED, FAILED, ROLLED_BACK, ROLLBACK_FAILED -> ":rotating_light:";
         };
     }
 

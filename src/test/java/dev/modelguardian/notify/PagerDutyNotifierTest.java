@@ -242,4 +242,50 @@ class PagerDutyNotifierTest {
         assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
         assertThat(resolve.get("dedup_key").asText()).isEqualTo(key);
     }
+
+    @Test
+    void givenARollbackStepFailingOnEveryFollowUp_whenTold_thenOneCriticalPageInTheRemediationsIncident() {
+        Notifier notifier = notifier("");
+        Story story = new Story();
+        story.firing();
+        story.startRetraining();
+        story.jobCreated();
+        TargetRecord validating = story.moveTo(RemediationState.VALIDATING, "Job complete").after();
+        // A failure outside a rollback is not paged here (the remediation's own milestones say what happens).
+        notifier.actionFailed(Story.TARGET, validating, "read the registry", "MLflow did not answer");
+        TargetRecord rollingBack = story.moveTo(RemediationState.ROLLING_BACK, "validation impossible: registry"
+                + " unreadable for 6m").after();
+
+        for (int followUp = 0; followUp < 3; followUp++) {
+            notifier.actionFailed(Story.TARGET, rollingBack, "ticket-duration-predictor v7 -> stage Production",
+                    "MLflow GET registered-models/get-latest-versions failed: HTTP 503: 503 stand-in failure");
+        }
+
+        JsonNode page = events(1).getFirst();
+        await().atMost(AWAIT).until(notifier::idle);
+        assertThat(pagerDuty.getAllServeEvents()).as("once per rollback, not per attempt").hasSize(1);
+        assertThat(page.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(page.get("dedup_key").asText()).isEqualTo(remediationKey());
+        assertThat(page.at("/payload/class").asText()).isEqualTo("rollback-failed");
+        assertThat(page.at("/payload/severity").asText()).isEqualTo("critical");
+        assertThat(page.at("/payload/summary").asText()).startsWith("orchestrator-dynamic-ml-training: rollback step"
+                + " failed: cannot ticket-duration-predictor v7 -> stage Production: MLflow GET"
+                + " registered-models/get-latest-versions failed: HTTP 503");
+
+        // The rollback ends; a later one whose step fails is paged again.
+        notifier.stepped(story.end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
+        story.after(Duration.ofHours(7));
+        story.firing();
+        story.startRetraining();
+        story.jobCreated();
+        TargetRecord again = story.moveTo(RemediationState.ROLLING_BACK, "Job failed").after();
+        notifier.actionFailed(Story.TARGET, again, "ConfigMap orchestrator-dynamic-config:"
+                + " ENABLE_ML_ENHANCED_SCHEDULING true -> false", "cannot patch ConfigMap orchestrator-dynamic-config:"
+                + " HTTP 500");
+
+        List<JsonNode> events = events(3);
+        assertThat(events.get(1).at("/payload/class").asText()).isEqualTo("rolled-back");
+        assertThat(events.get(2).at("/payload/class").asText()).isEqualTo("rollback-failed");
+        assertThat(events.get(2).get("dedup_key").asText()).isNotEqualTo(remediationKey());
+    }
 }

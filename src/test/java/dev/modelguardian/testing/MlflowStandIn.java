@@ -87,6 +87,8 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
     private int failNextStatus;
     private int failAlwaysStatus;
     private int hangMillis;
+    /** The only endpoint {@link #hangMillis} applies to, or null for every endpoint. */
+    private String hangEndpoint;
 
     // ---- life cycle ---------------------------------------------------------------------------------------------
 
@@ -185,6 +187,18 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
     public void hang(int millis) {
         synchronized (lock) {
             hangMillis = millis;
+            hangEndpoint = null;
+        }
+    }
+
+    /**
+     * Calls to {@code /api/2.0/mlflow/<endpoint>} (e.g. {@code model-versions/transition-stage}) are served, and
+     * their answer comes only after {@code millis}: a change that happened and whose answer was lost.
+     */
+    public void hang(String endpoint, int millis) {
+        synchronized (lock) {
+            hangMillis = millis;
+            hangEndpoint = API + "/" + endpoint;
         }
     }
 
@@ -194,6 +208,7 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
             failNextCount = 0;
             failAlwaysStatus = 0;
             hangMillis = 0;
+            hangEndpoint = null;
         }
     }
 
@@ -531,7 +546,8 @@ public final class MlflowStandIn implements QuarkusTestResourceLifecycleManager 
             Answer answer;
             int delay;
             synchronized (lock) {
-                delay = hangMillis;
+                delay = hangEndpoint == null || hangEndpoint.equals(request.getUrl().split("\\?")[0]) ? hangMillis
+                        : 0;
                 if (failAlwaysStatus > 0) {
                     answer = proxyError(failAlwaysStatus);
                 } else if (failNextCount > 0) {

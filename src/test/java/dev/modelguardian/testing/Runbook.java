@@ -1,0 +1,240 @@
+package dev.modelguardian.testing;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.kube.KubeBeans;
+import dev.modelguardian.kube.ModelServerResources;
+import dev.modelguardian.kube.TrainingJobs;
+import dev.modelguardian.policy.Policies;
+import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.registry.InMemoryModelRegistry;
+import dev.modelguardian.registry.ModelVersion;
+import dev.modelguardian.registry.RegistryModel;
+import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.RemediationEngine;
+import dev.modelguardian.remediation.RemediationListener;
+import dev.modelguardian.remediation.RemediationPolicy;
+import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.StateStore;
+import dev.modelguardian.remediation.TargetRecord;
+import dev.modelguardian.remediation.TargetSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Neural Hive's runbook end to end, as a script of engine calls and of what the world does in between (the training
+ * registers a version, the Job controller finishes the Job, the signals change, time passes on the
+ * {@link MutableClock}), for fault-injection tests: a test runs the script with an engine that dies or meets faults,
+ * then lets a fresh engine finish it, and compares the end with an undisturbed run.
+ *
+ * <p>Needs {@link RegistryProfile} (registry step, flag ConfigMap, Deployment, 5m verify window), {@link ScrapeTarget}
+ * as the signal and a cluster with {@link NeuralHive#install} done.
+ */
+public final class Runbook {
+
+    public static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+    public static final String MODEL = "ticket-duration-predictor";
+
+    /** The ways a remediation (or a rollback by hand) can go. */
+    public enum Path {
+        /** Breach, Job, v8 passes validation, promoted, restarted, verified healthy. */
+        PROMOTED,
+        /** Breach, Job, v8 (which promoted itself) fails validation, rolled back to v7. */
+        VALIDATION_FAILED,
+        /** Breach, Job, v8 promoted, the signal still breaches during verification, rolled back to v7. */
+        VERIFY_BREACH,
+        /** Breach, the Job fails, rolled back. */
+        TRAINING_FAILED,
+        /** A healthy target, rollback asked for by hand. */
+        MANUAL_ROLLBACK
+    }
+
+    /** One step of a script: an engine call ({@code engine} true) or the world moving. */
+    public record Step(String name, boolean engine, Consumer<RemediationEngine> action) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * How a run ended, as far as a user can see: the target's state, its history (action texts without the
+     * "(was vN)" or "(already serving)" remark, which depends on whether a promotion was retried), the Jobs, the
+     * serving version, the flag and the restart annotation.
+     */
+    public record Outcome(RemediationState state, List<String> history, int jobs, String production, String flag,
+            String restartedAt, Map<String, Optional<String>> flagsToRestore) {
+    }
+
+    private final KubernetesClient world;
+    private final MutableClock clock;
+    private final PolicyEngine policyEngine;
+    private final ModelSet models;
+    private InMemoryModelRegistry registry;
+
+    /**
+     * @param world the test's own client: plays the Job controller and reads the outcome
+     */
+    public Runbook(KubernetesClient world, MutableClock clock, PolicyEngine policyEngine, ModelSet models) {
+        this.world = world;
+        this.clock = clock;
+        this.policyEngine = policyEngine;
+        this.models = models;
+    }
+
+    /** A clean cluster, T0, a breaching signal, and the registry with v1..v7, v7 in Production. */
+    public void reset() {
+        NeuralHive.reset(world);
+        clock.set(T0);
+        ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
+        registry = new InMemoryModelRegistry();
+        registry.addExperiment(RegistryProfile.EXPERIMENT, "1");
+        for (int v = 1; v <= 7; v++) {
+            registry.register(MODEL, T0.minus(Duration.ofDays(8 - v)), "1", Map.of("mae_percentage", 13.0 + v / 10.0));
+        }
+        registry.setStage(MODEL, "7", "Production");
+    }
+
+    /** The registry (MLflow outlives any guardian process). */
+    public InMemoryModelRegistry registry() {
+        return registry;
+    }
+
+    /** The training target of {@link RegistryProfile}. */
+    public TargetSpec target() {
+        return KubeBeans.targets(models, true).getFirst();
+    }
+
+    /**
+     * A fresh guardian process on {@code client}: its own store, Job cache and model server, sharing nothing with an
+     * earlier one but the cluster and the registry.
+     */
+    public RemediationEngine engine(KubernetesClient client, UnaryOperator<StateStore> store,
+            RemediationListener listener, BooleanSupplier mayAct) {
+        RemediationPolicy policy = new RemediationPolicy(Duration.ofHours(1), 3, false, false, Duration.ofMinutes(45),
+                Duration.ofMinutes(5), "ml-retrain-emergency");
+        return new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models, true),
+                store.apply(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state")),
+                new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock), policy, 50, clock, listener,
+                mayAct, Optional.of(registry), new ModelServerResources(client, NAMESPACE));
+    }
+
+    public RemediationEngine engine(KubernetesClient client) {
+        return engine(client, s -> s, RemediationListener.NONE, () -> true);
+    }
+
+    /** The script of {@code path}. */
+    public List<Step> script(Path path) {
+        List<Step> steps = new ArrayList<>();
+        if (path == Path.MANUAL_ROLLBACK) {
+            steps.add(world("the signal is healthy", () -> ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY)));
+            steps.add(engine("cycle", RemediationEngine::runCycle));
+            steps.add(engine("rollback by hand", e -> e.rollback(target())));
+            return steps;
+        }
+        steps.add(engine("cycle: the MAE ratio breaches", RemediationEngine::runCycle));
+        switch (path) {
+            case PROMOTED, VERIFY_BREACH -> steps.add(world("v8 registered (MAE 12), Job complete, +20m",
+                    () -> trainingRegisters(12.0, false)));
+            case VALIDATION_FAILED -> steps.add(world("v8 registered (MAE 17.5) and promoted by the script, Job"
+                    + " complete, +20m", () -> trainingRegisters(17.5, true)));
+            case TRAINING_FAILED -> steps.add(world("Job failed", () -> NeuralHive.finish(world, onlyJob(), "Failed",
+                    "DeadlineExceeded")));
+            case MANUAL_ROLLBACK -> throw new IllegalStateException();
+        }
+        steps.add(engine("follow-up", RemediationEngine::followUp));
+        if (path == Path.PROMOTED) {
+            steps.add(world("signal healthy, +5m", () -> {
+                ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY);
+                clock.advance(Duration.ofMinutes(5));
+            }));
+            steps.add(engine("cycle after the verify window", RemediationEngine::runCycle));
+        } else if (path == Path.VERIFY_BREACH) {
+            steps.add(world("+1m, the signal still breaches", () -> clock.advance(Duration.ofMinutes(1))));
+            steps.add(engine("cycle during verification", RemediationEngine::runCycle));
+        }
+        return steps;
+    }
+
+    private static Step engine(String name, Consumer<RemediationEngine> call) {
+        return new Step(name, true, call);
+    }
+
+    private static Step world(String name, Runnable change) {
+        return new Step(name, false, e -> change.run());
+    }
+
+    /** Runs the whole script with one engine. */
+    public Outcome run(Path path, RemediationEngine engine) {
+        for (Step step : script(path)) {
+            step.action().accept(engine);
+        }
+        return outcome();
+    }
+
+    /** The training run registers v8 with {@code mae} ten minutes in, the Job completes, and it is T0+20m. */
+    private void trainingRegisters(double mae, boolean promotesItself) {
+        String v = registry.register(MODEL, T0.plus(Duration.ofMinutes(10)), "1", Map.of("mae_percentage", mae));
+        if (promotesItself) {
+            registry.promote(new RegistryModel(MODEL, RegistryModel.Mode.STAGE, "champion"), v);
+        }
+        NeuralHive.finish(world, onlyJob(), "Complete", null);
+        clock.advance(Duration.ofMinutes(20));
+    }
+
+    /** The one Job; fails when there is none or more. */
+    public String onlyJob() {
+        List<Job> jobs = jobs();
+        if (jobs.size() != 1) {
+            throw new AssertionError("expected exactly one Job, found " + jobs.stream()
+                    .map(j -> j.getMetadata().getName()).toList());
+        }
+        return jobs.getFirst().getMetadata().getName();
+    }
+
+    public List<Job> jobs() {
+        return world.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems();
+    }
+
+    /** The target's record as stored now, or null. */
+    public TargetRecord record() {
+        return new ConfigMapStateStore(world, NAMESPACE, "model-guardian-state").load().targets().get(CRON_JOB);
+    }
+
+    public String production() {
+        return registry.all(MODEL).stream().filter(v -> v.stage().equals("Production")).map(ModelVersion::version)
+                .reduce((a, b) -> a + "," + b).orElse("none");
+    }
+
+    /** What the run came to. */
+    public Outcome outcome() {
+        TargetRecord record = record();
+        List<String> history = record == null ? List.of() : record.history().stream().map(Runbook::describe).toList();
+        return new Outcome(record == null ? null : record.current().state(), history, jobs().size(), production(),
+                NeuralHive.flag(world), NeuralHive.restartedAt(world),
+                record == null ? Map.of() : record.flagsToRestore());
+    }
+
+    private static String describe(HistoryEntry h) {
+        return h.id() + " " + h.outcome() + " " + h.started() + ".." + h.ended() + ": " + normalize(h.reason())
+                + " | verdict " + h.verdict().map(v -> v.summary()).orElse("-") + " | actions "
+                + h.actions().stream().map(Runbook::normalize).toList();
+    }
+
+    private static String normalize(String text) {
+        return text.replaceAll(" \\((already serving|was v\\d+)\\)", "");
+    }
+}
