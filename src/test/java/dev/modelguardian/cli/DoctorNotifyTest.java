@@ -67,7 +67,7 @@ class DoctorNotifyTest {
         assertThat(check(checks, "notify/slack").detail())
                 .startsWith("on: webhook URL set (a secret, not shown); sends firing, retraining-started");
         assertThat(check(checks, "notify/pagerduty").detail()).isEqualTo("on: routing key set (a secret, not shown),"
-                + " endpoint events.pagerduty.com; triggers on failed, rolled-back, inconclusive-too-long, resolves"
+                + " endpoint events.pagerduty.com; triggers on failed, rolled-back, rollback-failed, inconclusive-too-long, resolves"
                 + " when the target is healthy again");
         assertThat(check(checks, "notify/webhook").detail()).startsWith("on: URL set (a secret, not shown), signed");
         String all = text(checks);

@@ -134,11 +134,13 @@ class ServeStartupDoctorTest {
         Path config = config(false);
         CompletableFuture<Void> takeLeaseAway;
         LaunchResult result;
-        try (CapturedLog log = CapturedLog.of(ServeCommand.class)) {
+        try (CapturedLog log = CapturedLog.of("dev.modelguardian")) {
             takeLeaseAway = CompletableFuture.runAsync(() -> {
                 try {
+                    // The Lease is written before the elector calls back: wait for the callback's line too.
                     await("serve logged the doctor's result and leads").atMost(Duration.ofSeconds(60))
                             .until(() -> log.all().stream().anyMatch(l -> l.startsWith("doctor at start-up:"))
+                                    && log.all().stream().anyMatch(l -> l.startsWith("leading: this replica"))
                                     && lease() != null && IDENTITY.equals(lease().getSpec().getHolderIdentity()));
                 } finally {
                     // Ends serve in any case: another holder, renewed just now, for a minute.

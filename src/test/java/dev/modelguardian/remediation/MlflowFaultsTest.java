@@ -393,14 +393,14 @@ class MlflowFaultsTest {
         assertThat(mlflow.model(MODEL).stageOf("8")).isEqualTo("Production");
         fault.apply(mlflow);
 
-        clock.advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(5)); // the verify window: the trigger is still firing when it ends
         engine.runCycle();
         engine.followUp();
 
         TargetRecord stuck = record();
         assertThat(stuck.current().state()).isEqualTo(RemediationState.ROLLING_BACK);
         assertThat(stuck.progress().cause()).hasValueSatisfying(c -> assertThat(c).startsWith(
-                "breach while verifying: ticket-duration-predictor/mae-ratio 1.72"));
+                "still breaching after the 5m verify window: ticket-duration-predictor/mae-ratio 1.72"));
         assertThat(NeuralHive.flag(client)).as("the flag is off already").isEqualTo("false");
         assertThat(mlflow.model(MODEL).stageOf("8")).isEqualTo("Production");
         assertThat(actionFailedEvents()).hasSize(2).allSatisfy(note -> assertThat(note)

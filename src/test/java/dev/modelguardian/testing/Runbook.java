@@ -54,7 +54,7 @@ public final class Runbook {
         PROMOTED,
         /** Breach, Job, v8 (which promoted itself) fails validation, rolled back to v7. */
         VALIDATION_FAILED,
-        /** Breach, Job, v8 promoted, the signal still breaches during verification, rolled back to v7. */
+        /** Breach, Job, v8 promoted, the signal still breaches when the verify window ends, rolled back to v7. */
         VERIFY_BREACH,
         /** Breach, the Job fails, rolled back. */
         TRAINING_FAILED,
@@ -163,8 +163,8 @@ public final class Runbook {
             }));
             steps.add(engine("cycle after the verify window", RemediationEngine::runCycle));
         } else if (path == Path.VERIFY_BREACH) {
-            steps.add(world("+1m, the signal still breaches", () -> clock.advance(Duration.ofMinutes(1))));
-            steps.add(engine("cycle during verification", RemediationEngine::runCycle));
+            steps.add(world("+5m, the signal still breaches", () -> clock.advance(Duration.ofMinutes(5))));
+            steps.add(engine("cycle at the end of the verify window", RemediationEngine::runCycle));
         }
         return steps;
     }
