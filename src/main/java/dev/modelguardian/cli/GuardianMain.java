@@ -35,7 +35,6 @@ public class GuardianMain implements QuarkusApplication {
     public static final int EXIT_ERROR = 3;
     private static final Set<String> LONG_RUNNING = Set.of("serve");
     private static final String QUARKUS_LOG_LEVEL = "quarkus.log.category.\"io.quarkus\".level";
-    private static final String GUARDIAN_LOG_LEVEL = "quarkus.log.category.\"dev.modelguardian\".level";
 
     @Inject
     CommandLine.IFactory factory;
@@ -116,10 +115,6 @@ public class GuardianMain implements QuarkusApplication {
             properties.put("quarkus.http.host-enabled", "false");
             properties.put("quarkus.scheduler.enabled", "false");
             properties.put(QUARKUS_LOG_LEVEL, "WARN");
-        }
-        if ("replay".equals(command)) {
-            // The replay's timeline is its output; the engine's INFO lines would repeat it with wall-clock times.
-            properties.put(GUARDIAN_LOG_LEVEL, "WARN");
         }
         return new Launch(Map.copyOf(properties), null);
     }

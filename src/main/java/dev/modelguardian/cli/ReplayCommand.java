@@ -137,7 +137,8 @@ public class ReplayCommand implements Callable<Integer> {
             } else {
                 input = world != null ? world : Scenario.bundled("drift-incident");
             }
-            result = Replay.run(input, policies, modelSet, KubeBeans.remediationPolicy(config));
+            Scenario replayed = input;
+            result = quietly(() -> Replay.run(replayed, policies, modelSet, KubeBeans.remediationPolicy(config)));
             String text = render(result, byKey);
             if (reportFile.isPresent()) {
                 write(reportFile.get(), HtmlReport.render(result, byKey, text));
@@ -151,6 +152,21 @@ public class ReplayCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Runs {@code replay} with the guardian's own INFO lines off: the timeline is the output, and the engine's log
+     * lines would repeat it with wall-clock times. The level is put back afterwards, since loggers outlive a command.
+     */
+    private static <T> T quietly(java.util.function.Supplier<T> replay) {
+        java.util.logging.Logger guardian = java.util.logging.Logger.getLogger("dev.modelguardian");
+        java.util.logging.Level before = guardian.getLevel();
+        guardian.setLevel(java.util.logging.Level.WARNING);
+        try {
+            return replay.get();
+        } finally {
+            guardian.setLevel(before);
+        }
     }
 
     private static Scenario load(String scenario) {

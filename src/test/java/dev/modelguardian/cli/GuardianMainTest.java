@@ -26,14 +26,6 @@ class GuardianMainTest {
     }
 
     @Test
-    void givenReplay_whenPrepared_thenTheEngineLogsOnlyWarningsSinceTheTimelineIsTheOutput() {
-        assertThat(GuardianMain.prepare("replay", "bad-candidate").properties())
-                .containsEntry("quarkus.log.category.\"dev.modelguardian\".level", "WARN");
-        assertThat(GuardianMain.prepare("check").properties())
-                .doesNotContainKey("quarkus.log.category.\"dev.modelguardian\".level");
-    }
-
-    @Test
     void givenServe_whenPrepared_thenHttpAndSchedulerAreLeftOn() {
         assertThat(GuardianMain.prepare("serve").properties()).isEmpty();
     }

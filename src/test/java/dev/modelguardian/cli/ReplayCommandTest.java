@@ -41,6 +41,8 @@ class ReplayCommandTest {
                         + " promoted 1.")
                 .contains("time in each state: HEALTHY 3h1m, PENDING 14m, RETRAINING 40m, VERIFYING 5m");
         assertThat(result.getErrorOutput()).doesNotContain("INFO");
+        assertThat(java.util.logging.Logger.getLogger("dev.modelguardian").getLevel())
+                .as("the level is put back: later commands in this JVM log as configured").isNull();
     }
 
     @Test
