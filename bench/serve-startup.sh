@@ -151,7 +151,7 @@ DIRTY=$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null | head -n 1
 [ -n "$DIRTY" ] && COMMIT+=" (with uncommitted changes under src/ or pom.xml)"
 COMMAND="RUNS=$RUNS bench/serve-startup.sh"
 [ "$WARMUP" != 1 ] && COMMAND="WARMUP=$WARMUP $COMMAND"
-[ "$IDLE" != 30 ] && COMMAND="IDLE=$IDLE $COMMAND"
+[ "$IDLE" != 75 ] && COMMAND="IDLE=$IDLE $COMMAND"
 [ "$INTERVAL" != 5s ] && COMMAND="INTERVAL=$INTERVAL $COMMAND"
 [ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 [ "$WAIT_IDLE" != 0 ] && COMMAND="WAIT_IDLE=$WAIT_IDLE $COMMAND"
