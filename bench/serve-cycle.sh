@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: one `serve` cycle for 1, 10, 100 and 500 policies against a real Prometheus, and the time from a firing
-# policy to its training Job inside a cycle.
+# Benchmark: one `serve` cycle for 1 to 500 policies (1000 with SIZES=1,10,100,500,1000) against a real Prometheus,
+# and the time from a firing policy to its training Job inside a cycle.
 #
 #   bench/serve-cycle.sh                       # RUNS=15 WARMUP=5 JVM_WARMUP=30 SIZES=1,10,100,500 CONCURRENCY=1,4,16
 #   RUNS=31 bench/serve-cycle.sh               # RUNS must be at least 5
