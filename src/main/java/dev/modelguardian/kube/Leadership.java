@@ -165,7 +165,10 @@ public final class Leadership {
      * Stops competing; if this replica leads, it releases the Lease (so another replica takes over within one retry
      * period) before this method returns. Does not run {@code onLost}. Idempotent.
      */
-    public void stop() {
+    public synchronized void stop() {
+        if (stopping) {
+            return;
+        }
         boolean wasLeading = leader.get();
         stopping = true;
         CompletableFuture<?> running = election;
@@ -204,6 +207,10 @@ public final class Leadership {
         } catch (KubernetesClientException e) {
             LOG.warnf("could not clear the holder of Lease %s (HTTP %d, %s); the other replicas take over when it"
                     + " expires, within %s", describe(), e.getCode(), e.getMessage(), leaseDuration);
+        } catch (IllegalStateException e) {
+            // The client was closed first (shutdown order); the Lease expires on its own.
+            LOG.warnf("could not clear the holder of Lease %s (%s); the other replicas take over when it expires,"
+                    + " within %s", describe(), e.getMessage(), leaseDuration);
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -68,7 +69,7 @@ public class ServeLoop {
         return enabled;
     }
 
-    @Scheduled(every = "${guardian.remediation.relist-interval}", delay = 1,
+    @Scheduled(every = "${guardian.remediation.relist-interval}", delay = 1, delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (!enabled || !acting.getAsBoolean()) {
