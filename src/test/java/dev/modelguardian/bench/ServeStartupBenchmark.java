@@ -76,10 +76,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * <p>Timing: {@link System#nanoTime()} just before {@link ProcessBuilder#start()}; {@code /q/health/ready} polled
  * every {@code bench.poll-ms} (10 ms) until the first 200, so that figure is up to one poll late. The log's wall-clock
  * timestamps (1 ms) are placed on the same time line through {@link Instant#now()} taken with the start. The first
- * cycle runs as soon as the Lease is held; the scheduler's first tick comes one minute after start ({@code ServeLoop}'s
- * {@code @Scheduled(delay = 1)}, whose unit defaults to minutes), so the idle period is 75 s by default: {@code VmRSS}
- * is read at ready, 30 s after ready (one cycle done), and after {@code bench.idle-seconds} (75 s) from ready, when
- * a few scheduled cycles have run: {@code VmRSS} (and {@code VmHWM}, {@code RssAnon}, {@code RssFile})
+ * cycle runs as soon as the Lease is held; the scheduler ticks from one second after start ({@code ServeLoop}'s
+ * {@code @Scheduled(delay = 1, delayUnit = SECONDS)}): {@code VmRSS} is read at ready, 30 s after ready, and after
+ * {@code bench.idle-seconds} (75 s by default) from ready, when a dozen scheduled cycles have run: {@code VmRSS} (and {@code VmHWM}, {@code RssAnon}, {@code RssFile})
  * from {@code /proc/PID/status}, then the JVM's own heap figures from {@code /q/metrics}. Then SIGTERM, as the kubelet
  * sends it. CPU: the process's own (utime + stime of {@code /proc/PID/stat}), and the share of the machine that other
  * processes used (all busy time of {@code /proc/stat} minus this JVM and its children: prometheus and serve).
@@ -167,7 +166,7 @@ class ServeStartupBenchmark {
             "other processes' share of the machine from process start to ready");
     static final Metric RSS_AT_READY = new Metric("ready_vm_rss_mib", "MiB", "`VmRSS` at ready");
     static final Metric RSS_EARLY = new Metric("early_vm_rss_mib", "MiB",
-            "`VmRSS` 30 s after ready (first cycle done, no scheduled tick yet)");
+            "`VmRSS` 30 s after ready (several cycles done)");
     static final Metric RSS = new Metric("idle_vm_rss_mib", "MiB", "`VmRSS` at the end of the idle period");
     static final Metric HWM = new Metric("idle_vm_hwm_mib", "MiB", "`VmHWM` (peak RSS) after the idle period");
     static final Metric RSS_ANON = new Metric("idle_rss_anon_mib", "MiB", "`RssAnon` (heap, metaspace, code, stacks)");
