@@ -36,8 +36,6 @@ import dev.modelguardian.replay.PrometheusHistory;
 import dev.modelguardian.replay.Replay;
 import dev.modelguardian.replay.Scenario;
 import dev.modelguardian.replay.World;
-import dev.modelguardian.remediation.HistoryEntry;
-import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.replay.ScenarioException;
 import dev.modelguardian.signal.PrometheusClient;
 import dev.modelguardian.signal.SignalReader;
@@ -305,9 +303,7 @@ public class ReplayCommand implements Callable<Integer> {
             List<String[]> steps = new ArrayList<>();
             steps.add(new String[] { "TIME", "TARGET", "STEP", "DETAIL" });
             for (Replay.Step step : result.steps()) {
-                String what = step.from() != null && step.from() != step.to() ? step.from() + " -> " + step.to()
-                        : step.kind();
-                steps.add(new String[] { "+" + clock(step.offset()), step.target(), what, step.what() });
+                steps.add(new String[] { "+" + clock(step.offset()), step.target(), step.change(), step.what() });
             }
             Table.print(out, steps);
         }
@@ -325,23 +321,9 @@ public class ReplayCommand implements Callable<Integer> {
         Table.print(out, summary);
         out.printf("%nSignals began firing %d time%s.%n", fired, fired == 1 ? "" : "s");
         for (Replay.TargetSummary t : result.targets()) {
-            List<String> outcomes = new ArrayList<>();
-            for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
-                long n = t.count(outcome);
-                if (n > 0) {
-                    outcomes.add(outcome.tag() + " " + n);
-                }
-            }
             out.printf("Target %s: %s started; remediations ended: %s.%n", t.target(),
-                    plural(t.started(), "retraining Job"), outcomes.isEmpty() ? "none" : String.join(", ", outcomes));
-            List<String> states = new ArrayList<>();
-            for (RemediationState state : RemediationState.values()) {
-                Duration d = t.timeIn().getOrDefault(state, Duration.ZERO);
-                if (!d.isZero()) {
-                    states.add(state + " " + Durations.format(d).toLowerCase(Locale.ROOT));
-                }
-            }
-            out.printf("  time in each state: %s%n", String.join(", ", states));
+                    plural(t.started(), "retraining Job"), t.outcomes());
+            out.printf("  time in each state: %s%n", t.timeInStates());
         }
     }
 

@@ -146,23 +146,17 @@ public final class HtmlReport {
             html.append("<table class=\"remediation\">\n<thead><tr><th>Time</th><th>Target</th><th>Step</th>"
                     + "<th>Detail</th></tr></thead>\n<tbody>\n");
             for (Replay.Step step : result.steps()) {
-                String what = step.from() != null && step.from() != step.to() ? step.from() + " \u2192 " + step.to()
-                        : step.kind();
                 html.append("<tr><td>").append(HOUR_MINUTE.format(step.at())).append("</td><td>")
-                        .append(Html.escape(step.target())).append("</td><td>").append(Html.escape(what))
+                        .append(Html.escape(step.target())).append("</td><td>").append(Html.escape(step.change()))
                         .append("</td><td class=\"detail\">").append(Html.escape(step.what())).append("</td></tr>\n");
             }
             html.append("</tbody>\n</table>\n");
         }
         for (Replay.TargetSummary t : result.targets()) {
-            List<String> states = new java.util.ArrayList<>();
-            t.timeIn().forEach((state, d) -> states.add(state + " " + Durations.format(d).toLowerCase(Locale.ROOT)));
-            List<String> outcomes = new java.util.ArrayList<>();
-            t.history().forEach(h -> outcomes.add(h.outcome().tag()));
             html.append("<p class=\"target\">Target ").append(Html.escape(t.target())).append(": ")
                     .append(t.started()).append(t.started() == 1 ? " retraining Job" : " retraining Jobs")
-                    .append(" started; ended: ").append(outcomes.isEmpty() ? "none" : String.join(", ", outcomes))
-                    .append("; time in each state: ").append(Html.escape(String.join(", ", states))).append(".</p>\n");
+                    .append(" started; remediations ended: ").append(Html.escape(t.outcomes()))
+                    .append("; time in each state: ").append(Html.escape(t.timeInStates())).append(".</p>\n");
         }
     }
 

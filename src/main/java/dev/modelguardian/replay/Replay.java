@@ -67,6 +67,11 @@ public final class Replay {
      */
     public record Step(Duration offset, Instant at, String target, String kind, RemediationState from,
             RemediationState to, String what) {
+
+        /** {@code FROM -> TO} when the target's state changed, else the kind. */
+        public String change() {
+            return from != null && from != to ? from + " -> " + to : kind;
+        }
     }
 
     /**
@@ -81,6 +86,26 @@ public final class Replay {
 
         public long count(HistoryEntry.Outcome outcome) {
             return history.stream().filter(h -> h.outcome() == outcome).count();
+        }
+
+        /** How the remediations ended, e.g. {@code promoted 1, rolled_back 1}; {@code none} when none did. */
+        public String outcomes() {
+            List<String> parts = new ArrayList<>();
+            for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
+                long n = count(outcome);
+                if (n > 0) {
+                    parts.add(outcome.tag() + " " + n);
+                }
+            }
+            return parts.isEmpty() ? "none" : String.join(", ", parts);
+        }
+
+        /** Time in each state the target was in, in the states' order, e.g. {@code HEALTHY 3h1m, RETRAINING 40m}. */
+        public String timeInStates() {
+            List<String> parts = new ArrayList<>();
+            timeIn.forEach((state, d) -> parts.add(state + " " + dev.modelguardian.policy.Durations.format(d)
+                    .toLowerCase(Locale.ROOT)));
+            return String.join(", ", parts);
         }
     }
 

@@ -55,7 +55,7 @@ final class SimulatedWorld implements TrainingCluster, ModelServer {
     private Pending pending;
 
     /** A Job the guardian created and when it ends. */
-    private record Job(String cronJob, String remediationId, Instant created, Instant ends, boolean succeeds) {
+    private record Job(String cronJob, Instant ends, boolean succeeds) {
     }
 
     /** A response of the live signals, due at {@code at}. */
@@ -213,8 +213,7 @@ final class SimulatedWorld implements TrainingCluster, ModelServer {
             return;
         }
         Instant now = clock.instant();
-        jobs.put(jobName, new Job(cronJob, remediationId, now, now.plus(world.training().takes()),
-                world.training().succeeds()));
+        jobs.put(jobName, new Job(cronJob, now.plus(world.training().takes()), world.training().succeeds()));
     }
 
     // ---- ModelServer -----------------------------------------------------------------------------

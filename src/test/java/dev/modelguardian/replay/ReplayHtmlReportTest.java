@@ -158,7 +158,9 @@ class ReplayHtmlReportTest {
                 .isEqualTo(13);
         assertThat(count(doc, "//p[@class='target']")).isEqualTo(1);
         assertThat(report(result, policies)).contains("set config.scheduler.enableMlEnhancedScheduling=false in the"
-                + " Helm values").contains("ENABLE_ML_ENHANCED_SCHEDULING true -&gt; false");
+                + " Helm values").contains("ENABLE_ML_ENHANCED_SCHEDULING true -&gt; false")
+                .contains("1 retraining Job started; remediations ended: rolled_back 1; time in each state: HEALTHY 50m,"
+                        + " PENDING 14m, RETRAINING 40m, ROLLED_BACK 2h16m.");
     }
 
     @ParameterizedTest(name = "{0}")
