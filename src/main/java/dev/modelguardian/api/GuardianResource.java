@@ -39,8 +39,9 @@ public class GuardianResource {
     private static final Logger LOG = Logger.getLogger(GuardianResource.class);
 
     /**
-     * The approver recorded for an approval through the API. There is one shared bearer token, so its holders cannot
-     * be told apart: the record says which credential approved, and the log line with the time says when.
+     * Who is recorded for an approval or a forced remediation through the API. There is one shared bearer token, so
+     * its holders cannot be told apart: the record says which credential acted, and the log line with the time says
+     * when.
      */
     static final String APPROVER = "api-token";
 
@@ -90,7 +91,7 @@ public class GuardianResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return mutate(name, authorization, UNDER_WAY, target -> {
             LOG.infof("Remediation of target %s requested through the API (force=%s)", name, force);
-            return engine.request(target, force);
+            return engine.request(target, force, APPROVER);
         });
     }
 

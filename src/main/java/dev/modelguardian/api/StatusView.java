@@ -47,7 +47,7 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
     @RegisterForReflection
     public record Target(String name, String cronJob, List<String> models, RemediationState state, Instant since,
             String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
-            boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
+            Optional<String> requestedBy, boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
             List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
             List<History> history) {
 
@@ -56,7 +56,8 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
             List<HistoryEntry> recent = record.history().size() <= 10 ? record.history()
                     : record.history().subList(record.history().size() - 10, record.history().size());
             return new Target(spec.name(), spec.cronJob(), spec.models(), s.state(), s.since(), record.reason(),
-                    s.remediationId(), s.jobName(), s.trigger(), s.approved(), record.timeline().approvedBy(),
+                    s.remediationId(), s.jobName(), s.trigger(), s.requestedBy(), s.approved(),
+                    record.timeline().approvedBy(),
                     record.timeline().approval().map(Timeline.Approval::at),
                     StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
                     recent.stream().map(History::of).toList());

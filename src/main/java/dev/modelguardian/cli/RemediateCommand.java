@@ -59,6 +59,8 @@ public class RemediateCommand implements Callable<Integer> {
     static final int ERROR = 3;
     static final int NOT_STARTED = 4;
     private static final int MAX_CONSECUTIVE_ERRORS = 5;
+    /** Past the end of a verify window, so that the follow-up that ends it is not a hair too early. */
+    private static final long VERIFY_END_MARGIN_MILLIS = 50;
 
     @Mixin
     ConfigFileOption configFile;
@@ -97,6 +99,9 @@ public class RemediateCommand implements Callable<Integer> {
 
     @Inject
     ProgressLines progressLines;
+
+    @Inject
+    java.time.Clock clock;
 
     @Inject
     Instance<Notifier> notifiers;
@@ -156,7 +161,7 @@ public class RemediateCommand implements Callable<Integer> {
         Optional<HistoryEntry> lastBefore;
         try {
             lastBefore = store.load().target(targetName, Instant.now()).last();
-            report = engine.request(target.get(), force);
+            report = engine.request(target.get(), force, "remediate --force");
         } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
             err.println("model-guardian: remediate: " + e.getMessage());
             err.flush();
@@ -201,7 +206,10 @@ public class RemediateCommand implements Callable<Integer> {
         };
     }
 
-    /** Follows the remediation to its end: the watch wakes it when a Job finishes, the re-list at the latest. */
+    /**
+     * Follows the remediation to its end: the watch wakes it when a Job finishes, the re-list at the latest, and the
+     * end of a verify window on time (verification reads the live signals at each follow-up).
+     */
     private int follow(PrintWriter out, PrintWriter err, TargetSpec target, TargetRecord first)
             throws InterruptedException {
         Semaphore wake = new Semaphore(0);
@@ -211,8 +219,11 @@ public class RemediateCommand implements Callable<Integer> {
         try (JobWatch watch = new JobWatch(client, jobs, name -> wake.release())) {
             watch.start();
             while (true) {
+                Duration nap = relist;
                 try {
-                    engine.followUp();
+                    Optional<String> said = engine.followUp().stream()
+                            .filter(r -> r.target().name().equals(target.name()))
+                            .map(RemediationEngine.TargetReport::reason).findFirst();
                     TargetRecord record = store.load().target(target.name(), Instant.now());
                     if (remediation == null) {
                         remediation = record.current().remediationId().orElse(null);
@@ -223,10 +234,13 @@ public class RemediateCommand implements Callable<Integer> {
                     if (end.isPresent()) {
                         return exitFor(out, end.get());
                     }
-                    if (record.current().state() == RemediationState.RETRAINING
-                            && record.current().jobName().isPresent()
+                    RemediationState state = record.current().state();
+                    if (state == RemediationState.RETRAINING && record.current().jobName().isPresent()
                             && jobs.observe(record.current().jobName().get()) instanceof JobObservation.Running r) {
                         progress(out, record, "Job " + record.current().jobName().get() + ": " + r.progress());
+                    } else if (state == RemediationState.VERIFYING && said.isPresent()) {
+                        progress(out, record, said.get());
+                        nap = untilVerified(record, target, relist, clock.instant());
                     } else {
                         progress(out, record, record.reason());
                     }
@@ -240,11 +254,18 @@ public class RemediateCommand implements Callable<Integer> {
                         return ERROR;
                     }
                 }
-                if (wake.tryAcquire(relist.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (wake.tryAcquire(Math.max(1, nap.toMillis()), TimeUnit.MILLISECONDS)) {
                     wake.drainPermits();
                 }
             }
         }
+    }
+
+    /** How long to wait while verifying: the re-list, or less when the verify window ends sooner. */
+    static Duration untilVerified(TargetRecord record, TargetSpec target, Duration relist, Instant now) {
+        Instant end = record.current().since().plus(target.recovery().verifyWindow());
+        Duration left = Duration.between(now, end).plusMillis(VERIFY_END_MARGIN_MILLIS);
+        return left.isNegative() ? Duration.ZERO : left.compareTo(relist) < 0 ? left : relist;
     }
 
     private int exitFor(PrintWriter out, HistoryEntry end) {

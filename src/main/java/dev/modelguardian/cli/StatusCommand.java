@@ -150,8 +150,8 @@ public class StatusCommand implements Callable<Integer> {
             out.println("  reason       " + t.reason());
             t.remediationId().ifPresent(id -> out.println("  remediation  " + id + t.job().map(j -> ", Job " + j)
                     .orElse("")));
-            if (!t.trigger().isEmpty()) {
-                out.println("  trigger      " + RemediationEngine.summary(t.trigger()));
+            if (!t.trigger().isEmpty() || t.requestedBy().isPresent()) {
+                out.println("  trigger      " + RemediationEngine.summary(t.trigger(), t.requestedBy()));
             }
             t.approvedBy().ifPresent(by -> out.println("  approved by  " + by + t.approvedAt().map(at -> " at " + at)
                     .orElse("")));
@@ -175,7 +175,8 @@ public class StatusCommand implements Callable<Integer> {
             for (HistoryView h : t.history()) {
                 HistoryEntry e = h.entry();
                 rows.add(new String[] { "  " + e.started(), Durations.format(Duration.ofSeconds(h.tookSeconds())),
-                        e.outcome().tag(), e.id(), e.job().orElse("-"), RemediationEngine.summary(e.trigger()),
+                        e.outcome().tag(), e.id(), e.job().orElse("-"),
+                        RemediationEngine.summary(e.trigger(), e.requestedBy()),
                         e.reason() });
             }
             Table.print(out, rows);
@@ -218,9 +219,10 @@ public class StatusCommand implements Callable<Integer> {
     @RegisterForReflection
     public record TargetView(String name, String cronJob, List<String> models, boolean persisted,
             RemediationState state, Instant since, String reason, Optional<String> remediationId, Optional<String> job,
-            List<TargetHealth.FiredSignal> trigger, boolean approved, Optional<String> approvedBy,
-            Optional<Instant> approvedAt, List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince,
-            Optional<Instant> lastFinished, Optional<dev.modelguardian.remediation.Snapshot> snapshot,
+            List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, boolean approved,
+            Optional<String> approvedBy, Optional<Instant> approvedAt, List<StepDurations.Step> steps,
+            Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
+            Optional<dev.modelguardian.remediation.Snapshot> snapshot,
             Optional<dev.modelguardian.remediation.Verdict> verdict, List<String> actions,
             Map<String, Optional<String>> flagsToRestore, int historySize, List<HistoryView> history) {
 
@@ -233,7 +235,7 @@ public class StatusCommand implements Callable<Integer> {
                 recent.add(HistoryView.of(all.get(i)));
             }
             return new TargetView(spec.name(), spec.cronJob(), spec.models(), stored.isPresent(), s.state(), s.since(),
-                    record.reason(), s.remediationId(), s.jobName(), s.trigger(), s.approved(),
+                    record.reason(), s.remediationId(), s.jobName(), s.trigger(), s.requestedBy(), s.approved(),
                     record.timeline().approvedBy(), record.timeline().approval().map(Timeline.Approval::at),
                     StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
                     record.progress().snapshot(), record.progress().verdict(), record.progress().actions(),

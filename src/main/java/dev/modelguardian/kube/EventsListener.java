@@ -130,7 +130,7 @@ public class EventsListener implements RemediationListener, SignalAlerts {
         String id = after.current().remediationId()
                 .or(() -> after.last().map(HistoryEntry::id)).map(i -> " (remediation " + i + ")").orElse("");
         String trigger = step.decision() instanceof Decision.StartRetraining s
-                ? "; trigger: " + RemediationEngine.summary(s.trigger())
+                ? "; trigger: " + RemediationEngine.summary(s.trigger(), after.current().requestedBy())
                 : "";
         return step.target().name() + id + ": " + after.reason() + trigger;
     }

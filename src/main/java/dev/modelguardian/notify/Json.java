@@ -66,6 +66,7 @@ final class Json {
                         .with("signal", f.signal())
                         .with("value", number(f.value()))
                         .with("bound", f.bound())).toList())
+                .with("requestedBy", n.requestedBy())
                 .with("action", n.action())
                 .with("reason", n.reason())
                 .with("outcome", n.outcome())

@@ -22,6 +22,7 @@ import dev.modelguardian.remediation.TargetHealth;
  * @param remediationId the remediation the step belongs to, if any
  * @param job           the training Job, if any
  * @param trigger       what fired, with values and bounds
+ * @param requestedBy   who asked for the remediation by hand, when someone did
  * @param action        what the guardian did or does next, in a sentence
  * @param reason        the persisted reason of the step, with the numbers
  * @param outcome       how the remediation ended, when it ended in this step ({@code rolled_back}, ...)
@@ -32,7 +33,7 @@ import dev.modelguardian.remediation.TargetHealth;
  */
 public record Notification(Milestone milestone, Instant at, String namespace, String target, String cronJob,
         List<String> models, RemediationState from, RemediationState to, Optional<String> remediationId,
-        Optional<String> job, List<TargetHealth.FiredSignal> trigger, String action, String reason,
+        Optional<String> job, List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, String action, String reason,
         Optional<String> outcome, Optional<Duration> took, Optional<String> rollbackHint, String incidentKey,
         List<String> resolves) {
 
@@ -47,8 +48,13 @@ public record Notification(Milestone milestone, Instant at, String namespace, St
         return target + ": " + milestone.title();
     }
 
-    /** The trigger as text: {@code model/signal value (bound)}, comma-separated. */
+    /** The trigger as text: who requested it, if someone did, and {@code model/signal value (bound)}, comma-separated. */
     public String triggerText() {
-        return dev.modelguardian.remediation.RemediationEngine.summary(trigger);
+        return dev.modelguardian.remediation.RemediationEngine.summary(trigger, requestedBy);
+    }
+
+    /** Whether there is a trigger to show: a signal fired, or someone asked. */
+    public boolean hasTrigger() {
+        return !trigger.isEmpty() || requestedBy.isPresent();
     }
 }

@@ -185,7 +185,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
             TargetState s = record.current();
             dispatch(new Notification(Milestone.ROLLBACK_FAILED, clock.instant(), namespace, target.name(),
                     target.cronJob(), target.models(), s.state(), s.state(), s.remediationId(), s.jobName(),
-                    s.trigger(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
+                    s.trigger(), s.requestedBy(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
                             Optional.empty()),
                     "cannot " + action + ": " + message, Optional.empty(), Optional.empty(), Optional.empty(),
                     IncidentKeys.of(namespace, target.name(), record, record), List.of()));
@@ -213,6 +213,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 .or(() -> ended.map(HistoryEntry::id));
         Optional<String> job = after.current().jobName().or(() -> before.current().jobName())
                 .or(() -> ended.flatMap(HistoryEntry::job));
+        Optional<String> requestedBy = after.current().requestedBy().or(() -> before.current().requestedBy())
+                .or(() -> ended.flatMap(HistoryEntry::requestedBy));
         List<String> resolves = new ArrayList<>();
         if (milestone == Milestone.RECOVERED) {
             resolves.addAll(IncidentKeys.resolvedBy(namespace, target.name(), before, after));
@@ -222,7 +224,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
         }
         return new Notification(milestone, clock.instant(), namespace, target.name(), target.cronJob(),
                 target.models(), before.current().state(), after.current().state(), remediationId, job, trigger,
-                action(milestone, target, before, after, job, ended), after.reason(),
+                requestedBy, action(milestone, target, before, after, job, ended), after.reason(),
                 ended.map(e -> e.outcome().tag()),
                 ended.map(e -> Duration.between(e.started(), e.ended())),
                 milestone == Milestone.ROLLED_BACK ? rollbackHint : Optional.empty(),
@@ -234,7 +236,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
         RemediationState state = record.current().state();
         return new Notification(Milestone.INCONCLUSIVE_TOO_LONG, clock.instant(), namespace, target.name(),
                 target.cronJob(), target.models(), state, state, record.current().remediationId(),
-                record.current().jobName(), record.current().trigger(),
+                record.current().jobName(), record.current().trigger(), record.current().requestedBy(),
                 action(Milestone.INCONCLUSIVE_TOO_LONG, target, record, record, Optional.empty(), Optional.empty()),
                 "signals inconclusive (no data, NaN or source errors) since " + since + ", for "
                         + dev.modelguardian.policy.Durations.format(lasted.withNanos(0)) + " (limit "
@@ -245,7 +247,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
     private Notification recovered(TargetSpec target, TargetRecord record, List<String> resolves) {
         RemediationState state = record.current().state();
         return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.cronJob(),
-                target.models(), state, state, Optional.empty(), Optional.empty(), List.of(),
+                target.models(), state, state, Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
                 "none: the target is healthy", "signals conclusive and healthy again", Optional.empty(),
                 Optional.empty(), Optional.empty(), resolves.getFirst(), resolves);
     }

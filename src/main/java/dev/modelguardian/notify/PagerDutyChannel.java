@@ -64,7 +64,7 @@ final class PagerDutyChannel implements Channel {
 
     Map<String, Object> trigger(Notification n) {
         String summary = n.headline() + ": " + n.reason()
-                + (n.trigger().isEmpty() ? "" : "; signals: " + n.triggerText())
+                + (n.hasTrigger() ? "; trigger: " + n.triggerText() : "")
                 + n.rollbackHint().map(h -> "; make it permanent: " + h).orElse("");
         return Json.object()
                 .with("routing_key", routingKey)

@@ -67,6 +67,7 @@ final class SlackChannel implements Channel {
         n.job().ifPresent(job -> fields.add(mrkdwn("*Job*\n`" + escape(job) + "`")));
         n.remediationId().ifPresent(id -> fields.add(mrkdwn("*Remediation*\n" + escape(id))));
         n.took().ifPresent(took -> fields.add(mrkdwn("*Took*\n" + dev.modelguardian.policy.Durations.format(took))));
+        n.requestedBy().ifPresent(by -> fields.add(mrkdwn("*Requested by hand*\n" + escape(by))));
         blocks.add(Json.object().with("type", "section").with("fields", fields));
         if (!n.trigger().isEmpty()) {
             StringBuilder signals = new StringBuilder("*Signals (value against bound)*");
@@ -87,8 +88,8 @@ final class SlackChannel implements Channel {
     static String text(Notification n) {
         StringBuilder text = new StringBuilder(n.headline()).append(": ").append(n.reason());
         text.append(". Models: ").append(String.join(", ", n.models()));
-        if (!n.trigger().isEmpty()) {
-            text.append(". Signals: ").append(n.triggerText());
+        if (n.hasTrigger()) {
+            text.append(". Trigger: ").append(n.triggerText());
         }
         n.job().ifPresent(job -> text.append(". Job: ").append(job));
         text.append(". Action: ").append(n.action());

@@ -20,17 +20,26 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param actions what the remediation changed (promotions, restored versions, flag values, restarts), in order
  * @param timeline when it entered each state (the last mark: the state it ended in) and who approved it; empty for
  *                entries written before timelines were kept
+ * @param requestedBy who asked for it by hand, when a human did ({@link TargetState#requestedBy()})
  */
 @RegisterForReflection
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
         String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
-        Timeline timeline) {
+        Timeline timeline, Optional<String> requestedBy) {
 
     public HistoryEntry {
-        trigger = List.copyOf(trigger);
+        trigger = trigger == null ? List.of() : List.copyOf(trigger);
         verdict = verdict == null ? Optional.empty() : verdict;
         actions = actions == null ? List.of() : List.copyOf(actions);
         timeline = timeline == null ? Timeline.EMPTY : timeline;
+        requestedBy = requestedBy == null ? Optional.empty() : requestedBy;
+    }
+
+    /** An entry no human requested. */
+    public HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
+            String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
+            Timeline timeline) {
+        this(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline, Optional.empty());
     }
 
     /** An entry whose timeline the record adds when it is appended ({@link TargetRecord#finished}). */
@@ -47,7 +56,13 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
 
     /** The same entry with {@code kept} as its timeline. */
     public HistoryEntry withTimeline(Timeline kept) {
-        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, kept);
+        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, kept,
+                requestedBy);
+    }
+
+    /** The same entry, requested by hand by {@code by} when present. */
+    public HistoryEntry requestedBy(Optional<String> by) {
+        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline, by);
     }
 
     /** How a remediation ended. Low cardinality: also the {@code outcome} tag of the remediation counter. */

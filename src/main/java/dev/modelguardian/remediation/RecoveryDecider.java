@@ -101,7 +101,8 @@ public final class RecoveryDecider {
     /**
      * VERIFYING: the promoted version gets the verify window to bring the signals that triggered the remediation back
      * within bounds, since live metrics computed over recent traffic lag behind a restart. A signal firing that was
-     * not part of the trigger is a new breach and rolls back at once. When the window is over, a target still pending
+     * not part of the trigger is a new breach and rolls back at once; a remediation requested by hand has no
+     * triggering signal beyond those that fired when it was asked for, so every other signal of its models counts. When the window is over, a target still pending
      * or firing rolls back, and a healthy one ends the remediation (after putting back flags an earlier rollback
      * changed, when {@code reenable-after-recovery} is set). Inconclusive signals neither pass nor fail verification.
      */
@@ -118,7 +119,8 @@ public final class RecoveryDecider {
         boolean breaching = health.state() == PolicyState.PENDING || health.state() == PolicyState.FIRING;
         Instant end = s.since().plus(spec.verifyWindow());
         if (now.isBefore(end)) {
-            return new Decision.Stay("verifying until " + end + (breaching ? "; waiting for "
+            return new Decision.Stay("verifying until " + end + ", " + Durations.format(Duration.between(now, end)
+                    .withNanos(0)) + " left" + (breaching ? "; waiting for "
                     + (health.firing().isEmpty() ? "a pending policy" : RemediationEngine.summary(health.firing()))
                     + " to clear" : ""));
         }

@@ -93,7 +93,8 @@ public final class RemediationDecider {
                     : new Decision.StartRetraining(remediationId(now), jobName,
                             health.firing().isEmpty() ? state.trigger() : health.firing());
         }
-        if (health.state() == PolicyState.HEALTHY) {
+        if (health.state() == PolicyState.HEALTHY && state.requestedBy().isEmpty()) {
+            // A remediation a human asked for waits for its approval whatever the signals say.
             return new Decision.MoveTo(RemediationState.HEALTHY, "recovered before approval");
         }
         return new Decision.Stay("waiting for approval");

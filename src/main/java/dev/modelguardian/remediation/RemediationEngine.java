@@ -94,45 +94,47 @@ public final class RemediationEngine {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         GuardianState state = store.load();
-        List<Evaluation> evaluations = evaluate(state);
+        List<Evaluation> evaluations = evaluate(state, policies);
         List<TargetReport> reports = new ArrayList<>();
         for (TargetSpec target : targets) {
             TargetHealth health = health(target, evaluations);
             noteInconclusive(target, state, health);
-            reports.add(advance(target, health, false));
+            reports.add(advance(target, health, Optional.empty()));
         }
         return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
-     * Advances only the targets whose remediation is under way (a Job running, a hand-over pending), without
-     * evaluating policies: what the watch and the re-list call between cycles.
+     * Advances only the targets whose remediation is under way (a Job running, a hand-over pending), without a full
+     * cycle: what the watch, the re-list and {@code remediate}'s wait loop call between cycles. Verification watches
+     * the live signals, so the policies of the targets that are verifying (and only those) are evaluated now.
      */
     public List<TargetReport> followUp() {
         GuardianState state = store.load();
+        List<TargetSpec> underWay = targets.stream().filter(t -> stateOf(state, t).filter(
+                RemediationEngine::inProgress).isPresent()).toList();
+        List<TargetSpec> verifying = underWay.stream().filter(t -> stateOf(state, t).orElseThrow()
+                == RemediationState.VERIFYING).toList();
+        List<Evaluation> evaluations = verifying.isEmpty() ? List.of() : evaluate(state, policiesOf(verifying));
         List<TargetReport> reports = new ArrayList<>();
-        for (TargetSpec target : targets) {
-            TargetRecord record = state.targets().get(target.name());
-            if (record != null && inProgress(record.current().state())) {
-                reports.add(advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false));
-            }
+        for (TargetSpec target : underWay) {
+            TargetHealth health = verifying.contains(target) ? health(target, evaluations) : UNOBSERVED;
+            reports.add(advance(target, health, Optional.empty()));
         }
         return reports;
     }
 
     /**
-     * A human asks for the runbook now on {@code target}. With {@code force} the target is treated as firing whatever
-     * its signals say (the guards still apply); without it the signals decide, evaluated now.
+     * A human asks for the runbook now on {@code target}. With {@code force} the request stands in for a firing
+     * signal while no remediation is under way (the guards still apply), and {@code by} is recorded as who asked;
+     * without it the signals decide. Either way the signals are evaluated now, and a remediation already under way
+     * goes on deciding on them: a request is never a signal that verification waits to clear.
      */
-    public TargetReport request(TargetSpec target, boolean force) {
-        List<Evaluation> evaluations = evaluate(store.load());
+    public TargetReport request(TargetSpec target, boolean force, String by) {
+        List<Evaluation> evaluations = evaluate(store.load(), policies);
         TargetHealth health = health(target, evaluations);
-        if (force && health.state() != PolicyState.FIRING) {
-            health = new TargetHealth(PolicyState.FIRING, List.of(new TargetHealth.FiredSignal("*", "manual",
-                    Double.NaN, "requested by hand with --force")));
-        }
         Set<String> models = Set.copyOf(target.models());
-        return advance(target, health, force)
+        return advance(target, health, force ? Optional.of(by) : Optional.empty())
                 .with(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
     }
 
@@ -152,8 +154,8 @@ public final class RemediationEngine {
                     s.jobCreated(), s.trigger(), true, s.recentStarts(), s.lastFinished());
             if (persist(target, record, record.with(approved, "approved by " + approver)
                     .approvedBy(approver, clock.instant()), new Decision.Stay("approved"))) {
-                TargetHealth health = new TargetHealth(PolicyState.FIRING, s.trigger());
-                return advance(target, health, false);
+                // The approved remediation starts on its recorded trigger; no signal is read here.
+                return advance(target, UNOBSERVED, Optional.empty());
             }
         }
         throw new IllegalStateException("target " + target.name() + " kept changing while being approved");
@@ -178,7 +180,7 @@ public final class RemediationEngine {
             TargetRecord record = store.load().target(target.name(), now);
             TargetState s = record.current();
             if (s.state() == RemediationState.ROLLING_BACK) {
-                return advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false);
+                return advance(target, UNOBSERVED, Optional.empty());
             }
             String id = "rollback-" + now.getEpochSecond();
             Progress progress = record.progress().snapshot().isPresent() ? record.progress()
@@ -187,10 +189,10 @@ public final class RemediationEngine {
                     ? "; Job " + s.jobName().orElse("?") + " keeps running but is no longer watched" : "");
             TargetState next = new TargetState(RemediationState.ROLLING_BACK, now, Optional.of(
                     s.remediationId().orElse(id)), s.jobName(), s.jobCreated(), s.trigger(), s.approved(),
-                    s.recentStarts(), s.lastFinished());
+                    s.recentStarts(), s.lastFinished(), s.requestedBy());
             Decision.MoveTo move = new Decision.MoveTo(RemediationState.ROLLING_BACK, why);
             if (persist(target, record, record.with(next, progress, why), move)) {
-                return advance(target, new TargetHealth(PolicyState.INCONCLUSIVE, List.of()), false);
+                return advance(target, UNOBSERVED, Optional.empty());
             }
         }
         throw new IllegalStateException("target " + target.name() + " kept changing while a rollback was requested");
@@ -213,8 +215,8 @@ public final class RemediationEngine {
                 .filter(a -> !done.contains(a.key())).toList();
     }
 
-    /** The policies evaluated now, statuses read from {@code state} and saved to the state store. */
-    private List<Evaluation> evaluate(GuardianState state) {
+    /** {@code evaluated} evaluated now, statuses read from {@code state} and saved to the state store. */
+    private List<Evaluation> evaluate(GuardianState state, List<Policy> evaluated) {
         PolicyStateStore view = new PolicyStateStore() {
             @Override
             public Map<String, PolicyStatus> load() {
@@ -228,7 +230,17 @@ public final class RemediationEngine {
                 }
             }
         };
-        return policyEngine.evaluate(policies, view);
+        return policyEngine.evaluate(evaluated, view);
+    }
+
+    /** The policies of the models {@code of} train. */
+    private List<Policy> policiesOf(List<TargetSpec> of) {
+        Set<String> models = of.stream().flatMap(t -> t.models().stream()).collect(Collectors.toSet());
+        return policies.stream().filter(p -> models.contains(p.model())).toList();
+    }
+
+    private static Optional<RemediationState> stateOf(GuardianState state, TargetSpec target) {
+        return Optional.ofNullable(state.targets().get(target.name())).map(r -> r.current().state());
     }
 
     /**
@@ -251,6 +263,14 @@ public final class RemediationEngine {
         return TargetHealth.of(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
     }
 
+    /** Not even a health reading: what the follow-up passes for targets whose step does not look at the signals. */
+    private static final TargetHealth UNOBSERVED = new TargetHealth(PolicyState.INCONCLUSIVE, List.of());
+
+    /** The states that follow the signals: a move to one of them ends a request. */
+    private static boolean watching(RemediationState state) {
+        return state == RemediationState.HEALTHY || state == RemediationState.PENDING;
+    }
+
     private static boolean inProgress(RemediationState state) {
         return switch (state) {
             case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> true;
@@ -258,9 +278,15 @@ public final class RemediationEngine {
         };
     }
 
-    /** Decide, persist, act, persist, until the decider says stay. */
-    private TargetReport advance(TargetSpec target, TargetHealth health, boolean humanRequest) {
-        boolean requested = humanRequest;
+    /**
+     * Decide, persist, act, persist, until the decider says stay. {@code request} is who asked for a remediation by
+     * hand, when someone did: it is decided first, and stands in for a firing signal while no remediation is under
+     * way.
+     */
+    private TargetReport advance(TargetSpec target, TargetHealth health, Optional<String> request) {
+        boolean requestPending = request.isPresent();
+        // The request stands in for a firing signal until a remediation is under way, never after.
+        boolean forcing = request.isPresent();
         String lastReason = "";
         TargetRecord record = null;
         for (int step = 0; step < MAX_STEPS; step++) {
@@ -271,16 +297,14 @@ public final class RemediationEngine {
             Instant now = clock.instant();
             record = store.load().target(target.name(), now);
             TargetState s = record.current();
-            Decision decision;
-            if (requested) {
-                requested = false;
-                decision = RemediationDecider.requested(s);
-                if (decision instanceof Decision.Stay) {
-                    decision = decide(target, record, health, now);
-                }
-            } else {
-                decision = decide(target, record, health, now);
+            forcing = forcing && !inProgress(s.state()) && s.state() != RemediationState.AWAITING_APPROVAL;
+            TargetHealth seen = forcing ? health.requested() : health;
+            Decision decision = requestPending ? RemediationDecider.requested(s) : new Decision.Stay("");
+            boolean requestStep = requestPending && !(decision instanceof Decision.Stay);
+            if (!requestStep) {
+                decision = decide(target, record, seen, now);
             }
+            requestPending = false;
             switch (decision) {
                 case Decision.Stay stay -> {
                     TargetRecord stayed = record;
@@ -289,16 +313,18 @@ public final class RemediationEngine {
                 }
                 case Decision.MoveTo move -> {
                     List<TargetHealth.FiredSignal> trigger = health.firing().isEmpty() ? s.trigger() : health.firing();
+                    Optional<String> requestedBy = requestStep ? request
+                            : watching(move.to()) ? Optional.empty() : s.requestedBy();
                     TargetState next = new TargetState(move.to(), now, s.remediationId(), s.jobName(), s.jobCreated(),
                             keepsTrigger(move.to()) ? trigger : s.trigger(), s.approved(), s.recentStarts(),
-                            s.lastFinished());
+                            s.lastFinished(), requestedBy);
                     write(target, record, next, move.reason(), move);
                     lastReason = move.reason();
                 }
                 case Decision.StartRetraining start -> {
                     TargetState next = new TargetState(RemediationState.RETRAINING, now,
                             Optional.of(start.remediationId()), Optional.of(start.jobName()), false, start.trigger(),
-                            false, starts(s, now), s.lastFinished());
+                            false, starts(s, now), s.lastFinished(), request.or(s::requestedBy));
                     lastReason = "retraining: Job " + start.jobName() + " to be created from CronJob "
                             + target.cronJob();
                     write(target, record, next, lastReason, start);
@@ -306,7 +332,7 @@ public final class RemediationEngine {
                 case Decision.AdoptJob adopt -> {
                     TargetState next = new TargetState(RemediationState.RETRAINING, now,
                             Optional.of(adopt.remediationId()), Optional.of(adopt.jobName()), true, adopt.trigger(),
-                            false, starts(s, now), s.lastFinished());
+                            false, starts(s, now), s.lastFinished(), request.or(s::requestedBy));
                     lastReason = "retraining: adopted Job " + adopt.jobName() + " of CronJob " + target.cronJob()
                             + ", already running; no second Job";
                     write(target, record, next, lastReason, adopt);
@@ -323,14 +349,15 @@ public final class RemediationEngine {
                         return new TargetReport(target, record, end.reason(), Optional.of("job-create-failed"));
                     }
                     TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true,
-                            s.trigger(), s.approved(), s.recentStarts(), s.lastFinished());
+                            s.trigger(), s.approved(), s.recentStarts(), s.lastFinished(), s.requestedBy());
                     lastReason = "Job " + create.jobName() + " created from CronJob " + target.cronJob();
                     write(target, record, next, lastReason, create);
                 }
                 case Decision.RecordDryRun dry -> {
                     HistoryEntry entry = new HistoryEntry("dry-" + now.getEpochSecond(), Optional.of(dry.jobName()),
                             now, now, HistoryEntry.Outcome.DRY_RUN, "dry run: would create Job " + dry.jobName()
-                                    + " from CronJob " + target.cronJob(), dry.trigger());
+                                    + " from CronJob " + target.cronJob(), dry.trigger())
+                            .requestedBy(request.or(s::requestedBy));
                     TargetState next = new TargetState(RemediationState.FIRING, s.since(), Optional.empty(),
                             Optional.empty(), false, dry.trigger(), false, starts(s, now), Optional.of(now));
                     lastReason = entry.reason();
@@ -558,7 +585,7 @@ public final class RemediationEngine {
     private Optional<Decision> createJob(TargetSpec target, TargetRecord record, Decision.CreateJob create) {
         try {
             cluster.createJob(target.cronJob(), create.jobName(), create.remediationId(), target.name(),
-                    summary(record.current().trigger()));
+                    summary(record.current().trigger(), record.current().requestedBy()));
             return Optional.empty();
         } catch (TrainingCluster.ClusterException e) {
             LOG.errorf("Remediation %s of target %s: %s", create.remediationId(), target.name(), e.getMessage());
@@ -572,7 +599,8 @@ public final class RemediationEngine {
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
-                end.reason(), s.trigger(), record.progress().verdict(), record.progress().actions());
+                end.reason(), s.trigger(), record.progress().verdict(), record.progress().actions())
+                .requestedBy(s.requestedBy());
         Optional<Instant> lastFinished = end.outcome() == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished()
                 : Optional.of(now);
         TargetState next = new TargetState(end.to(), now, Optional.empty(), Optional.empty(), false,
@@ -633,6 +661,15 @@ public final class RemediationEngine {
         return trigger.stream().map(f -> f.model() + "/" + f.signal() + (Double.isNaN(f.value()) ? ""
                 : " " + dev.modelguardian.policy.Bound.format(f.value())) + " (" + f.bound() + ")")
                 .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Why a remediation started: who asked for it by hand, if someone did, and the signals that fired, e.g.
+     * {@code requested by hand (remediate --force)} or {@code requested by hand (api-token); firing: m/s 0.3 (> 0.25)}.
+     */
+    public static String summary(List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy) {
+        return requestedBy.map(by -> "requested by hand (" + by + ")" + (trigger.isEmpty() ? ""
+                : "; firing: " + summary(trigger))).orElseGet(() -> summary(trigger));
     }
 
     /** What one target came to in a cycle. {@code problem} is a short code when it could not go on. */

@@ -32,6 +32,11 @@ public record TargetHealth(PolicyState state, List<FiredSignal> firing) {
         return new TargetHealth(state, firing);
     }
 
+    /** This health with a request by hand standing in for a firing signal: firing, on the signals that really fire. */
+    public TargetHealth requested() {
+        return new TargetHealth(PolicyState.FIRING, firing);
+    }
+
     private static boolean any(List<Evaluation> evaluations, PolicyState state) {
         return evaluations.stream().anyMatch(e -> e.status().state() == state);
     }

@@ -17,10 +17,29 @@ import java.util.Optional;
  * @param approved      whether a human approved the current remediation
  * @param recentStarts  when recent remediations started (for the daily cap), oldest first
  * @param lastFinished  when the last remediation ended (for the cooldown)
+ * @param requestedBy   who asked for the current remediation by hand ({@code remediate --force}, the HTTP API);
+ *                      empty when the signals started it. A requested remediation is not dropped when the signals are
+ *                      healthy while it waits for approval, and it is verified on the signals like any other: a
+ *                      request is not a signal, so there is nothing of it to clear.
  */
 public record TargetState(RemediationState state, Instant since, Optional<String> remediationId,
         Optional<String> jobName, boolean jobCreated, List<TargetHealth.FiredSignal> trigger, boolean approved,
-        List<Instant> recentStarts, Optional<Instant> lastFinished) {
+        List<Instant> recentStarts, Optional<Instant> lastFinished, Optional<String> requestedBy) {
+
+    public TargetState {
+        trigger = trigger == null ? List.of() : List.copyOf(trigger);
+        recentStarts = recentStarts == null ? List.of() : List.copyOf(recentStarts);
+        // Absent in records written before requests were kept.
+        requestedBy = requestedBy == null ? Optional.empty() : requestedBy;
+    }
+
+    /** A state that no human requested. */
+    public TargetState(RemediationState state, Instant since, Optional<String> remediationId,
+            Optional<String> jobName, boolean jobCreated, List<TargetHealth.FiredSignal> trigger, boolean approved,
+            List<Instant> recentStarts, Optional<Instant> lastFinished) {
+        this(state, since, remediationId, jobName, jobCreated, trigger, approved, recentStarts, lastFinished,
+                Optional.empty());
+    }
 
     public static TargetState healthy(Instant since) {
         return new TargetState(RemediationState.HEALTHY, since, Optional.empty(), Optional.empty(), false, List.of(),
@@ -30,7 +49,7 @@ public record TargetState(RemediationState state, Instant since, Optional<String
     /** The same record in another state, entered at {@code at}. */
     public TargetState moveTo(RemediationState next, Instant at) {
         return new TargetState(next, at, remediationId, jobName, jobCreated, trigger, approved, recentStarts,
-                lastFinished);
+                lastFinished, requestedBy);
     }
 
     /** Remediations started within {@code window} before {@code now}. */

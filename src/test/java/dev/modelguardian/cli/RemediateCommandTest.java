@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +23,10 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapedModelProfile;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -43,13 +46,19 @@ class RemediateCommandTest {
 
     static KubernetesMockServer server;
     static MetricsEndpoint metrics;
+    static MlflowStandIn mlflow;
 
     @TempDir
     static Path dir;
     static Path config;
+    /** With MLflow: validation, promotion and a 2s verify window, so a forced remediation runs to its end. */
+    static Path withRegistry;
 
     KubernetesClient client;
     Watch controller;
+    Watch restarts;
+
+    static final String MODEL = "ticket-duration-predictor";
 
     @BeforeAll
     static void startCluster() throws IOException {
@@ -78,12 +87,28 @@ class RemediateCommandTest {
                       models: [ticket-duration-predictor]
                 """.formatted(NAMESPACE, metrics.url(),
                 CRON_JOB));
+        mlflow = MlflowStandIn.startNew();
+        withRegistry = Files.writeString(dir.resolve("with-registry.yaml"), Files.readString(config)
+                .replace("guardian:\n", "guardian:\n  mlflow:\n    url: " + mlflow.url() + "\n    retries: 1\n"
+                        + "    retry-backoff: 10ms\n")
+                .replace("      models: [ticket-duration-predictor]\n", """
+                              models: [ticket-duration-predictor]
+                              deployment: %s
+                              verify-window: 2s
+                        """.formatted(NeuralHive.DEPLOYMENT))
+                .replace("      signals:\n", """
+                              validation:
+                                rules:
+                                  mae_percentage: "< 15"
+                              signals:
+                        """));
     }
 
     @AfterAll
     static void stopCluster() {
         MainTestCluster.stop(server);
         metrics.close();
+        mlflow.stop();
     }
 
     @BeforeEach
@@ -91,12 +116,17 @@ class RemediateCommandTest {
         client = server.createClient();
         NeuralHive.reset(client);
         metrics.set(ScrapedModelProfile.BREACH);
+        mlflow.reset();
+        mlflow.model(MODEL).productionVersion("1", Map.of("mae_percentage", 11.8));
     }
 
     @AfterEach
     void tearDown() {
         if (controller != null) {
             controller.close();
+        }
+        if (restarts != null) {
+            restarts.close();
         }
         client.close();
     }
@@ -124,6 +154,41 @@ class RemediateCommandTest {
             public void onClose(WatcherException cause) {
             }
         });
+    }
+
+    /** Plays the training: every Job the guardian creates registers v2 with {@code mae} in MLflow, then completes. */
+    private void trainingRegisters(double mae) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    mlflow.model(MODEL).version("2", Map.of("mae_percentage", mae));
+                    NeuralHive.finish(client, job.getMetadata().getName(), "Complete", null);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    /** The model server breaches its bound as soon as it is restarted with the promoted version. */
+    private void breachesAfterTheRestart() {
+        restarts = client.apps().deployments().inNamespace(NAMESPACE).withName(NeuralHive.DEPLOYMENT)
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Deployment deployment) {
+                        var annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+                        if (annotations != null && annotations.containsKey("kubectl.kubernetes.io/restartedAt")) {
+                            metrics.set(ScrapedModelProfile.BREACH);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
     }
 
     private List<Job> jobs() {
@@ -173,6 +238,41 @@ class RemediateCommandTest {
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
         assertThat(jobs()).singleElement().satisfies(j -> assertThat(j.getStatus()).isNull());
+    }
+
+    @Test
+    void givenHealthySignalsAndAGoodCandidate_whenRemediatedWithForce_thenVerifiedOnTheLiveSignalsAndExit0(
+            QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+        trainingRegisters(10.5);
+
+        LaunchResult result = launcher.launch("remediate", "--config", withRegistry.toString(), "--target", CRON_JOB,
+                "--force");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .contains(CRON_JOB + " HEALTHY -> FIRING  remediation requested by hand")
+                .contains("PROMOTING -> VERIFYING  promoted " + MODEL + " v2 -> stage Production")
+                .containsPattern(CRON_JOB + " VERIFYING  verifying until \\S+, [12]s left")
+                .containsPattern("remediation r\\d+ ended promoted: verified: every signal within bounds for 2s");
+        assertThat(mlflow.model(MODEL).stageOf("2")).isEqualTo("Production");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenASignalThatBreachesAfterThePromotion_whenRemediatedWithForce_thenRolledBackAndExit1(
+            QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+        trainingRegisters(10.5);
+        breachesAfterTheRestart();
+
+        LaunchResult result = launcher.launch("remediate", "--config", withRegistry.toString(), "--target", CRON_JOB,
+                "--force");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput()).contains("VERIFYING -> ROLLING_BACK  new breach while verifying: "
+                + MODEL + "/mae-ratio 1.72 (> 1.5)").contains("ended rolled_back");
+        assertThat(mlflow.model(MODEL).stageOf("1")).isEqualTo("Production");
     }
 
     @Test

@@ -128,7 +128,7 @@ class LeaderLostMidRemediationTest {
         a.leadership().start();
         await().atMost(Duration.ofSeconds(10)).until(a.leadership()::isLeader);
         b.leadership().start();
-        a.engine().request(TARGET, true);
+        a.engine().request(TARGET, true, "remediate --force");
         assertThat(jobs()).hasSize(1);
         NeuralHive.finish(world, jobs().getFirst(), "Failed", "BackoffLimitExceeded");
         onRollingBack = () -> {
@@ -169,7 +169,7 @@ class LeaderLostMidRemediationTest {
 
         api.healAll();
         a.engine().followUp();
-        a.engine().request(TARGET, true);
+        a.engine().request(TARGET, true, "remediate --force");
         assertThat(a.leadership().isLeader()).as("a lost Lease is never led again").isFalse();
         assertThat(a.steps().get()).as("steps persisted by the old leader after the loss").isEqualTo(stepsOfA);
         assertThat(record()).isEqualTo(end);

@@ -76,7 +76,7 @@ class NotifierDeliveryTest {
 
         // Forced, then the Job fails: FIRING, RETRAINING, Job created, ROLLING_BACK, ROLLED_BACK in one call.
         CompletableFuture<RemediationEngine.TargetReport> run = CompletableFuture
-                .supplyAsync(() -> engine.request(Story.TARGET, true));
+                .supplyAsync(() -> engine.request(Story.TARGET, true, "remediate --force"));
 
         await().atMost(Duration.ofSeconds(3)).until(run::isDone);
         assertThat(recorded.path()).containsExactly(RemediationState.FIRING, RemediationState.RETRAINING,

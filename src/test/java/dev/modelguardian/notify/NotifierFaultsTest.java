@@ -138,7 +138,7 @@ class NotifierFaultsTest {
         // A guard against a hang only: the comparison is on the virtual clock and the steps.
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             cluster.outcome = new JobObservation.Running(Optional.empty(), "1 pod Running");
-            calls.add(engine.request(Story.TARGET, true).reason());
+            calls.add(engine.request(Story.TARGET, true, "remediate --force").reason());
             clock.advance(Duration.ofMinutes(20));
             calls.add(engine.followUp().getFirst().reason());
             cluster.outcome = new JobObservation.Succeeded();
@@ -146,7 +146,7 @@ class NotifierFaultsTest {
             calls.add(engine.followUp().getFirst().reason());
             clock.advance(Duration.ofHours(6));
             cluster.outcome = new JobObservation.Failed("BackoffLimitExceeded");
-            calls.add(engine.request(Story.TARGET, true).reason());
+            calls.add(engine.request(Story.TARGET, true, "remediate --force").reason());
         });
         List<String> seen = new ArrayList<>();
         recorded.steps().forEach(step -> seen.add(describe(step)));

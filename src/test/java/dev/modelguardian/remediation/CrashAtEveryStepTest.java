@@ -36,7 +36,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * The process dies at every persisted transition of every path of the runbook (promotion, the three ways to a
- * rollback, a rollback by hand): just before the write (whatever was done for it is done, nothing recorded), and
+ * rollback, a rollback by hand, a forced remediation followed by {@code remediate}'s wait loop and run again while
+ * verifying): just before the write (whatever was done for it is done, nothing recorded), and
  * just after it (recorded, the next action not started) where that differs from dying before the next write. A
  * fresh process on the same cluster and registry then finishes the script, and the end must be the end of an
  * undisturbed run: the same state, the same history entry, one Job, the same serving version, flag and restart.
@@ -69,7 +70,9 @@ class CrashAtEveryStepTest {
             Path.TRAINING_FAILED, List.of("FIRING", "RETRAINING", "snapshot", "Job created", "ROLLING_BACK",
                     "done set-keys", "done promote", "done restart", "ROLLED_BACK ended ROLLED_BACK"),
             Path.MANUAL_ROLLBACK, List.of("ROLLING_BACK", "done set-keys", "done promote", "done restart",
-                    "ROLLED_BACK ended ROLLED_BACK")));
+                    "ROLLED_BACK ended ROLLED_BACK"),
+            Path.FORCED_PROMOTED, List.of("FIRING", "RETRAINING", "snapshot", "Job created", "VALIDATING",
+                    "PROMOTING", "done promote", "done restart", "VERIFYING", "HEALTHY ended PROMOTED")));
 
     static final Map<Path, Outcome> REFERENCE = new EnumMap<>(Path.class);
 
@@ -250,14 +253,16 @@ class CrashAtEveryStepTest {
 
         assertThat(seen).isEqualTo(WRITES);
         String restarted = T0.plus(Duration.ofMinutes(20)).toString();
-        assertThat(ends.get(Path.PROMOTED)).satisfies(o -> {
-            assertThat(o.state()).isEqualTo(RemediationState.HEALTHY);
-            assertThat(o.history()).singleElement().asString().contains("PROMOTED");
-            assertThat(o.production()).isEqualTo("8");
-            assertThat(o.flag()).isEqualTo("true");
-            assertThat(o.restartedAt()).isEqualTo(restarted);
-            assertThat(o.jobs()).isEqualTo(1);
-        });
+        for (Path promoted : List.of(Path.PROMOTED, Path.FORCED_PROMOTED)) {
+            assertThat(ends.get(promoted)).as(promoted.name()).satisfies(o -> {
+                assertThat(o.state()).isEqualTo(RemediationState.HEALTHY);
+                assertThat(o.history()).singleElement().asString().contains("PROMOTED");
+                assertThat(o.production()).isEqualTo("8");
+                assertThat(o.flag()).isEqualTo("true");
+                assertThat(o.restartedAt()).isEqualTo(restarted);
+                assertThat(o.jobs()).isEqualTo(1);
+            });
+        }
         for (Path rolledBack : List.of(Path.VALIDATION_FAILED, Path.VERIFY_BREACH, Path.TRAINING_FAILED,
                 Path.MANUAL_ROLLBACK)) {
             assertThat(ends.get(rolledBack)).as(rolledBack.name()).satisfies(o -> {

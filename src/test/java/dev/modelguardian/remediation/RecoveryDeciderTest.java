@@ -172,7 +172,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(60));
 
-        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z; waiting for"
+        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 4m left; waiting for"
                 + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h) to clear"));
     }
 
@@ -209,10 +209,37 @@ class RecoveryDeciderTest {
     }
 
     @Test
+    void givenARemediationRequestedByHandWithNoSignalFiring_whenASignalFiresInsideTheWindow_thenItRollsBackAtOnce() {
+        TargetHealth firing = new TargetHealth(PolicyState.FIRING, List.of(MAE_FIRING));
+
+        Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, firing, T0.plusSeconds(60));
+
+        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying:"
+                + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h)"));
+    }
+
+    @Test
+    void givenARemediationRequestedByHand_whenEverySignalIsHealthyForTheWindow_thenItEndsPromoted() {
+        Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, HEALTHY, T0.plusSeconds(300));
+
+        assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class, end -> {
+            assertThat(end.to()).isEqualTo(RemediationState.HEALTHY);
+            assertThat(end.outcome()).isEqualTo(HistoryEntry.Outcome.PROMOTED);
+        });
+    }
+
+    @Test
+    void givenARemediationRequestedByHand_whenHealthyInsideTheWindow_thenItWaitsOnlyForTheWindowWithNothingToClear() {
+        Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, HEALTHY, T0.plusSeconds(290));
+
+        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 10s left"));
+    }
+
+    @Test
     void givenHealthyBeforeTheWindowEnds_whenVerifying_thenItWaitsForTheWholeWindow() {
         Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, HEALTHY, T0.plusSeconds(299));
 
-        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z"));
+        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 1s left"));
     }
 
     @Test
@@ -308,6 +335,15 @@ class RecoveryDeciderTest {
         return new TargetRecord(r.revision(), new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
                 s.jobCreated(), List.of(trigger), s.approved(), s.recentStarts(), s.lastFinished()), r.reason(),
                 r.progress(), r.flagsToRestore(), r.history());
+    }
+
+    /** VERIFYING a passed verdict of a remediation a human requested while no signal fired. */
+    static TargetRecord requestedByHand() {
+        TargetRecord r = passed(RemediationState.VERIFYING);
+        TargetState s = r.current();
+        return new TargetRecord(r.revision(), new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
+                s.jobCreated(), List.of(), s.approved(), s.recentStarts(), s.lastFinished(),
+                Optional.of("remediate --force")), r.reason(), r.progress(), r.flagsToRestore(), r.history());
     }
 
     static TargetRecord passed(RemediationState state) {

@@ -190,6 +190,15 @@ class RemediationDeciderTest {
     }
 
     @Test
+    void givenARemediationRequestedByHandAwaitingApproval_whenThePoliciesAreHealthy_thenItKeepsWaitingForApproval() {
+        TargetState requested = new TargetState(RemediationState.AWAITING_APPROVAL, NOW, Optional.empty(),
+                Optional.empty(), false, List.of(), false, List.of(), Optional.empty(),
+                Optional.of("remediate --force"));
+
+        assertThat(decide(requested, HEALTHY)).isEqualTo(new Decision.Stay("waiting for approval"));
+    }
+
+    @Test
     void givenAwaitingApproval_whenNotYetApproved_thenItWaits() {
         assertThat(decide(in(RemediationState.AWAITING_APPROVAL), FIRING))
                 .isEqualTo(new Decision.Stay("waiting for approval"));

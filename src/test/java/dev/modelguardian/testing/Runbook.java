@@ -59,7 +59,12 @@ public final class Runbook {
         /** Breach, the Job fails, rolled back. */
         TRAINING_FAILED,
         /** A healthy target, rollback asked for by hand. */
-        MANUAL_ROLLBACK
+        MANUAL_ROLLBACK,
+        /**
+         * Healthy signals, {@code remediate --force}: Job, v8 passes validation, promoted, restarted; the command is
+         * run again while verifying (a retried Job), and its wait loop sees the window end healthy.
+         */
+        FORCED_PROMOTED
     }
 
     /** One step of a script: an engine call ({@code engine} true) or the world moving. */
@@ -139,6 +144,17 @@ public final class Runbook {
     /** The script of {@code path}. */
     public List<Step> script(Path path) {
         List<Step> steps = new ArrayList<>();
+        if (path == Path.FORCED_PROMOTED) {
+            steps.add(world("the signal is healthy", () -> ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY)));
+            steps.add(engine("remediate --force", e -> e.request(target(), true, "remediate --force")));
+            steps.add(world("v8 registered (MAE 12), Job complete, +20m", () -> trainingRegisters(12.0, false)));
+            steps.add(engine("remediate's wait loop", RemediationEngine::followUp));
+            steps.add(engine("remediate --force again while verifying",
+                    e -> e.request(target(), true, "remediate --force")));
+            steps.add(world("+5m", () -> clock.advance(Duration.ofMinutes(5))));
+            steps.add(engine("remediate's wait loop after the verify window", RemediationEngine::followUp));
+            return steps;
+        }
         if (path == Path.MANUAL_ROLLBACK) {
             steps.add(world("the signal is healthy", () -> ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY)));
             steps.add(engine("cycle", RemediationEngine::runCycle));
@@ -153,7 +169,7 @@ public final class Runbook {
                     + " complete, +20m", () -> trainingRegisters(17.5, true)));
             case TRAINING_FAILED -> steps.add(world("Job failed", () -> NeuralHive.finish(world, onlyJob(), "Failed",
                     "DeadlineExceeded")));
-            case MANUAL_ROLLBACK -> throw new IllegalStateException();
+            case MANUAL_ROLLBACK, FORCED_PROMOTED -> throw new IllegalStateException();
         }
         steps.add(engine("follow-up", RemediationEngine::followUp));
         if (path == Path.PROMOTED) {
