@@ -109,6 +109,10 @@ public class CheckCommand implements Callable<Integer> {
         }
         CheckReport report;
         if (remediate) {
+            // On stderr, so that stdout stays the report (and valid JSON with --output json).
+            modelSet.untrained().forEach(line -> spec.commandLine().getErr().println("model-guardian: warning: "
+                    + line));
+            spec.commandLine().getErr().flush();
             RemediationEngine.CycleReport cycle;
             GuardianState after;
             try {

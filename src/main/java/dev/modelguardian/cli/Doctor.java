@@ -115,6 +115,9 @@ final class Doctor {
             long signals = models.models().values().stream().mapToLong(m -> m.signals().size()).sum();
             checks.add(Check.ok("config", "valid: " + models.models().size() + " models, " + signals + " signals, "
                     + models.targets().size() + " training targets (models from " + models.origin() + ")"));
+            models.untrained().forEach(line -> checks.add(Check.warn("untrained", line,
+                    "list the model under guardian.targets.<training CronJob>.models (a configuration that defines"
+                            + " guardian.models replaces the bundled targets too), or drop its signals")));
             return true;
         }
         problems.forEach(p -> checks.add(Check.fail("config", p.property() + ": " + p.message(),

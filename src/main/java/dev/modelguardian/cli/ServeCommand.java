@@ -110,6 +110,7 @@ public class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return GuardianMain.EXIT_ERROR;
         }
+        modelSet.untrained().forEach(LOG::warn);
         if (config.doctor().failFast()) {
             DoctorReport report = logDoctor(doctor().run(), true);
             if (report.counts().fail() > 0) {

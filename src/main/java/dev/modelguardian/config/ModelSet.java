@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.modelguardian.config.GuardianConfig.Model;
 import dev.modelguardian.config.GuardianConfig.Target;
@@ -95,6 +97,21 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
         GuardianConfig bundled = bundledConfig();
         Map<String, Target> targets = config.targets().isEmpty() ? bundled.targets() : config.targets();
         return new ModelSet(bundled.models(), targets, "bundled " + BUNDLED);
+    }
+
+    /**
+     * One line per model that has signals but is trained by no target: it is watched and can fire, but nothing will
+     * ever retrain it. Said at the start of every command that acts ({@code serve}, {@code check --remediate}) and by
+     * {@code doctor}, since a configuration that defines models replaces the bundled targets too.
+     */
+    public List<String> untrained() {
+        Set<String> trained = new TreeSet<>();
+        targets.values().forEach(t -> trained.addAll(t.models()));
+        return new TreeMap<>(models).entrySet().stream()
+                .filter(e -> !e.getValue().signals().isEmpty() && !trained.contains(e.getKey()))
+                .map(e -> "model " + e.getKey() + " has signals but no training target trains it: it is watched,"
+                        + " never retrained; add it to the models of a target under guardian.targets")
+                .toList();
     }
 
     private static GuardianConfig bundledConfig() {

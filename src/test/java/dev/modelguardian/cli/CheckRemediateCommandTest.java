@@ -103,6 +103,21 @@ class CheckRemediateCommandTest {
         return launcher.launch(args);
     }
 
+    @Test
+    void givenAModelThatNoTargetTrains_whenCheckRemediateRuns_thenOneLineOnStderrSaysItIsNeverRetrained(
+            QuarkusMainLauncher launcher) throws IOException {
+        Path config = Files.writeString(dir.resolve("untrained.yaml"), Files.readString(config("breaching-predictor"))
+                .replaceAll("(?s)  targets:.*", ""));
+
+        LaunchResult result = checkRemediate(launcher, config, "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getErrorOutput()).containsOnlyOnce("model-guardian: warning: model ticket-duration-predictor"
+                + " has signals but no training target trains it: it is watched, never retrained");
+        assertThat(new ObjectMapper().readTree(result.getOutput()).get("signals")).hasSize(1);
+        assertThat(jobs()).isEmpty();
+    }
+
     private List<Job> jobs() {
         return client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems();
     }

@@ -146,6 +146,25 @@ class DoctorCommandTest {
     }
 
     @Test
+    void givenModelsConfiguredWithoutATarget_whenDoctorRuns_thenWarnThatTheModelIsWatchedButNeverRetrained(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = doctor(launcher, """
+                models:
+                  ticket-duration-predictor:
+                    signals:
+                      mae-percentage:
+                        query: max(orchestration_ml_model_quality_metrics{metric_type="mae_percentage"})
+                        above: 25
+                """);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .containsPattern("WARN\\s+untrained\\s+model ticket-duration-predictor has signals but no training"
+                        + " target trains it: it is watched, never retrained")
+                .contains("fix: list the model under guardian.targets.<training CronJob>.models");
+    }
+
+    @Test
     void givenPrometheusDown_whenDoctorRuns_thenFailAndExit1(QuarkusMainLauncher launcher) throws IOException {
         Path config = Files.writeString(dir.resolve("down.yaml"), """
                 guardian:
