@@ -93,7 +93,14 @@ public final class ModelServerResources implements ModelServer {
                     return cm;
                 }));
         LOG.infof("ConfigMap %s/%s: set %s (previous %s) for remediation %s", namespace, configMap,
-                new TreeMap<>(values), noted, remediationId);
+                describe(values), describe(previous), remediationId);
+    }
+
+    /** {@code KEY=value, OTHER absent}: keys and their values (or their absence), in key order. */
+    static String describe(Map<String, Optional<String>> values) {
+        return new TreeMap<>(values).entrySet().stream()
+                .map(e -> e.getValue().map(v -> e.getKey() + "=" + v).orElse(e.getKey() + " absent"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override
