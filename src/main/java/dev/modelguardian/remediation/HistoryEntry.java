@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * One finished remediation, as the state ConfigMap keeps it (newest last, at most {@code guardian.state.history}).
  *
@@ -21,7 +19,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param timeline when it entered each state (the last mark: the state it ended in) and who approved it; empty for
  *                entries written before timelines were kept
  */
-@RegisterForReflection
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
         String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
         Timeline timeline) {
