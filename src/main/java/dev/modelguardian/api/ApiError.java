@@ -1,13 +1,10 @@
 package dev.modelguardian.api;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
- * The JSON body of every error answer of the API.
+ * The JSON body of every error answer of the API. Registered for reflection in {@code app/NativeImage}.
  *
  * @param error   a stable code (e.g. {@code unauthorized}, {@code unknown-target})
  * @param message what happened and what to do, for a human
  */
-@RegisterForReflection
 public record ApiError(String error, String message) {
 }

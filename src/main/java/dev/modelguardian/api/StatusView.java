@@ -15,25 +15,24 @@ import dev.modelguardian.remediation.TargetHealth;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
 import dev.modelguardian.remediation.Timeline;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * {@code GET /api/v1/status}: schema {@value #SCHEMA}. Targets come from the state ConfigMap, so every replica
  * answers with the cluster's truth; signals and the last cycle are this replica's own (empty on a non-leader).
+ *
+ * <p>The endpoints return a {@code Response}, so the REST extension does not see these records: they are registered
+ * for reflection in {@code app/NativeImage}.
  */
-@RegisterForReflection
 public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle, Optional<String> lastError,
         List<Target> targets, List<Signal> signals) {
 
     public static final String SCHEMA = "model-guardian/status/v1";
 
     /** This replica and the Lease. */
-    @RegisterForReflection
     public record Leader(String identity, boolean leading, Optional<String> holder) {
     }
 
     /** The last full cycle this replica ran. */
-    @RegisterForReflection
     public record Cycle(Instant at, long tookMillis, int policies) {
         static Cycle of(RemediationEngine.CycleReport report) {
             return new Cycle(report.at(), report.took().toMillis(), report.evaluations().size());
@@ -44,7 +43,6 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
      * One training target as persisted. {@code approvedBy}/{@code approvedAt} and {@code steps} belong to the
      * remediation under way (its last step ongoing until now); each history entry has its own.
      */
-    @RegisterForReflection
     public record Target(String name, String cronJob, List<String> models, RemediationState state, Instant since,
             String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
             Optional<String> requestedBy, boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
@@ -65,7 +63,6 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
     }
 
     /** One finished remediation as persisted, with who approved it and how long each step took. */
-    @RegisterForReflection
     public record History(@JsonUnwrapped HistoryEntry entry, Optional<String> approvedBy,
             List<StepDurations.Step> steps) {
         static History of(HistoryEntry entry) {
@@ -74,7 +71,6 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
     }
 
     /** One policy as last evaluated by this replica. */
-    @RegisterForReflection
     public record Signal(String model, String signal, String state, Optional<Double> value, String bound,
             Instant since) {
         static Signal of(Evaluation e) {

@@ -10,15 +10,13 @@ import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.policy.PolicyStatus;
 import dev.modelguardian.signal.SignalQuery;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The result of {@code check}, in the documented JSON schema {@value #SCHEMA} (see docs/check-output.md).
  *
- * <p>Registered for reflection because Jackson serialises these records reflectively, and nothing else (no REST
- * endpoint) tells the native build about them.
+ * <p>Jackson serialises these records reflectively and no REST endpoint tells the native build about them: they are
+ * registered for reflection in {@code app/NativeImage} (with every other such class), not annotated here.
  */
-@RegisterForReflection
 public record CheckReport(String schema, String evaluatedAt, String result, int exitCode, Counts counts,
         List<SignalResult> signals, List<TargetResult> targets) {
 
@@ -39,23 +37,19 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
      * @param problem       a short code when a step failed ({@code job-create-failed}, {@code no-snapshot},
      *                      {@code action-failed}, {@code did-not-settle}), else null
      */
-    @RegisterForReflection
     public record TargetResult(String target, String cronJob, String state, String reason, String job,
             String remediationId, String problem) {
     }
 
     /** How many signals are in each state. */
-    @RegisterForReflection
     public record Counts(int healthy, int pending, int firing, int inconclusive) {
     }
 
     /** One signal's bound as configured. */
-    @RegisterForReflection
     public record BoundJson(String direction, double trigger, Double clear, String forDuration, String text) {
     }
 
     /** One signal's outcome. */
-    @RegisterForReflection
     public record SignalResult(String model, String signal, String source, String query, String state, Double value,
             int series, BoundJson bound, String since, String breachSince, String reason,
             int consecutiveSourceErrors, boolean sourceErrorAlert) {

@@ -2,15 +2,12 @@ package dev.modelguardian.cli;
 
 import java.util.List;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
- * The result of {@code doctor}, JSON schema {@value #SCHEMA}. Registered for reflection because Jackson serialises
- * these records reflectively and no REST endpoint tells the native build about them.
+ * The result of {@code doctor}, JSON schema {@value #SCHEMA}. Jackson serialises these records reflectively and no
+ * REST endpoint tells the native build about them: they are registered for reflection in {@code app/NativeImage}.
  *
  * @param checks every check, in the order run
  */
-@RegisterForReflection
 public record DoctorReport(String schema, String namespace, String result, int exitCode, Counts counts,
         List<Check> checks) {
 
@@ -31,7 +28,6 @@ public record DoctorReport(String schema, String namespace, String result, int e
      * @param detail what was found
      * @param fix    what to do, or null when nothing needs doing
      */
-    @RegisterForReflection
     public record Check(String check, Status status, String detail, String fix) {
 
         static Check ok(String check, String detail) {
@@ -47,7 +43,6 @@ public record DoctorReport(String schema, String namespace, String result, int e
         }
     }
 
-    @RegisterForReflection
     public record Counts(long ok, long warn, long fail) {
     }
 

@@ -35,7 +35,6 @@ import dev.modelguardian.remediation.TargetHealth;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
 import dev.modelguardian.remediation.Timeline;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -205,8 +204,10 @@ public class StatusCommand implements Callable<Integer> {
         return "taken " + snapshot.takenAt() + " for " + snapshot.remediationId() + ": " + String.join(", ", parts);
     }
 
-    /** The JSON document, schema {@value StatusCommand#SCHEMA}. */
-    @RegisterForReflection
+    /**
+     * The JSON document, schema {@value StatusCommand#SCHEMA}. It and the views below are registered for reflection
+     * in {@code app/NativeImage}: Jackson writes them reflectively.
+     */
     public record StatusOutput(String schema, String namespace, String configMap, Instant at,
             List<TargetView> targets) {
     }
@@ -216,7 +217,6 @@ public class StatusCommand implements Callable<Integer> {
      * snapshot and how long each remediation took. {@code approvedBy}/{@code approvedAt} and {@code steps} are those
      * of the remediation under way (its last step ongoing until {@code at}); each history entry has its own.
      */
-    @RegisterForReflection
     public record TargetView(String name, String cronJob, List<String> models, boolean persisted,
             RemediationState state, Instant since, String reason, Optional<String> remediationId, Optional<String> job,
             List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, boolean approved,
@@ -247,7 +247,6 @@ public class StatusCommand implements Callable<Integer> {
      * One finished remediation: every field the state keeps, how long it took from start to end, who approved it and
      * how long each step took (none for entries written before timelines were kept).
      */
-    @RegisterForReflection
     public record HistoryView(@JsonUnwrapped HistoryEntry entry, long tookSeconds, Optional<String> approvedBy,
             Optional<Instant> approvedAt, List<StepDurations.Step> steps) {
         static HistoryView of(HistoryEntry entry) {

@@ -28,7 +28,8 @@ import io.smallrye.config.source.yaml.YamlConfigSource;
  */
 public record ModelSet(Map<String, Model> models, Map<String, Target> targets, String origin) {
 
-    static final String BUNDLED = "neural-hive-defaults.yaml";
+    /** The classpath resource of the bundled set (in the native image through quarkus.native.resources.includes). */
+    public static final String BUNDLED = "neural-hive-defaults.yaml";
 
     /** A model the configuration names but gives nothing: no signals (reported), registry and validation defaults. */
     static final Model SIGNALLESS = new Model() {

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The notifiers' own JSON mapper: payloads do not change with the application's JSON settings. */
-final class Json {
+/**
+ * The notifiers' own JSON mapper: payloads do not change with the application's JSON settings. Public only so that
+ * {@code app/NativeImage} can name {@link Fields}, which Jackson serialises in the native binary.
+ */
+public final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new Jdk8Module())
@@ -31,7 +34,7 @@ final class Json {
     }
 
     /** An ordered JSON object that leaves out absent values (null, empty Optional). */
-    static final class Fields extends java.util.LinkedHashMap<String, Object> {
+    public static final class Fields extends java.util.LinkedHashMap<String, Object> {
         Fields with(String key, Object value) {
             if (value instanceof java.util.Optional<?> o) {
                 value = o.orElse(null);

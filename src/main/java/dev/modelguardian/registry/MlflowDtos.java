@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * ignored: newer servers add fields.
  *
  * <p>Native image: these records appear in {@link MlflowApi}'s signatures, so the REST client extension registers
- * them (and their component types) for reflection; nothing here needs {@code @RegisterForReflection}.
+ * them for reflection; {@code app/NativeImage} lists them as well, so that its readiness test checks them.
  */
 public final class MlflowDtos {
 

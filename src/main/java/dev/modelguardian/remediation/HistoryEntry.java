@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * One finished remediation, as the state ConfigMap keeps it (newest last, at most {@code guardian.state.history}).
  *
@@ -22,7 +20,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *                entries written before timelines were kept
  * @param requestedBy who asked for it by hand, when a human did ({@link TargetState#requestedBy()})
  */
-@RegisterForReflection
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
         String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
         Timeline timeline, Optional<String> requestedBy) {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * How long each step of a remediation took, derived from its {@link Timeline}: pure, no clock of its own. A step lasts
  * from the mark of its state to the next mark; the last step of a remediation under way lasts until {@code now} and
@@ -34,7 +32,6 @@ public final class StepDurations {
      * @param seconds how long, in whole seconds
      * @param ongoing whether the step is still under way
      */
-    @RegisterForReflection
     public record Step(String step, Instant from, Instant to, long seconds, boolean ongoing) {
 
         static Step of(String step, Instant from, Instant to, boolean ongoing) {

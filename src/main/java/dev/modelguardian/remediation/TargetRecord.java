@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * Everything persisted about one training target: its current remediation, the snapshot that rollback restores, and
  * the history of finished remediations.
@@ -24,7 +22,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param inconclusiveSince since when the target's signals are inconclusive, as the last evaluation cycle saw them;
  *                  empty while they are conclusive (kept here so that a restart does not start the time again)
  */
-@RegisterForReflection
 public record TargetRecord(long revision, TargetState current, String reason, Progress progress,
         Map<String, Optional<String>> flagsToRestore, List<HistoryEntry> history, Timeline timeline,
         Optional<Instant> inconclusiveSince) {

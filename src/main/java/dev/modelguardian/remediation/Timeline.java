@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * When the current remediation entered each state, and who approved it: what {@code status} derives the duration of
  * each step from ({@link StepDurations}). Kept in the target's record from the moment the target fires, handed to the
@@ -16,7 +14,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param marks    the states entered, oldest first, at most {@value #MAX_MARKS}
  * @param approval who let the remediation start, once retraining was decided
  */
-@RegisterForReflection
 public record Timeline(List<Mark> marks, Optional<Approval> approval) {
 
     public static final Timeline EMPTY = new Timeline(List.of(), Optional.empty());
@@ -37,7 +34,6 @@ public record Timeline(List<Mark> marks, Optional<Approval> approval) {
     }
 
     /** One state entered. */
-    @RegisterForReflection
     public record Mark(RemediationState state, Instant at) {
     }
 
@@ -47,7 +43,6 @@ public record Timeline(List<Mark> marks, Optional<Approval> approval) {
      * @param by e.g. {@code api-token} (the HTTP API's bearer token), or {@link #AUTO}
      * @param at when the approval was persisted (for AUTO: when retraining was decided)
      */
-    @RegisterForReflection
     public record Approval(String by, Instant at) {
     }
 

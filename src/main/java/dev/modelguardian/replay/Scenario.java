@@ -40,9 +40,16 @@ public record Scenario(String name, String description, Instant start, Duration 
     public static final String BUNDLED_NAMES = "drift-incident, bad-candidate, flapping, prometheus-gap";
     public static final List<String> BUNDLED = List.of(BUNDLED_NAMES.split(", "));
 
+    /**
+     * The classpath resource of a bundled scenario (in the native image through quarkus.native.resources.includes).
+     */
+    public static String bundledResource(String name) {
+        return "scenarios/" + name + ".yaml";
+    }
+
     /** A bundled scenario by name. */
     public static Scenario bundled(String name) {
-        String resource = "scenarios/" + name + ".yaml";
+        String resource = bundledResource(name);
         try (InputStream in = Scenario.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ScenarioException("no bundled scenario '" + name + "'; bundled: " + String.join(", ", BUNDLED)

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -73,11 +74,14 @@ class ServeIT {
     /**
      * The command line that starts the packaged artifact with {@code properties} as system properties: after the
      * binary for a native executable, before {@code -jar} for the JVM (after it they would be program arguments).
+     * The binary only when this build produced one (Quarkus's target/quarkus-artifact.properties says so, as it
+     * tells the other ITs): a binary left in target by an earlier native build must not stand in for the jar. JVM
+     * flags go to the JVM only; the binary rejects them.
      */
-    static List<String> artifact(List<String> properties) {
+    static List<String> artifact(List<String> properties) throws IOException {
         Path nativeBinary = Path.of(System.getProperty("native.image.path", "target/none-runner"));
         List<String> command = new ArrayList<>();
-        if (Files.isExecutable(nativeBinary)) {
+        if (builtArtifactType().equals("native") && Files.isExecutable(nativeBinary)) {
             command.add(nativeBinary.toAbsolutePath().toString());
             command.addAll(properties);
             return command;
@@ -89,6 +93,15 @@ class ServeIT {
         command.addAll(properties);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return command;
+    }
+
+    /** {@code type} of target/quarkus-artifact.properties: {@code jar} or {@code native}. */
+    static String builtArtifactType() throws IOException {
+        Properties artifact = new Properties();
+        try (var in = Files.newInputStream(Path.of("target/quarkus-artifact.properties"))) {
+            artifact.load(in);
+        }
+        return artifact.getProperty("type", "");
     }
 
     @Test
