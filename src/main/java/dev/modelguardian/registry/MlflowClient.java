@@ -2,13 +2,14 @@ package dev.modelguardian.registry;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -156,7 +157,7 @@ public final class MlflowClient {
             return Optional.ofNullable(call("GET registered-models/alias",
                     () -> api.getModelVersionByAlias(name, alias)).modelVersion());
         } catch (MlflowException e) {
-            if (aliasMissing(e)) {
+            if (aliasMissing(name, alias, e)) {
                 return Optional.empty();
             }
             throw e;
@@ -172,7 +173,7 @@ public final class MlflowClient {
             });
             return true;
         } catch (MlflowException e) {
-            if (aliasMissing(e)) {
+            if (aliasMissing(name, alias, e)) {
                 return false;
             }
             throw e;
@@ -193,11 +194,18 @@ public final class MlflowClient {
         return "MlflowClient[" + url + "]";
     }
 
-    /** MLflow 2.x: 400 INVALID_PARAMETER_VALUE "Registered model alias X not found."; MLflow 3 may say 404. */
-    private static boolean aliasMissing(MlflowException e) {
-        String message = e.mlflowMessage().orElse("").toLowerCase(Locale.ROOT);
-        return (e.is(400, MlflowException.INVALID_PARAMETER_VALUE) || e.is(404,
-                MlflowException.RESOURCE_DOES_NOT_EXIST)) && message.contains("alias") && message.contains("not found");
+    /**
+     * Whether {@code e}, the answer to a call on {@code alias}, means the alias is not set. MLflow 2.x answers 400
+     * INVALID_PARAMETER_VALUE (MLflow 3 may answer 404 RESOURCE_DOES_NOT_EXIST) both for a missing alias and for other
+     * bad requests, and only its message tells them apart; rather than read the message, the model's alias list is
+     * read: the alias is missing when the model exists and does not list it. A missing model throws.
+     */
+    private boolean aliasMissing(String name, String alias, MlflowException e) {
+        if (!e.is(400, MlflowException.INVALID_PARAMETER_VALUE)
+                && !e.is(404, MlflowException.RESOURCE_DOES_NOT_EXIST)) {
+            return false;
+        }
+        return registeredModel(name).aliases().stream().noneMatch(a -> alias.equals(a.alias()));
     }
 
     /** MLflow's filter language quotes strings with ' or "; a name holding ' is quoted with ". */
@@ -247,14 +255,15 @@ public final class MlflowClient {
                 return MlflowException.transport(call, "cannot connect to MLflow (" + t.getClass().getSimpleName()
                         + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")", e);
             }
-            if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException
+                    || t instanceof HttpTimeoutException || t instanceof io.netty.handler.timeout.TimeoutException) {
                 return MlflowException.transport(call, "no answer within guardian.mlflow.timeout", e);
             }
         }
-        if (e instanceof ProcessingException && e.getCause() == null && e.getMessage() != null
-                && e.getMessage().contains("could not be mapped")) {
+        if (e instanceof ProcessingException && e.getCause() == null) {
             // The client found no reader for the answer's media type: a 2xx that is not JSON (a UI page, a proxy).
-            String message = e.getMessage();
+            // Its message is quoted for the reader (the media type), never used to decide.
+            String message = String.valueOf(e.getMessage());
             int type = message.indexOf("media type ");
             return MlflowException.unreadable(call, 200, "the answer is not the JSON this call returns ("
                     + (type < 0 ? "" : message.substring(type) + "; ") + "is guardian.mlflow.url an MLflow 2.x"

@@ -212,9 +212,28 @@ class MlflowClientTest {
     }
 
     @Test
-    void givenAliasMissing_whenReadByAlias_thenEmptyFromThe400InvalidParameterValue() {
+    void givenAliasMissing_whenReadByAlias_thenEmptyFromThe400InvalidParameterValueConfirmedByTheAliasList() {
         assertThat(client.versionByAlias(RECORDED_MODEL, "champion")).isEmpty();
-        assertThat(mlflow.requests()).hasSize(1);
+        assertThat(mlflow.requests()).extracting(MlflowStandIn.Call::path).containsExactly(
+                MlflowStandIn.API + "/registered-models/alias", MlflowStandIn.API + "/registered-models/get");
+    }
+
+    @Test
+    void givenAliasSetButTheServerAnswers400_whenReadByAlias_thenTheErrorIsNotTakenForAMissingAlias() {
+        mlflow.model(RECORDED_MODEL).alias("champion", "2");
+        mlflow.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        MlflowStandIn.API + "/registered-models/alias"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(MlflowStandIn.recorded(
+                                "get-by-alias-after-delete-http-400-invalid-parameter-value-not-404-in-2-10-2")
+                                .body())));
+
+        MlflowException e = catchThrowableOfType(MlflowException.class,
+                () -> client.versionByAlias(RECORDED_MODEL, "champion"));
+
+        assertThat(e.is(400, MlflowException.INVALID_PARAMETER_VALUE)).isTrue();
     }
 
     @Test
