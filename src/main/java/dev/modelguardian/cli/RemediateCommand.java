@@ -22,6 +22,7 @@ import dev.modelguardian.kube.TrainingJobs;
 import dev.modelguardian.notify.Notifier;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Hold;
 import dev.modelguardian.remediation.JobObservation;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationState;
@@ -32,9 +33,9 @@ import dev.modelguardian.remediation.TrainingCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
 @Command(name = "remediate", mixinStandardHelpOptions = true,
@@ -176,7 +177,7 @@ public class RemediateCommand implements Callable<Integer> {
         }
         progress(out, record, report.reason());
         if (record.current().state() == RemediationState.HEALTHY || record.current().state() == RemediationState.PENDING
-                || report.reason().startsWith("signals inconclusive")) {
+                || report.hold().equals(Optional.of(Hold.INCONCLUSIVE))) {
             report.evaluations().forEach(e -> line(out, "  " + e.policy().key() + " " + e.status().state()
                     + e.status().value().stream().mapToObj(v -> " " + dev.modelguardian.policy.Bound.format(v))
                             .findFirst().orElse("")

@@ -2,6 +2,7 @@ package dev.modelguardian.kube;
 
 import java.util.Optional;
 
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationState;
 
 /**
@@ -10,8 +11,7 @@ import dev.modelguardian.remediation.RemediationState;
  * verb) that the events.k8s.io/v1 API requires. Events regard the training CronJob (policy and guard events) or the
  * training Job (Job events); the note carries the numbers.
  *
- * <p>Every edge of {@link RemediationState} has a reason; {@link #forTransition} maps the edges whose two states
- * alone decide it, and leaves the others to the caller, which knows what it observed.
+ * <p>{@link #of} maps each edge of the state machine ({@link Reason}) to its Event, in one exhaustive switch.
  */
 public enum EventReason {
 
@@ -160,36 +160,43 @@ public enum EventReason {
     }
 
     /**
-     * The reason for an edge of {@link RemediationState} when the two states alone decide it; empty for a state that
-     * does not change, for a pair that is no edge, and for the edges that need what the caller observed:
-     * <ul>
-     * <li>FIRING to RETRAINING: {@link #REMEDIATION_STARTED} for a new Job, {@link #RETRAINING_JOB_ADOPTED} for an
-     * adopted one;</li>
-     * <li>RETRAINING to ROLLING_BACK: {@link #RETRAINING_FAILED}, {@link #RETRAINING_STUCK},
-     * {@link #RETRAINING_TIMED_OUT} or {@link #RETRAINING_JOB_VANISHED}, from the Job observation.</li>
-     * </ul>
-     * Reasons that are no state change ({@link #RETRAINING_JOB_CREATED}, {@link #RETRAINING_DRY_RUN},
-     * {@link #APPROVED}, {@link #GUARD_BLOCKED}, {@link #SOURCE_ERRORS}, {@link #ACTION_FAILED}) are chosen by the
-     * caller too.
+     * The Event of a step that took the edge {@code reason} from {@code from}; empty for a step not worth an Event
+     * (an action's Event is chosen by the action's kind: {@link #FLAGS_CHANGED}, {@link #VERSION_PROMOTED},
+     * {@link #MODEL_SERVER_RESTARTED}). {@link #GUARD_BLOCKED}, {@link #SOURCE_ERRORS} and {@link #ACTION_FAILED} are
+     * no step and are chosen by their caller.
      */
-    public static Optional<EventReason> forTransition(RemediationState from, RemediationState to) {
-        EventReason reason = switch (to) {
-            case PENDING -> from == RemediationState.HEALTHY || from == RemediationState.FIRING ? POLICY_PENDING : null;
-            case FIRING -> from == RemediationState.HEALTHY || from == RemediationState.PENDING ? POLICY_FIRING : null;
-            case HEALTHY -> switch (from) {
-                case PENDING, FIRING, AWAITING_APPROVAL -> POLICY_RECOVERED;
-                case VERIFYING, ROLLED_BACK -> RECOVERED;
-                default -> null;
-            };
-            case AWAITING_APPROVAL -> from == RemediationState.FIRING ? AWAITING_APPROVAL : null;
-            case RETRAINING -> from == RemediationState.AWAITING_APPROVAL ? REMEDIATION_STARTED : null;
-            case VALIDATING -> from == RemediationState.RETRAINING ? RETRAINING_SUCCEEDED : null;
-            case PROMOTING -> from == RemediationState.VALIDATING ? VALIDATION_PASSED : null;
-            case VERIFYING -> from == RemediationState.PROMOTING ? PROMOTED : null;
-            case ROLLING_BACK -> from == RemediationState.VALIDATING || from == RemediationState.VERIFYING
+    public static Optional<EventReason> of(Reason reason, RemediationState from) {
+        return Optional.ofNullable(switch (reason) {
+            case POLICY_PENDING -> POLICY_PENDING;
+            case POLICY_FIRING -> POLICY_FIRING;
+            // A remediation asked for by hand out of ROLLED_BACK is told by its start, not as a policy firing.
+            case REQUESTED -> from == RemediationState.ROLLED_BACK ? null : POLICY_FIRING;
+            case POLICY_CLEARED, POLICY_RECOVERED, RECOVERED_BEFORE_APPROVAL -> POLICY_RECOVERED;
+            case APPROVAL_REQUIRED -> AWAITING_APPROVAL;
+            case APPROVED -> APPROVED;
+            case RETRAINING_STARTED -> REMEDIATION_STARTED;
+            case JOB_ADOPTED -> RETRAINING_JOB_ADOPTED;
+            case JOB_CREATED -> RETRAINING_JOB_CREATED;
+            case DRY_RUN -> RETRAINING_DRY_RUN;
+            case SNAPSHOT_TAKEN -> SNAPSHOT_TAKEN;
+            // ActionFailed already said why the remediation could not start.
+            case NO_SNAPSHOT, JOB_NOT_CREATED -> null;
+            case JOB_SUCCEEDED -> RETRAINING_SUCCEEDED;
+            case JOB_FAILED, TRAINING_FAILED_NOTIFY_ONLY -> RETRAINING_FAILED;
+            case JOB_STUCK -> RETRAINING_STUCK;
+            case JOB_TIMED_OUT -> RETRAINING_TIMED_OUT;
+            case JOB_VANISHED -> RETRAINING_JOB_VANISHED;
+            case VALIDATION_PASSED -> VALIDATION_PASSED;
+            case VALIDATION_FAILED, VALIDATION_IMPOSSIBLE, NEW_BREACH, STILL_BREACHING -> ROLLING_BACK;
+            // ActionFailed already named the action whose failure ends the promotion.
+            case PROMOTION_FAILED -> null;
+            case ROLLBACK_REQUESTED -> from == RemediationState.VALIDATING || from == RemediationState.VERIFYING
                     ? ROLLING_BACK : null;
-            case ROLLED_BACK -> from == RemediationState.ROLLING_BACK ? ROLLED_BACK : null;
-        };
-        return Optional.ofNullable(reason);
+            case PROMOTED -> PROMOTED;
+            case TRAINING_TRUSTED, VERIFIED -> RECOVERED;
+            case ROLLED_BACK -> ROLLED_BACK;
+            // Each action has its own Event, by kind.
+            case PROMOTION_STEP, RECOVERY_STEP, ROLLBACK_STEP -> null;
+        });
     }
 }

@@ -9,11 +9,12 @@ import jakarta.inject.Singleton;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.remediation.Action;
 import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Hold;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener;
-import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.SignalAlerts;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
@@ -31,7 +32,7 @@ public class EventsListener implements RemediationListener, SignalAlerts {
     private final EventRecorder recorder;
     private final String namespace;
     /** The last guard that held each target back, so that a blocked target gets one Event, not one per cycle. */
-    private final Map<String, String> blocked = new ConcurrentHashMap<>();
+    private final Map<String, Hold> blocked = new ConcurrentHashMap<>();
 
     @Inject
     public EventsListener(EventRecorder recorder, GuardianConfig config) {
@@ -50,14 +51,14 @@ public class EventsListener implements RemediationListener, SignalAlerts {
     }
 
     @Override
-    public void stayed(TargetSpec target, TargetRecord record, String reason) {
-        String guard = reason.startsWith("cooldown") ? "cooldown" : reason.startsWith("daily cap") ? "daily cap" : null;
-        if (guard == null) {
+    public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
+        if (stay.hold() != Hold.COOLDOWN && stay.hold() != Hold.DAILY_CAP) {
             blocked.remove(target.name());
             return;
         }
-        if (!guard.equals(blocked.put(target.name(), guard))) {
-            recorder.record(cronJob(target), EventReason.GUARD_BLOCKED, target.name() + ": firing, but " + reason);
+        if (blocked.put(target.name(), stay.hold()) != stay.hold()) {
+            recorder.record(cronJob(target), EventReason.GUARD_BLOCKED, target.name() + ": firing, but "
+                    + stay.detail());
         }
     }
 
@@ -74,36 +75,14 @@ public class EventsListener implements RemediationListener, SignalAlerts {
 
     /** The catalogue's reason for a step; empty for a step that is not worth an Event. */
     static Optional<EventReason> reason(Step step) {
-        RemediationState from = step.before().current().state();
-        RemediationState to = step.after().current().state();
-        return switch (step.decision()) {
-            case Decision.StartRetraining s -> Optional.of(EventReason.REMEDIATION_STARTED);
-            case Decision.AdoptJob a -> Optional.of(EventReason.RETRAINING_JOB_ADOPTED);
-            case Decision.CreateJob c -> Optional.of(EventReason.RETRAINING_JOB_CREATED);
-            case Decision.RecordDryRun d -> Optional.of(EventReason.RETRAINING_DRY_RUN);
-            case Decision.Stay s -> s.reason().equals("approved") ? Optional.of(EventReason.APPROVED)
-                    : Optional.empty();
-            case Decision.EndRemediation e -> switch (e.outcome()) {
-                case RETRAINED, PROMOTED -> Optional.of(EventReason.RECOVERED);
-                case ROLLED_BACK -> Optional.of(EventReason.ROLLED_BACK);
-                case FAILED -> Optional.of(EventReason.RETRAINING_FAILED);
-                // ActionFailed already said why the Job could not be created.
-                case NOT_STARTED, DRY_RUN -> Optional.empty();
-            };
-            case Decision.TakeSnapshot t -> Optional.of(EventReason.SNAPSHOT_TAKEN);
-            case Decision.Validated v -> EventReason.forTransition(from, to);
-            case Decision.Act a -> Optional.of(switch (a.action()) {
-                case dev.modelguardian.remediation.Action.SetKeys k -> EventReason.FLAGS_CHANGED;
-                case dev.modelguardian.remediation.Action.Promote p -> EventReason.VERSION_PROMOTED;
-                case dev.modelguardian.remediation.Action.Restart r -> EventReason.MODEL_SERVER_RESTARTED;
+        if (step.decision() instanceof Decision.Act act) {
+            return Optional.of(switch (act.action()) {
+                case Action.SetKeys k -> EventReason.FLAGS_CHANGED;
+                case Action.Promote p -> EventReason.VERSION_PROMOTED;
+                case Action.Restart r -> EventReason.MODEL_SERVER_RESTARTED;
             });
-            case Decision.MoveTo m when from == RemediationState.RETRAINING && to == RemediationState.ROLLING_BACK ->
-                Optional.of(m.reason().startsWith("unknown outcome") ? EventReason.RETRAINING_JOB_VANISHED
-                        : m.reason().contains(" timed out ") ? EventReason.RETRAINING_TIMED_OUT
-                                : m.reason().contains(" stuck: ") ? EventReason.RETRAINING_STUCK
-                                        : EventReason.RETRAINING_FAILED);
-            case Decision.MoveTo m -> EventReason.forTransition(from, to);
-        };
+        }
+        return EventReason.of(step.reason(), step.before().current().state());
     }
 
     private ObjectReference regarding(Step step, EventReason reason) {

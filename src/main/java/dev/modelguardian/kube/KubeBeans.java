@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.modelguardian.registry.RegistryModel;
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.MetricRule;
 import dev.modelguardian.remediation.RecoverySpec;
@@ -134,8 +135,8 @@ public class KubeBeans {
             }
 
             @Override
-            public void stayed(TargetSpec target, TargetRecord record, String reason) {
-                all.forEach(l -> each(() -> l.stayed(target, record, reason)));
+            public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
+                all.forEach(l -> each(() -> l.stayed(target, record, stay)));
             }
 
             @Override

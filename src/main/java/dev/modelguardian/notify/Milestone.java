@@ -5,14 +5,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationListener;
-import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetRecord;
 
 /**
- * What people are told about. A milestone is read from a persisted step alone, (state before, state after, the
- * outcome of a remediation that ended in the step), never from the decision's type, so a new kind of decision does
- * not change what is notified.
+ * What people are told about. A milestone is read from the edge a persisted step took ({@link Reason}) alone, never
+ * from the decision's type or its message, so rewording a step or a new kind of decision does not change what is
+ * notified.
  */
 public enum Milestone {
     /** A policy of the target fires (HEALTHY, PENDING or ROLLED_BACK to FIRING). */
@@ -70,48 +70,31 @@ public enum Milestone {
         return String.join(", ", Arrays.stream(values()).map(Milestone::configName).toList());
     }
 
-    /** The milestone of one persisted step, if it is one. */
+    /** The milestone of one persisted step, if it is one: read from the edge it took, nothing else. */
     public static Optional<Milestone> of(RemediationListener.Step step) {
-        return of(step.before(), step.after());
+        return of(step.reason());
     }
 
-    /** The milestone of the step from {@code before} to {@code after}, if it is one. */
-    public static Optional<Milestone> of(TargetRecord before, TargetRecord after) {
-        RemediationState from = before.current().state();
-        RemediationState to = after.current().state();
-        Optional<HistoryEntry> ended = ended(before, after);
-        if (ended.isPresent()) {
-            return switch (ended.get().outcome()) {
-                case RETRAINED, PROMOTED -> Optional.of(RECOVERED);
-                case ROLLED_BACK -> Optional.of(ROLLED_BACK);
-                case NOT_STARTED, FAILED -> Optional.of(FAILED);
-                // A dry run changes nothing; its Event is the record of what would have happened.
-                case DRY_RUN -> Optional.empty();
-            };
-        }
-        if (to == RemediationState.RETRAINING && after.current().jobCreated()
-                && !(from == RemediationState.RETRAINING && before.current().jobCreated())) {
-            return Optional.of(RETRAINING_STARTED);
-        }
-        if (from == to) {
-            return Optional.empty();
-        }
-        return switch (to) {
-            case FIRING -> Optional.of(FIRING);
-            case HEALTHY -> from == RemediationState.PENDING ? Optional.empty() : Optional.of(RECOVERED);
-            case PROMOTING -> from == RemediationState.VALIDATING ? Optional.of(VALIDATION_PASSED) : Optional.empty();
-            case VERIFYING -> Optional.of(PROMOTED);
-            case ROLLING_BACK -> switch (from) {
-                case RETRAINING -> Optional.of(FAILED);
-                case VALIDATING -> Optional.of(VALIDATION_FAILED);
-                case VERIFYING -> Optional.of(VERIFICATION_FAILED);
-                case PROMOTING -> Optional.of(FAILED);
-                // A rollback asked for by hand: its end (rolled-back) is the news.
-                case HEALTHY, PENDING, FIRING, AWAITING_APPROVAL, ROLLING_BACK, ROLLED_BACK -> Optional.empty();
-            };
-            case ROLLED_BACK -> Optional.of(ROLLED_BACK);
-            case PENDING, AWAITING_APPROVAL, RETRAINING, VALIDATING -> Optional.empty();
-        };
+    /** The milestone of a step that took the edge {@code reason}, if it is one. */
+    public static Optional<Milestone> of(Reason reason) {
+        return Optional.ofNullable(switch (reason) {
+            case POLICY_FIRING, REQUESTED -> FIRING;
+            case POLICY_RECOVERED, RECOVERED_BEFORE_APPROVAL, TRAINING_TRUSTED, VERIFIED -> RECOVERED;
+            // The Job exists from here on: created from the trigger, or an already running one adopted.
+            case JOB_CREATED, JOB_ADOPTED -> RETRAINING_STARTED;
+            case JOB_FAILED, JOB_STUCK, JOB_TIMED_OUT, JOB_VANISHED, TRAINING_FAILED_NOTIFY_ONLY, JOB_NOT_CREATED,
+                    NO_SNAPSHOT, PROMOTION_FAILED -> FAILED;
+            case VALIDATION_PASSED -> VALIDATION_PASSED;
+            case VALIDATION_FAILED, VALIDATION_IMPOSSIBLE -> VALIDATION_FAILED;
+            case PROMOTED -> PROMOTED;
+            case NEW_BREACH, STILL_BREACHING -> VERIFICATION_FAILED;
+            case ROLLED_BACK -> ROLLED_BACK;
+            // A pending policy or one that cleared before firing is no news; a dry run's Event is its record; a
+            // rollback asked for by hand is told by its end (rolled-back); single actions are told by their state.
+            case POLICY_PENDING, POLICY_CLEARED, APPROVAL_REQUIRED, APPROVED, RETRAINING_STARTED, DRY_RUN,
+                    SNAPSHOT_TAKEN, JOB_SUCCEEDED, PROMOTION_STEP, RECOVERY_STEP, ROLLBACK_REQUESTED, ROLLBACK_STEP ->
+                null;
+        });
     }
 
     /** The remediation that ended in this step: a history entry {@code after} has and {@code before} had not. */

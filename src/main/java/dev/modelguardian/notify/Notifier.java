@@ -21,7 +21,9 @@ import org.jboss.logging.Logger;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Hold;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetHealth;
@@ -38,7 +40,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * fails a remediation. Without a configured channel it does nothing and starts no thread.
  *
  * <p>Signals inconclusive too long are seen from the engine's "stay" answers: the decider keeps a target where it is
- * while its signals are inconclusive, with a reason starting {@value #INCONCLUSIVE}. How long that has lasted is read
+ * while its signals are inconclusive, with the hold {@link Hold#INCONCLUSIVE}. How long that has lasted is read
  * from the record ({@link TargetRecord#inconclusiveSince()}, persisted by the engine's cycle), so a restart or a new
  * leader does not start the time again; the incident key is one per target, so it stays the same. Which incident this
  * replica opened is kept in memory: a replica that starts while one is due opens it again (PagerDuty deduplicates on
@@ -46,9 +48,6 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @Singleton
 public class Notifier implements RemediationListener, AutoCloseable {
-
-    /** The decider's reason for a target whose signals are inconclusive (RemediationDecider.watch). */
-    static final String INCONCLUSIVE = "signals inconclusive";
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
 
@@ -138,13 +137,13 @@ public class Notifier implements RemediationListener, AutoCloseable {
     }
 
     @Override
-    public void stayed(TargetSpec target, TargetRecord record, String reason) {
+    public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
         if (deliveries.isEmpty()) {
             return;
         }
         try {
             Instant now = clock.instant();
-            if (reason.startsWith(INCONCLUSIVE)) {
+            if (stay.hold() == Hold.INCONCLUSIVE) {
                 // No time persisted: no cycle saw the signals inconclusive (a follow-up's answer), nothing is due.
                 Instant since = record.inconclusiveSince().orElse(now);
                 Duration lasted = Duration.between(since, now);

@@ -8,12 +8,17 @@ import java.util.List;
  */
 public sealed interface Decision {
 
-    /** Nothing to do now; {@code reason} says why (for the status API and logs). */
-    record Stay(String reason) implements Decision {
+    /** Nothing to do now: {@code hold} says why, {@code detail} says it with the numbers (status API, logs). */
+    record Stay(Hold hold, String detail) implements Decision {
     }
 
-    /** Persist a new state. */
-    record MoveTo(RemediationState to, String reason) implements Decision {
+    /** Persist the state {@code reason}'s edge leads to; {@code detail} says why, with the numbers. */
+    record MoveTo(Reason reason, String detail) implements Decision {
+
+        /** The state the step leads to, from {@link StateMachine#EDGES}. */
+        public RemediationState to() {
+            return StateMachine.to(reason);
+        }
     }
 
     /** Persist RETRAINING for a new remediation, with the name of the Job still to be created. */
@@ -34,18 +39,31 @@ public sealed interface Decision {
     }
 
     /**
-     * Persist the end of the current remediation: {@code to} as the new state, a history entry with {@code outcome},
-     * and (except for a Job that never started) the start of the cooldown.
+     * Persist the end of the current remediation: the state {@code reason}'s edge leads to, a history entry with
+     * {@code outcome}, and (except for a Job that never started) the start of the cooldown.
      */
-    record EndRemediation(RemediationState to, HistoryEntry.Outcome outcome, String reason) implements Decision {
+    record EndRemediation(Reason reason, HistoryEntry.Outcome outcome, String detail) implements Decision {
+
+        /** The state the remediation ends in, from {@link StateMachine#EDGES}. */
+        public RemediationState to() {
+            return StateMachine.to(reason);
+        }
     }
 
     /** Take the snapshot rollback restores (serving versions with metrics, flag values) and persist it. */
     record TakeSnapshot() implements Decision {
     }
 
-    /** Persist validation's verdict and move on: to PROMOTING when it passed, else to ROLLING_BACK. */
-    record Validated(Verdict verdict, RemediationState to, String reason) implements Decision {
+    /**
+     * Persist validation's verdict and move on: {@link Reason#VALIDATION_PASSED} to PROMOTING, else
+     * {@link Reason#VALIDATION_FAILED} to ROLLING_BACK.
+     */
+    record Validated(Verdict verdict, Reason reason, String detail) implements Decision {
+
+        /** The state validation leads to, from {@link StateMachine#EDGES}. */
+        public RemediationState to() {
+            return StateMachine.to(reason);
+        }
     }
 
     /** Take the next action of the current state, then persist it as done. */

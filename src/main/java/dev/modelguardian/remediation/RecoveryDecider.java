@@ -35,8 +35,8 @@ public final class RecoveryDecider {
     public static Decision afterTraining(Decision decision, RecoverySpec spec) {
         if (!spec.rollbackOnTrainingFailure() && decision instanceof Decision.MoveTo m
                 && m.to() == RemediationState.ROLLING_BACK) {
-            return new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.FAILED,
-                    m.reason() + "; on-training-failure is notify-only, so nothing is rolled back");
+            return new Decision.EndRemediation(Reason.TRAINING_FAILED_NOTIFY_ONLY, HistoryEntry.Outcome.FAILED,
+                    m.detail() + "; on-training-failure is notify-only, so nothing is rolled back");
         }
         return decision;
     }
@@ -50,30 +50,30 @@ public final class RecoveryDecider {
             Instant now) {
         TargetState s = record.current();
         if (spec.models().isEmpty()) {
-            return new Decision.EndRemediation(RemediationState.HEALTHY, HistoryEntry.Outcome.RETRAINED,
+            return new Decision.EndRemediation(Reason.TRAINING_TRUSTED, HistoryEntry.Outcome.RETRAINED,
                     "training Job " + s.jobName().orElse("?") + " complete; no registry is configured, so the new"
                             + " model versions are not validated by the guardian");
         }
         Optional<Snapshot> snapshot = record.progress().snapshot();
         if (snapshot.isEmpty()) {
-            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "no snapshot to validate against");
+            return new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE, "no snapshot to validate against");
         }
         Duration waited = Duration.between(s.since(), now);
         Instant giveUp = s.since().plus(spec.registryWait());
         return switch (observed) {
             case RegistryObservation.Unreadable u -> u.retryable() && waited.compareTo(spec.registryWait()) < 0
-                    ? new Decision.Stay("registry unreadable (" + u.reason() + "); retrying, rolling back at " + giveUp)
-                    : new Decision.MoveTo(RemediationState.ROLLING_BACK, "validation impossible: registry unreadable"
+                    ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, "registry unreadable (" + u.reason() + "); retrying, rolling back at " + giveUp)
+                    : new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE, "validation impossible: registry unreadable"
                             + (u.retryable() ? " for " + Durations.format(waited.withNanos(0)) : "") + ": "
                             + u.reason());
             case RegistryObservation.Seen seen -> switch (Validator.validate(spec.models(), snapshot.get(), seen,
                     now)) {
                 case Validator.Outcome.Wait w -> waited.compareTo(spec.registryWait()) < 0
-                        ? new Decision.Stay(w.reason() + "; waiting until " + giveUp)
-                        : new Decision.MoveTo(RemediationState.ROLLING_BACK, "validation impossible: " + w.reason()
+                        ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, w.reason() + "; waiting until " + giveUp)
+                        : new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE, "validation impossible: " + w.reason()
                                 + " after " + Durations.format(waited.withNanos(0)));
                 case Validator.Outcome.Decided d -> new Decision.Validated(d.verdict(),
-                        d.verdict().passed() ? RemediationState.PROMOTING : RemediationState.ROLLING_BACK,
+                        d.verdict().passed() ? Reason.VALIDATION_PASSED : Reason.VALIDATION_FAILED,
                         (d.verdict().passed() ? "validation passed: " : "validation failed: ")
                                 + d.verdict().summary());
             };
@@ -84,7 +84,7 @@ public final class RecoveryDecider {
     public static Decision promoting(TargetRecord record, RecoverySpec spec) {
         List<Action> plan = promotionPlan(record, spec);
         return next(record, plan).<Decision>map(Decision.Act::new).orElseGet(() -> new Decision.MoveTo(
-                RemediationState.VERIFYING, "promoted " + summary(plan) + "; verifying the live signals for "
+                Reason.PROMOTED, "promoted " + summary(plan) + "; verifying the live signals for "
                         + Durations.format(spec.verifyWindow())));
     }
 
@@ -113,31 +113,31 @@ public final class RecoveryDecider {
         List<TargetHealth.FiredSignal> fresh = health.firing().stream()
                 .filter(f -> !triggered.contains(f.model() + "/" + f.signal())).toList();
         if (!fresh.isEmpty()) {
-            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying: "
+            return new Decision.MoveTo(Reason.NEW_BREACH, "new breach while verifying: "
                     + RemediationEngine.summary(fresh));
         }
         boolean breaching = health.state() == PolicyState.PENDING || health.state() == PolicyState.FIRING;
         Instant end = s.since().plus(spec.verifyWindow());
         if (now.isBefore(end)) {
-            return new Decision.Stay("verifying until " + end + ", " + Durations.format(Duration.between(now, end)
+            return new Decision.Stay(Hold.VERIFYING, "verifying until " + end + ", " + Durations.format(Duration.between(now, end)
                     .withNanos(0)) + " left" + (breaching ? "; waiting for "
                     + (health.firing().isEmpty() ? "a pending policy" : RemediationEngine.summary(health.firing()))
                     + " to clear" : ""));
         }
         if (breaching) {
-            return new Decision.MoveTo(RemediationState.ROLLING_BACK, "still breaching after the "
+            return new Decision.MoveTo(Reason.STILL_BREACHING, "still breaching after the "
                     + Durations.format(spec.verifyWindow()) + " verify window: " + (health.firing().isEmpty()
                             ? "a policy is pending" : RemediationEngine.summary(health.firing())));
         }
         if (health.state() != PolicyState.HEALTHY) {
-            return new Decision.Stay("verification window over, signals inconclusive: waiting for a conclusive cycle");
+            return new Decision.Stay(Hold.VERIFYING_INCONCLUSIVE, "verification window over, signals inconclusive: waiting for a conclusive cycle");
         }
         List<Action> plan = recoveryPlan(record, spec);
         Optional<Action> next = next(record, plan);
         if (next.isPresent()) {
             return new Decision.Act(next.get());
         }
-        return new Decision.EndRemediation(RemediationState.HEALTHY, HistoryEntry.Outcome.PROMOTED,
+        return new Decision.EndRemediation(Reason.VERIFIED, HistoryEntry.Outcome.PROMOTED,
                 "verified: every signal within bounds for " + Durations.format(spec.verifyWindow())
                         + (plan.isEmpty() ? "" : "; " + summary(plan)));
     }
@@ -163,7 +163,7 @@ public final class RecoveryDecider {
         }
         String done = record.progress().actions().isEmpty() ? "nothing to restore (no flag, registry or restart"
                 + " configured)" : String.join("; ", record.progress().actions());
-        return new Decision.EndRemediation(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK,
+        return new Decision.EndRemediation(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK,
                 record.progress().cause().map(c -> c + "; ").orElse("") + "rolled back: " + done + permanentHint(spec).map(h -> ". " + h).orElse("")
                         + ". Waiting for a human (remediate --force) or a later good training");
     }

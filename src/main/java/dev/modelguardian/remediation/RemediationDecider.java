@@ -35,8 +35,8 @@ public final class RemediationDecider {
             case RETRAINING -> retraining(state, job, policy, now);
             // The registry step decides these (RecoveryDecider): it needs the snapshot, the registry and the plan.
             case VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
-                    "decided by the registry step at " + state.state());
-            case ROLLED_BACK -> new Decision.Stay("rolled back; waiting for a human or a later good training");
+                    Hold.DECIDED_ELSEWHERE, "decided by the registry step at " + state.state());
+            case ROLLED_BACK -> new Decision.Stay(Hold.ROLLED_BACK, "rolled back; waiting for a human or a later good training");
         };
     }
 
@@ -44,15 +44,16 @@ public final class RemediationDecider {
             RemediationPolicy policy, Instant now) {
         RemediationState current = state.state();
         return switch (health.state()) {
-            case INCONCLUSIVE -> new Decision.Stay("signals inconclusive: no move either way");
-            case HEALTHY -> current == RemediationState.HEALTHY ? new Decision.Stay("healthy")
-                    : new Decision.MoveTo(RemediationState.HEALTHY, "no policy pending or firing");
-            case PENDING -> current == RemediationState.PENDING ? new Decision.Stay("pending")
+            case INCONCLUSIVE -> new Decision.Stay(Hold.INCONCLUSIVE, "signals inconclusive: no move either way");
+            case HEALTHY -> current == RemediationState.HEALTHY ? new Decision.Stay(Hold.HEALTHY, "healthy")
+                    : new Decision.MoveTo(current == RemediationState.PENDING ? Reason.POLICY_CLEARED
+                            : Reason.POLICY_RECOVERED, "no policy pending or firing");
+            case PENDING -> current == RemediationState.PENDING ? new Decision.Stay(Hold.PENDING, "pending")
                     : current == RemediationState.FIRING
-                            ? new Decision.MoveTo(RemediationState.PENDING, "no policy firing; one still pending")
-                            : new Decision.MoveTo(RemediationState.PENDING, "a policy is pending");
+                            ? new Decision.MoveTo(Reason.POLICY_PENDING, "no policy firing; one still pending")
+                            : new Decision.MoveTo(Reason.POLICY_PENDING, "a policy is pending");
             case FIRING -> current != RemediationState.FIRING
-                    ? new Decision.MoveTo(RemediationState.FIRING, describe(health))
+                    ? new Decision.MoveTo(Reason.POLICY_FIRING, describe(health))
                     : guards(state, health, activeJob, policy, now);
         };
     }
@@ -66,17 +67,17 @@ public final class RemediationDecider {
         if (state.lastFinished().isPresent()) {
             Instant until = state.lastFinished().get().plus(policy.cooldown());
             if (now.isBefore(until)) {
-                return new Decision.Stay("cooldown: the last remediation ended " + state.lastFinished().get()
+                return new Decision.Stay(Hold.COOLDOWN, "cooldown: the last remediation ended " + state.lastFinished().get()
                         + "; next possible at " + until);
             }
         }
         long started = state.startedWithin(DAY, now);
         if (started >= policy.maxPerDay()) {
-            return new Decision.Stay("daily cap: " + started + " remediations started in the last 24h (max "
+            return new Decision.Stay(Hold.DAILY_CAP, "daily cap: " + started + " remediations started in the last 24h (max "
                     + policy.maxPerDay() + ")");
         }
         if (policy.requireApproval()) {
-            return new Decision.MoveTo(RemediationState.AWAITING_APPROVAL, "approval required before retraining");
+            return new Decision.MoveTo(Reason.APPROVAL_REQUIRED, "approval required before retraining");
         }
         String jobName = policy.jobName(now);
         if (policy.dryRun()) {
@@ -95,9 +96,9 @@ public final class RemediationDecider {
         }
         if (health.state() == PolicyState.HEALTHY && state.requestedBy().isEmpty()) {
             // A remediation a human asked for waits for its approval whatever the signals say.
-            return new Decision.MoveTo(RemediationState.HEALTHY, "recovered before approval");
+            return new Decision.MoveTo(Reason.RECOVERED_BEFORE_APPROVAL, "recovered before approval");
         }
-        return new Decision.Stay("waiting for approval");
+        return new Decision.Stay(Hold.AWAITING_APPROVAL, "waiting for approval");
     }
 
     private static Decision retraining(TargetState state, JobObservation job, RemediationPolicy policy, Instant now) {
@@ -108,21 +109,21 @@ public final class RemediationDecider {
             return new Decision.CreateJob(state.remediationId().orElseThrow(), jobName);
         }
         return switch (job) {
-            case JobObservation.NotFound n -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+            case JobObservation.NotFound n -> new Decision.MoveTo(Reason.JOB_VANISHED,
                     "unknown outcome: Job " + jobName + " vanished before it finished");
             case JobObservation.Running r -> {
                 Duration running = Duration.between(state.since(), now);
                 Duration limit = policy.timeoutFor(r.activeDeadline());
                 yield running.compareTo(limit) > 0
-                        ? new Decision.MoveTo(RemediationState.ROLLING_BACK, "Job " + jobName + " timed out after "
+                        ? new Decision.MoveTo(Reason.JOB_TIMED_OUT, "Job " + jobName + " timed out after "
                                 + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(limit) + ")")
-                        : new Decision.Stay("Job " + jobName + " running for " + Durations.format(running.withNanos(0)));
+                        : new Decision.Stay(Hold.JOB_RUNNING, "Job " + jobName + " running for " + Durations.format(running.withNanos(0)));
             }
-            case JobObservation.Succeeded s -> new Decision.MoveTo(RemediationState.VALIDATING,
+            case JobObservation.Succeeded s -> new Decision.MoveTo(Reason.JOB_SUCCEEDED,
                     "Job " + jobName + " complete");
-            case JobObservation.Failed f -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+            case JobObservation.Failed f -> new Decision.MoveTo(Reason.JOB_FAILED,
                     "Job " + jobName + " failed: " + f.reason());
-            case JobObservation.Stuck s -> new Decision.MoveTo(RemediationState.ROLLING_BACK,
+            case JobObservation.Stuck s -> new Decision.MoveTo(Reason.JOB_STUCK,
                     "Job " + jobName + " stuck: " + s.reason());
         };
     }
@@ -134,7 +135,7 @@ public final class RemediationDecider {
      * bounds the retries; the cooldown does not start.
      */
     public static Decision notStarted(TargetState state, String why) {
-        return new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+        return new Decision.EndRemediation(Reason.JOB_NOT_CREATED, HistoryEntry.Outcome.NOT_STARTED,
                 "Job " + state.jobName().orElse("?") + " could not be created: " + why);
     }
 
@@ -144,12 +145,12 @@ public final class RemediationDecider {
      */
     public static Decision requested(TargetState state) {
         return switch (state.state()) {
-            case HEALTHY, PENDING, ROLLED_BACK -> new Decision.MoveTo(RemediationState.FIRING,
+            case HEALTHY, PENDING, ROLLED_BACK -> new Decision.MoveTo(Reason.REQUESTED,
                     "remediation requested by hand");
-            case FIRING -> new Decision.Stay("already firing");
-            case AWAITING_APPROVAL -> new Decision.Stay("waiting for approval: approve it instead");
+            case FIRING -> new Decision.Stay(Hold.ALREADY_UNDER_WAY, "already firing");
+            case AWAITING_APPROVAL -> new Decision.Stay(Hold.AWAITING_APPROVAL, "waiting for approval: approve it instead");
             case RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
-                    "remediation " + state.remediationId().orElse("?") + " is already at " + state.state());
+                    Hold.ALREADY_UNDER_WAY, "remediation " + state.remediationId().orElse("?") + " is already at " + state.state());
         };
     }
 

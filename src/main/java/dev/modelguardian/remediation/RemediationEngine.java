@@ -153,7 +153,8 @@ public final class RemediationEngine {
             TargetState approved = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(),
                     s.jobCreated(), s.trigger(), true, s.recentStarts(), s.lastFinished());
             if (persist(target, record, record.with(approved, "approved by " + approver)
-                    .approvedBy(approver, clock.instant()), new Decision.Stay("approved"))) {
+                    .approvedBy(approver, clock.instant()), new Decision.MoveTo(Reason.APPROVED,
+                            "approved by " + approver))) {
                 // The approved remediation starts on its recorded trigger; no signal is read here.
                 return advance(target, UNOBSERVED, Optional.empty());
             }
@@ -190,7 +191,7 @@ public final class RemediationEngine {
             TargetState next = new TargetState(RemediationState.ROLLING_BACK, now, Optional.of(
                     s.remediationId().orElse(id)), s.jobName(), s.jobCreated(), s.trigger(), s.approved(),
                     s.recentStarts(), s.lastFinished(), s.requestedBy());
-            Decision.MoveTo move = new Decision.MoveTo(RemediationState.ROLLING_BACK, why);
+            Decision.MoveTo move = new Decision.MoveTo(Reason.ROLLBACK_REQUESTED, why);
             if (persist(target, record, record.with(next, progress, why), move)) {
                 return advance(target, UNOBSERVED, Optional.empty());
             }
@@ -299,17 +300,17 @@ public final class RemediationEngine {
             TargetState s = record.current();
             forcing = forcing && !inProgress(s.state()) && s.state() != RemediationState.AWAITING_APPROVAL;
             TargetHealth seen = forcing ? health.requested() : health;
-            Decision decision = requestPending ? RemediationDecider.requested(s) : new Decision.Stay("");
-            boolean requestStep = requestPending && !(decision instanceof Decision.Stay);
-            if (!requestStep) {
-                decision = decide(target, record, seen, now);
-            }
+            Optional<Decision> asked = requestPending ? Optional.of(RemediationDecider.requested(s))
+                    .filter(d -> !(d instanceof Decision.Stay)) : Optional.empty();
+            boolean requestStep = asked.isPresent();
+            TargetRecord read = record;
+            Decision decision = asked.orElseGet(() -> decide(target, read, seen, now));
             requestPending = false;
             switch (decision) {
                 case Decision.Stay stay -> {
                     TargetRecord stayed = record;
-                    tell(() -> listener.stayed(target, stayed, stay.reason()));
-                    return new TargetReport(target, record, stay.reason(), Optional.empty());
+                    tell(() -> listener.stayed(target, stayed, stay));
+                    return new TargetReport(target, record, stay.detail(), Optional.empty(), Optional.of(stay.hold()));
                 }
                 case Decision.MoveTo move -> {
                     List<TargetHealth.FiredSignal> trigger = health.firing().isEmpty() ? s.trigger() : health.firing();
@@ -318,8 +319,8 @@ public final class RemediationEngine {
                     TargetState next = new TargetState(move.to(), now, s.remediationId(), s.jobName(), s.jobCreated(),
                             keepsTrigger(move.to()) ? trigger : s.trigger(), s.approved(), s.recentStarts(),
                             s.lastFinished(), requestedBy);
-                    write(target, record, next, move.reason(), move);
-                    lastReason = move.reason();
+                    write(target, record, next, move.detail(), move);
+                    lastReason = move.detail();
                 }
                 case Decision.StartRetraining start -> {
                     TargetState next = new TargetState(RemediationState.RETRAINING, now,
@@ -341,12 +342,12 @@ public final class RemediationEngine {
                     Optional<Decision> failed = createJob(target, record, create);
                     if (failed.isPresent()) {
                         if (failed.get() instanceof Decision.Stay retry) {
-                            return new TargetReport(target, record, retry.reason(), Optional.of("job-create-failed"));
+                            return new TargetReport(target, record, retry.detail(), Optional.of("job-create-failed"));
                         }
                         // One attempt per cycle: the next cycle may try again, within the daily cap.
                         Decision.EndRemediation end = (Decision.EndRemediation) failed.get();
                         end(target, record, end, now);
-                        return new TargetReport(target, record, end.reason(), Optional.of("job-create-failed"));
+                        return new TargetReport(target, record, end.detail(), Optional.of("job-create-failed"));
                     }
                     TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true,
                             s.trigger(), s.approved(), s.recentStarts(), s.lastFinished(), s.requestedBy());
@@ -365,21 +366,21 @@ public final class RemediationEngine {
                 }
                 case Decision.EndRemediation end -> {
                     end(target, record, end, now);
-                    lastReason = end.reason();
+                    lastReason = end.detail();
                 }
                 case Decision.TakeSnapshot take -> {
                     Optional<Decision.EndRemediation> failed = snapshot(target, record, take, now);
                     if (failed.isPresent()) {
                         end(target, record, failed.get(), now);
-                        return new TargetReport(target, record, failed.get().reason(), Optional.of("no-snapshot"));
+                        return new TargetReport(target, record, failed.get().detail(), Optional.of("no-snapshot"));
                     }
                     lastReason = "snapshot taken";
                 }
                 case Decision.Validated validated -> {
                     TargetState next = s.moveTo(validated.to(), now);
                     persist(target, record, record.with(next, record.progress().withVerdict(validated.verdict()),
-                            validated.reason()), validated);
-                    lastReason = validated.reason();
+                            validated.detail()), validated);
+                    lastReason = validated.detail();
                 }
                 case Decision.Act act -> {
                     Optional<String> retry = act(target, record, act, now);
@@ -431,7 +432,7 @@ public final class RemediationEngine {
         } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
             LOG.errorf("Remediation %s of target %s: no snapshot: %s", id, target.name(), e.getMessage());
             tell(() -> listener.actionFailed(target, record, "take the snapshot rollback needs", e.getMessage()));
-            return Optional.of(new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+            return Optional.of(new Decision.EndRemediation(Reason.NO_SNAPSHOT, HistoryEntry.Outcome.NOT_STARTED,
                     "no snapshot, so no remediation: " + e.getMessage()
                             + (record.current().jobCreated() ? "; Job " + record.current().jobName().orElse("?")
                                     + " was not created by the guardian and is left alone" : "")));
@@ -527,6 +528,7 @@ public final class RemediationEngine {
         TargetState s = record.current();
         String id = s.remediationId().orElse("-");
         String text;
+        boolean failed = false;
         try {
             text = perform(action, id);
         } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
@@ -539,17 +541,17 @@ public final class RemediationEngine {
                 return Optional.of(action.describe() + " failed, will retry: " + e.getMessage());
             }
             if (s.state() == RemediationState.PROMOTING) {
-                Decision.MoveTo back = new Decision.MoveTo(RemediationState.ROLLING_BACK, "promotion failed: "
+                Decision.MoveTo back = new Decision.MoveTo(Reason.PROMOTION_FAILED, "promotion failed: "
                         + action.describe() + ": " + e.getMessage());
-                persist(target, record, record.with(s.moveTo(RemediationState.ROLLING_BACK, now), back.reason()),
-                        back);
+                persist(target, record, record.with(s.moveTo(back.to(), now), back.detail()), back);
                 return Optional.empty();
             }
             // Rollback and recovery go on with the other actions; this one is recorded as failed.
             text = "FAILED: " + action.describe() + ": " + e.getMessage();
+            failed = true;
         }
         Map<String, Optional<String>> toRestore = record.flagsToRestore();
-        if (action instanceof Action.SetKeys keys && !text.startsWith("FAILED")) {
+        if (action instanceof Action.SetKeys keys && !failed) {
             toRestore = s.state() == RemediationState.ROLLING_BACK
                     ? (toRestore.isEmpty() ? keys.previous() : toRestore)
                     : Map.of();
@@ -591,7 +593,8 @@ public final class RemediationEngine {
             LOG.errorf("Remediation %s of target %s: %s", create.remediationId(), target.name(), e.getMessage());
             tell(() -> listener.actionFailed(target, record, "create Job " + create.jobName(), e.getMessage()));
             return Optional.of(e.permanent() ? RemediationDecider.notStarted(record.current(), e.getMessage())
-                    : new Decision.Stay("Job " + create.jobName() + " not created yet, will retry: " + e.getMessage()));
+                    : new Decision.Stay(Hold.RETRYING, "Job " + create.jobName() + " not created yet, will retry: "
+                            + e.getMessage()));
         }
     }
 
@@ -599,7 +602,7 @@ public final class RemediationEngine {
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
-                end.reason(), s.trigger(), record.progress().verdict(), record.progress().actions())
+                end.detail(), s.trigger(), record.progress().verdict(), record.progress().actions())
                 .requestedBy(s.requestedBy());
         Optional<Instant> lastFinished = end.outcome() == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished()
                 : Optional.of(now);
@@ -621,6 +624,9 @@ public final class RemediationEngine {
         if (!mayAct.getAsBoolean()) {
             return false;
         }
+        RemediationState from = before.current().state();
+        Reason reason = StateMachine.reasonOf(decision, from);
+        StateMachine.check(target.name(), from, reason, after.current().state());
         if (!store.compareAndSet(target.name(), before.revision(), after)) {
             LOG.infof("Target %s changed under us (revision %d); re-reading and re-deciding", target.name(),
                     before.revision());
@@ -630,7 +636,7 @@ public final class RemediationEngine {
             LOG.infof("Target %s: %s -> %s: %s", target.name(), before.current().state(), after.current().state(),
                     after.reason());
         }
-        tell(() -> listener.stepped(new RemediationListener.Step(target, before, after, decision)));
+        tell(() -> listener.stepped(new RemediationListener.Step(target, before, after, decision, reason)));
         return true;
     }
 
@@ -672,16 +678,24 @@ public final class RemediationEngine {
                 : "; firing: " + summary(trigger))).orElseGet(() -> summary(trigger));
     }
 
-    /** What one target came to in a cycle. {@code problem} is a short code when it could not go on. */
+    /**
+     * What one target came to in a cycle. {@code problem} is a short code when it could not go on; {@code hold} why
+     * it stays where it is, when it settled on a stay.
+     */
     public record TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem,
-            List<Evaluation> evaluations) {
+            Optional<Hold> hold, List<Evaluation> evaluations) {
 
         public TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem) {
-            this(target, record, reason, problem, List.of());
+            this(target, record, reason, problem, Optional.empty(), List.of());
+        }
+
+        public TargetReport(TargetSpec target, TargetRecord record, String reason, Optional<String> problem,
+                Optional<Hold> hold) {
+            this(target, record, reason, problem, hold, List.of());
         }
 
         TargetReport with(List<Evaluation> evaluated) {
-            return new TargetReport(target, record, reason, problem, evaluated);
+            return new TargetReport(target, record, reason, problem, hold, evaluated);
         }
     }
 

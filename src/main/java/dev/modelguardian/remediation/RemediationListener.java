@@ -13,16 +13,17 @@ public interface RemediationListener {
      * @param before   the record before the step
      * @param after    the record as persisted
      * @param decision what was decided
+     * @param reason   why: the edge of {@link StateMachine#EDGES} the step took, which every listener classifies by
      */
-    record Step(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision) {
+    record Step(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision, Reason reason) {
     }
 
     /** A step was persisted (and, for a Job creation, the Job exists). */
     default void stepped(Step step) {
     }
 
-    /** A target stayed where it is; {@code reason} says why (a guard, a running Job, healthy signals). */
-    default void stayed(TargetSpec target, TargetRecord record, String reason) {
+    /** A target stayed where it is; {@code stay} says why (a guard, a running Job, healthy signals). */
+    default void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
     }
 
     /** An action on the cluster failed; the state is left as it was persisted. */

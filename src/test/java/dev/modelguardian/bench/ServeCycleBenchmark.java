@@ -48,6 +48,7 @@ import dev.modelguardian.policy.PolicyEngine;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.policy.PolicyStatus;
 import dev.modelguardian.policy.Reduce;
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.GuardianState;
 import dev.modelguardian.remediation.JobObservation;
@@ -435,8 +436,8 @@ class ServeCycleBenchmark {
             }
 
             @Override
-            public void stayed(TargetSpec target, TargetRecord record, String reason) {
-                listeners.forEach(l -> l.stayed(target, record, reason));
+            public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
+                listeners.forEach(l -> l.stayed(target, record, stay));
             }
 
             @Override

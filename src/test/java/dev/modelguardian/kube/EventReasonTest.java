@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationState;
 
 class EventReasonTest {
@@ -44,53 +45,61 @@ class EventReasonTest {
                 "RetrainingJobVanished", "RollingBack", "RolledBack", "Recovered", "SourceErrors", "ActionFailed");
     }
 
-    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @ParameterizedTest(name = "{0} --{1}-->: {2}")
     @CsvSource({
-            "HEALTHY, PENDING, POLICY_PENDING",
-            "FIRING, PENDING, POLICY_PENDING",
-            "HEALTHY, FIRING, POLICY_FIRING",
-            "PENDING, FIRING, POLICY_FIRING",
-            "PENDING, HEALTHY, POLICY_RECOVERED",
-            "FIRING, HEALTHY, POLICY_RECOVERED",
-            "AWAITING_APPROVAL, HEALTHY, POLICY_RECOVERED",
-            "FIRING, AWAITING_APPROVAL, AWAITING_APPROVAL",
-            "AWAITING_APPROVAL, RETRAINING, REMEDIATION_STARTED",
-            "RETRAINING, VALIDATING, RETRAINING_SUCCEEDED",
-            "VALIDATING, PROMOTING, VALIDATION_PASSED",
-            "VALIDATING, ROLLING_BACK, ROLLING_BACK",
-            "PROMOTING, VERIFYING, PROMOTED",
-            "VERIFYING, HEALTHY, RECOVERED",
-            "VERIFYING, ROLLING_BACK, ROLLING_BACK",
+            "HEALTHY, POLICY_PENDING, POLICY_PENDING",
+            "FIRING, POLICY_PENDING, POLICY_PENDING",
+            "HEALTHY, POLICY_FIRING, POLICY_FIRING",
+            "PENDING, POLICY_FIRING, POLICY_FIRING",
+            "HEALTHY, REQUESTED, POLICY_FIRING",
+            "PENDING, POLICY_CLEARED, POLICY_RECOVERED",
+            "FIRING, POLICY_RECOVERED, POLICY_RECOVERED",
+            "AWAITING_APPROVAL, RECOVERED_BEFORE_APPROVAL, POLICY_RECOVERED",
+            "FIRING, APPROVAL_REQUIRED, AWAITING_APPROVAL",
+            "AWAITING_APPROVAL, APPROVED, APPROVED",
+            "FIRING, RETRAINING_STARTED, REMEDIATION_STARTED",
+            "AWAITING_APPROVAL, RETRAINING_STARTED, REMEDIATION_STARTED",
+            "FIRING, JOB_ADOPTED, RETRAINING_JOB_ADOPTED",
+            "FIRING, DRY_RUN, RETRAINING_DRY_RUN",
+            "RETRAINING, SNAPSHOT_TAKEN, SNAPSHOT_TAKEN",
+            "RETRAINING, JOB_CREATED, RETRAINING_JOB_CREATED",
+            "RETRAINING, JOB_SUCCEEDED, RETRAINING_SUCCEEDED",
+            "RETRAINING, JOB_FAILED, RETRAINING_FAILED",
+            "RETRAINING, TRAINING_FAILED_NOTIFY_ONLY, RETRAINING_FAILED",
+            "RETRAINING, JOB_STUCK, RETRAINING_STUCK",
+            "RETRAINING, JOB_TIMED_OUT, RETRAINING_TIMED_OUT",
+            "RETRAINING, JOB_VANISHED, RETRAINING_JOB_VANISHED",
+            "VALIDATING, VALIDATION_PASSED, VALIDATION_PASSED",
+            "VALIDATING, VALIDATION_FAILED, ROLLING_BACK",
+            "VALIDATING, VALIDATION_IMPOSSIBLE, ROLLING_BACK",
+            "PROMOTING, PROMOTED, PROMOTED",
+            "VERIFYING, NEW_BREACH, ROLLING_BACK",
+            "VERIFYING, STILL_BREACHING, ROLLING_BACK",
+            "VERIFYING, ROLLBACK_REQUESTED, ROLLING_BACK",
+            "VALIDATING, TRAINING_TRUSTED, RECOVERED",
+            "VERIFYING, VERIFIED, RECOVERED",
             "ROLLING_BACK, ROLLED_BACK, ROLLED_BACK",
-            "ROLLED_BACK, HEALTHY, RECOVERED",
     })
-    void givenAnEdgeDecidedByItsStates_whenMapped_thenItHasItsReason(RemediationState from, RemediationState to,
-            EventReason expected) {
-        assertThat(EventReason.forTransition(from, to)).contains(expected);
+    void givenAStepOnAnEdge_whenMapped_thenItHasItsEvent(RemediationState from, Reason reason, EventReason expected) {
+        assertThat(EventReason.of(reason, from)).contains(expected);
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
+    @ParameterizedTest(name = "{0} --{1}-->")
     @CsvSource({
-            // new Job or adopted Job: the caller knows which
-            "FIRING, RETRAINING",
-            // failed, stuck, timed out or vanished: the Job observation says which
-            "RETRAINING, ROLLING_BACK",
-            // no state change
-            "FIRING, FIRING",
-            "RETRAINING, RETRAINING",
-            // no such edge
-            "HEALTHY, RETRAINING",
-            "HEALTHY, ROLLED_BACK",
-            "PENDING, AWAITING_APPROVAL",
+            // ActionFailed already said why the remediation could not start or the promotion ended
+            "RETRAINING, JOB_NOT_CREATED",
+            "RETRAINING, NO_SNAPSHOT",
+            "PROMOTING, PROMOTION_FAILED",
+            // a remediation asked for out of ROLLED_BACK is told by its start
+            "ROLLED_BACK, REQUESTED",
+            // a rollback asked for by hand outside validation and verification is told by its end
+            "FIRING, ROLLBACK_REQUESTED",
+            // each action has its own Event, by kind
+            "PROMOTING, PROMOTION_STEP",
+            "VERIFYING, RECOVERY_STEP",
+            "ROLLING_BACK, ROLLBACK_STEP",
     })
-    void givenAnEdgeTheStatesDoNotDecide_whenMapped_thenTheCallerChooses(RemediationState from,
-            RemediationState to) {
-        assertThat(EventReason.forTransition(from, to)).isEqualTo(Optional.empty());
-    }
-
-    @Test
-    void givenAStateThatDoesNotChange_whenMapped_thenThereIsNoReason() {
-        assertThat(RemediationState.values())
-                .allSatisfy(state -> assertThat(EventReason.forTransition(state, state)).isEmpty());
+    void givenAStepNotWorthAnEventOfItsOwn_whenMapped_thenNone(RemediationState from, Reason reason) {
+        assertThat(EventReason.of(reason, from)).isEqualTo(Optional.empty());
     }
 }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationListener.Step;
-import dev.modelguardian.remediation.RemediationState;
 
 /** Milestones from (state before, state after, outcome), and the Retry-After header. */
 class MilestoneTest {
@@ -40,13 +40,13 @@ class MilestoneTest {
         story.firing();
         story.startRetraining();
         story.jobCreated();
-        story.moveTo(RemediationState.VALIDATING, "complete");
-        assertThat(Milestone.of(story.moveTo(RemediationState.ROLLING_BACK, "candidate mae 14 > 12")))
+        story.moveTo(Reason.JOB_SUCCEEDED, "complete");
+        assertThat(Milestone.of(story.moveTo(Reason.VALIDATION_FAILED, "candidate mae 14 > 12")))
                 .contains(Milestone.VALIDATION_FAILED);
         Story v = new Story();
         List<Step> steps = v.promoted();
         v = new Story(steps.get(5).after());
-        assertThat(Milestone.of(v.moveTo(RemediationState.ROLLING_BACK, "live mae breached")))
+        assertThat(Milestone.of(v.moveTo(Reason.NEW_BREACH, "live mae breached")))
                 .contains(Milestone.VERIFICATION_FAILED);
     }
 
@@ -55,15 +55,15 @@ class MilestoneTest {
         Story story = new Story();
         story.firing();
         story.startRetraining();
-        assertThat(Milestone.of(story.end(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+        assertThat(Milestone.of(story.end(Reason.JOB_NOT_CREATED, HistoryEntry.Outcome.NOT_STARTED,
                 "CronJob missing"))).contains(Milestone.FAILED);
     }
 
     @Test
     void givenPendingThatClears_whenMapped_thenNothing() {
         Story story = new Story();
-        story.moveTo(RemediationState.PENDING, "a policy is pending");
-        assertThat(Milestone.of(story.moveTo(RemediationState.HEALTHY, "no policy pending or firing"))).isEmpty();
+        story.moveTo(Reason.POLICY_PENDING, "a policy is pending");
+        assertThat(Milestone.of(story.moveTo(Reason.POLICY_CLEARED, "no policy pending or firing"))).isEmpty();
     }
 
     @Test

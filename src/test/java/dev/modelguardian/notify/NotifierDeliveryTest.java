@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modelguardian.policy.PolicyEngine;
 import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.InMemoryStateStore;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationPolicy;
 import dev.modelguardian.remediation.RemediationState;
@@ -104,8 +105,8 @@ class NotifierDeliveryTest {
         long t0 = System.nanoTime();
         notifier.stepped(story.startRetraining());
         notifier.stepped(story.jobCreated());
-        notifier.stepped(story.moveTo(RemediationState.ROLLING_BACK, "Job x failed: BackoffLimitExceeded"));
-        notifier.stepped(story.end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
+        notifier.stepped(story.moveTo(Reason.JOB_FAILED, "Job x failed: BackoffLimitExceeded"));
+        notifier.stepped(story.end(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
         // startRetraining is no milestone (the Job does not exist yet); jobCreated takes the one place.

@@ -6,8 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.modelguardian.notify.NotifyTesting.AWAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.HistoryEntry;
 import dev.modelguardian.remediation.InMemoryStateStore;
 import dev.modelguardian.remediation.JobObservation;
@@ -120,7 +121,7 @@ class NotifierFaultsTest {
                 }
 
                 @Override
-                public void stayed(TargetSpec target, TargetRecord record, String reason) {
+                public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
                     throw new IllegalStateException("listener broken");
                 }
             });

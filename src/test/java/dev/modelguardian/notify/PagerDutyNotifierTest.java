@@ -20,12 +20,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.modelguardian.policy.PolicyEngine;
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Hold;
 import dev.modelguardian.remediation.InMemoryStateStore;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationEngine;
 import dev.modelguardian.remediation.RemediationListener.Step;
 import dev.modelguardian.remediation.RemediationPolicy;
-import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -133,7 +135,7 @@ class PagerDutyNotifierTest {
         TargetRecord reread = persisted.load().targets().get(Story.TARGET.name());
         Story resumed = new Story(reread);
         resumed.now = story.now;
-        second.stepped(resumed.end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
+        second.stepped(resumed.end(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
 
         List<JsonNode> events = events(2);
         assertThat(events).extracting(e -> e.get("dedup_key").asText()).containsExactly(remediationKey(),
@@ -236,7 +238,7 @@ class PagerDutyNotifierTest {
         assertThat(trigger.at("/payload/summary").asText()).contains("for 2h1m (limit 2h)");
 
         TargetRecord record = store.load().target(Story.TARGET.name(), clock.instant());
-        notifier.stayed(Story.TARGET, record, "healthy");
+        notifier.stayed(Story.TARGET, record, new Decision.Stay(Hold.HEALTHY, "healthy"));
 
         JsonNode resolve = events(2).get(1);
         assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
@@ -250,10 +252,10 @@ class PagerDutyNotifierTest {
         story.firing();
         story.startRetraining();
         story.jobCreated();
-        TargetRecord validating = story.moveTo(RemediationState.VALIDATING, "Job complete").after();
+        TargetRecord validating = story.moveTo(Reason.JOB_SUCCEEDED, "Job complete").after();
         // A failure outside a rollback is not paged here (the remediation's own milestones say what happens).
         notifier.actionFailed(Story.TARGET, validating, "read the registry", "MLflow did not answer");
-        TargetRecord rollingBack = story.moveTo(RemediationState.ROLLING_BACK, "validation impossible: registry"
+        TargetRecord rollingBack = story.moveTo(Reason.VALIDATION_IMPOSSIBLE, "validation impossible: registry"
                 + " unreadable for 6m").after();
 
         for (int followUp = 0; followUp < 3; followUp++) {
@@ -273,12 +275,12 @@ class PagerDutyNotifierTest {
                 + " registered-models/get-latest-versions failed: HTTP 503");
 
         // The rollback ends; a later one whose step fails is paged again.
-        notifier.stepped(story.end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
+        notifier.stepped(story.end(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK, "rolled back"));
         story.after(Duration.ofHours(7));
         story.firing();
         story.startRetraining();
         story.jobCreated();
-        TargetRecord again = story.moveTo(RemediationState.ROLLING_BACK, "Job failed").after();
+        TargetRecord again = story.moveTo(Reason.JOB_FAILED, "Job failed").after();
         notifier.actionFailed(Story.TARGET, again, "ConfigMap orchestrator-dynamic-config:"
                 + " ENABLE_ML_ENHANCED_SCHEDULING true -> false", "cannot patch ConfigMap orchestrator-dynamic-config:"
                 + " HTTP 500");

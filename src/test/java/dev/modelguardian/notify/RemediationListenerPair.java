@@ -1,5 +1,6 @@
 package dev.modelguardian.notify;
 
+import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.RemediationListener;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
@@ -14,9 +15,9 @@ record RemediationListenerPair(RemediationListener first, RemediationListener se
     }
 
     @Override
-    public void stayed(TargetSpec target, TargetRecord record, String reason) {
-        first.stayed(target, record, reason);
-        second.stayed(target, record, reason);
+    public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
+        first.stayed(target, record, stay);
+        second.stayed(target, record, stay);
     }
 
     @Override

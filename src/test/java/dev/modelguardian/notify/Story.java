@@ -8,8 +8,10 @@ import java.util.Optional;
 
 import dev.modelguardian.remediation.Decision;
 import dev.modelguardian.remediation.HistoryEntry;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.RemediationListener.Step;
 import dev.modelguardian.remediation.RemediationState;
+import dev.modelguardian.remediation.StateMachine;
 import dev.modelguardian.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
@@ -54,7 +56,8 @@ final class Story {
     }
 
     private Step persist(TargetRecord next, Decision decision) {
-        Step step = new Step(TARGET, record, next, decision);
+        Step step = new Step(TARGET, record, next, decision, StateMachine.reasonOf(decision,
+                record.current().state()));
         record = next;
         return step;
     }
@@ -65,7 +68,7 @@ final class Story {
                 List.of(MAE, PSI), s.approved(), s.recentStarts(), s.lastFinished());
         String reason = "firing: ticket-duration-predictor/mae-ratio 1.72 (> 1.5 (clear <= 1.3)), "
                 + "ticket-duration-predictor/feature-psi 0.31 (> 0.25)";
-        return persist(record.with(next, reason), new Decision.MoveTo(RemediationState.FIRING, reason));
+        return persist(record.with(next, reason), new Decision.MoveTo(Reason.POLICY_FIRING, reason));
     }
 
     Step startRetraining() {
@@ -86,12 +89,13 @@ final class Story {
                 + TARGET.cronJob()), new Decision.CreateJob(s.remediationId().orElseThrow(), s.jobName().orElseThrow()));
     }
 
-    Step moveTo(RemediationState to, String reason) {
+    Step moveTo(Reason why, String reason) {
         TargetState s = record.current();
-        return persist(record.with(s.moveTo(to, now), reason), new Decision.MoveTo(to, reason));
+        return persist(record.with(s.moveTo(StateMachine.to(why), now), reason), new Decision.MoveTo(why, reason));
     }
 
-    Step end(RemediationState to, HistoryEntry.Outcome outcome, String reason) {
+    Step end(Reason why, HistoryEntry.Outcome outcome, String reason) {
+        RemediationState to = StateMachine.to(why);
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, outcome,
@@ -99,7 +103,7 @@ final class Story {
         TargetState next = new TargetState(to, now, Optional.empty(), Optional.empty(), false,
                 to == RemediationState.FIRING ? s.trigger() : List.of(), false, s.recentStarts(),
                 outcome == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished() : Optional.of(now));
-        return persist(record.finished(next, reason, entry, 50), new Decision.EndRemediation(to, outcome, reason));
+        return persist(record.finished(next, reason, entry, 50), new Decision.EndRemediation(why, outcome, reason));
     }
 
     /** Firing, Job created, the Job fails after 12 minutes, rolled back: the steps in order. */
@@ -110,8 +114,8 @@ final class Story {
         steps.add(jobCreated());
         String job = record.current().jobName().orElseThrow();
         after(Duration.ofMinutes(12));
-        steps.add(moveTo(RemediationState.ROLLING_BACK, "Job " + job + " failed: BackoffLimitExceeded"));
-        steps.add(end(RemediationState.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK,
+        steps.add(moveTo(Reason.JOB_FAILED, "Job " + job + " failed: BackoffLimitExceeded"));
+        steps.add(end(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK,
                 "nothing to restore: no rollback step is configured; waiting for a human (remediate --force) or a"
                         + " later good training"));
         return steps;
@@ -125,12 +129,12 @@ final class Story {
         steps.add(jobCreated());
         String job = record.current().jobName().orElseThrow();
         after(Duration.ofMinutes(20));
-        steps.add(moveTo(RemediationState.VALIDATING, "Job " + job + " complete"));
-        steps.add(moveTo(RemediationState.PROMOTING, "every candidate passed: ticket-duration-predictor v8 mae 9.1"
+        steps.add(moveTo(Reason.JOB_SUCCEEDED, "Job " + job + " complete"));
+        steps.add(moveTo(Reason.VALIDATION_PASSED, "every candidate passed: ticket-duration-predictor v8 mae 9.1"
                 + " (<= 12)"));
-        steps.add(moveTo(RemediationState.VERIFYING, "promoted ticket-duration-predictor v8 to Production"));
+        steps.add(moveTo(Reason.PROMOTED, "promoted ticket-duration-predictor v8 to Production"));
         after(Duration.ofMinutes(30));
-        steps.add(end(RemediationState.HEALTHY, HistoryEntry.Outcome.PROMOTED, "verified: live signals healthy for"
+        steps.add(end(Reason.VERIFIED, HistoryEntry.Outcome.PROMOTED, "verified: live signals healthy for"
                 + " 30m"));
         return steps;
     }

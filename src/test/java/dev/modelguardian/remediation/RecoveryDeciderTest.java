@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.registry.RegistryModel;
+import dev.modelguardian.remediation.Reason;
 
 /** One test per edge of the registry step: VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK, and the snapshot. */
 class RecoveryDeciderTest {
@@ -52,16 +53,16 @@ class RecoveryDeciderTest {
         RecoverySpec notifyOnly = new RecoverySpec(SPEC.models(), SPEC.deployment(), true, false, SPEC.verifyWindow(),
                 SPEC.registryWait(), false, SPEC.configMap(), SPEC.keys());
 
-        Decision d = RecoveryDecider.afterTraining(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+        Decision d = RecoveryDecider.afterTraining(new Decision.MoveTo(Reason.JOB_FAILED,
                 "Job j failed: BackoffLimitExceeded"), notifyOnly);
 
-        assertThat(d).isEqualTo(new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.FAILED,
+        assertThat(d).isEqualTo(new Decision.EndRemediation(Reason.TRAINING_FAILED_NOTIFY_ONLY, HistoryEntry.Outcome.FAILED,
                 "Job j failed: BackoffLimitExceeded; on-training-failure is notify-only, so nothing is rolled back"));
     }
 
     @Test
     void givenRollbackOnFailure_whenTheJobFailed_thenTheMoveToRollingBackStands() {
-        Decision move = new Decision.MoveTo(RemediationState.ROLLING_BACK, "Job j failed");
+        Decision move = new Decision.MoveTo(Reason.JOB_FAILED, "Job j failed");
 
         assertThat(RecoveryDecider.afterTraining(move, SPEC)).isSameAs(move);
     }
@@ -87,7 +88,7 @@ class RecoveryDeciderTest {
         assertThat(d).isInstanceOfSatisfying(Decision.Validated.class, v -> {
             assertThat(v.to()).isEqualTo(RemediationState.PROMOTING);
             assertThat(v.verdict().passed()).isTrue();
-            assertThat(v.reason()).startsWith("validation passed: ticket-duration-predictor v8 passed");
+            assertThat(v.detail()).startsWith("validation passed: ticket-duration-predictor v8 passed");
         });
     }
 
@@ -98,7 +99,7 @@ class RecoveryDeciderTest {
 
         assertThat(d).isInstanceOfSatisfying(Decision.Validated.class, v -> {
             assertThat(v.to()).isEqualTo(RemediationState.ROLLING_BACK);
-            assertThat(v.reason()).contains("mae_percentage 17.5 not < 15");
+            assertThat(v.detail()).contains("mae_percentage 17.5 not < 15");
         });
     }
 
@@ -108,7 +109,7 @@ class RecoveryDeciderTest {
                 new RegistryObservation.Unreadable("HTTP 503", true), T0.plusSeconds(60));
 
         assertThat(d).isInstanceOfSatisfying(Decision.Stay.class,
-                s -> assertThat(s.reason()).contains("HTTP 503").contains("rolling back at 2026-11-24T03:05:00Z"));
+                s -> assertThat(s.detail()).contains("HTTP 503").contains("rolling back at 2026-11-24T03:05:00Z"));
     }
 
     @Test
@@ -116,7 +117,7 @@ class RecoveryDeciderTest {
         Decision d = RecoveryDecider.validating(validating(), SPEC,
                 new RegistryObservation.Unreadable("HTTP 503", true), T0.plus(Duration.ofMinutes(5)));
 
-        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+        assertThat(d).isEqualTo(new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE,
                 "validation impossible: registry unreadable for 5m: HTTP 503"));
     }
 
@@ -141,7 +142,7 @@ class RecoveryDeciderTest {
 
         assertThat(within).isInstanceOf(Decision.Stay.class);
         assertThat(after).isInstanceOfSatisfying(Decision.MoveTo.class,
-                m -> assertThat(m.reason()).contains("still PENDING_REGISTRATION after 6m"));
+                m -> assertThat(m.detail()).contains("still PENDING_REGISTRATION after 6m"));
     }
 
     // ---- PROMOTING ----------------------------------------------------------------------------
@@ -158,7 +159,7 @@ class RecoveryDeciderTest {
         TargetRecord restarted = promoted.with(promoted.progress().withDone(restart, "r"), "r");
         assertThat(RecoveryDecider.promoting(restarted, SPEC)).isInstanceOfSatisfying(Decision.MoveTo.class, m -> {
             assertThat(m.to()).isEqualTo(RemediationState.VERIFYING);
-            assertThat(m.reason()).isEqualTo("promoted ticket-duration-predictor v8 -> stage Production; Deployment"
+            assertThat(m.detail()).isEqualTo("promoted ticket-duration-predictor v8 -> stage Production; Deployment"
                     + " orchestrator-dynamic restarted (restartedAt 2026-11-24T03:00:00Z); verifying the live signals"
                     + " for 5m");
         });
@@ -172,7 +173,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(60));
 
-        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 4m left; waiting for"
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 4m left; waiting for"
                 + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h) to clear"));
     }
 
@@ -182,7 +183,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(300));
 
-        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "still breaching after the 5m"
+        assertThat(d).isEqualTo(new Decision.MoveTo(Reason.STILL_BREACHING, "still breaching after the 5m"
                 + " verify window: ticket-duration-predictor/mae-percentage 24 (> 20 for 1h)"));
     }
 
@@ -192,7 +193,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, pending, T0.plusSeconds(300));
 
-        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+        assertThat(d).isEqualTo(new Decision.MoveTo(Reason.STILL_BREACHING,
                 "still breaching after the 5m verify window: a policy is pending"));
     }
 
@@ -204,7 +205,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, newBreach, T0.plusSeconds(60));
 
-        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying:"
+        assertThat(d).isEqualTo(new Decision.MoveTo(Reason.NEW_BREACH, "new breach while verifying:"
                 + " ticket-anomaly-detector/precision 0.61 (< 0.7 for 1h)"));
     }
 
@@ -214,7 +215,7 @@ class RecoveryDeciderTest {
 
         Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, firing, T0.plusSeconds(60));
 
-        assertThat(d).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK, "new breach while verifying:"
+        assertThat(d).isEqualTo(new Decision.MoveTo(Reason.NEW_BREACH, "new breach while verifying:"
                 + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h)"));
     }
 
@@ -232,21 +233,21 @@ class RecoveryDeciderTest {
     void givenARemediationRequestedByHand_whenHealthyInsideTheWindow_thenItWaitsOnlyForTheWindowWithNothingToClear() {
         Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, HEALTHY, T0.plusSeconds(290));
 
-        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 10s left"));
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 10s left"));
     }
 
     @Test
     void givenHealthyBeforeTheWindowEnds_whenVerifying_thenItWaitsForTheWholeWindow() {
         Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, HEALTHY, T0.plusSeconds(299));
 
-        assertThat(d).isEqualTo(new Decision.Stay("verifying until 2026-11-24T03:05:00Z, 1s left"));
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 1s left"));
     }
 
     @Test
     void givenHealthyForTheWholeWindow_whenVerifying_thenTheRemediationEndsPromotedAndHealthy() {
         Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, HEALTHY, T0.plusSeconds(300));
 
-        assertThat(d).isEqualTo(new Decision.EndRemediation(RemediationState.HEALTHY, HistoryEntry.Outcome.PROMOTED,
+        assertThat(d).isEqualTo(new Decision.EndRemediation(Reason.VERIFIED, HistoryEntry.Outcome.PROMOTED,
                 "verified: every signal within bounds for 5m"));
     }
 
@@ -296,7 +297,7 @@ class RecoveryDeciderTest {
         Decision end = RecoveryDecider.rollingBack(r, SPEC);
         assertThat(end).isInstanceOfSatisfying(Decision.EndRemediation.class, e -> {
             assertThat(e.to()).isEqualTo(RemediationState.ROLLED_BACK);
-            assertThat(e.reason()).startsWith("validation failed: ticket-duration-predictor v8 failed")
+            assertThat(e.detail()).startsWith("validation failed: ticket-duration-predictor v8 failed")
                     .contains("rolled back: ConfigMap orchestrator-dynamic-config: ENABLE_ML_ENHANCED_SCHEDULING"
                             + " true -> false; ticket-duration-predictor v7 -> stage Production")
                     .contains("to make this permanent set config.scheduler.enableMlEnhancedScheduling=false in the"
@@ -310,7 +311,7 @@ class RecoveryDeciderTest {
                 RecoverySpec.NONE);
 
         assertThat(d).isInstanceOfSatisfying(Decision.EndRemediation.class,
-                e -> assertThat(e.reason()).contains("nothing to restore"));
+                e -> assertThat(e.detail()).contains("nothing to restore"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.policy.PolicyStatus;
 import dev.modelguardian.policy.Reduce;
-import dev.modelguardian.signal.SignalQuery;
+import dev.modelguardian.remediation.Reason;
 import dev.modelguardian.remediation.TargetHealth.FiredSignal;
+import dev.modelguardian.signal.SignalQuery;
 
 /** One test per edge of {@link RemediationState}, as far as the decider drives it. */
 class RemediationDeciderTest {
@@ -55,12 +56,12 @@ class RemediationDeciderTest {
     @Test
     void givenHealthyTarget_whenAPolicyIsPending_thenPending() {
         assertThat(decide(in(RemediationState.HEALTHY), PENDING))
-                .isEqualTo(new Decision.MoveTo(RemediationState.PENDING, "a policy is pending"));
+                .isEqualTo(new Decision.MoveTo(Reason.POLICY_PENDING, "a policy is pending"));
     }
 
     @Test
     void givenHealthyTarget_whenAPolicyFires_thenFiringWithTheValuesAndBounds() {
-        assertThat(decide(in(RemediationState.HEALTHY), FIRING)).isEqualTo(new Decision.MoveTo(RemediationState.FIRING,
+        assertThat(decide(in(RemediationState.HEALTHY), FIRING)).isEqualTo(new Decision.MoveTo(Reason.POLICY_FIRING,
                 "firing: ticket-duration-predictor/mae-percentage 24 (> 20 for 1h)"));
     }
 
@@ -73,20 +74,20 @@ class RemediationDeciderTest {
     @Test
     void givenPendingTarget_whenPoliciesRecover_thenHealthy() {
         assertThat(decide(in(RemediationState.PENDING), HEALTHY))
-                .isEqualTo(new Decision.MoveTo(RemediationState.HEALTHY, "no policy pending or firing"));
+                .isEqualTo(new Decision.MoveTo(Reason.POLICY_CLEARED, "no policy pending or firing"));
     }
 
     @Test
     void givenFiringTarget_whenPoliciesRecoverBeforeActing_thenHealthy() {
         assertThat(decide(in(RemediationState.FIRING), HEALTHY))
-                .isEqualTo(new Decision.MoveTo(RemediationState.HEALTHY, "no policy pending or firing"));
+                .isEqualTo(new Decision.MoveTo(Reason.POLICY_RECOVERED, "no policy pending or firing"));
     }
 
     @Test
     void givenAnyWatchState_whenSignalsAreInconclusive_thenNothingMoves() {
         for (RemediationState s : List.of(RemediationState.HEALTHY, RemediationState.PENDING, RemediationState.FIRING)) {
             assertThat(decide(in(s), INCONCLUSIVE)).as(s.name())
-                    .isEqualTo(new Decision.Stay("signals inconclusive: no move either way"));
+                    .isEqualTo(new Decision.Stay(Hold.INCONCLUSIVE, "signals inconclusive: no move either way"));
         }
     }
 
@@ -112,7 +113,7 @@ class RemediationDeciderTest {
         TargetState s = new TargetState(RemediationState.FIRING, NOW, Optional.empty(), Optional.empty(), false,
                 List.of(), false, List.of(), Optional.of(NOW.minus(Duration.ofHours(2))));
 
-        assertThat(decide(s, FIRING)).isEqualTo(new Decision.Stay("cooldown: the last remediation ended "
+        assertThat(decide(s, FIRING)).isEqualTo(new Decision.Stay(Hold.COOLDOWN, "cooldown: the last remediation ended "
                 + NOW.minus(Duration.ofHours(2)) + "; next possible at " + NOW.plus(Duration.ofHours(4))));
     }
 
@@ -132,7 +133,7 @@ class RemediationDeciderTest {
                 List.of(), false, starts, Optional.empty());
 
         assertThat(decide(s, FIRING)).isEqualTo(
-                new Decision.Stay("daily cap: 3 remediations started in the last 24h (max 3)"));
+                new Decision.Stay(Hold.DAILY_CAP, "daily cap: 3 remediations started in the last 24h (max 3)"));
     }
 
     @Test
@@ -151,7 +152,7 @@ class RemediationDeciderTest {
                 "ml-retrain-emergency");
 
         assertThat(RemediationDecider.decide(in(RemediationState.FIRING), FIRING, NO_JOB, Optional.empty(), approval,
-                NOW)).isEqualTo(new Decision.MoveTo(RemediationState.AWAITING_APPROVAL,
+                NOW)).isEqualTo(new Decision.MoveTo(Reason.APPROVAL_REQUIRED,
                         "approval required before retraining"));
     }
 
@@ -186,7 +187,7 @@ class RemediationDeciderTest {
     @Test
     void givenAwaitingApproval_whenPoliciesRecoverFirst_thenHealthy() {
         assertThat(decide(in(RemediationState.AWAITING_APPROVAL), HEALTHY))
-                .isEqualTo(new Decision.MoveTo(RemediationState.HEALTHY, "recovered before approval"));
+                .isEqualTo(new Decision.MoveTo(Reason.RECOVERED_BEFORE_APPROVAL, "recovered before approval"));
     }
 
     @Test
@@ -195,13 +196,13 @@ class RemediationDeciderTest {
                 Optional.empty(), false, List.of(), false, List.of(), Optional.empty(),
                 Optional.of("remediate --force"));
 
-        assertThat(decide(requested, HEALTHY)).isEqualTo(new Decision.Stay("waiting for approval"));
+        assertThat(decide(requested, HEALTHY)).isEqualTo(new Decision.Stay(Hold.AWAITING_APPROVAL, "waiting for approval"));
     }
 
     @Test
     void givenAwaitingApproval_whenNotYetApproved_thenItWaits() {
         assertThat(decide(in(RemediationState.AWAITING_APPROVAL), FIRING))
-                .isEqualTo(new Decision.Stay("waiting for approval"));
+                .isEqualTo(new Decision.Stay(Hold.AWAITING_APPROVAL, "waiting for approval"));
     }
 
     @Test
@@ -212,14 +213,14 @@ class RemediationDeciderTest {
 
     @Test
     void givenRetrainingWithCreatedJob_whenTheJobVanished_thenRollingBackForAnUnknownOutcome() {
-        assertThat(decideJob(retraining(true), NO_JOB)).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+        assertThat(decideJob(retraining(true), NO_JOB)).isEqualTo(new Decision.MoveTo(Reason.JOB_VANISHED,
                 "unknown outcome: Job ml-retrain-emergency-1 vanished before it finished"));
     }
 
     @Test
     void givenRetraining_whenTheJobIsRunningWithinItsTimeout_thenItWaits() {
         assertThat(decideJob(retraining(true), RUNNING))
-                .isEqualTo(new Decision.Stay("Job ml-retrain-emergency-1 running for 10m"));
+                .isEqualTo(new Decision.Stay(Hold.JOB_RUNNING, "Job ml-retrain-emergency-1 running for 10m"));
     }
 
     @Test
@@ -227,26 +228,26 @@ class RemediationDeciderTest {
         TargetState old = retraining(true).moveTo(RemediationState.RETRAINING, NOW.minus(Duration.ofMinutes(66)));
 
         assertThat(decideJob(old, RUNNING)).isEqualTo(new Decision.MoveTo(
-                RemediationState.ROLLING_BACK, "Job ml-retrain-emergency-1 timed out after 1h6m (limit 1h5m)"));
+                Reason.JOB_TIMED_OUT, "Job ml-retrain-emergency-1 timed out after 1h6m (limit 1h5m)"));
     }
 
     @Test
     void givenRetraining_whenTheJobCompletes_thenValidating() {
         assertThat(decideJob(retraining(true), new JobObservation.Succeeded()))
-                .isEqualTo(new Decision.MoveTo(RemediationState.VALIDATING, "Job ml-retrain-emergency-1 complete"));
+                .isEqualTo(new Decision.MoveTo(Reason.JOB_SUCCEEDED, "Job ml-retrain-emergency-1 complete"));
     }
 
     @Test
     void givenRetraining_whenTheJobFails_thenRollingBackWithTheReason() {
         assertThat(decideJob(retraining(true), new JobObservation.Failed("DeadlineExceeded")))
-                .isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                .isEqualTo(new Decision.MoveTo(Reason.JOB_FAILED,
                         "Job ml-retrain-emergency-1 failed: DeadlineExceeded"));
     }
 
     @Test
     void givenRetraining_whenAPodIsStuckPullingItsImage_thenRollingBackWithTheReason() {
         assertThat(decideJob(retraining(true), new JobObservation.Stuck("ImagePullBackOff: ml-training:bad")))
-                .isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+                .isEqualTo(new Decision.MoveTo(Reason.JOB_STUCK,
                         "Job ml-retrain-emergency-1 stuck: ImagePullBackOff: ml-training:bad"));
     }
 
@@ -306,7 +307,7 @@ class RemediationDeciderTest {
         TargetState old = retraining(true).moveTo(RemediationState.RETRAINING, NOW.minus(Duration.ofMinutes(40)));
         JobObservation withDeadline = new JobObservation.Running(Optional.of(Duration.ofMinutes(30)), "1 pod Running");
 
-        assertThat(decideJob(old, withDeadline)).isEqualTo(new Decision.MoveTo(RemediationState.ROLLING_BACK,
+        assertThat(decideJob(old, withDeadline)).isEqualTo(new Decision.MoveTo(Reason.JOB_TIMED_OUT,
                 "Job ml-retrain-emergency-1 timed out after 40m (limit 35m)"));
         assertThat(decideJob(old, RUNNING)).as("without a deadline the 65m job-timeout applies")
                 .isInstanceOf(Decision.Stay.class);
@@ -315,7 +316,7 @@ class RemediationDeciderTest {
     @Test
     void givenRetraining_whenTheJobCannotBeCreated_thenTheRemediationEndsNotStartedAndTheTargetFiresAgain() {
         assertThat(RemediationDecider.notStarted(retraining(false), "CronJob neural-hive/x not found"))
-                .isEqualTo(new Decision.EndRemediation(RemediationState.FIRING, HistoryEntry.Outcome.NOT_STARTED,
+                .isEqualTo(new Decision.EndRemediation(Reason.JOB_NOT_CREATED, HistoryEntry.Outcome.NOT_STARTED,
                         "Job ml-retrain-emergency-1 could not be created: CronJob neural-hive/x not found"));
     }
 
@@ -325,7 +326,7 @@ class RemediationDeciderTest {
     void givenARegistryStepState_whenDecidedHere_thenItIsLeftToTheRecoveryDecider(RemediationState state) {
         Decision d = decide(retraining(true).moveTo(state, NOW), FIRING);
 
-        assertThat(d).isEqualTo(new Decision.Stay("decided by the registry step at " + state));
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.DECIDED_ELSEWHERE, "decided by the registry step at " + state));
     }
 
     @Test
@@ -336,19 +337,19 @@ class RemediationDeciderTest {
     @Test
     void givenRolledBack_whenAHumanRequestsARemediation_thenFiring() {
         assertThat(RemediationDecider.requested(in(RemediationState.ROLLED_BACK)))
-                .isEqualTo(new Decision.MoveTo(RemediationState.FIRING, "remediation requested by hand"));
+                .isEqualTo(new Decision.MoveTo(Reason.REQUESTED, "remediation requested by hand"));
     }
 
     @Test
     void givenHealthy_whenAHumanRequestsARemediation_thenFiring() {
         assertThat(RemediationDecider.requested(in(RemediationState.HEALTHY)))
-                .isEqualTo(new Decision.MoveTo(RemediationState.FIRING, "remediation requested by hand"));
+                .isEqualTo(new Decision.MoveTo(Reason.REQUESTED, "remediation requested by hand"));
     }
 
     @Test
     void givenRetraining_whenAHumanRequestsARemediation_thenNothingChanges() {
         assertThat(RemediationDecider.requested(retraining(true)))
-                .isEqualTo(new Decision.Stay("remediation r1 is already at RETRAINING"));
+                .isEqualTo(new Decision.Stay(Hold.ALREADY_UNDER_WAY, "remediation r1 is already at RETRAINING"));
     }
 
     @Test
