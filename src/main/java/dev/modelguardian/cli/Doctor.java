@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import dev.modelguardian.cli.DoctorReport.Check;
 import dev.modelguardian.config.ConfigProblem;
@@ -29,10 +30,11 @@ import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.Reduce;
 import dev.modelguardian.remediation.TargetSpec;
 import dev.modelguardian.signal.Observation;
-import dev.modelguardian.signal.ScrapeParseResult;
 import dev.modelguardian.signal.SignalQuery;
-import dev.modelguardian.signal.SignalReader;
-import dev.modelguardian.signal.SourceException;
+import dev.modelguardian.signal.MetricSource;
+import dev.modelguardian.signal.MetricSources;
+import dev.modelguardian.signal.PrometheusSource;
+import dev.modelguardian.signal.ScrapeSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
@@ -50,7 +52,7 @@ final class Doctor {
     private final ModelSet models;
     private final Namespace.Resolved namespace;
     private final Supplier<KubernetesClient> clients;
-    private final Supplier<SignalReader> readers;
+    private final Supplier<MetricSources> sources;
     private final Instant now;
     private final Function<GuardianConfig.Mlflow, MlflowRegistry> registries;
     private final Predicate<String> explicitlySet;
@@ -61,13 +63,13 @@ final class Doctor {
      * @param explicitlySet whether a configuration property has a value of its own rather than its default
      */
     Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
-            Supplier<SignalReader> readers, Function<GuardianConfig.Mlflow, MlflowRegistry> registries,
+            Supplier<MetricSources> sources, Function<GuardianConfig.Mlflow, MlflowRegistry> registries,
             Predicate<String> explicitlySet, Instant now) {
         this.config = config;
         this.models = models;
         this.namespace = namespace;
         this.clients = clients;
-        this.readers = readers;
+        this.sources = sources;
         this.registries = registries;
         this.explicitlySet = explicitlySet;
         this.now = now;
@@ -78,9 +80,9 @@ final class Doctor {
      * judged on the running application's configuration.
      */
     static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
-            Supplier<SignalReader> readers, Instant now) {
+            Supplier<MetricSources> sources, Instant now) {
         org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, readers,
+        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources,
                 MlflowRegistry::create, property -> explicitlySet(raw, property), now);
     }
 
@@ -352,27 +354,35 @@ final class Doctor {
 
     private void signals() {
         List<Policy> policies = Policies.from(models);
-        SignalReader reader = readers.get();
+        MetricSources metricSources = sources.get();
         List<Policy> promql = policies.stream().filter(p -> p.query() instanceof SignalQuery.PromQl).toList();
         List<Policy> scraped = policies.stream().filter(p -> p.query() instanceof SignalQuery.Scrape).toList();
-        if (!promql.isEmpty() && prometheusAnswers(reader)) {
-            promql.forEach(p -> promQl(reader, p));
+        if (!promql.isEmpty()) {
+            MetricSource.Cycle prometheus = metricSources.open(PrometheusSource.KIND, now);
+            if (prometheusAnswers(prometheus)) {
+                promql.forEach(p -> promQl(prometheus, p));
+            }
         }
         if (!scraped.isEmpty()) {
-            try {
-                ScrapeParseResult scrape = reader.scrapeOnce();
-                scraped.forEach(p -> judge(p, SignalReader.select(scrape, (SignalQuery.Scrape) p.query(), p.reduce()),
-                        Optional.empty()));
-            } catch (SourceException e) {
-                checks.add(Check.fail("scrape", "the scrape source did not answer: " + e.getMessage() + "; "
+            // One fetch for every scrape signal; only a failed fetch makes a scrape read a source error.
+            MetricSource.Cycle scrape = metricSources.open(ScrapeSource.KIND, now);
+            List<Observation> seen = scraped.stream().map(p -> scrape.read(p.query(), p.reduce())).toList();
+            Optional<Observation.SourceError> failed = seen.stream()
+                    .flatMap(o -> o instanceof Observation.SourceError e ? Stream.of(e) : Stream.empty()).findFirst();
+            if (failed.isPresent()) {
+                checks.add(Check.fail("scrape", "the scrape source did not answer: " + failed.get().message() + "; "
                         + scraped.size() + " signals not checked", "check guardian.scrape.url (GUARDIAN_SCRAPE_URL)"));
+            } else {
+                for (int i = 0; i < scraped.size(); i++) {
+                    judge(scraped.get(i), seen.get(i), Optional.empty());
+                }
             }
         }
     }
 
-    private boolean prometheusAnswers(SignalReader reader) {
+    private boolean prometheusAnswers(MetricSource.Cycle prometheus) {
         String url = config.prometheus().url().orElse("(not set)");
-        Observation o = reader.instant(new SignalQuery.PromQl("vector(1)"), Reduce.MAX, now);
+        Observation o = prometheus.read(new SignalQuery.PromQl("vector(1)"), Reduce.MAX);
         if (o instanceof Observation.SourceError error) {
             checks.add(Check.fail("prometheus", "Prometheus at " + url + " did not answer: " + error.message()
                     + "; no signal was queried", "check guardian.prometheus.url (GUARDIAN_PROMETHEUS_URL), its"
@@ -383,13 +393,13 @@ final class Doctor {
         return true;
     }
 
-    private void promQl(SignalReader reader, Policy policy) {
+    private void promQl(MetricSource.Cycle prometheus, Policy policy) {
         String query = ((SignalQuery.PromQl) policy.query()).query();
-        Observation o = reader.instant((SignalQuery.PromQl) policy.query(), policy.reduce(), now);
+        Observation o = prometheus.read(policy.query(), policy.reduce());
         Optional<String> fix = Optional.empty();
         if (o instanceof Observation.NoData && query.contains(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX)) {
             String real = query.replace(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX, NeuralHiveDefaults.METRIC_PREFIX);
-            Observation corrected = reader.instant(new SignalQuery.PromQl(real), policy.reduce(), now);
+            Observation corrected = prometheus.read(new SignalQuery.PromQl(real), policy.reduce());
             fix = Optional.of("the runbook's " + NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX + "* names are emitted by no"
                     + " code; the deployed app emits " + NeuralHiveDefaults.METRIC_PREFIX + "*"
                     + (corrected instanceof Observation.Value ? ", and this query has data: " + real

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.MetricSources;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +59,7 @@ public class DoctorCommand implements Callable<Integer> {
     Instance<KubernetesClient> clients;
 
     @Inject
-    Instance<SignalReader> readers;
+    Instance<MetricSources> sources;
 
     @Inject
     Clock clock;
@@ -69,7 +69,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        DoctorReport report = Doctor.of(config, modelSet, clients::get, readers::get, clock.instant()).run();
+        DoctorReport report = Doctor.of(config, modelSet, clients::get, sources::get, clock.instant()).run();
         PrintWriter out = spec.commandLine().getOut();
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

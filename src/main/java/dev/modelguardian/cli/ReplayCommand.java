@@ -38,7 +38,7 @@ import dev.modelguardian.replay.Scenario;
 import dev.modelguardian.replay.World;
 import dev.modelguardian.replay.ScenarioException;
 import dev.modelguardian.signal.PrometheusClient;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.PrometheusSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -222,8 +222,8 @@ public class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** A reader of the given Prometheus, with the auth, TLS and timeout of guardian.prometheus. */
-    private SignalReader reader(URI url) {
+    /** The given Prometheus as a source, with the auth, TLS and timeout of guardian.prometheus. */
+    private PrometheusSource reader(URI url) {
         GuardianConfig.Prometheus p = config.prometheus();
         GuardianConfig.Prometheus withUrl = new GuardianConfig.Prometheus() {
             @Override
@@ -266,7 +266,7 @@ public class ReplayCommand implements Callable<Integer> {
                 return p.backfillStep();
             }
         };
-        return new SignalReader(new PrometheusClient(withUrl, mapper), null, p.maxConcurrency(), p.backfillStep());
+        return new PrometheusSource(new PrometheusClient(withUrl, mapper), p.maxConcurrency(), p.backfillStep());
     }
 
     /** The terminal output: the timeline of state changes and the summary. */

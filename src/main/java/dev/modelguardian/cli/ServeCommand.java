@@ -24,7 +24,7 @@ import dev.modelguardian.policy.Durations;
 import dev.modelguardian.remediation.GuardianMetrics;
 import dev.modelguardian.remediation.ServeLoop;
 import dev.modelguardian.remediation.StateStore;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.MetricSources;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
@@ -87,7 +87,7 @@ public class ServeCommand implements Callable<Integer> {
     Instance<ConfigMapStateStore> stores;
 
     @Inject
-    Instance<SignalReader> readers;
+    Instance<MetricSources> sources;
 
     @Inject
     Clock clock;
@@ -159,7 +159,7 @@ public class ServeCommand implements Callable<Integer> {
     }
 
     private Doctor doctor() {
-        return Doctor.of(config, modelSet, clients::get, readers::get, clock.instant());
+        return Doctor.of(config, modelSet, clients::get, sources::get, clock.instant());
     }
 
     /**

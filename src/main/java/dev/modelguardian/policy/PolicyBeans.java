@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.MetricSources;
 import io.quarkus.arc.DefaultBean;
 
 /** The clock decisions read (replaceable in tests) and the engine built on the configured sources. */
@@ -22,7 +22,7 @@ public class PolicyBeans {
 
     @Produces
     @Singleton
-    PolicyEngine policyEngine(SignalReader reader, Clock clock) {
-        return new PolicyEngine(reader, clock);
+    PolicyEngine policyEngine(MetricSources sources, Clock clock) {
+        return new PolicyEngine(sources, clock);
     }
 }

@@ -14,31 +14,30 @@ import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
+import dev.modelguardian.signal.MetricSource;
+import dev.modelguardian.signal.MetricSources;
 import dev.modelguardian.signal.Observation;
-import dev.modelguardian.signal.ScrapeParseResult;
-import dev.modelguardian.signal.SignalQuery;
-import dev.modelguardian.signal.SignalReader;
-import dev.modelguardian.signal.Signals;
 import dev.modelguardian.signal.SourceException;
 import dev.modelguardian.signal.TimedObservation;
 
 /**
- * One evaluation cycle over every policy: observe (through {@link Signals}: Prometheus and the scrape source, or a
- * replayed scenario), decide (through the pure {@link PolicyEvaluator}), record (into the {@link PolicyStateStore}).
+ * One evaluation cycle over every policy: observe (through the {@link MetricSources}, each signal from the source of
+ * its kind, one {@link MetricSource.Cycle} per source and cycle), decide (through the pure {@link PolicyEvaluator}),
+ * record (into the {@link PolicyStateStore}).
  *
- * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from a range query over
- * its {@code for} window, so neither a restart nor a one-shot {@code check} waits another {@code for} to see a breach
- * that has already held.
+ * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from its source's history
+ * over its {@code for} window, so neither a restart nor a one-shot {@code check} waits another {@code for} to see a
+ * breach that has already held; a source that keeps no history is read at the present instead.
  */
 public final class PolicyEngine {
 
     private static final Logger LOG = Logger.getLogger(PolicyEngine.class);
 
-    private final Signals reader;
+    private final MetricSources sources;
     private final Clock clock;
 
-    public PolicyEngine(Signals reader, Clock clock) {
-        this.reader = reader;
+    public PolicyEngine(MetricSources sources, Clock clock) {
+        this.sources = sources;
         this.clock = clock;
     }
 
@@ -47,12 +46,14 @@ public final class PolicyEngine {
         Instant now = clock.instant();
         Map<String, PolicyStatus> previous = store.load();
         List<Evaluation> results = new ArrayList<>(policies.size());
-        ScrapeOutcome scraped = scrapeIfNeeded(policies);
+        Map<String, MetricSource.Cycle> cycles = policies.isEmpty() ? Map.of()
+                : sources.open(policies.stream().map(p -> p.query().kind()).distinct().toList(), now);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
             for (Policy policy : policies) {
                 PolicyStatus known = previous.get(policy.key());
-                futures.add(executor.submit(() -> evaluateOne(policy, known, scraped, now)));
+                MetricSource.Cycle cycle = cycles.get(policy.query().kind());
+                futures.add(executor.submit(() -> evaluateOne(policy, known, cycle, now)));
             }
             for (Future<Evaluation> future : futures) {
                 results.add(future.get());
@@ -69,28 +70,29 @@ public final class PolicyEngine {
         return results;
     }
 
-    private Evaluation evaluateOne(Policy policy, PolicyStatus known, ScrapeOutcome scraped, Instant now) {
+    private Evaluation evaluateOne(Policy policy, PolicyStatus known, MetricSource.Cycle cycle, Instant now) {
         long started = System.nanoTime();
-        PolicyStatus status = switch (policy.query()) {
-            case SignalQuery.PromQl promql when known == null && !policy.forDuration().isZero() ->
-                backfill(policy, promql, now);
-            case SignalQuery.PromQl promql -> PolicyEvaluator.evaluate(policy, startFrom(known, now),
-                    reader.instant(promql, policy.reduce(), now), now);
-            case SignalQuery.Scrape scrape -> PolicyEvaluator.evaluate(policy, startFrom(known, now),
-                    scraped.select(scrape, policy.reduce()), now);
-        };
+        PolicyStatus status = known == null && !policy.forDuration().isZero() ? backfill(policy, cycle, now)
+                : PolicyEvaluator.evaluate(policy, startFrom(known, now), cycle.read(policy.query(), policy.reduce()), now);
         return new Evaluation(policy, status, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private PolicyStatus backfill(Policy policy, SignalQuery.PromQl query, Instant now) {
+    private PolicyStatus backfill(Policy policy, MetricSource.Cycle cycle, Instant now) {
         try {
-            List<TimedObservation> history = reader.history(query, policy.reduce(), now, policy.forDuration());
-            PolicyStatus status = PolicyEvaluator.replay(policy, PolicyStatus.unknown(history.getFirst().at()), history);
-            if (status.state() == PolicyState.PENDING || status.state() == PolicyState.FIRING) {
-                LOG.debugf("Backfilled %s over %s: %s since %s", policy.key(), Durations.format(policy.forDuration()),
-                        status.state(), status.breachSince().orElse(status.since()));
-            }
-            return status;
+            return switch (cycle.history(policy.query(), policy.reduce(), policy.forDuration())) {
+                case MetricSource.History.Points(List<TimedObservation> history) -> {
+                    PolicyStatus status = PolicyEvaluator.replay(policy, PolicyStatus.unknown(history.getFirst().at()),
+                            history);
+                    if (status.state() == PolicyState.PENDING || status.state() == PolicyState.FIRING) {
+                        LOG.debugf("Backfilled %s over %s: %s since %s", policy.key(),
+                                Durations.format(policy.forDuration()), status.state(),
+                                status.breachSince().orElse(status.since()));
+                    }
+                    yield status;
+                }
+                case MetricSource.History.NotKept notKept -> PolicyEvaluator.evaluate(policy,
+                        PolicyStatus.unknown(now), cycle.read(policy.query(), policy.reduce()), now);
+            };
         } catch (SourceException e) {
             return PolicyEvaluator.evaluate(policy, PolicyStatus.unknown(now), Observation.error(e.getMessage()), now);
         }
@@ -98,24 +100,5 @@ public final class PolicyEngine {
 
     private static PolicyStatus startFrom(PolicyStatus known, Instant now) {
         return known != null ? known : PolicyStatus.unknown(now);
-    }
-
-    private ScrapeOutcome scrapeIfNeeded(List<Policy> policies) {
-        boolean any = policies.stream().anyMatch(p -> p.query() instanceof SignalQuery.Scrape);
-        if (!any) {
-            return new ScrapeOutcome(null, null);
-        }
-        try {
-            return new ScrapeOutcome(reader.scrapeOnce(), null);
-        } catch (SourceException e) {
-            return new ScrapeOutcome(null, e.getMessage());
-        }
-    }
-
-    /** The cycle's single scrape, or why it failed. */
-    private record ScrapeOutcome(ScrapeParseResult result, String error) {
-        Observation select(SignalQuery.Scrape query, Reduce reduce) {
-            return result == null ? Observation.error(error) : SignalReader.select(result, query, reduce);
-        }
     }
 }

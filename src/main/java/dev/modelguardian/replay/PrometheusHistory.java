@@ -16,7 +16,7 @@ import java.util.Map;
 import dev.modelguardian.policy.Durations;
 import dev.modelguardian.policy.Policy;
 import dev.modelguardian.signal.SignalQuery;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.PrometheusSource;
 import dev.modelguardian.signal.SourceException;
 import dev.modelguardian.signal.TimedObservation;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -29,7 +29,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 public final class PrometheusHistory {
 
     /** Most evaluations one replay asks of Prometheus per signal (Prometheus refuses more than 11,000 points). */
-    public static final int MAX_POINTS = SignalReader.MAX_RANGE_POINTS;
+    public static final int MAX_POINTS = PrometheusSource.MAX_RANGE_POINTS;
 
     private PrometheusHistory() {
     }
@@ -140,7 +140,8 @@ public final class PrometheusHistory {
      * the period, and the world ({@code world}'s name, and later its responses) from the scenario. Scrape signals have
      * no history and are left out (named in the description). Any failed query fails the whole load.
      */
-    public static Scenario load(SignalReader reader, URI url, List<Policy> policies, Period period, Scenario world) {
+    public static Scenario load(PrometheusSource prometheus, URI url, List<Policy> policies, Period period,
+            Scenario world) {
         Map<String, List<Segment>> signals = new LinkedHashMap<>();
         List<String> scrapeOnly = new ArrayList<>();
         for (Policy policy : policies) {
@@ -150,7 +151,7 @@ public final class PrometheusHistory {
             }
             List<TimedObservation> history;
             try {
-                history = reader.range(promql, policy.reduce(), period.from(), period.to(), period.step());
+                history = prometheus.range(promql, policy.reduce(), period.from(), period.to(), period.step());
             } catch (SourceException e) {
                 throw new ScenarioException("--prometheus " + url + ": the range query of " + policy.key() + " failed: "
                         + e.getMessage() + "; check the URL (the Prometheus API root) and that it is reachable");

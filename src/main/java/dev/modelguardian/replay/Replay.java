@@ -30,6 +30,7 @@ import dev.modelguardian.remediation.RemediationPolicy;
 import dev.modelguardian.remediation.RemediationState;
 import dev.modelguardian.remediation.TargetRecord;
 import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.signal.MetricSources;
 
 /**
  * Runs the production code of {@code serve} over a scenario on a virtual clock: the same {@link PolicyEngine} and
@@ -157,7 +158,7 @@ public final class Replay {
 
         VirtualClock clock = new VirtualClock(scenario.start());
         SimulatedWorld simulated = new SimulatedWorld(world, targets, scenario.start(), clock);
-        ScenarioSignals signals = new ScenarioSignals(scenario, scripted, simulated);
+        MetricSources signals = new ScenarioSignals(scenario, scripted, simulated).sources();
         Recorder recorder = new Recorder(scenario.start(), clock);
         RemediationEngine engine = new RemediationEngine(new PolicyEngine(signals, clock), scripted, targets,
                 new InMemoryStateStore(), simulated, remediation, HISTORY, clock, recorder, () -> true,
@@ -177,7 +178,6 @@ public final class Replay {
             Instant now = scenario.start().plus(offset);
             clock.set(now);
             simulated.advance(now);
-            signals.at(now);
             RemediationEngine.CycleReport cycle = engine.runCycle();
             Map<String, PolicyStatus> evaluated = new HashMap<>();
             for (Evaluation e : cycle.evaluations()) {

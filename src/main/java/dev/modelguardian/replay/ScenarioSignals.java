@@ -7,30 +7,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.Reduce;
+import dev.modelguardian.signal.MetricSource;
+import dev.modelguardian.signal.MetricSources;
 import dev.modelguardian.signal.Observation;
+import dev.modelguardian.signal.PrometheusSource;
 import dev.modelguardian.signal.ScrapeParseResult;
+import dev.modelguardian.signal.ScrapeSource;
 import dev.modelguardian.signal.ScrapedSample;
 import dev.modelguardian.signal.SignalQuery;
-import dev.modelguardian.signal.Signals;
 import dev.modelguardian.signal.SourceException;
 import dev.modelguardian.signal.TimedObservation;
 
 /**
  * The signals of a replay: what the scenario scripts for each {@code model/signal} at the virtual time asked, unless
- * the world's response to a promotion or rollback has set a value since. The policy engine reads these exactly as it
- * reads Prometheus, backfill included (before the scenario starts there is no data).
+ * the world's response to a promotion or rollback has set a value since. The policy engine reads these through the
+ * same {@link MetricSources} port as production ({@link #sources()}): a simulated {@code prometheus} source, backfill
+ * included (before the scenario starts there is no data), and the production {@link ScrapeSource} over a simulated
+ * scrape.
  */
-final class ScenarioSignals implements Signals {
+final class ScenarioSignals {
 
     private final Scenario scenario;
     private final SimulatedWorld world;
     private final Map<String, String> byQuery = new HashMap<>();
     private final Map<String, Policy> scrapes = new HashMap<>();
-    /** The virtual time of the cycle in progress: a scrape has no time argument. */
-    private volatile Instant now;
 
     ScenarioSignals(Scenario scenario, List<Policy> policies, SimulatedWorld world) {
         this.scenario = scenario;
@@ -49,14 +53,43 @@ final class ScenarioSignals implements Signals {
         }
     }
 
-    @Override
-    public Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
-        return read(byQuery.get(query.query()), at);
+    /** The replay's sources, one per kind a configuration can name. */
+    MetricSources sources() {
+        return MetricSources.of(new ScriptedPrometheus(), new ScrapeSource(this::scrape));
     }
 
-    @Override
-    public List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window) {
-        String signal = byQuery.get(query.query());
+    /** Prometheus as the scenario scripts it: a PromQL query reads the signal whose query it is. */
+    private final class ScriptedPrometheus implements MetricSource {
+
+        @Override
+        public String kind() {
+            return PrometheusSource.KIND;
+        }
+
+        @Override
+        public Cycle open(Instant at) {
+            return new Cycle() {
+                @Override
+                public Observation read(SignalQuery query, Reduce reduce) {
+                    return ScenarioSignals.this.read(signalOf(query), at);
+                }
+
+                @Override
+                public History history(SignalQuery query, Reduce reduce, Duration window) {
+                    return new History.Points(ScenarioSignals.this.history(signalOf(query), at, window));
+                }
+            };
+        }
+
+        private String signalOf(SignalQuery query) {
+            if (query instanceof SignalQuery.PromQl promQl) {
+                return byQuery.get(promQl.query());
+            }
+            throw new IllegalArgumentException("the scripted prometheus source reads PromQL, not " + query.describe());
+        }
+    }
+
+    private List<TimedObservation> history(String signal, Instant end, Duration window) {
         long steps = Math.max(1, window.toMillis() / scenario.step().toMillis());
         List<TimedObservation> points = new ArrayList<>((int) steps + 1);
         for (long i = steps; i >= 0; i--) {
@@ -67,26 +100,20 @@ final class ScenarioSignals implements Signals {
     }
 
     /** One scrape: a sample per scripted scrape signal with a value now; any scripted source error fails it whole. */
-    @Override
-    public ScrapeParseResult scrapeOnce() throws SourceException {
+    private ScrapeParseResult scrape(Instant now) throws SourceException {
         List<ScrapedSample> samples = new ArrayList<>();
         for (var e : scrapes.entrySet()) {
             SignalQuery.Scrape q = (SignalQuery.Scrape) e.getValue().query();
             Observation o = read(e.getKey(), now);
             switch (o) {
                 case Observation.Value v -> samples.add(new ScrapedSample(q.metric(), q.labels(), v.value(),
-                        java.util.OptionalLong.empty()));
+                        OptionalLong.empty()));
                 case Observation.NoData n -> {
                 }
                 case Observation.SourceError err -> throw new SourceException(err.message());
             }
         }
         return new ScrapeParseResult(samples, List.of());
-    }
-
-    /** Sets the virtual time of the cycle about to run. */
-    void at(Instant cycle) {
-        this.now = cycle;
     }
 
     private Observation read(String signal, Instant at) {

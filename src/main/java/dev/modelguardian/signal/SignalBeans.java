@@ -8,18 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.config.GuardianConfig;
 
-/** Wires the sources from configuration; a source that is not configured is absent and its signals inconclusive. */
+/**
+ * Wires the metric sources from configuration, one line per source kind; a source that is not configured answers
+ * every read with an error, so its signals are inconclusive.
+ */
 @ApplicationScoped
 public class SignalBeans {
 
     @Produces
     @Singleton
-    SignalReader signalReader(GuardianConfig config, ObjectMapper mapper) {
-        PrometheusClient prometheus = config.prometheus().url().isPresent()
-                ? new PrometheusClient(config.prometheus(), mapper)
-                : null;
-        ScrapeClient scrape = config.scrape().url().isPresent() ? new ScrapeClient(config.scrape()) : null;
-        return new SignalReader(prometheus, scrape, config.prometheus().maxConcurrency(),
-                config.prometheus().backfillStep());
+    MetricSources metricSources(GuardianConfig config, ObjectMapper mapper) {
+        return MetricSources.of(
+                PrometheusSource.from(config.prometheus(), mapper),
+                ScrapeSource.from(config.scrape()));
     }
 }

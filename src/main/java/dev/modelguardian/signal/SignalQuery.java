@@ -9,11 +9,19 @@ public sealed interface SignalQuery {
     /** Short text for tables and logs. */
     String describe();
 
+    /** The {@link MetricSource#kind() kind} of source that reads this query, as a signal's {@code source} key names it. */
+    String kind();
+
     /** An instant PromQL query against the Prometheus HTTP API. */
     record PromQl(String query) implements SignalQuery {
         @Override
         public String describe() {
             return query;
+        }
+
+        @Override
+        public String kind() {
+            return PrometheusSource.KIND;
         }
     }
 
@@ -30,6 +38,11 @@ public sealed interface SignalQuery {
             }
             return metric + labels.entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey() + "=\"" + e.getValue() + "\"").collect(Collectors.joining(",", "{", "}"));
+        }
+
+        @Override
+        public String kind() {
+            return ScrapeSource.KIND;
         }
     }
 }

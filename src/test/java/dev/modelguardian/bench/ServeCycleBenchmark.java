@@ -62,7 +62,8 @@ import dev.modelguardian.remediation.TrainingCluster;
 import dev.modelguardian.signal.PrometheusClient;
 import dev.modelguardian.signal.ScrapedSample;
 import dev.modelguardian.signal.SignalQuery;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.MetricSources;
+import dev.modelguardian.signal.PrometheusSource;
 import dev.modelguardian.signal.SourceException;
 import dev.modelguardian.signal.TextFormatParser;
 import dev.modelguardian.testing.MetricsEndpoint;
@@ -94,7 +95,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * kind of skip the project accepts: a benchmark is slow and its output is numbers, not a verdict.
  *
  * <p>The setup is {@code serve}'s wiring without the scheduler: the application's {@link PolicyEngine} (the
- * {@link SignalReader} on {@code guardian.prometheus.*}, max-concurrency 4 by default), the state ConfigMap
+ * {@link PrometheusSource} on {@code guardian.prometheus.*}, max-concurrency 4 by default), the state ConfigMap
  * ({@link ConfigMapStateStore}), the training Jobs ({@link TrainingJobs}), the production listeners (metrics and
  * Events), the remediation guards from configuration; each timed cycle is what {@code ServeLoop.cycle()} does:
  * {@code runCycle()}, then the metric gauges. The Kubernetes side is the fabric8 mock server in CRUD mode in this
@@ -246,9 +247,9 @@ class ServeCycleBenchmark {
         }
         List<Row> concurrency = new ArrayList<>();
         for (int c : CONCURRENCY) {
-            SignalReader reader = new SignalReader(new PrometheusClient(config.prometheus(), mapper), null, c,
-                    config.prometheus().backfillStep());
-            concurrency.add(steadyState("max-concurrency", largest, true, new PolicyEngine(reader, clock), c, WARMUP,
+            MetricSources sources = MetricSources.of(new PrometheusSource(new PrometheusClient(config.prometheus(),
+                    mapper), c, config.prometheus().backfillStep()));
+            concurrency.add(steadyState("max-concurrency", largest, true, new PolicyEngine(sources, clock), c, WARMUP,
                     RUNS));
         }
         List<LatencyRow> latency = new ArrayList<>();

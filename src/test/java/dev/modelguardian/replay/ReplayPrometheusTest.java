@@ -19,7 +19,7 @@ import dev.modelguardian.policy.Policies;
 import dev.modelguardian.policy.Policy;
 import dev.modelguardian.policy.PolicyState;
 import dev.modelguardian.signal.PrometheusClient;
-import dev.modelguardian.signal.SignalReader;
+import dev.modelguardian.signal.PrometheusSource;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.RecordedHistory;
 import dev.modelguardian.testing.TestConfigs;
@@ -54,14 +54,14 @@ class ReplayPrometheusTest {
         }
     }
 
-    SignalReader reader(String url) {
+    PrometheusSource reader(String url) {
         PrometheusClient client = new PrometheusClient(TestConfigs.fromYaml("""
                 guardian:
                   prometheus:
                     url: %s
                     timeout: 5s
                 """.formatted(url)).prometheus(), mapper);
-        return new SignalReader(client, null, 2, Duration.ofSeconds(15));
+        return new PrometheusSource(client, 2, Duration.ofSeconds(15));
     }
 
     Replay.Result backtest(String step) {

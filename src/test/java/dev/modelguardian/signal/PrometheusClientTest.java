@@ -86,12 +86,15 @@ class PrometheusClientTest {
     @Test
     void givenRangeOverAWindow_whenReadAsHistory_thenPointsLieOnTheStepGridEndingNowWithGapsAsNoData()
             throws SourceException {
-        SignalReader reader = new SignalReader(client(prometheus.url()), null, 2, Duration.ofSeconds(1));
+        MetricSource source = new PrometheusSource(client(prometheus.url()), 2, Duration.ofSeconds(1));
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-        List<TimedObservation> history = reader.history(
-                new SignalQuery.PromQl("max(orchestration_ml_drift_score{drift_type=\"feature\"})"), Reduce.MAX, now,
+        MetricSource.History answer = source.open(now).history(
+                new SignalQuery.PromQl("max(orchestration_ml_drift_score{drift_type=\"feature\"})"), Reduce.MAX,
                 Duration.ofHours(1));
+
+        assertThat(answer).isInstanceOf(MetricSource.History.Points.class);
+        List<TimedObservation> history = ((MetricSource.History.Points) answer).points();
 
         assertThat(history).hasSize(3601);
         assertThat(history.getLast().at()).isEqualTo(now);
@@ -103,7 +106,8 @@ class PrometheusClientTest {
 
     @Test
     void givenWindowNeedingMorePointsThanPrometheusAllows_whenGridIsChosen_thenTheStepIsCoarsened() {
-        SignalReader reader = new SignalReader(null, null, 1, Duration.ofSeconds(1));
+        PrometheusSource reader = new PrometheusSource(client("http://127.0.0.1:" + PrometheusServer.closedPort()), 1,
+                Duration.ofSeconds(1));
 
         assertThat(reader.gridStep(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(1));
         assertThat(reader.gridStep(Duration.ofDays(1))).isEqualTo(Duration.ofMillis(8640));
@@ -111,10 +115,10 @@ class PrometheusClientTest {
 
     @Test
     void givenPrometheusDown_whenReadInstant_thenObservationIsASourceError() {
-        SignalReader reader = new SignalReader(client("http://127.0.0.1:" + PrometheusServer.closedPort()), null, 1,
+        MetricSource source = new PrometheusSource(client("http://127.0.0.1:" + PrometheusServer.closedPort()), 1,
                 Duration.ofSeconds(15));
 
-        Observation o = reader.instant(new SignalQuery.PromQl("up"), Reduce.MAX, Instant.now());
+        Observation o = source.open(Instant.now()).read(new SignalQuery.PromQl("up"), Reduce.MAX);
 
         assertThat(o).isInstanceOf(Observation.SourceError.class);
         assertThat(((Observation.SourceError) o).message()).startsWith("Prometheus unreachable: ");

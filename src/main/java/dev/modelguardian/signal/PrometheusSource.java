@@ -5,41 +5,77 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.policy.Reduce;
 
 /**
- * The observe step: turns a signal's query into observations, bounding how many calls are in flight to Prometheus.
- * Every failure becomes an {@link Observation.SourceError}; nothing here throws.
+ * The {@code prometheus} metric source: a signal's PromQL query against the Prometheus HTTP API, bounding how many
+ * calls are in flight to Prometheus across every cycle. Every failure of a read becomes an
+ * {@link Observation.SourceError}; history declares {@link SourceException}.
  */
-public final class SignalReader implements Signals {
+public final class PrometheusSource implements MetricSource {
+
+    /** The kind signals name this source by ({@code source: prometheus}, the default). */
+    public static final String KIND = "prometheus";
 
     /** Prometheus refuses range queries of more than 11,000 points; stay well below. */
     public static final int MAX_RANGE_POINTS = 10_000;
 
     private final PrometheusClient prometheus;
-    private final ScrapeClient scrape;
     private final Semaphore inFlight;
     private final Duration backfillStep;
 
     /**
-     * @param prometheus   client of the prometheus source, or null when not configured
-     * @param scrape       client of the scrape source, or null when not configured
+     * @param prometheus   client of Prometheus
      * @param maxInFlight  most concurrent calls to Prometheus
      * @param backfillStep finest resolution of range queries
      */
-    public SignalReader(PrometheusClient prometheus, ScrapeClient scrape, int maxInFlight, Duration backfillStep) {
-        this.prometheus = prometheus;
-        this.scrape = scrape;
+    public PrometheusSource(PrometheusClient prometheus, int maxInFlight, Duration backfillStep) {
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
         this.inFlight = new Semaphore(maxInFlight, true);
         this.backfillStep = backfillStep;
     }
 
-    /** The current value of a PromQL query, reduced over its series. */
+    /**
+     * The source {@code guardian.prometheus.*} configures; without a URL, a source whose every read fails saying
+     * {@code guardian.prometheus.url is not set}.
+     */
+    public static MetricSource from(GuardianConfig.Prometheus config, ObjectMapper mapper) {
+        return config.url().isPresent()
+                ? new PrometheusSource(new PrometheusClient(config, mapper), config.maxConcurrency(),
+                        config.backfillStep())
+                : MetricSource.unavailable(KIND, "guardian.prometheus.url is not set");
+    }
+
     @Override
-    public Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
+    public String kind() {
+        return KIND;
+    }
+
+    /** Prometheus is queried per read: opening a cycle asks nothing of it. */
+    @Override
+    public Cycle open(Instant at) {
+        return new Cycle() {
+            @Override
+            public Observation read(SignalQuery query, Reduce reduce) {
+                return instant(promQl(query), reduce, at);
+            }
+
+            @Override
+            public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
+                return new History.Points(PrometheusSource.this.history(promQl(query), reduce, at, window));
+            }
+        };
+    }
+
+    /** The current value of a PromQL query, reduced over its series. */
+    Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
         try {
             double[] values = withPermit(() -> prometheus.query(query.query(), at));
             return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
@@ -52,8 +88,7 @@ public final class SignalReader implements Signals {
      * The history of a PromQL query over {@code window} before {@code end}, as one observation per grid step (a step
      * with no series is {@link Observation.NoData}); the last point is {@code end} itself.
      */
-    @Override
-    public List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window)
+    List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window)
             throws SourceException {
         Duration step = gridStep(window);
         long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
@@ -91,29 +126,17 @@ public final class SignalReader implements Signals {
         return points;
     }
 
-    /** One scrape of the scrape source, shared by every scrape signal of a cycle. */
-    @Override
-    public ScrapeParseResult scrapeOnce() throws SourceException {
-        if (scrape == null) {
-            throw new SourceException("guardian.scrape.url is not set");
-        }
-        return scrape.scrape();
-    }
-
-    /** Selects a metric from a scrape by name and exact labels, reduced over the matching series. */
-    public static Observation select(ScrapeParseResult scraped, SignalQuery.Scrape query, Reduce reduce) {
-        double[] values = scraped.samples().stream()
-                .filter(s -> s.name().equals(query.metric()))
-                .filter(s -> query.labels().entrySet().stream()
-                        .allMatch(e -> e.getValue().equals(s.labels().get(e.getKey()))))
-                .mapToDouble(ScrapedSample::value)
-                .toArray();
-        return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
-    }
-
     Duration gridStep(Duration window) {
         long minStepMillis = ceilDiv(window.toMillis(), MAX_RANGE_POINTS);
         return backfillStep.toMillis() >= minStepMillis ? backfillStep : Duration.ofMillis(minStepMillis);
+    }
+
+    private static SignalQuery.PromQl promQl(SignalQuery query) {
+        if (query instanceof SignalQuery.PromQl promQl) {
+            return promQl;
+        }
+        throw new IllegalArgumentException("the " + KIND + " source reads PromQL, not a " + query.kind() + " query: "
+                + query.describe());
     }
 
     @FunctionalInterface
@@ -122,9 +145,6 @@ public final class SignalReader implements Signals {
     }
 
     private <T> T withPermit(SourceCall<T> call) throws SourceException {
-        if (prometheus == null) {
-            throw new SourceException("guardian.prometheus.url is not set");
-        }
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
