@@ -128,7 +128,10 @@ public final class Retrying<R extends Exception> {
         return backoff;
     }
 
-    /** Runs {@code attempt} until it returns or a failure ends the run; never throws what an attempt throws. */
+    /**
+     * Runs {@code attempt} until it returns or a failure ends the run. An attempt's exception is returned in the
+     * {@link Outcome}, never thrown; an {@link Error} is not caught.
+     */
     public <T> Outcome<T> run(Attempt<T> attempt) {
         long start = nanoTime.getAsLong();
         for (int attempts = 1;; attempts++) {
