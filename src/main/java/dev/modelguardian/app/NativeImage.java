@@ -117,7 +117,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         MlflowDtos.Metric.class,
         MlflowDtos.Param.class,
         MlflowDtos.Tag.class,
-        MlflowDtos.MetricHistoryResponse.class,
 })
 public final class NativeImage {
 

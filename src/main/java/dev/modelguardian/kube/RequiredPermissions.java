@@ -26,10 +26,6 @@ import dev.modelguardian.remediation.TargetSpec;
  */
 public final class RequiredPermissions {
 
-    /** The training CronJob's flag ConfigMap and Deployment of Neural Hive, until they come from configuration. */
-    public static final String FLAG_CONFIG_MAP = NeuralHiveDefaults.FLAG_CONFIG_MAP;
-    public static final String DEPLOYMENT = NeuralHiveDefaults.DEPLOYMENT;
-
     /**
      * One verb on one resource, optionally on one named object.
      *
@@ -59,17 +55,14 @@ public final class RequiredPermissions {
                 targets.stream().flatMap(t -> t.recovery().restartTarget().stream()).distinct().sorted().toList());
     }
 
-    /** As {@link #of(String, String, List, List, List)} with Neural Hive's flag ConfigMap and Deployment. */
-    public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs) {
-        return of(stateConfigMap, lease, cronJobs, List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT));
-    }
-
     /**
      * The permissions for the given object names.
      *
      * @param stateConfigMap {@code guardian.state.config-map}
      * @param lease          {@code guardian.leader.lease}
      * @param cronJobs       every training target's CronJob
+     * @param flagConfigMaps every recovery flag ConfigMap
+     * @param deployments    every Deployment restarted after a rollback or promotion
      */
     public static List<Permission> of(String stateConfigMap, String lease, List<String> cronJobs,
             List<String> flagConfigMaps, List<String> deployments) {

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,13 +17,20 @@ import org.jboss.logging.Logger;
 
 import dev.modelguardian.config.GuardianConfig;
 import io.micrometer.core.instrument.Counter;
+import dev.modelguardian.retry.Backoff;
+import dev.modelguardian.retry.Jitter;
+import dev.modelguardian.retry.Outcome;
+import dev.modelguardian.retry.Retrying;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.faulttolerance.api.Guard;
 
 /**
  * The sender of one channel: a bounded queue that {@link #offer} fills without ever blocking, and one daemon thread
- * that sends each request in order through a SmallRye Fault Tolerance {@link Guard}: retried on 429, 5xx, timeouts
- * and connection failures with the {@link Backoff} (exponential, jitter, Retry-After), not retried on any other 4xx.
+ * that sends each request in order through the guardian's {@link Retrying}: retried on 429, 5xx, timeouts and
+ * connection failures ({@link DeliveryFailure.Retryable}) with a {@link Backoff} doubling from
+ * {@code initial-backoff} up to {@code max-backoff} with {@linkplain Jitter#EQUAL equal jitter}, never shorter than a
+ * {@code Retry-After} (honoured up to {@code max-backoff}); not retried on any other 4xx
+ * ({@link DeliveryFailure.Permanent}). At most {@code max-attempts} tries, and none started later than
+ * {@code (max-backoff + timeout) x max-attempts + 1 s} after the first.
  * A full queue drops the new request; a request that fails its last try is lost. Both are logged and counted in
  * {@code guardian.notifications{channel,outcome}}: {@code sent}, {@code failed}, {@code dropped}.
  *
@@ -41,7 +47,7 @@ final class Delivery implements AutoCloseable {
     private final Duration timeout;
     private final Clock clock;
     private final BlockingQueue<Outgoing> queue;
-    private final Guard guard;
+    private final Retrying<DeliveryFailure.Retryable> retrying;
     private final Counter sent;
     private final Counter failed;
     private final Counter dropped;
@@ -56,20 +62,7 @@ final class Delivery implements AutoCloseable {
         this.timeout = settings.timeout();
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
-        Duration maxBackoff = settings.maxBackoff();
-        long maxDurationMillis = (settings.maxBackoff().toMillis() + settings.timeout().toMillis())
-                * settings.maxAttempts() + 1_000;
-        this.guard = Guard.create()
-                .withRetry()
-                .maxRetries(settings.maxAttempts() - 1)
-                .delay(Math.max(1, settings.initialBackoff().toMillis()), ChronoUnit.MILLIS)
-                .jitter(0, ChronoUnit.MILLIS)
-                .maxDuration(maxDurationMillis, ChronoUnit.MILLIS)
-                .retryOn(DeliveryFailure.Retryable.class)
-                .abortOn(DeliveryFailure.Permanent.class)
-                .withCustomBackoff().strategy(() -> new Backoff(maxBackoff)).done()
-                .done()
-                .build();
+        this.retrying = retrying(settings);
         this.sent = counter(registry, "sent");
         this.failed = counter(registry, "failed");
         this.dropped = counter(registry, "dropped");
@@ -120,28 +113,45 @@ final class Delivery implements AutoCloseable {
         }
     }
 
+    /**
+     * The retry policy of {@code guardian.notify}: {@code max-attempts} tries, waits doubling from
+     * {@code initial-backoff} (at least 1 ms) up to {@code max-backoff} (at least 1 ms) with equal jitter, at least the
+     * server's {@code Retry-After}, and no try after {@code (max-backoff + timeout) x max-attempts + 1 s}.
+     */
+    static Retrying<DeliveryFailure.Retryable> retrying(GuardianConfig.Notify settings) {
+        Duration initial = Duration.ofMillis(Math.max(1, settings.initialBackoff().toMillis()));
+        Duration max = Duration.ofMillis(Math.max(1, settings.maxBackoff().toMillis()));
+        long maxDurationMillis = (settings.maxBackoff().toMillis() + settings.timeout().toMillis())
+                * settings.maxAttempts() + 1_000;
+        return Retrying.on(DeliveryFailure.Retryable.class, settings.maxAttempts(),
+                Backoff.doubling(initial, max, Jitter.EQUAL))
+                .withMaxDuration(Duration.ofMillis(maxDurationMillis))
+                .withHint(DeliveryFailure.Retryable::retryAfter);
+    }
+
     private void send(Outgoing request) {
-        AtomicInteger tries = new AtomicInteger();
-        try {
-            guard.call(() -> {
-                tries.incrementAndGet();
-                return once(request);
-            }, Integer.class);
-            sent.increment();
-            LOG.debugf("Notification %s sent to %s (%d %s)", request.what(), channel.describe(), tries.get(),
-                    tries.get() == 1 ? "try" : "tries");
-        } catch (DeliveryFailure.Permanent e) {
-            failed.increment();
-            LOG.warnf("Notification %s to %s lost: %s; not retried (a client error does not go away)",
-                    request.what(), channel.describe(), safe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.increment();
-            LOG.warnf("Notification %s to %s lost: shutting down", request.what(), channel.describe());
-        } catch (Exception e) {
-            failed.increment();
-            LOG.warnf("Notification %s to %s lost after %d %s: %s", request.what(), channel.describe(), tries.get(),
-                    tries.get() == 1 ? "try" : "tries", safe(e));
+        Outcome<Integer> outcome = retrying.run(() -> once(request));
+        int tries = outcome.attempts();
+        switch (outcome) {
+            case Outcome.Success<Integer> success -> {
+                sent.increment();
+                LOG.debugf("Notification %s sent to %s (%d %s)", request.what(), channel.describe(), tries,
+                        tries == 1 ? "try" : "tries");
+            }
+            case Outcome.Failure<Integer> failure when failure.reason() == Outcome.Reason.INTERRUPTED -> {
+                failed.increment();
+                LOG.warnf("Notification %s to %s lost: shutting down", request.what(), channel.describe());
+            }
+            case Outcome.Failure<Integer> failure when failure.failure() instanceof DeliveryFailure.Permanent e -> {
+                failed.increment();
+                LOG.warnf("Notification %s to %s lost: %s; not retried (a client error does not go away)",
+                        request.what(), channel.describe(), safe(e));
+            }
+            case Outcome.Failure<Integer> failure -> {
+                failed.increment();
+                LOG.warnf("Notification %s to %s lost after %d %s: %s", request.what(), channel.describe(), tries,
+                        tries == 1 ? "try" : "tries", safe(failure.failure()));
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.modelguardian.registry.MlflowDtos.DeleteAliasRequest;
 import dev.modelguardian.registry.MlflowDtos.ExperimentResponse;
-import dev.modelguardian.registry.MlflowDtos.MetricHistoryResponse;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionResponse;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionsResponse;
 import dev.modelguardian.registry.MlflowDtos.RegisteredModelResponse;
@@ -89,9 +88,4 @@ public interface MlflowApi {
     @GET
     @Path("/runs/get")
     RunResponse getRun(@QueryParam("run_id") String runId);
-
-    @GET
-    @Path("/metrics/get-history")
-    MetricHistoryResponse getMetricHistory(@QueryParam("run_id") String runId,
-            @QueryParam("metric_key") String metricKey);
 }

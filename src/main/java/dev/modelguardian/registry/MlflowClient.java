@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +27,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.registry.MlflowDtos.DeleteAliasRequest;
 import dev.modelguardian.registry.MlflowDtos.Experiment;
-import dev.modelguardian.registry.MlflowDtos.Metric;
 import dev.modelguardian.registry.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.registry.MlflowDtos.MlflowRun;
 import dev.modelguardian.registry.MlflowDtos.ModelVersionsResponse;
@@ -116,18 +114,6 @@ public final class MlflowClient {
                 List.of("creation_timestamp DESC"), pageToken));
     }
 
-    /** Every version of {@code model}, newest first, across all pages. */
-    public List<MlflowModelVersion> allVersions(String model, int pageSize) {
-        List<MlflowModelVersion> all = new ArrayList<>();
-        String token = null;
-        do {
-            ModelVersionsResponse page = searchVersions(model, pageSize, token);
-            all.addAll(page.modelVersions());
-            token = page.nextPageToken();
-        } while (token != null && !token.isEmpty());
-        return all;
-    }
-
     public MlflowModelVersion modelVersion(String name, String version) {
         return required("GET model-versions/get",
                 call("GET model-versions/get", () -> api.getModelVersion(name, version)).modelVersion());
@@ -182,11 +168,6 @@ public final class MlflowClient {
 
     public MlflowRun run(String runId) {
         return required("GET runs/get", call("GET runs/get", () -> api.getRun(runId)).run());
-    }
-
-    /** Every logged value of one metric of a run, in MLflow's order; empty for a key the run never logged. */
-    public List<Metric> metricHistory(String runId, String key) {
-        return call("GET metrics/get-history", () -> api.getMetricHistory(runId, key)).metrics();
     }
 
     @Override

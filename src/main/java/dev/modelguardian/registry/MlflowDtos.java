@@ -152,13 +152,4 @@ public final class MlflowDtos {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Tag(String key, String value) {
     }
-
-    /** Answer of {@code metrics/get-history}: {@code {}} for an unknown key. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MetricHistoryResponse(List<Metric> metrics) {
-
-        public MetricHistoryResponse {
-            metrics = orEmpty(metrics);
-        }
-    }
 }

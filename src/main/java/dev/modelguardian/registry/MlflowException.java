@@ -5,9 +5,11 @@ import java.util.Optional;
 /**
  * An MLflow call failed. The message names the call, the HTTP status and MLflow's {@code error_code} and
  * {@code message}; it never contains credentials (they travel in a header that no message or log line shows).
- * {@code retryable} for connection errors, timeouts and 5xx answers; never for 4xx.
+ * {@link Retryable} (the type the retries go by) for connection errors, timeouts and 5xx answers; {@link Permanent}
+ * for the rest, every 4xx included.
  */
-public final class MlflowException extends RuntimeException {
+public abstract sealed class MlflowException extends RuntimeException
+        permits MlflowException.Retryable, MlflowException.Permanent {
 
     /** MLflow's code for a missing experiment, model, version or run (HTTP 404). */
     public static final String RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST";
@@ -19,45 +21,65 @@ public final class MlflowException extends RuntimeException {
     private final String errorCode;
     private final String mlflowMessage;
     private final String detail;
-    private final boolean retryable;
 
     private MlflowException(String call, int status, String errorCode, String mlflowMessage, String detail,
-            boolean retryable, Throwable cause) {
+            Throwable cause) {
         super(format(call, status, errorCode, mlflowMessage, detail), cause);
         this.call = call;
         this.status = status;
         this.errorCode = errorCode;
         this.mlflowMessage = mlflowMessage;
         this.detail = detail;
-        this.retryable = retryable;
+    }
+
+    /** A failure that may go away: the connection failed, the call timed out, or MLflow answered 5xx. */
+    public static final class Retryable extends MlflowException {
+        private Retryable(String call, int status, String errorCode, String mlflowMessage, String detail,
+                Throwable cause) {
+            super(call, status, errorCode, mlflowMessage, detail, cause);
+        }
+    }
+
+    /** A failure another attempt cannot help: a 4xx answer, an unreadable answer, a TLS handshake refused. */
+    public static final class Permanent extends MlflowException {
+        private Permanent(String call, int status, String errorCode, String mlflowMessage, String detail,
+                Throwable cause) {
+            super(call, status, errorCode, mlflowMessage, detail, cause);
+        }
+    }
+
+    private static MlflowException of(String call, int status, String errorCode, String mlflowMessage, String detail,
+            boolean retryable, Throwable cause) {
+        return retryable ? new Retryable(call, status, errorCode, mlflowMessage, detail, cause)
+                : new Permanent(call, status, errorCode, mlflowMessage, detail, cause);
     }
 
     /** An answer with an error status; {@code detail} says more when MLflow's own error body was missing. */
     static MlflowException http(String call, int status, String errorCode, String mlflowMessage, String detail) {
-        return new MlflowException(call, status, errorCode, mlflowMessage, detail, status >= 500, null);
+        return of(call, status, errorCode, mlflowMessage, detail, status >= 500, null);
     }
 
     /** The call's answer never came (connection refused or reset, timeout, TLS failure). */
     static MlflowException transport(String call, String detail, Throwable cause) {
-        return new MlflowException(call, 0, null, null, detail, true, cause);
+        return of(call, 0, null, null, detail, true, cause);
     }
 
     /** A 2xx answer that is not the JSON the call returns. */
     static MlflowException unreadable(String call, int status, String detail, Throwable cause) {
-        return new MlflowException(call, status, null, null, detail, false, cause);
+        return of(call, status, null, null, detail, false, cause);
     }
 
     /** The same failure attributed to {@code call} (the error mapper does not know which call it maps). */
     MlflowException forCall(String call) {
         return this.call != null ? this
-                : new MlflowException(call, status, errorCode, mlflowMessage, detail, retryable, getCause());
+                : of(call, status, errorCode, mlflowMessage, detail, retryable(), getCause());
     }
 
     /** The same failure, saying it was the last of {@code attempts} attempts. */
     MlflowException afterAttempts(int attempts) {
         String more = "gave up after " + attempts + " attempts";
-        return new MlflowException(call, status, errorCode, mlflowMessage,
-                detail == null ? more : detail + "; " + more, retryable, getCause());
+        return of(call, status, errorCode, mlflowMessage, detail == null ? more : detail + "; " + more, retryable(),
+                getCause());
     }
 
     private static String format(String call, int status, String errorCode, String mlflowMessage, String detail) {
@@ -97,8 +119,9 @@ public final class MlflowException extends RuntimeException {
         return Optional.ofNullable(mlflowMessage);
     }
 
+    /** Whether another attempt may succeed: this is a {@link Retryable}. */
     public boolean retryable() {
-        return retryable;
+        return this instanceof Retryable;
     }
 
     /** Whether the answer was {@code httpStatus} with MLflow's {@code error_code} {@code code}. */

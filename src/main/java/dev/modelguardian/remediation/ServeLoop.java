@@ -19,6 +19,8 @@ import dev.modelguardian.signal.SignalQuery;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.kube.Acting;
+import dev.modelguardian.retry.Backoff;
+import dev.modelguardian.retry.Jitter;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -95,17 +97,11 @@ public class ServeLoop {
 
     /**
      * How long to wait after {@code failures} scheduled cycles failed in a row: {@code base} doubled per further
-     * failure, at most {@code cap}. A cluster API or state store that does not answer is not hammered every relist.
+     * failure, at most {@code cap}, without jitter (one replica acts at a time); zero after no failure. A cluster API
+     * or state store that does not answer is not hammered every relist.
      */
     static Duration backoff(int failures, Duration base, Duration cap) {
-        if (failures <= 0) {
-            return Duration.ZERO;
-        }
-        Duration wait = base;
-        for (int i = 1; i < failures && wait.compareTo(cap) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(cap) > 0 ? cap : wait;
+        return Backoff.doubling(base, cap, Jitter.NONE).delay(failures);
     }
 
     /** A full cycle now; waits for a running one to finish first. */

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.kube.RequiredPermissions;
 import dev.modelguardian.testing.AccessReviews;
 import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MlflowStandIn;
@@ -110,7 +109,7 @@ class DoctorCommandTest {
                 .containsPattern("OK\\s+lease/model-guardian-leader\\s+.*does not exist yet")
                 .containsPattern("OK\\s+flag/orchestrator-dynamic-config\\s+ENABLE_ML_ENHANCED_SCHEDULING=\"true\"")
                 .containsPattern("OK\\s+deployment/orchestrator-dynamic\\s+Deployment neural-hive/orchestrator-dynamic exists")
-                .containsPattern("OK\\s+rbac\\s+all " + RequiredPermissions.of("s", "l", java.util.List.of(CRON_JOB)).size()
+                .containsPattern("OK\\s+rbac\\s+all " + NeuralHive.requiredPermissions("s", "l", List.of(CRON_JOB)).size()
                         + " permissions granted")
                 .containsPattern("OK\\s+prometheus\\s+Prometheus at " + prometheus.url() + " answers")
                 .containsPattern("OK\\s+signal/ticket-duration-predictor/mae-percentage\\s+value 12.5 from 1 series")

@@ -146,7 +146,7 @@ class MlflowClientTest {
             model.version(String.valueOf(v), Instant.ofEpochMilli(1_000_000L * v), Map.of("mae", 10.0 + v));
         }
 
-        List<MlflowModelVersion> all = client.allVersions("many", 2);
+        List<MlflowModelVersion> all = MlflowTestSupport.allVersions(client, "many", 2);
 
         assertThat(all).extracting(MlflowModelVersion::version).containsExactly("5", "4", "3", "2", "1");
         List<MlflowStandIn.Call> calls = mlflow.requests("GET", "model-versions/search");
@@ -297,10 +297,11 @@ class MlflowClientTest {
 
     @Test
     void givenMetricHistory_whenRead_thenEveryStepAndUnknownKeyIsEmpty() {
-        assertThat(client.metricHistory(RUN_1, "mae")).extracting(MlflowDtos.Metric::step, MlflowDtos.Metric::value)
+        assertThat(MlflowTestSupport.metricHistory(mlflow.url(), RUN_1, "mae"))
+                .extracting(MlflowDtos.Metric::step, MlflowDtos.Metric::value)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 14.2),
                         org.assertj.core.groups.Tuple.tuple(1L, 12.7));
-        assertThat(client.metricHistory(RUN_1, "nope")).isEmpty();
+        assertThat(MlflowTestSupport.metricHistory(mlflow.url(), RUN_1, "nope")).isEmpty();
         assertThat(client.run(RUN_2).info().endTime()).isNull();
     }
 

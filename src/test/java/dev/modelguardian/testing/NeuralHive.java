@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import dev.modelguardian.kube.RequiredPermissions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -89,6 +90,12 @@ public final class NeuralHive {
     public static final String FLAG = "ENABLE_ML_ENHANCED_SCHEDULING";
     /** The model server Deployment. */
     public static final String DEPLOYMENT = "orchestrator-dynamic";
+
+    /** The permissions for these object names with Neural Hive's flag ConfigMap and Deployment (what doctor checks). */
+    public static List<RequiredPermissions.Permission> requiredPermissions(String stateConfigMap, String lease,
+            List<String> cronJobs) {
+        return RequiredPermissions.of(stateConfigMap, lease, cronJobs, List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT));
+    }
 
     /**
      * Creates the CronJob, the flag ConfigMap and the model server Deployment in the mock server; returns the CronJob
