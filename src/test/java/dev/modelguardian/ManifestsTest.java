@@ -20,11 +20,12 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import dev.modelguardian.cli.GuardianCommand;
+import dev.modelguardian.app.cli.GuardianCommand;
+import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.kube.NeuralHiveDefaults;
-import dev.modelguardian.kube.RequiredPermissions;
+import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
@@ -150,7 +151,7 @@ class ManifestsTest {
                 }
             }
         }
-        Set<String> needed = RequiredPermissions.of(defaults, ModelSet.resolve(defaults)).stream()
+        Set<String> needed = RequiredPermissions.of(defaults, KubeBeans.targets(ModelSet.resolve(defaults))).stream()
                 .map(p -> key(p.group(), p.resource(), p.verb(), p.name())).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(needed);
@@ -225,7 +226,7 @@ class ManifestsTest {
         assertThat(check.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getRestartPolicy())
                 .isEqualTo("Never");
         // The option exists on the command the image runs.
-        assertThat(Stream.of(dev.modelguardian.cli.CheckCommand.class.getDeclaredFields())
+        assertThat(Stream.of(dev.modelguardian.app.cli.CheckCommand.class.getDeclaredFields())
                 .map(f -> f.getAnnotation(picocli.CommandLine.Option.class)).filter(o -> o != null)
                 .flatMap(o -> Stream.of(o.names()))).contains("--remediate");
         // Its identity for Events and the namespace of everything it touches, as the sidecar gets them.

@@ -145,7 +145,7 @@ public final class ConfigValidator {
         registry.name().filter(String::isBlank).ifPresent(n -> problems.add(new ConfigProblem(prefix
                 + ".registry.name", "blank registered model name; remove it to use the model's name, or set the"
                 + " name MLflow knows")));
-        if (registry.mode() == dev.modelguardian.registry.RegistryModel.Mode.ALIAS && registry.alias().isBlank()) {
+        if (registry.mode() == dev.modelguardian.core.registry.RegistryModel.Mode.ALIAS && registry.alias().isBlank()) {
             problems.add(new ConfigProblem(prefix + ".registry.alias", "alias mode needs an alias, e.g. champion"));
         }
         registry.experiment().filter(String::isBlank).ifPresent(e -> problems.add(new ConfigProblem(prefix
@@ -153,7 +153,7 @@ public final class ConfigValidator {
                 + " orchestrator-predictive-models")));
         new TreeMap<>(model.validation().rules()).forEach((metric, rule) -> {
             try {
-                dev.modelguardian.remediation.MetricRule.parse(metric, rule);
+                dev.modelguardian.core.remediation.MetricRule.parse(metric, rule);
             } catch (IllegalArgumentException e) {
                 problems.add(new ConfigProblem(prefix + ".validation.rules." + metric, e.getMessage()));
             }
@@ -353,9 +353,9 @@ public final class ConfigValidator {
         milestones(problems, prefix + ".pagerduty.milestones", pd.milestones());
         new TreeSet<>(pd.severity().keySet()).forEach(name -> {
             String property = prefix + ".pagerduty.severity." + name;
-            if (dev.modelguardian.notify.Milestone.byConfigName(name).isEmpty()) {
+            if (dev.modelguardian.core.notify.Milestone.byConfigName(name).isEmpty()) {
                 problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use one of "
-                        + dev.modelguardian.notify.Milestone.names()));
+                        + dev.modelguardian.core.notify.Milestone.names()));
             }
             String severity = pd.severity().get(name).strip().toLowerCase(Locale.ROOT);
             if (!SEVERITIES.contains(severity)) {
@@ -376,9 +376,9 @@ public final class ConfigValidator {
 
     private static void milestones(List<ConfigProblem> problems, String property, List<String> names) {
         for (String name : names) {
-            if (dev.modelguardian.notify.Milestone.byConfigName(name).isEmpty()) {
+            if (dev.modelguardian.core.notify.Milestone.byConfigName(name).isEmpty()) {
                 problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use any of "
-                        + dev.modelguardian.notify.Milestone.names()));
+                        + dev.modelguardian.core.notify.Milestone.names()));
             }
         }
     }
@@ -530,6 +530,6 @@ public final class ConfigValidator {
     }
 
     private static String fmt(double v) {
-        return dev.modelguardian.policy.Bound.format(v);
+        return dev.modelguardian.core.policy.Bound.format(v);
     }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import dev.modelguardian.policy.NoDataPolicy;
-import dev.modelguardian.policy.Reduce;
+import dev.modelguardian.core.policy.NoDataPolicy;
+import dev.modelguardian.core.signal.Reduce;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -168,7 +168,7 @@ public interface GuardianConfig {
          * {@code alias}: the version {@link #alias()} points to serves ({@code models:/NAME@ALIAS}).
          */
         @WithDefault("stage")
-        dev.modelguardian.registry.RegistryModel.Mode mode();
+        dev.modelguardian.core.registry.RegistryModel.Mode mode();
 
         /** The alias that marks the serving version in {@code alias} mode. */
         @WithDefault("champion")

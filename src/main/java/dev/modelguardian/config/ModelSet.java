@@ -47,8 +47,8 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
                 }
 
                 @Override
-                public dev.modelguardian.registry.RegistryModel.Mode mode() {
-                    return dev.modelguardian.registry.RegistryModel.Mode.STAGE;
+                public dev.modelguardian.core.registry.RegistryModel.Mode mode() {
+                    return dev.modelguardian.core.registry.RegistryModel.Mode.STAGE;
                 }
 
                 @Override

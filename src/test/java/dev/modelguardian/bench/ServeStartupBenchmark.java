@@ -39,8 +39,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import dev.modelguardian.signal.ScrapedSample;
-import dev.modelguardian.signal.TextFormatParser;
+import dev.modelguardian.integrations.scrape.ScrapedSample;
+import dev.modelguardian.integrations.scrape.TextFormatParser;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PrometheusServer;
@@ -243,7 +243,7 @@ class ServeStartupBenchmark {
                 "-Dkubernetes.trust.certificates=true", "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dquarkus.http.port=" + port, "-Dguardian.interval=1s",
                 "-Dguardian.remediation.relist-interval=" + INTERVAL,
-                "-Dquarkus.log.category.\"dev.modelguardian.remediation.ServeLoop\".level=DEBUG",
+                "-Dquarkus.log.category.\"dev.modelguardian.app.wiring.ServeLoop\".level=DEBUG",
                 "-jar", JAR.toAbsolutePath().toString(), "serve"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("KUBECONFIG");

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import dev.modelguardian.kube.RequiredPermissions;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**

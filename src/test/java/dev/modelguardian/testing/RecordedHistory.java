@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.modelguardian.policy.Policy;
-import dev.modelguardian.replay.Scenario;
-import dev.modelguardian.signal.Observation;
-import dev.modelguardian.signal.SignalQuery;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.app.replay.Scenario;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SignalQuery;
 
 /**
  * A scenario "recorded" as the metrics a real exporter would have written: one OpenMetrics sample per {@code every}

@@ -5,10 +5,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Singleton;
 
-import dev.modelguardian.remediation.RemediationListener;
-import dev.modelguardian.remediation.RemediationState;
-import dev.modelguardian.remediation.TargetRecord;
-import dev.modelguardian.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.RemediationListener;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetSpec;
 
 /** Records every step the engine persists, so tests can assert the path a target took. */
 @Singleton

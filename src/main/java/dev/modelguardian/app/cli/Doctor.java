@@ -1,0 +1,438 @@
+package dev.modelguardian.app.cli;
+
+import java.net.HttpURLConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import dev.modelguardian.app.cli.DoctorReport.Check;
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.core.policy.NoDataPolicy;
+import dev.modelguardian.integrations.mlflow.MlflowRegistry;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.integrations.prometheus.PrometheusSource;
+import dev.modelguardian.integrations.scrape.ScrapeSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * The checks of {@code doctor}: everything the configuration refers to, each with what was found and how to fix it.
+ * Read-only: it never creates, changes or deletes anything (a SelfSubjectAccessReview is a question, not an object).
+ */
+final class Doctor {
+
+    private final GuardianConfig config;
+    private final ModelSet models;
+    private final Namespace.Resolved namespace;
+    private final Supplier<KubernetesClient> clients;
+    private final Supplier<MetricSources> sources;
+    private final Instant now;
+    private final Function<GuardianConfig.Mlflow, MlflowRegistry> registries;
+    private final Predicate<String> explicitlySet;
+    private final List<Check> checks = new ArrayList<>();
+
+    /**
+     * @param registries    the MLflow registry for {@code guardian.mlflow.*} (built only when the URL is set)
+     * @param explicitlySet whether a configuration property has a value of its own rather than its default
+     */
+    Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
+            Supplier<MetricSources> sources, Function<GuardianConfig.Mlflow, MlflowRegistry> registries,
+            Predicate<String> explicitlySet, Instant now) {
+        this.config = config;
+        this.models = models;
+        this.namespace = namespace;
+        this.clients = clients;
+        this.sources = sources;
+        this.registries = registries;
+        this.explicitlySet = explicitlySet;
+        this.now = now;
+    }
+
+    /**
+     * The checks as {@code doctor} and {@code serve} run them: MLflow through {@link MlflowRegistry}, "explicitly set"
+     * judged on the running application's configuration.
+     */
+    static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
+            Supplier<MetricSources> sources, Instant now) {
+        org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources,
+                MlflowRegistry::create, property -> explicitlySet(raw, property), now);
+    }
+
+    /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
+    static boolean explicitlySet(org.eclipse.microprofile.config.Config config, String property) {
+        org.eclipse.microprofile.config.ConfigValue value = config.getConfigValue(property);
+        return value != null && value.getValue() != null && value.getSourceOrdinal() > Integer.MIN_VALUE;
+    }
+
+    DoctorReport run() {
+        boolean configValid = configuration();
+        namespace();
+        cluster();
+        if (configValid) {
+            signals();
+            checks.addAll(new DoctorMlflow(config, models, registries).run());
+        }
+        checks.addAll(new DoctorNotify(config.notifications(), ns(), explicitlySet).run());
+        return DoctorReport.of(namespace.name(), checks);
+    }
+
+    private String ns() {
+        return namespace.name();
+    }
+
+    /** The configuration validates; every problem is a FAIL of its own, and the signals are then not queried. */
+    private boolean configuration() {
+        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models));
+        ConfigValidator.validateSourcesConfigured(config, models).stream().filter(p -> !problems.contains(p))
+                .forEach(problems::add);
+        if (problems.isEmpty()) {
+            long signals = models.models().values().stream().mapToLong(m -> m.signals().size()).sum();
+            checks.add(Check.ok("config", "valid: " + models.models().size() + " models, " + signals + " signals, "
+                    + models.targets().size() + " training targets (models from " + models.origin() + ")"));
+            models.untrained().forEach(line -> checks.add(Check.warn("untrained", line,
+                    "list the model under guardian.targets.<training CronJob>.models (a configuration that defines"
+                            + " guardian.models replaces the bundled targets too), or drop its signals")));
+            return true;
+        }
+        problems.forEach(p -> checks.add(Check.fail("config", p.property() + ": " + p.message(),
+                "fix " + p.property() + " in the --config file, its environment variable or -D property")));
+        return false;
+    }
+
+    private void namespace() {
+        if (ns().equals(NeuralHiveDefaults.RUNBOOK_NAMESPACE)) {
+            checks.add(Check.warn("namespace", ns() + " (from " + namespace.source() + "): the runbook's namespace;"
+                    + " Neural Hive's release is deployed in neural-hive",
+                    "set guardian.namespace (GUARDIAN_NAMESPACE) to the namespace the release runs in, or leave it"
+                            + " unset so that the pod's own namespace is used"));
+        } else {
+            checks.add(Check.ok("namespace", ns() + " (from " + namespace.source() + ")"));
+        }
+    }
+
+    // ---------------------------------------------------------------- Kubernetes
+
+    private void cluster() {
+        KubernetesClient client;
+        try {
+            client = clients.get();
+        } catch (RuntimeException e) {
+            checks.add(Check.fail("kubernetes", "no Kubernetes client: " + rootCause(e),
+                    "run in a pod with a ServiceAccount token, or with a kubeconfig"));
+            return;
+        }
+        List<String> cronJobNames;
+        try {
+            cronJobNames = client.batch().v1().cronjobs().inNamespace(ns()).list().getItems().stream()
+                    .map(HasMetadata::getMetadata).map(m -> m.getName()).sorted().toList();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() <= 0) {
+                checks.add(Check.fail("kubernetes", "the API server at " + client.getMasterUrl() + " did not answer ("
+                        + rootCause(e) + "); no cluster check was made",
+                        "check the kubeconfig or the pod's network access to the API server"));
+                return;
+            }
+            cronJobNames = null; // 403 on list: reported by the RBAC check; the CronJobs are still read by name
+        }
+        checks.add(Check.ok("kubernetes", "API server " + client.getMasterUrl() + " answers"));
+        cronJobs(client, cronJobNames);
+        stateConfigMap(client);
+        lease(client);
+        flags(client);
+        deployments(client);
+        rbac(client);
+    }
+
+    private void cronJobs(KubernetesClient client, List<String> existing) {
+        for (TargetSpec target : KubeBeans.targets(models)) {
+            String name = target.cronJob();
+            String check = "cronjob/" + name;
+            read(check, () -> client.batch().v1().cronjobs().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
+                if (found.isPresent()) {
+                    checks.add(Check.ok(check, "CronJob " + ns() + "/" + name + " exists (training target "
+                            + target.name() + ")"));
+                    return;
+                }
+                Optional<String> closest = existing == null ? Optional.empty()
+                        : TrainingJobs.closestName(existing, name);
+                String property = "guardian.targets." + target.name() + ".cron-job";
+                checks.add(Check.fail(check, "CronJob " + ns() + "/" + name + " not found"
+                        + closest.map(c -> "; closest existing CronJob: " + c)
+                                .orElse(existing == null ? "" : "; there is no CronJob in " + ns()),
+                        closest.map(c -> "set " + property + ": " + c)
+                                .orElse("create the training CronJob, or set " + property + " to its name")));
+            });
+        }
+    }
+
+    private void stateConfigMap(KubernetesClient client) {
+        String name = config.state().configMap();
+        String check = "state/" + name;
+        read(check, () -> client.configMaps().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
+            if (found.isPresent()) {
+                int keys = found.get().getData() == null ? 0 : found.get().getData().size();
+                checks.add(Check.ok(check, "state ConfigMap " + ns() + "/" + name + " exists (" + keys + " keys)"));
+            } else {
+                creatable(client, check, "state ConfigMap " + ns() + "/" + name, "configmaps", "");
+            }
+        });
+    }
+
+    private void lease(KubernetesClient client) {
+        String name = config.leader().lease();
+        String check = "lease/" + name;
+        read(check, () -> client.leases().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
+            if (found.isPresent()) {
+                Lease lease = found.get();
+                String holder = lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null
+                        || lease.getSpec().getHolderIdentity().isEmpty() ? "nobody"
+                                : lease.getSpec().getHolderIdentity();
+                checks.add(Check.ok(check, "Lease " + ns() + "/" + name + " exists, held by " + holder));
+            } else {
+                creatable(client, check, "Lease " + ns() + "/" + name, "leases", "coordination.k8s.io");
+            }
+        });
+    }
+
+    /** An object that is absent now and that the guardian creates on first use: fine if it may create it. */
+    private void creatable(KubernetesClient client, String check, String what, String resource, String group) {
+        Optional<Boolean> allowed = allowed(client, group, resource, "create", Optional.empty());
+        if (allowed.isEmpty() || allowed.get()) {
+            checks.add(Check.ok(check, what + " does not exist yet; the guardian creates it on first use"
+                    + (allowed.isEmpty() ? " (could not ask whether it may)" : " and may")));
+        } else {
+            checks.add(Check.fail(check, what + " does not exist and the guardian may not create it",
+                    "grant create on " + resource + (group.isEmpty() ? "" : "." + group) + " (Role model-guardian,"
+                            + " src/main/kubernetes/base/role.yaml), or create it"));
+        }
+    }
+
+    /** Every target's rollback keys in its flag ConfigMap. */
+    private void flags(KubernetesClient client) {
+        for (var target : dev.modelguardian.app.wiring.KubeBeans.targets(models)) {
+            target.recovery().configMap().ifPresent(name -> new java.util.TreeSet<>(target.recovery().keys()
+                    .keySet()).forEach(key -> flag(client, name, key)));
+        }
+    }
+
+    /** Every target's model server Deployment, when it is restarted. */
+    private void deployments(KubernetesClient client) {
+        dev.modelguardian.app.wiring.KubeBeans.targets(models).stream()
+                .flatMap(t -> t.recovery().restartTarget().stream()).distinct().sorted()
+                .forEach(name -> deployment(client, name));
+    }
+
+    private void flag(KubernetesClient client, String name, String key) {
+        String check = "flag/" + name;
+        read(check, () -> client.configMaps().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
+            if (found.isEmpty()) {
+                checks.add(Check.fail(check, "ConfigMap " + ns() + "/" + name + " not found: rollback cannot turn"
+                        + " " + key + " off", "deploy the model server's chart in " + ns()
+                                + ", or run the guardian in the namespace it is deployed in"));
+                return;
+            }
+            Map<String, String> data = Optional.ofNullable(found.get().getData()).orElse(Map.of());
+            String value = data.get(key);
+            if (value == null) {
+                checks.add(Check.fail(check, "ConfigMap " + ns() + "/" + name + " has no key " + key + " (keys: "
+                        + String.join(", ", new TreeMap<>(data).keySet()) + ")",
+                        key.equals(NeuralHiveDefaults.FLAG_KEY)
+                                ? "set the chart value config.scheduler.enableMlEnhancedScheduling (camelCase: the"
+                                        + " runbook's snake_case --set changes nothing), which renders " + key
+                                : "add " + key + " to the ConfigMap, or fix the target's rollback.keys"));
+            } else if (!value.equals("true") && !value.equals("false")) {
+                checks.add(Check.warn(check, key + "=" + value + " in ConfigMap " + ns() + "/" + name
+                        + " is neither \"true\" nor \"false\"", "set it to \"true\" or \"false\""));
+            } else {
+                checks.add(Check.ok(check, key + "=\"" + value + "\" in ConfigMap " + ns() + "/" + name));
+            }
+        });
+    }
+
+    private void deployment(KubernetesClient client, String name) {
+        String check = "deployment/" + name;
+        read(check, () -> client.apps().deployments().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
+            if (found.isPresent()) {
+                checks.add(Check.ok(check, "Deployment " + ns() + "/" + name + " exists"));
+            } else {
+                checks.add(Check.fail(check, "Deployment " + ns() + "/" + name + " not found: the model server cannot"
+                        + " be restarted after a rollback", "run the guardian in the namespace of the model server"));
+            }
+        });
+    }
+
+    /** One SelfSubjectAccessReview per permission in the table the Role is written from. */
+    private void rbac(KubernetesClient client) {
+        List<Permission> needed = RequiredPermissions.of(config, KubeBeans.targets(models));
+        List<Permission> denied = new ArrayList<>();
+        for (Permission p : needed) {
+            Optional<Boolean> allowed = allowed(client, p.group(), p.resource(), p.verb(), p.name());
+            if (allowed.isEmpty()) {
+                checks.add(Check.warn("rbac", "could not ask the API server (SelfSubjectAccessReview) whether "
+                        + p.describe() + " is allowed", "check the API server's authorization.k8s.io/v1 API"));
+                return;
+            }
+            if (!allowed.get()) {
+                denied.add(p);
+            }
+        }
+        if (denied.isEmpty()) {
+            checks.add(Check.ok("rbac", "all " + needed.size() + " permissions granted in " + ns()));
+        }
+        for (Permission p : denied) {
+            checks.add(Check.fail("rbac", "missing: " + p.describe() + " in " + ns() + " (needed for: " + p.feature()
+                    + ")", "add to Role model-guardian: apiGroups: [\"" + p.group() + "\"], resources: ["
+                            + p.resource() + "]" + p.name().map(n -> ", resourceNames: [" + n + "]").orElse("")
+                            + ", verbs: [" + p.verb() + "] (src/main/kubernetes/base/role.yaml has them all)"));
+        }
+    }
+
+    private Optional<Boolean> allowed(KubernetesClient client, String group, String resource, String verb,
+            Optional<String> name) {
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
+                .withNewResourceAttributes()
+                .withNamespace(ns()).withGroup(group).withResource(resource).withVerb(verb).withName(name.orElse(null))
+                .endResourceAttributes().endSpec().build();
+        try {
+            SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+            if (answer == null || answer.getStatus() == null || answer.getStatus().getAllowed() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(answer.getStatus().getAllowed());
+        } catch (KubernetesClientException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads one object: empty when the read itself failed (reported as a FAIL here), else the object if it exists.
+     */
+    private <T> Optional<Optional<T>> read(String check, Supplier<T> get) {
+        try {
+            return Optional.of(Optional.ofNullable(get.get()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
+                checks.add(Check.fail(check, "forbidden (403): the guardian may not read it",
+                        "apply src/main/kubernetes/base (Role model-guardian) and bind it to this ServiceAccount"));
+            } else {
+                checks.add(Check.fail(check, "cannot read it: " + (e.getCode() > 0 ? "HTTP " + e.getCode() + " "
+                        : "") + rootCause(e), "check the API server"));
+            }
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    private void signals() {
+        List<Policy> policies = Policies.from(models);
+        MetricSources metricSources = sources.get();
+        List<Policy> promql = policies.stream().filter(p -> p.query() instanceof SignalQuery.PromQl).toList();
+        List<Policy> scraped = policies.stream().filter(p -> p.query() instanceof SignalQuery.Scrape).toList();
+        if (!promql.isEmpty()) {
+            MetricSource.Cycle prometheus = metricSources.open(PrometheusSource.KIND, now);
+            if (prometheusAnswers(prometheus)) {
+                promql.forEach(p -> promQl(prometheus, p));
+            }
+        }
+        if (!scraped.isEmpty()) {
+            // One fetch for every scrape signal; only a failed fetch makes a scrape read a source error.
+            MetricSource.Cycle scrape = metricSources.open(ScrapeSource.KIND, now);
+            List<Observation> seen = scraped.stream().map(p -> scrape.read(p.query(), p.reduce())).toList();
+            Optional<Observation.SourceError> failed = seen.stream()
+                    .flatMap(o -> o instanceof Observation.SourceError e ? Stream.of(e) : Stream.empty()).findFirst();
+            if (failed.isPresent()) {
+                checks.add(Check.fail("scrape", "the scrape source did not answer: " + failed.get().message() + "; "
+                        + scraped.size() + " signals not checked", "check guardian.scrape.url (GUARDIAN_SCRAPE_URL)"));
+            } else {
+                for (int i = 0; i < scraped.size(); i++) {
+                    judge(scraped.get(i), seen.get(i), Optional.empty());
+                }
+            }
+        }
+    }
+
+    private boolean prometheusAnswers(MetricSource.Cycle prometheus) {
+        String url = config.prometheus().url().orElse("(not set)");
+        Observation o = prometheus.read(new SignalQuery.PromQl("vector(1)"), Reduce.MAX);
+        if (o instanceof Observation.SourceError error) {
+            checks.add(Check.fail("prometheus", "Prometheus at " + url + " did not answer: " + error.message()
+                    + "; no signal was queried", "check guardian.prometheus.url (GUARDIAN_PROMETHEUS_URL), its"
+                            + " credentials and the network path to it"));
+            return false;
+        }
+        checks.add(Check.ok("prometheus", "Prometheus at " + url + " answers"));
+        return true;
+    }
+
+    private void promQl(MetricSource.Cycle prometheus, Policy policy) {
+        String query = ((SignalQuery.PromQl) policy.query()).query();
+        Observation o = prometheus.read(policy.query(), policy.reduce());
+        Optional<String> fix = Optional.empty();
+        if (o instanceof Observation.NoData && query.contains(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX)) {
+            String real = query.replace(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX, NeuralHiveDefaults.METRIC_PREFIX);
+            Observation corrected = prometheus.read(new SignalQuery.PromQl(real), policy.reduce());
+            fix = Optional.of("the runbook's " + NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX + "* names are emitted by no"
+                    + " code; the deployed app emits " + NeuralHiveDefaults.METRIC_PREFIX + "*"
+                    + (corrected instanceof Observation.Value ? ", and this query has data: " + real
+                            : ": query " + real));
+        }
+        judge(policy, o, fix);
+    }
+
+    private void judge(Policy policy, Observation o, Optional<String> fix) {
+        String check = "signal/" + policy.key();
+        String query = policy.query().describe();
+        switch (o) {
+            case Observation.Value v when Double.isFinite(v.value()) -> checks.add(Check.ok(check,
+                    "value " + dev.modelguardian.core.policy.Bound.format(v.value()) + " from " + v.series() + " series"
+                            + " (bound " + policy.describeBound() + ")"));
+            case Observation.Value v -> checks.add(Check.warn(check, "value " + v.value() + " from " + query
+                    + ": the signal is inconclusive", fix.orElse("the metric reports NaN: check the model server")));
+            case Observation.NoData n when policy.noData() == NoDataPolicy.HEALTHY -> checks.add(Check.ok(check,
+                    "no data now, which counts as healthy (no-data: healthy)"));
+            case Observation.NoData n -> checks.add(Check.warn(check, "no data now for " + query,
+                    fix.orElse("check the metric name and labels in Prometheus; without data the signal stays"
+                            + " inconclusive and never fires")));
+            case Observation.SourceError e -> checks.add(Check.fail(check, "query failed: " + e.message(),
+                    "fix the query of guardian.models." + policy.model() + ".signals." + policy.signal()));
+        }
+    }
+
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.modelguardian.app.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.cronjob.JobWatch;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.notify.Notifier;
+import dev.modelguardian.core.policy.Durations;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.Hold;
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
+@Command(name = "remediate", mixinStandardHelpOptions = true,
+        description = { "Runs the runbook now for one training target: evaluates its policies and, when one fires"
+                + " (or with --force), creates the retraining Job from the target's CronJob and follows it to the end,"
+                + " printing each state change and Job/pod progress with the elapsed time.",
+                "The same guards as serve apply: an active Job of the CronJob is adopted instead of starting another,"
+                        + " cooldown, daily cap, approval, dry run. State is written to the state ConfigMap with"
+                        + " compare-and-set, so a serve leader running at the same time never creates a second Job." },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = { "0:retrained (or, without --force, nothing fires: nothing to do; with --no-wait: the Job runs)",
+                "1:rolled back after validation or verification (registry step)",
+                "2:training failed: the Job failed, got stuck, timed out or vanished",
+                "3:configuration or runtime error, or the Job could not be created",
+                "4:not started: a guard holds it back (cooldown, daily cap, approval not given with --no-wait,"
+                        + " or a remediation already under way with --no-wait)" })
+public class RemediateCommand implements Callable<Integer> {
+
+    static final int RETRAINED = 0;
+    static final int ROLLED_BACK = 1;
+    static final int TRAINING_FAILED = 2;
+    static final int ERROR = 3;
+    static final int NOT_STARTED = 4;
+    private static final int MAX_CONSECUTIVE_ERRORS = 5;
+    /** Past the end of a verify window, so that the follow-up that ends it is not a hair too early. */
+    private static final long VERIFY_END_MARGIN_MILLIS = 50;
+
+    @Mixin
+    ConfigFileOption configFile;
+
+    @Option(names = "--target", required = true, paramLabel = "NAME", description = "the training target (by default"
+            + " the CronJob's name, e.g. orchestrator-dynamic-ml-training)")
+    String targetName;
+
+    @Option(names = "--force", description = "start even if no policy fires (the guards still apply)")
+    boolean force;
+
+    @Option(names = "--no-wait", description = "return as soon as the Job is created or adopted")
+    boolean noWait;
+
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    GuardianConfig config;
+
+    @Inject
+    ModelSet modelSet;
+
+    /** Resolved only when the command runs, after the configuration is validated (picocli builds every command). */
+    @Inject
+    Instance<RemediationEngine> engines;
+
+    @Inject
+    Instance<ConfigMapStateStore> stores;
+
+    @Inject
+    Instance<TrainingJobs> trainingJobs;
+
+    @Inject
+    Instance<KubernetesClient> clients;
+
+    @Inject
+    ProgressLines progressLines;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
+    Instance<Notifier> notifiers;
+
+    private RemediationEngine engine;
+    private ConfigMapStateStore store;
+    private TrainingJobs jobs;
+    private KubernetesClient client;
+
+    private long started;
+    private String lastLine = "";
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try {
+            return remediate();
+        } finally {
+            // What the remediation told Slack, PagerDuty or the webhook must not die with the process.
+            if (engine != null) {
+                notifiers.get().awaitDelivered(config.notifications().timeout().multipliedBy(2));
+            }
+        }
+    }
+
+    private int remediate() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        if (!problems.isEmpty()) {
+            return GuardianMain.reportProblems(err, problems);
+        }
+        engine = engines.get();
+        store = stores.get();
+        jobs = trainingJobs.get();
+        client = clients.get();
+        Optional<TargetSpec> target = engine.target(targetName);
+        if (target.isEmpty()) {
+            err.println("model-guardian: remediate: no training target '" + targetName + "'; known targets: "
+                    + engine.targets().stream().map(TargetSpec::name).toList());
+            err.flush();
+            return ERROR;
+        }
+        started = System.nanoTime();
+        progressLines.connect(step -> {
+            if (step.target().name().equals(targetName)) {
+                RemediationState from = step.before().current().state();
+                RemediationState to = step.after().current().state();
+                String change = from == to ? to.toString() : from + " -> " + to;
+                String what = step.decision() instanceof dev.modelguardian.core.remediation.Decision.CreateJob c
+                        ? "Job " + c.jobName() + " created from CronJob " + step.target().cronJob()
+                        : step.after().reason();
+                lastLine = to + "  " + what;
+                line(out, targetName + " " + change + "  " + what);
+            }
+        });
+        RemediationEngine.TargetReport report;
+        Optional<HistoryEntry> lastBefore;
+        try {
+            lastBefore = store.load().target(targetName, Instant.now()).last();
+            report = engine.request(target.get(), force, "remediate --force");
+        } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+            err.println("model-guardian: remediate: " + e.getMessage());
+            err.flush();
+            return ERROR;
+        }
+        TargetRecord record = store.load().target(targetName, Instant.now());
+        Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
+        if (ended.isPresent() && record.current().remediationId().isEmpty()) {
+            // The whole remediation ran within the request: a dry run, a Job that could not be created, or one that
+            // finished at once.
+            return exitFor(out, ended.get());
+        }
+        progress(out, record, report.reason());
+        if (record.current().state() == RemediationState.HEALTHY || record.current().state() == RemediationState.PENDING
+                || report.hold().equals(Optional.of(Hold.INCONCLUSIVE))) {
+            report.evaluations().forEach(e -> line(out, "  " + e.policy().key() + " " + e.status().state()
+                    + e.status().value().stream().mapToObj(v -> " " + dev.modelguardian.core.policy.Bound.format(v))
+                            .findFirst().orElse("")
+                    + " (" + e.policy().describeBound() + ")" + e.status().reason().map(r -> ": " + r).orElse("")));
+        }
+        Optional<Integer> settled = settled(record, report);
+        if (settled.isPresent()) {
+            return settled.get();
+        }
+        if (noWait) {
+            return record.current().state() == RemediationState.AWAITING_APPROVAL ? NOT_STARTED : RETRAINED;
+        }
+        return follow(out, err, target.get(), record);
+    }
+
+    /** The exit code when the request already settled the matter, empty when there is something to wait for. */
+    private Optional<Integer> settled(TargetRecord record, RemediationEngine.TargetReport report) {
+        if (report.problem().filter("job-create-failed"::equals).isPresent()
+                && record.current().state() != RemediationState.RETRAINING) {
+            return Optional.of(ERROR);
+        }
+        return switch (record.current().state()) {
+            case HEALTHY, PENDING -> Optional.of(RETRAINED);
+            case FIRING -> Optional.of(NOT_STARTED);
+            case ROLLED_BACK -> Optional.of(NOT_STARTED);
+            case AWAITING_APPROVAL, RETRAINING, VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> Optional.empty();
+        };
+    }
+
+    /**
+     * Follows the remediation to its end: the watch wakes it when a Job finishes, the re-list at the latest, and the
+     * end of a verify window on time (verification reads the live signals at each follow-up).
+     */
+    private int follow(PrintWriter out, PrintWriter err, TargetSpec target, TargetRecord first)
+            throws InterruptedException {
+        Semaphore wake = new Semaphore(0);
+        Duration relist = config.remediation().relistInterval();
+        String remediation = first.current().remediationId().orElse(null);
+        int errors = 0;
+        try (JobWatch watch = new JobWatch(client, jobs, name -> wake.release())) {
+            watch.start();
+            while (true) {
+                Duration nap = relist;
+                try {
+                    Optional<String> said = engine.followUp().stream()
+                            .filter(r -> r.target().name().equals(target.name()))
+                            .map(RemediationEngine.TargetReport::reason).findFirst();
+                    TargetRecord record = store.load().target(target.name(), Instant.now());
+                    if (remediation == null) {
+                        remediation = record.current().remediationId().orElse(null);
+                    }
+                    String id = remediation;
+                    Optional<HistoryEntry> end = id == null ? Optional.empty()
+                            : record.history().stream().filter(h -> h.id().equals(id)).reduce((a, b) -> b);
+                    if (end.isPresent()) {
+                        return exitFor(out, end.get());
+                    }
+                    RemediationState state = record.current().state();
+                    if (state == RemediationState.RETRAINING && record.current().jobName().isPresent()
+                            && jobs.observe(record.current().jobName().get()) instanceof JobObservation.Running r) {
+                        progress(out, record, "Job " + record.current().jobName().get() + ": " + r.progress());
+                    } else if (state == RemediationState.VERIFYING && said.isPresent()) {
+                        progress(out, record, said.get());
+                        nap = untilVerified(record, target, relist, clock.instant());
+                    } else {
+                        progress(out, record, record.reason());
+                    }
+                    errors = 0;
+                } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+                    errors++;
+                    err.println("model-guardian: remediate: " + e.getMessage() + " (attempt " + errors + " of "
+                            + MAX_CONSECUTIVE_ERRORS + ")");
+                    err.flush();
+                    if (errors >= MAX_CONSECUTIVE_ERRORS) {
+                        return ERROR;
+                    }
+                }
+                if (wake.tryAcquire(Math.max(1, nap.toMillis()), TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
+            }
+        }
+    }
+
+    /** How long to wait while verifying: the re-list, or less when the verify window ends sooner. */
+    static Duration untilVerified(TargetRecord record, TargetSpec target, Duration relist, Instant now) {
+        Instant end = record.current().since().plus(target.recovery().verifyWindow());
+        Duration left = Duration.between(now, end).plusMillis(VERIFY_END_MARGIN_MILLIS);
+        return left.isNegative() ? Duration.ZERO : left.compareTo(relist) < 0 ? left : relist;
+    }
+
+    private int exitFor(PrintWriter out, HistoryEntry end) {
+        line(out, "remediation " + end.id() + " ended " + end.outcome().tag() + ": " + end.reason());
+        return switch (end.outcome()) {
+            case RETRAINED, PROMOTED, DRY_RUN -> RETRAINED;
+            // A verdict means training succeeded: validation or verification is what rolled it back.
+            case ROLLED_BACK -> end.verdict().isPresent() ? ROLLED_BACK : TRAINING_FAILED;
+            case FAILED -> TRAINING_FAILED;
+            case NOT_STARTED -> ERROR;
+        };
+    }
+
+    /** One progress line, only when something changed. */
+    private void progress(PrintWriter out, TargetRecord record, String what) {
+        String text = record.current().state() + "  " + what;
+        if (!text.equals(lastLine)) {
+            lastLine = text;
+            line(out, targetName + " " + text);
+        }
+    }
+
+    private void line(PrintWriter out, String text) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        out.printf("[%6s] %s%n", Durations.format(elapsed.withNanos(0).isZero() ? Duration.ZERO
+                : elapsed.withNanos(0)), text);
+        out.flush();
+    }
+}

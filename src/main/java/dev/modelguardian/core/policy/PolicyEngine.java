@@ -1,0 +1,104 @@
+package dev.modelguardian.core.policy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.core.signal.TimedObservation;
+
+/**
+ * One evaluation cycle over every policy: observe (through the {@link MetricSources}, each signal from the source of
+ * its kind, one {@link MetricSource.Cycle} per source and cycle), decide (through the pure {@link PolicyEvaluator}),
+ * record (into the {@link PolicyStateStore}).
+ *
+ * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from its source's history
+ * over its {@code for} window, so neither a restart nor a one-shot {@code check} waits another {@code for} to see a
+ * breach that has already held; a source that keeps no history is read at the present instead.
+ */
+public final class PolicyEngine {
+
+    private static final Logger LOG = Logger.getLogger(PolicyEngine.class);
+
+    private final MetricSources sources;
+    private final Clock clock;
+
+    public PolicyEngine(MetricSources sources, Clock clock) {
+        this.sources = sources;
+        this.clock = clock;
+    }
+
+    /** Evaluates every policy once, in the order given, and saves the new statuses. */
+    public List<Evaluation> evaluate(List<Policy> policies, PolicyStateStore store) {
+        Instant now = clock.instant();
+        Map<String, PolicyStatus> previous = store.load();
+        List<Evaluation> results = new ArrayList<>(policies.size());
+        Map<String, MetricSource.Cycle> cycles = policies.isEmpty() ? Map.of()
+                : sources.open(policies.stream().map(p -> p.query().kind()).distinct().toList(), now);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
+            for (Policy policy : policies) {
+                PolicyStatus known = previous.get(policy.key());
+                MetricSource.Cycle cycle = cycles.get(policy.query().kind());
+                futures.add(executor.submit(() -> evaluateOne(policy, known, cycle, now)));
+            }
+            for (Future<Evaluation> future : futures) {
+                results.add(future.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("evaluation failed: " + e.getCause(), e.getCause());
+        }
+        Map<String, PolicyStatus> updated = new LinkedHashMap<>();
+        results.forEach(r -> updated.put(r.policy().key(), r.status()));
+        store.save(updated);
+        return results;
+    }
+
+    private Evaluation evaluateOne(Policy policy, PolicyStatus known, MetricSource.Cycle cycle, Instant now) {
+        long started = System.nanoTime();
+        PolicyStatus status = known == null && !policy.forDuration().isZero() ? backfill(policy, cycle, now)
+                : PolicyEvaluator.evaluate(policy, startFrom(known, now), cycle.read(policy.query(), policy.reduce()), now);
+        return new Evaluation(policy, status, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private PolicyStatus backfill(Policy policy, MetricSource.Cycle cycle, Instant now) {
+        try {
+            return switch (cycle.history(policy.query(), policy.reduce(), policy.forDuration())) {
+                case MetricSource.History.Points(List<TimedObservation> history) -> {
+                    PolicyStatus status = PolicyEvaluator.replay(policy, PolicyStatus.unknown(history.getFirst().at()),
+                            history);
+                    if (status.state() == PolicyState.PENDING || status.state() == PolicyState.FIRING) {
+                        LOG.debugf("Backfilled %s over %s: %s since %s", policy.key(),
+                                Durations.format(policy.forDuration()), status.state(),
+                                status.breachSince().orElse(status.since()));
+                    }
+                    yield status;
+                }
+                case MetricSource.History.NotKept notKept -> PolicyEvaluator.evaluate(policy,
+                        PolicyStatus.unknown(now), cycle.read(policy.query(), policy.reduce()), now);
+            };
+        } catch (SourceException e) {
+            return PolicyEvaluator.evaluate(policy, PolicyStatus.unknown(now), Observation.error(e.getMessage()), now);
+        }
+    }
+
+    private static PolicyStatus startFrom(PolicyStatus known, Instant now) {
+        return known != null ? known : PolicyStatus.unknown(now);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.modelguardian.core.remediation;
+
+import java.util.Map;
+
+import dev.modelguardian.core.policy.PolicyStatus;
+
+/**
+ * Where the guardian's state lives: the state ConfigMap in the cluster, or memory for replay and tests. Every write
+ * is a compare-and-set on a target's {@link TargetRecord#revision()}, so two actors (a {@code serve} leader and a
+ * {@code remediate} Job, or a leader and its successor) can never both take the same step.
+ */
+public interface StateStore {
+
+    /** The whole state as stored now. */
+    GuardianState load();
+
+    /**
+     * Writes {@code next} for {@code target} if the stored record still has {@code expectedRevision} (0 when none is
+     * stored). Returns false, writing nothing, when someone else wrote first: the caller re-reads and re-decides.
+     * Transient conflicts of the store itself (HTTP 409 on the ConfigMap) are retried inside.
+     */
+    boolean compareAndSet(String target, long expectedRevision, TargetRecord next);
+
+    /** Merges policy statuses into the stored ones (last writer wins per policy). */
+    void savePolicies(Map<String, PolicyStatus> statuses);
+
+    /** Thrown when the store cannot be read or written (API down, forbidden, ...). */
+    final class StoreException extends RuntimeException {
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

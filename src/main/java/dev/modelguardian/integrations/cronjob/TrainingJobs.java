@@ -1,0 +1,304 @@
+package dev.modelguardian.integrations.cronjob;
+
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.integrations.kubernetes.ApiFailures;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Training Jobs in the cluster: created from the CronJob exactly as {@code kubectl create job --from=cronjob/NAME}
+ * does, found again by the remediation-id label, and observed through their conditions and their pods.
+ */
+public final class TrainingJobs implements TrainingCluster {
+
+    /** Label that ties a Job to the remediation that created it; a restart finds the Job by it. */
+    public static final String REMEDIATION_ID = "model-guardian.dev/remediation-id";
+    /** Label naming the training target. */
+    public static final String TARGET = "model-guardian.dev/target";
+    /** Annotation with what fired. */
+    public static final String TRIGGER = "model-guardian.dev/trigger";
+    /** What kubectl sets on a Job made from a CronJob by hand. */
+    public static final String INSTANTIATE = "cronjob.kubernetes.io/instantiate";
+    /** Label Kubernetes puts on a Job's pods (the older, still set, spelling). */
+    static final String JOB_NAME_LABEL = "job-name";
+
+    private static final Set<String> IMAGE_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "ErrImageNeverPull", "CreateContainerConfigError");
+    private static final int MAX_ANNOTATION = 1024;
+    private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Duration unschedulableGrace;
+    private final Clock clock;
+    /** Finished Jobs seen by the watch: a Job deleted by the CronJob's history limit still has its outcome here. */
+    private final Map<String, Job> finished = new ConcurrentHashMap<>();
+
+    public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.unschedulableGrace = unschedulableGrace;
+        this.clock = clock;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Remembers a Job the watch saw finish, so that its outcome survives its deletion. */
+    public void seen(Job job) {
+        if (finishedCondition(job).isPresent()) {
+            finished.put(job.getMetadata().getName(), job);
+        }
+    }
+
+    @Override
+    public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+        List<Job> jobs = call("list Jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list().getItems());
+        return jobs.stream()
+                .filter(job -> ownedBy(job, cronJob))
+                .filter(job -> finishedCondition(job).isEmpty())
+                .filter(job -> excluding.map(name -> !name.equals(job.getMetadata().getName())).orElse(true))
+                .max(Comparator.comparing(job -> Objects.toString(job.getMetadata().getCreationTimestamp(), "")))
+                .map(job -> job.getMetadata().getName());
+    }
+
+    @Override
+    public JobObservation observe(String jobName) {
+        Job job = call("read Job " + jobName,
+                () -> client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get());
+        if (job == null) {
+            job = finished.get(jobName);
+            if (job == null) {
+                return new JobObservation.NotFound();
+            }
+        }
+        Optional<JobCondition> end = finishedCondition(job);
+        if (end.isPresent()) {
+            finished.put(jobName, job);
+            JobCondition c = end.get();
+            return c.getType().equals("Complete") || c.getType().equals("SuccessCriteriaMet")
+                    ? new JobObservation.Succeeded()
+                    : new JobObservation.Failed(describe(c));
+        }
+        List<Pod> pods = call("list pods of Job " + jobName, () -> client.pods().inNamespace(namespace)
+                .withLabel(JOB_NAME_LABEL, jobName).list().getItems());
+        Optional<String> stuck = pods.stream().map(this::stuck).flatMap(Optional::stream).findFirst();
+        if (stuck.isPresent()) {
+            return new JobObservation.Stuck(stuck.get());
+        }
+        Optional<Duration> deadline = Optional.ofNullable(job.getSpec().getActiveDeadlineSeconds())
+                .map(Duration::ofSeconds);
+        return new JobObservation.Running(deadline, progress(pods));
+    }
+
+    @Override
+    public void createJob(String cronJobName, String jobName, String remediationId, String target, String trigger) {
+        CronJob cronJob = call("read CronJob " + cronJobName,
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(cronJobName).get());
+        if (cronJob == null) {
+            throw new ClusterException("CronJob " + namespace + "/" + cronJobName + " not found" + closest(cronJobName),
+                    true, null);
+        }
+        Job job = fromCronJob(cronJob, jobName, remediationId, target, trigger);
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            LOG.infof("Created Job %s/%s from CronJob %s for remediation %s of target %s", namespace, jobName,
+                    cronJobName, remediationId, target);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                Job existing = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+                if (existing != null && remediationId.equals(label(existing, REMEDIATION_ID))) {
+                    LOG.infof("Job %s/%s of remediation %s already exists; not creating another", namespace, jobName,
+                            remediationId);
+                    return;
+                }
+                throw new ClusterException("a Job named " + jobName + " already exists in " + namespace
+                        + " and is not the one of remediation " + remediationId, true, e);
+            }
+            throw failure("create Job " + namespace + "/" + jobName, e);
+        }
+    }
+
+    /**
+     * The Job {@code kubectl create job NAME --from=cronjob/CRONJOB} makes: the job template's labels, annotations and
+     * spec, annotation {@code cronjob.kubernetes.io/instantiate: manual}, a controller ownerReference to the CronJob;
+     * plus the guardian's remediation-id and target labels and its trigger annotation.
+     */
+    public static Job fromCronJob(CronJob cronJob, String jobName, String remediationId, String target,
+            String trigger) {
+        JobTemplateSpec template = cronJob.getSpec().getJobTemplate();
+        Map<String, String> labels = new TreeMap<>(template.getMetadata() != null
+                && template.getMetadata().getLabels() != null ? template.getMetadata().getLabels() : Map.of());
+        Map<String, String> annotations = new TreeMap<>(template.getMetadata() != null
+                && template.getMetadata().getAnnotations() != null ? template.getMetadata().getAnnotations()
+                        : Map.of());
+        annotations.put(INSTANTIATE, "manual");
+        annotations.put(TRIGGER, trigger.length() > MAX_ANNOTATION ? trigger.substring(0, MAX_ANNOTATION) : trigger);
+        labels.put(REMEDIATION_ID, remediationId);
+        labels.put(TARGET, target);
+        return new JobBuilder()
+                .withNewMetadata()
+                .withName(jobName)
+                .withNamespace(cronJob.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("batch/v1")
+                        .withKind("CronJob")
+                        .withName(cronJob.getMetadata().getName())
+                        .withUid(cronJob.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build();
+    }
+
+    private static boolean ownedBy(Job job, String cronJob) {
+        return job.getMetadata().getOwnerReferences() != null && job.getMetadata().getOwnerReferences().stream()
+                .anyMatch(ref -> "CronJob".equals(ref.getKind()) && cronJob.equals(ref.getName()));
+    }
+
+    static Optional<JobCondition> finishedCondition(Job job) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> "True".equals(c.getStatus()))
+                .filter(c -> Set.of("Complete", "Failed", "SuccessCriteriaMet", "FailureTarget").contains(c.getType()))
+                .findFirst();
+    }
+
+    private static String describe(JobCondition c) {
+        String reason = c.getReason() == null ? c.getType() : c.getReason();
+        return c.getMessage() == null || c.getMessage().isBlank() ? reason : reason + " (" + c.getMessage() + ")";
+    }
+
+    private Optional<String> stuck(Pod pod) {
+        String name = pod.getMetadata().getName();
+        if (pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        Stream<ContainerStatus> statuses = Stream.concat(
+                Optional.ofNullable(pod.getStatus().getInitContainerStatuses()).orElse(List.of()).stream(),
+                Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).stream());
+        Optional<String> image = statuses
+                .filter(s -> s.getState() != null && s.getState().getWaiting() != null
+                        && IMAGE_ERRORS.contains(s.getState().getWaiting().getReason()))
+                .map(s -> "pod " + name + " container " + s.getName() + " " + s.getState().getWaiting().getReason()
+                        + Optional.ofNullable(s.getState().getWaiting().getMessage()).map(m -> ": " + m).orElse(""))
+                .findFirst();
+        if (image.isPresent()) {
+            return image;
+        }
+        Instant now = clock.instant();
+        for (PodCondition c : Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of())) {
+            if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                    && "Unschedulable".equals(c.getReason()) && c.getLastTransitionTime() != null) {
+                Duration pending = Duration.between(Instant.parse(c.getLastTransitionTime()), now);
+                if (pending.compareTo(unschedulableGrace) > 0) {
+                    return Optional.of("pod " + name + " Unschedulable for " + dev.modelguardian.core.policy.Durations
+                            .format(pending.withNanos(0)) + " (grace " + dev.modelguardian.core.policy.Durations.format(
+                                    unschedulableGrace) + ")" + Optional.ofNullable(c.getMessage()).map(m -> ": " + m)
+                                            .orElse(""));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String progress(List<Pod> pods) {
+        if (pods.isEmpty()) {
+            return "no pod yet";
+        }
+        Map<String, Long> phases = pods.stream().collect(Collectors.groupingBy(
+                p -> p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase(),
+                TreeMap::new, Collectors.counting()));
+        Map<String, Long> ordered = new LinkedHashMap<>(phases);
+        return ordered.entrySet().stream().map(e -> e.getValue() + (e.getValue() == 1 ? " pod " : " pods ") + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+
+    private String closest(String wanted) {
+        try {
+            List<String> names = client.batch().v1().cronjobs().inNamespace(namespace).list().getItems().stream()
+                    .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
+            return closestName(names, wanted).map(n -> "; closest existing CronJob: " + n)
+                    .orElse("; there is no CronJob in " + namespace);
+        } catch (KubernetesClientException e) {
+            return "";
+        }
+    }
+
+    /** The name closest to {@code wanted} by edit distance, for "did you mean"; empty when there is none. */
+    public static Optional<String> closestName(List<String> names, String wanted) {
+        return names.stream().min(Comparator.comparingInt((String n) -> distance(n, wanted)).thenComparing(n -> n));
+    }
+
+    /** Levenshtein distance, for "did you mean". */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static String label(HasMetadata object, String key) {
+        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (KubernetesClientException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private ClusterException failure(String what, KubernetesClientException e) {
+        return ApiFailures.of(namespace, what, e);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.modelguardian.integrations.kubernetes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.registry.ModelVersion;
+import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.core.registry.Run;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
+import dev.modelguardian.core.remediation.GuardianState;
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.ModelServer;
+import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TrainingCluster;
+
+/**
+ * The engine's calls to the Kubernetes API and to the model registry, timed into
+ * {@code guardian_external_call_seconds{system="kubernetes"|"mlflow"}} with one fixed operation word each.
+ */
+public final class TimedCluster {
+
+    private TimedCluster() {
+    }
+
+    public static StateStore store(StateStore delegate, GuardianMetrics metrics) {
+        return new StateStore() {
+            @Override
+            public GuardianState load() {
+                return timed(metrics, "read_state", delegate::load);
+            }
+
+            @Override
+            public boolean compareAndSet(String target, long expectedRevision, TargetRecord next) {
+                return timed(metrics, "write_state", () -> delegate.compareAndSet(target, expectedRevision, next));
+            }
+
+            @Override
+            public void savePolicies(Map<String, PolicyStatus> statuses) {
+                timed(metrics, "write_policies", () -> {
+                    delegate.savePolicies(statuses);
+                    return null;
+                });
+            }
+        };
+    }
+
+    public static TrainingCluster jobs(TrainingCluster delegate, GuardianMetrics metrics) {
+        return new TrainingCluster() {
+            @Override
+            public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+                return timed(metrics, "list_jobs", () -> delegate.activeJob(cronJob, excluding));
+            }
+
+            @Override
+            public JobObservation observe(String jobName) {
+                return timed(metrics, "observe_job", () -> delegate.observe(jobName));
+            }
+
+            @Override
+            public void createJob(String cronJob, String jobName, String remediationId, String target, String trigger) {
+                timed(metrics, "create_job", () -> {
+                    delegate.createJob(cronJob, jobName, remediationId, target, trigger);
+                    return null;
+                });
+            }
+        };
+    }
+
+    public static ModelServer server(ModelServer delegate, GuardianMetrics metrics) {
+        return new ModelServer() {
+            @Override
+            public Map<String, Optional<String>> read(String configMap, Set<String> keys) {
+                return timed(metrics, "read_flags", () -> delegate.read(configMap, keys));
+            }
+
+            @Override
+            public void requireDeployment(String deployment) {
+                timed(metrics, "read_deployment", () -> {
+                    delegate.requireDeployment(deployment);
+                    return null;
+                });
+            }
+
+            @Override
+            public void setKeys(String configMap, Map<String, Optional<String>> values,
+                    Map<String, Optional<String>> previous, String remediationId) {
+                timed(metrics, "patch_flags", () -> {
+                    delegate.setKeys(configMap, values, previous, remediationId);
+                    return null;
+                });
+            }
+
+            @Override
+            public void restart(String deployment, Instant at) {
+                timed(metrics, "restart_deployment", () -> {
+                    delegate.restart(deployment, at);
+                    return null;
+                });
+            }
+        };
+    }
+
+    public static ModelRegistry registry(ModelRegistry delegate, GuardianMetrics metrics) {
+        return new ModelRegistry() {
+            @Override
+            public Optional<ModelVersion> serving(RegistryModel model) {
+                return mlflow(metrics, "serving", () -> delegate.serving(model));
+            }
+
+            @Override
+            public List<ModelVersion> versionsSince(String model, Instant since) {
+                return mlflow(metrics, "versions", () -> delegate.versionsSince(model, since));
+            }
+
+            @Override
+            public ModelVersion version(String model, String version) {
+                return mlflow(metrics, "version", () -> delegate.version(model, version));
+            }
+
+            @Override
+            public Run run(String runId) {
+                return mlflow(metrics, "run", () -> delegate.run(runId));
+            }
+
+            @Override
+            public Optional<String> experimentId(String name) {
+                return mlflow(metrics, "experiment", () -> delegate.experimentId(name));
+            }
+
+            @Override
+            public void promote(RegistryModel model, String version) {
+                mlflow(metrics, "promote", () -> {
+                    delegate.promote(model, version);
+                    return null;
+                });
+            }
+
+            @Override
+            public void clearAlias(RegistryModel model) {
+                mlflow(metrics, "clear_alias", () -> {
+                    delegate.clearAlias(model);
+                    return null;
+                });
+            }
+        };
+    }
+
+    private static <T> T timed(GuardianMetrics metrics, String operation, Supplier<T> call) {
+        return timed(metrics, GuardianMetrics.ExternalSystem.KUBERNETES, operation, call);
+    }
+
+    private static <T> T mlflow(GuardianMetrics metrics, String operation, Supplier<T> call) {
+        return timed(metrics, GuardianMetrics.ExternalSystem.MLFLOW, operation, call);
+    }
+
+    private static <T> T timed(GuardianMetrics metrics, GuardianMetrics.ExternalSystem system, String operation,
+            Supplier<T> call) {
+        long start = System.nanoTime();
+        boolean ok = false;
+        try {
+            T result = call.get();
+            ok = true;
+            return result;
+        } finally {
+            metrics.externalCall(system, operation, ok,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+}

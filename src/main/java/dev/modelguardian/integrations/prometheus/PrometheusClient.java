@@ -1,0 +1,164 @@
+package dev.modelguardian.integrations.prometheus;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.config.GuardianConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.integrations.http.Tls;
+import dev.modelguardian.core.signal.Series;
+
+/**
+ * Instant and range queries against the Prometheus HTTP API, with the API's {@code status}, {@code error} and
+ * {@code warnings} fields respected. Thread-safe.
+ */
+public final class PrometheusClient {
+
+    private static final Logger LOG = Logger.getLogger(PrometheusClient.class);
+
+    private final PrometheusApi api;
+    private final String authorization;
+    private final String timeoutParam;
+    private final ObjectMapper mapper;
+
+    public PrometheusClient(GuardianConfig.Prometheus config, ObjectMapper mapper) {
+        String url = config.url().orElseThrow(() -> new IllegalStateException("guardian.prometheus.url is not set"));
+        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
+                .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true);
+        this.api = Tls.verified(builder, config.caFile()).build(PrometheusApi.class);
+        this.authorization = config.bearerToken().map(t -> "Bearer " + t)
+                .or(() -> config.username().map(u -> "Basic " + Base64.getEncoder().encodeToString(
+                        (u + ":" + config.password().orElse("")).getBytes(StandardCharsets.UTF_8))))
+                .orElse(null);
+        this.timeoutParam = Math.max(1, config.timeout().toSeconds()) + "s";
+        this.mapper = mapper;
+    }
+
+    /** Values of every series an instant query returns at {@code at} (a scalar result is one value). */
+    public double[] query(String promql, Instant at) throws SourceException {
+        JsonNode data = call(() -> api.query(promql, seconds(at), timeoutParam, authorization));
+        String type = data.path("resultType").asText();
+        JsonNode result = data.path("result");
+        return switch (type) {
+            case "vector" -> {
+                double[] values = new double[result.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = sampleValue(result.get(i).path("value"));
+                }
+                yield values;
+            }
+            case "scalar" -> new double[] { sampleValue(result) };
+            default -> throw new SourceException("query returned a " + (type.isEmpty() ? "missing" : type)
+                    + " result; the query must return an instant vector or a scalar");
+        };
+    }
+
+    /** Series of a range query, each with its points oldest first. */
+    public List<Series> queryRange(String promql, Instant start, Instant end, Duration step) throws SourceException {
+        String stepParam = step.toMillis() % 1000 == 0 ? step.toSeconds() + "s" : step.toMillis() + "ms";
+        JsonNode data = call(() -> api.queryRange(promql, seconds(start), seconds(end), stepParam, timeoutParam,
+                authorization));
+        String type = data.path("resultType").asText();
+        if (!type.equals("matrix")) {
+            throw new SourceException("range query returned a " + type + " result instead of a matrix");
+        }
+        List<Series> out = new ArrayList<>();
+        for (JsonNode series : data.path("result")) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            List<Series.Point> points = new ArrayList<>();
+            for (JsonNode p : series.path("values")) {
+                points.add(new Series.Point(Math.round(p.get(0).asDouble() * 1000), parseValue(p.get(1).asText())));
+            }
+            out.add(new Series(labels, points));
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        Response get();
+    }
+
+    private JsonNode call(Call call) throws SourceException {
+        String body;
+        int status;
+        try (Response response = call.get()) {
+            status = response.getStatus();
+            body = response.hasEntity() ? response.readEntity(String.class) : "";
+        } catch (ProcessingException e) {
+            throw new SourceException("Prometheus unreachable: " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            throw new SourceException("Prometheus call failed: " + rootMessage(e), e);
+        }
+        JsonNode json;
+        try {
+            json = mapper.readTree(body);
+        } catch (Exception e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw new SourceException("Prometheus answered HTTP " + status + " with a non-JSON body"
+                    + (status == 200 ? "; is guardian.prometheus.url the Prometheus API root?" : ""));
+        }
+        if (!"success".equals(json.path("status").asText())) {
+            throw new SourceException("Prometheus answered HTTP " + status + " " + json.path("errorType").asText("error")
+                    + ": " + json.path("error").asText("(no message)"));
+        }
+        for (JsonNode warning : json.path("warnings")) {
+            LOG.warnf("Prometheus warned about a query: %s", warning.asText());
+        }
+        return json.path("data");
+    }
+
+    private static double sampleValue(JsonNode pair) throws SourceException {
+        if (!pair.isArray() || pair.size() != 2) {
+            throw new SourceException("malformed sample in Prometheus response: " + pair);
+        }
+        return parseValue(pair.get(1).asText());
+    }
+
+    /** Prometheus writes sample values as strings, including {@code NaN}, {@code +Inf} and {@code -Inf}. */
+    static double parseValue(String text) {
+        return switch (text) {
+            case "NaN" -> Double.NaN;
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
+    }
+
+    private static String seconds(Instant at) {
+        long ms = at.toEpochMilli();
+        return (ms / 1000) + "." + String.format("%03d", ms % 1000);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.modelguardian.integrations.prometheus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.Series;
+import dev.modelguardian.core.signal.TimedObservation;
+
+/**
+ * The {@code prometheus} metric source: a signal's PromQL query against the Prometheus HTTP API, bounding how many
+ * calls are in flight to Prometheus across every cycle. Every failure of a read becomes an
+ * {@link Observation.SourceError}; history declares {@link SourceException}.
+ */
+public final class PrometheusSource implements MetricSource {
+
+    /** The kind signals name this source by ({@code source: prometheus}, the default). */
+    public static final String KIND = SignalQuery.PromQl.KIND;
+
+    /** Prometheus refuses range queries of more than 11,000 points; stay well below. */
+    public static final int MAX_RANGE_POINTS = 10_000;
+
+    private final PrometheusClient prometheus;
+    private final Semaphore inFlight;
+    private final Duration backfillStep;
+
+    /**
+     * @param prometheus   client of Prometheus
+     * @param maxInFlight  most concurrent calls to Prometheus
+     * @param backfillStep finest resolution of range queries
+     */
+    public PrometheusSource(PrometheusClient prometheus, int maxInFlight, Duration backfillStep) {
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+        this.inFlight = new Semaphore(maxInFlight, true);
+        this.backfillStep = backfillStep;
+    }
+
+    /**
+     * The source {@code guardian.prometheus.*} configures; without a URL, a source whose every read fails saying
+     * {@code guardian.prometheus.url is not set}.
+     */
+    public static MetricSource from(GuardianConfig.Prometheus config, ObjectMapper mapper) {
+        return config.url().isPresent()
+                ? new PrometheusSource(new PrometheusClient(config, mapper), config.maxConcurrency(),
+                        config.backfillStep())
+                : MetricSource.unavailable(KIND, "guardian.prometheus.url is not set");
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** Prometheus is queried per read: opening a cycle asks nothing of it. */
+    @Override
+    public Cycle open(Instant at) {
+        return new Cycle() {
+            @Override
+            public Observation read(SignalQuery query, Reduce reduce) {
+                return instant(promQl(query), reduce, at);
+            }
+
+            @Override
+            public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
+                return new History.Points(PrometheusSource.this.history(promQl(query), reduce, at, window));
+            }
+        };
+    }
+
+    /** The current value of a PromQL query, reduced over its series. */
+    Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
+        try {
+            double[] values = withPermit(() -> prometheus.query(query.query(), at));
+            return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
+        } catch (SourceException e) {
+            return Observation.error(e.getMessage());
+        }
+    }
+
+    /**
+     * The history of a PromQL query over {@code window} before {@code end}, as one observation per grid step (a step
+     * with no series is {@link Observation.NoData}); the last point is {@code end} itself.
+     */
+    List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window)
+            throws SourceException {
+        Duration step = gridStep(window);
+        long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
+        Instant start = end.minus(step.multipliedBy(steps));
+        return range(query, reduce, start, end, step);
+    }
+
+    /**
+     * A PromQL query over {@code [start, end]} as one observation per {@code step} from {@code start} (a step with no
+     * series is {@link Observation.NoData}), reduced over the series like an instant read. The caller bounds the
+     * number of steps (at most {@link #MAX_RANGE_POINTS}).
+     */
+    public List<TimedObservation> range(SignalQuery.PromQl query, Reduce reduce, Instant start, Instant end,
+            Duration step) throws SourceException {
+        long steps = Duration.between(start, end).toMillis() / step.toMillis();
+        if (steps > MAX_RANGE_POINTS) {
+            throw new IllegalArgumentException(steps + " steps asked of one range query; at most " + MAX_RANGE_POINTS);
+        }
+        List<Series> series = withPermit(() -> prometheus.queryRange(query.query(), start, end, step));
+        Map<Long, List<Double>> byTime = new TreeMap<>();
+        for (Series s : series) {
+            for (Series.Point p : s.points()) {
+                byTime.computeIfAbsent(p.epochMillis(), t -> new ArrayList<>()).add(p.value());
+            }
+        }
+        List<TimedObservation> points = new ArrayList<>((int) steps + 1);
+        for (long i = 0; i <= steps; i++) {
+            Instant at = start.plus(step.multipliedBy(i));
+            List<Double> values = byTime.get(at.toEpochMilli());
+            Observation o = values == null ? Observation.noData()
+                    : new Observation.Value(reduce.apply(values.stream().mapToDouble(Double::doubleValue).toArray()),
+                            values.size());
+            points.add(new TimedObservation(at, o));
+        }
+        return points;
+    }
+
+    Duration gridStep(Duration window) {
+        long minStepMillis = ceilDiv(window.toMillis(), MAX_RANGE_POINTS);
+        return backfillStep.toMillis() >= minStepMillis ? backfillStep : Duration.ofMillis(minStepMillis);
+    }
+
+    private static SignalQuery.PromQl promQl(SignalQuery query) {
+        if (query instanceof SignalQuery.PromQl promQl) {
+            return promQl;
+        }
+        throw new IllegalArgumentException("the " + KIND + " source reads PromQL, not a " + query.kind() + " query: "
+                + query.describe());
+    }
+
+    @FunctionalInterface
+    private interface SourceCall<T> {
+        T call() throws SourceException;
+    }
+
+    private <T> T withPermit(SourceCall<T> call) throws SourceException {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting to query Prometheus");
+        }
+        try {
+            return call.call();
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,8 +1,0 @@
-package dev.modelguardian.signal;
-
-import java.time.Instant;
-
-
-/** An observation and the instant it describes. */
-public record TimedObservation(Instant at, Observation observation) {
-}

@@ -1,0 +1,48 @@
+package dev.modelguardian.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.modelguardian.config.GuardianConfigSourceFactory;
+
+/** What the command line means for configuration before Quarkus starts. */
+class GuardianMainTest {
+
+    @Test
+    void givenOneShotCommand_whenPrepared_thenNoHttpPortNoSchedulerAndQuietStartup() {
+        GuardianMain.Launch launch = GuardianMain.prepare("check", "--output", "json");
+
+        assertThat(launch.problem()).isNull();
+        assertThat(launch.properties())
+                .containsEntry("quarkus.http.host-enabled", "false")
+                .containsEntry("quarkus.scheduler.enabled", "false")
+                .containsEntry("quarkus.log.category.\"io.quarkus\".level", "WARN");
+    }
+
+    @Test
+    void givenServe_whenPrepared_thenHttpAndSchedulerAreLeftOn() {
+        assertThat(GuardianMain.prepare("serve").properties()).isEmpty();
+    }
+
+    @Test
+    void givenConfigFileInEitherForm_whenPrepared_thenItsAbsolutePathReachesConfiguration(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("g.yaml"), "guardian: {}\n");
+
+        assertThat(GuardianMain.prepare("check", "--config", file.toString()).properties())
+                .containsEntry(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, file.toAbsolutePath().toString());
+        assertThat(GuardianMain.prepare("--config=" + file, "check").properties())
+                .containsEntry(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, file.toAbsolutePath().toString());
+    }
+
+    @Test
+    void givenConfigWithoutFile_whenPrepared_thenTheProblemSaysHowToWriteIt() {
+        assertThat(GuardianMain.prepare("check", "--config").problem()).isEqualTo("--config needs a file: --config FILE");
+    }
+}

@@ -1,0 +1,355 @@
+package dev.modelguardian.app.cli;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.MlflowStandIn;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/**
+ * {@code remediate} as a one-shot Job would run it, against the fabric8 mock server in CRUD mode; the test plays the
+ * Job controller. Everything reaches the application through {@code --config}, as in production.
+ */
+@QuarkusMainTest
+class RemediateCommandTest {
+
+    static KubernetesMockServer server;
+    static MetricsEndpoint metrics;
+    static MlflowStandIn mlflow;
+
+    @TempDir
+    static Path dir;
+    static Path config;
+    /** With MLflow: validation, promotion and a 2s verify window, so a forced remediation runs to its end. */
+    static Path withRegistry;
+
+    KubernetesClient client;
+    Watch controller;
+    Watch restarts;
+
+    static final String MODEL = "ticket-duration-predictor";
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        server = MainTestCluster.start();
+        metrics = new MetricsEndpoint();
+        config = Files.writeString(dir.resolve("guardian.yaml"), """
+                guardian:
+                  namespace: %s
+                  scrape:
+                    url: %s
+                  remediation:
+                    cooldown: 1h
+                    # A missed watch event costs little.
+                    relist-interval: 200ms
+                  models:
+                    ticket-duration-predictor:
+                      signals:
+                        mae-ratio:
+                          source: scrape
+                          metric: orchestration_ml_drift_score
+                          labels:
+                            drift_type: prediction
+                          above: 1.5
+                  targets:
+                    %s:
+                      models: [ticket-duration-predictor]
+                """.formatted(NAMESPACE, metrics.url(),
+                CRON_JOB));
+        mlflow = MlflowStandIn.startNew();
+        withRegistry = Files.writeString(dir.resolve("with-registry.yaml"), Files.readString(config)
+                .replace("guardian:\n", "guardian:\n  mlflow:\n    url: " + mlflow.url() + "\n    retries: 1\n"
+                        + "    retry-backoff: 10ms\n")
+                .replace("      models: [ticket-duration-predictor]\n", """
+                              models: [ticket-duration-predictor]
+                              deployment: %s
+                              verify-window: 2s
+                        """.formatted(NeuralHive.DEPLOYMENT))
+                .replace("      signals:\n", """
+                              validation:
+                                rules:
+                                  mae_percentage: "< 15"
+                              signals:
+                        """));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        MainTestCluster.stop(server);
+        metrics.close();
+        mlflow.stop();
+    }
+
+    @BeforeEach
+    void setUp() {
+        client = server.createClient();
+        NeuralHive.reset(client);
+        metrics.set(ScrapedModelProfile.BREACH);
+        mlflow.reset();
+        mlflow.model(MODEL).productionVersion("1", Map.of("mae_percentage", 11.8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (controller != null) {
+            controller.close();
+        }
+        if (restarts != null) {
+            restarts.close();
+        }
+        client.close();
+    }
+
+    private LaunchResult remediate(QuarkusMainLauncher launcher, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "remediate";
+        all[1] = "--config";
+        all[2] = config.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return launcher.launch(all);
+    }
+
+    /** Plays the Job controller: every Job the guardian creates ends with {@code type} as soon as it appears. */
+    private void jobsEndWith(String type, String reason) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    NeuralHive.finish(client, job.getMetadata().getName(), type, reason);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    /** Plays the training: every Job the guardian creates registers v2 with {@code mae} in MLflow, then completes. */
+    private void trainingRegisters(double mae) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    mlflow.model(MODEL).version("2", Map.of("mae_percentage", mae));
+                    NeuralHive.finish(client, job.getMetadata().getName(), "Complete", null);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    /** The model server breaches its bound as soon as it is restarted with the promoted version. */
+    private void breachesAfterTheRestart() {
+        restarts = client.apps().deployments().inNamespace(NAMESPACE).withName(NeuralHive.DEPLOYMENT)
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Deployment deployment) {
+                        var annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+                        if (annotations != null && annotations.containsKey("kubectl.kubernetes.io/restartedAt")) {
+                            metrics.set(ScrapedModelProfile.BREACH);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+    }
+
+    private List<Job> jobs() {
+        return client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems();
+    }
+
+    @Test
+    void givenFiringPolicyAndAJobThatCompletes_whenRemediated_thenExit0WithProgressLines(QuarkusMainLauncher launcher) {
+        jobsEndWith("Complete", null);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " HEALTHY -> FIRING  firing: ticket-duration-predictor/mae-ratio 1.72")
+                .containsPattern("\\[\\s*\\d+s\\] " + CRON_JOB + " RETRAINING  Job ml-retrain-emergency-\\d+ created from CronJob")
+                .containsPattern(CRON_JOB + " RETRAINING -> VALIDATING  Job ml-retrain-emergency-\\d+ complete")
+                .containsPattern("remediation r\\d+ ended retrained");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenAJobThatFails_whenRemediated_thenExit2TrainingFailed(QuarkusMainLauncher launcher) {
+        jobsEndWith("Failed", "BackoffLimitExceeded");
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(2);
+        assertThat(result.getOutput()).contains("ended rolled_back");
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediatedWithoutForce_thenExit0AndNoJob(QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenHealthySignals_whenRemediatedWithForceAndNoWait_thenExit0WithTheJobRunning(QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB, "--force", "--no-wait");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(jobs()).singleElement().satisfies(j -> assertThat(j.getStatus()).isNull());
+    }
+
+    @Test
+    void givenHealthySignalsAndAGoodCandidate_whenRemediatedWithForce_thenVerifiedOnTheLiveSignalsAndExit0(
+            QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+        trainingRegisters(10.5);
+
+        LaunchResult result = launcher.launch("remediate", "--config", withRegistry.toString(), "--target", CRON_JOB,
+                "--force");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput())
+                .contains(CRON_JOB + " HEALTHY -> FIRING  remediation requested by hand")
+                .contains("PROMOTING -> VERIFYING  promoted " + MODEL + " v2 -> stage Production")
+                .containsPattern(CRON_JOB + " VERIFYING  verifying until \\S+, [12]s left")
+                .containsPattern("remediation r\\d+ ended promoted: verified: every signal within bounds for 2s");
+        assertThat(mlflow.model(MODEL).stageOf("2")).isEqualTo("Production");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenASignalThatBreachesAfterThePromotion_whenRemediatedWithForce_thenRolledBackAndExit1(
+            QuarkusMainLauncher launcher) {
+        metrics.set(ScrapedModelProfile.HEALTHY);
+        trainingRegisters(10.5);
+        breachesAfterTheRestart();
+
+        LaunchResult result = launcher.launch("remediate", "--config", withRegistry.toString(), "--target", CRON_JOB,
+                "--force");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput()).contains("VERIFYING -> ROLLING_BACK  new breach while verifying: "
+                + MODEL + "/mae-ratio 1.72 (> 1.5)").contains("ended rolled_back");
+        assertThat(mlflow.model(MODEL).stageOf("1")).isEqualTo("Production");
+    }
+
+    @Test
+    void givenARemediationJustEnded_whenRemediatedAgain_thenExit4HeldByTheCooldown(QuarkusMainLauncher launcher) {
+        jobsEndWith("Complete", null);
+        assertThat(remediate(launcher, "--target", CRON_JOB).exitCode()).isZero();
+
+        LaunchResult again = remediate(launcher, "--target", CRON_JOB, "--force");
+
+        assertThat(again.exitCode()).as(again.getOutput() + again.getErrorOutput()).isEqualTo(4);
+        assertThat(again.getOutput()).contains("cooldown");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenDryRun_whenRemediated_thenExit0WithTheJobItWouldCreateAndNoJob(QuarkusMainLauncher launcher)
+            throws IOException {
+        Path dry = Files.writeString(dir.resolve("dry.yaml"), Files.readString(config)
+                .replace("guardian:\n", "guardian:\n  dry-run: true\n"));
+
+        LaunchResult result = launcher.launch("remediate", "--config", dry.toString(), "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput()).containsPattern("ended dry_run: dry run: would create Job ml-retrain-emergency-\\d+");
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenASlowSlackWebhook_whenRemediatedWithNoWait_thenItsNotificationsAreDeliveredBeforeTheProcessEnds(
+            QuarkusMainLauncher launcher) throws IOException {
+        WireMockServer slack = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .dynamicPort());
+        slack.start();
+        try {
+            // Each answer takes 3 s: the command is long done before the second message could go out.
+            slack.stubFor(WireMock.post(WireMock.urlPathMatching("/services/.*"))
+                    .willReturn(WireMock.ok("ok").withFixedDelay(3_000)));
+            Path notifying = Files.writeString(dir.resolve("slack.yaml"), Files.readString(config).replace(
+                    "guardian:\n", "guardian:\n  notify:\n    slack:\n      webhook-url: http://127.0.0.1:" + slack.port()
+                            + "/services/T0/B0/x\n"));
+
+            LaunchResult result = launcher.launch("remediate", "--config", notifying.toString(), "--target",
+                    CRON_JOB, "--no-wait");
+
+            assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+            assertThat(slack.getAllServeEvents()).as("firing and retraining-started, both sent").hasSize(2);
+        } finally {
+            slack.stop();
+        }
+    }
+
+    @Test
+    void givenAnUnknownTarget_whenRemediated_thenExit3NamingTheKnownTargets(QuarkusMainLauncher launcher) {
+        LaunchResult result = remediate(launcher, "--target", "orchestrator-ml-training");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("no training target 'orchestrator-ml-training'")
+                .contains(CRON_JOB);
+    }
+
+    @Test
+    void givenTheCronJobIsMissing_whenRemediated_thenExit3NamingTheCronJobAndNoJob(QuarkusMainLauncher launcher) {
+        client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(CRON_JOB).delete();
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(3);
+        assertThat(result.getOutput() + result.getErrorOutput()).contains("CronJob neural-hive/" + CRON_JOB + " not found");
+        assertThat(jobs()).isEmpty();
+    }
+
+    @Test
+    void givenHelp_whenAsked_thenEveryExitCodeIsDocumented(QuarkusMainLauncher launcher) {
+        LaunchResult result = remediate(launcher, "--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.getOutput()).contains("Exit codes:").containsPattern("0\\s+retrained")
+                .containsPattern("2\\s+training failed").containsPattern("4\\s+not started");
+    }
+}

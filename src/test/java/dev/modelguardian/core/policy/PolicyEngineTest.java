@@ -1,0 +1,178 @@
+package dev.modelguardian.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.core.signal.TimedObservation;
+import dev.modelguardian.core.signal.Reduce;
+
+/** The engine reads each signal from the source of its kind through the port, once per source and cycle. */
+class PolicyEngineTest {
+
+    static final Instant NOW = Instant.parse("2026-02-14T01:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    /** What a fake source answers when asked for history. */
+    enum HistoryAnswer { BREACHING, NOT_KEPT, FAILS }
+
+    /** A source of one kind that answers every read with {@code value} and counts what it was asked. */
+    static final class FakeSource implements MetricSource {
+        final String kind;
+        final double value;
+        final HistoryAnswer history;
+        final List<Instant> opened = new CopyOnWriteArrayList<>();
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger histories = new AtomicInteger();
+
+        FakeSource(String kind, double value, HistoryAnswer history) {
+            this.kind = kind;
+            this.value = value;
+            this.history = history;
+        }
+
+        @Override
+        public String kind() {
+            return kind;
+        }
+
+        @Override
+        public Cycle open(Instant at) {
+            opened.add(at);
+            return new Cycle() {
+                @Override
+                public Observation read(SignalQuery query, Reduce reduce) {
+                    reads.incrementAndGet();
+                    return Observation.of(value);
+                }
+
+                @Override
+                public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
+                    histories.incrementAndGet();
+                    return switch (history) {
+                        case BREACHING -> {
+                            List<TimedObservation> points = new ArrayList<>();
+                            for (Instant t = at.minus(window); !t.isAfter(at); t = t.plus(Duration.ofMinutes(1))) {
+                                points.add(new TimedObservation(t, Observation.of(value)));
+                            }
+                            yield new History.Points(points);
+                        }
+                        case NOT_KEPT -> new History.NotKept();
+                        case FAILS -> throw new SourceException("range query timed out");
+                    };
+                }
+            };
+        }
+    }
+
+    static Policy promQl(String signal, Duration forDuration) {
+        return new Policy("m", signal, new SignalQuery.PromQl("max(" + signal + ")"), Bound.above(20), forDuration,
+                Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+    }
+
+    static Policy scrape(String signal, Duration forDuration) {
+        return new Policy("m", signal, new SignalQuery.Scrape(signal, Map.of()), Bound.above(20), forDuration,
+                Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+    }
+
+    @Test
+    void givenThreeScrapeAndTwoPrometheusSignals_whenEvaluated_thenEachSourceOpensOnceAtTheClockInstant() {
+        FakeSource prometheus = new FakeSource("prometheus", 10, HistoryAnswer.BREACHING);
+        FakeSource scrape = new FakeSource("scrape", 10, HistoryAnswer.NOT_KEPT);
+        PolicyEngine engine = new PolicyEngine(MetricSources.of(prometheus, scrape), CLOCK);
+
+        List<Evaluation> evaluations = engine.evaluate(List.of(promQl("a", Duration.ZERO), scrape("b", Duration.ZERO),
+                scrape("c", Duration.ZERO), promQl("d", Duration.ZERO), scrape("e", Duration.ZERO)),
+                new InMemoryPolicyStateStore());
+
+        assertThat(prometheus.opened).containsExactly(NOW);
+        assertThat(scrape.opened).containsExactly(NOW);
+        assertThat(prometheus.reads).hasValue(2);
+        assertThat(scrape.reads).hasValue(3);
+        assertThat(evaluations).extracting(e -> e.policy().signal()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(evaluations).allSatisfy(e -> assertThat(e.status().state()).isEqualTo(PolicyState.HEALTHY));
+    }
+
+    @Test
+    void givenOnlyPrometheusSignals_whenEvaluated_thenTheScrapeSourceIsNeverOpened() {
+        FakeSource prometheus = new FakeSource("prometheus", 10, HistoryAnswer.BREACHING);
+        FakeSource scrape = new FakeSource("scrape", 10, HistoryAnswer.NOT_KEPT);
+
+        new PolicyEngine(MetricSources.of(prometheus, scrape), CLOCK).evaluate(List.of(promQl("a", Duration.ZERO)),
+                new InMemoryPolicyStateStore());
+
+        assertThat(scrape.opened).isEmpty();
+    }
+
+    @Test
+    void givenUnknownPolicyWithFor_whenItsSourceHasABreachingHistory_thenItIsBackfilledToFiring() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
+
+        Evaluation e = new PolicyEngine(MetricSources.of(prometheus), CLOCK)
+                .evaluate(List.of(promQl("a", Duration.ofMinutes(5))), new InMemoryPolicyStateStore()).getFirst();
+
+        assertThat(e.status().state()).isEqualTo(PolicyState.FIRING);
+        assertThat(e.status().breachSince()).contains(NOW.minus(Duration.ofMinutes(5)));
+        assertThat(prometheus.histories).hasValue(1);
+        assertThat(prometheus.reads).hasValue(0);
+    }
+
+    @Test
+    void givenUnknownPolicyWithFor_whenItsSourceKeepsNoHistory_thenItIsReadNowAndOnlyPending() {
+        FakeSource scrape = new FakeSource("scrape", 30, HistoryAnswer.NOT_KEPT);
+
+        Evaluation e = new PolicyEngine(MetricSources.of(scrape), CLOCK)
+                .evaluate(List.of(scrape("a", Duration.ofMinutes(5))), new InMemoryPolicyStateStore()).getFirst();
+
+        assertThat(e.status().state()).isEqualTo(PolicyState.PENDING);
+        assertThat(e.status().breachSince()).contains(NOW);
+        assertThat(scrape.reads).hasValue(1);
+    }
+
+    @Test
+    void givenUnknownPolicyWithFor_whenItsHistoryFails_thenTheEvaluationIsASourceError() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.FAILS);
+
+        Evaluation e = new PolicyEngine(MetricSources.of(prometheus), CLOCK)
+                .evaluate(List.of(promQl("a", Duration.ofMinutes(5))), new InMemoryPolicyStateStore()).getFirst();
+
+        assertThat(e.status().state()).isEqualTo(PolicyState.INCONCLUSIVE);
+        assertThat(e.status().consecutiveSourceErrors()).isEqualTo(1);
+        assertThat(e.status().reason()).hasValueSatisfying(r -> assertThat(r).contains("range query timed out"));
+    }
+
+    @Test
+    void givenKnownPolicyWithFor_whenEvaluatedAgain_thenItIsReadNotBackfilled() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
+        PolicyEngine engine = new PolicyEngine(MetricSources.of(prometheus), CLOCK);
+        InMemoryPolicyStateStore store = new InMemoryPolicyStateStore();
+        List<Policy> policies = List.of(promQl("a", Duration.ofMinutes(5)));
+
+        engine.evaluate(policies, store);
+        engine.evaluate(policies, store);
+
+        assertThat(prometheus.histories).hasValue(1);
+        assertThat(prometheus.reads).hasValue(1);
+        assertThat(prometheus.opened).hasSize(2);
+    }
+
+    @Test
+    void givenNoPolicies_whenEvaluated_thenNoSourceIsTouched() {
+        assertThat(new PolicyEngine(null, CLOCK).evaluate(List.of(), new InMemoryPolicyStateStore())).isEmpty();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.modelguardian.integrations.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.core.registry.InMemoryModelRegistry;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
+import dev.modelguardian.core.remediation.ModelServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Registry and model-server calls show up in guardian_external_call_seconds with their system and operation. */
+class TimedClusterTest {
+
+    static final RegistryModel MODEL = new RegistryModel("m", RegistryModel.Mode.STAGE, "champion");
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final GuardianMetrics metrics = new GuardianMetrics(meters);
+
+    private long count(String system, String operation, String outcome) {
+        var timer = meters.find("guardian.external.call").tags("system", system, "operation", operation, "outcome",
+                outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    @Test
+    void givenARegistryCall_whenItAnswers_thenItIsTimedAsAnMlflowCallThatSucceeded() {
+        InMemoryModelRegistry memory = new InMemoryModelRegistry();
+        String v = memory.register("m", Instant.parse("2026-11-24T03:00:00Z"), "1", Map.of());
+        ModelRegistry timed = TimedCluster.registry(memory, metrics);
+
+        timed.promote(MODEL, v);
+        timed.serving(MODEL);
+
+        assertThat(count("mlflow", "promote", "ok")).isEqualTo(1);
+        assertThat(count("mlflow", "serving", "ok")).isEqualTo(1);
+    }
+
+    @Test
+    void givenARegistryCall_whenItFails_thenItIsTimedAsAnErrorAndTheFailurePassesThrough() {
+        InMemoryModelRegistry memory = new InMemoryModelRegistry();
+        memory.failWith(new ModelRegistry.RegistryException("HTTP 503", true, null));
+        ModelRegistry timed = TimedCluster.registry(memory, metrics);
+
+        assertThatThrownBy(() -> timed.run("r1")).hasMessage("HTTP 503");
+        assertThat(count("mlflow", "run", "error")).isEqualTo(1);
+    }
+
+    @Test
+    void givenAModelServerCall_whenItFails_thenItIsTimedAsAKubernetesError() {
+        ModelServer timed = TimedCluster.server(ModelServer.NONE, metrics);
+
+        assertThatThrownBy(() -> timed.restart("orchestrator-dynamic", Instant.EPOCH))
+                .hasMessage("no model server is configured");
+        assertThat(count("kubernetes", "restart_deployment", "error")).isEqualTo(1);
+    }
+}
