@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -52,6 +53,20 @@ public class KubeBeans {
     @Singleton
     TrainingJobs trainingJobs(KubernetesClient client, GuardianConfig config, Clock clock) {
         return new TrainingJobs(client, Namespace.resolve(config), config.remediation().unschedulableGrace(), clock);
+    }
+
+    /**
+     * The informer of the guardian's own Jobs, not started: {@code serve} and a following {@code remediate} start it;
+     * its resync is the re-list interval. Stopped when the application shuts down, if the command has not already.
+     */
+    @Produces
+    @Singleton
+    JobInformer jobInformer(KubernetesClient client, TrainingJobs jobs, GuardianConfig config) {
+        return new JobInformer(client, jobs, config.remediation().relistInterval());
+    }
+
+    void stopJobInformer(@Disposes JobInformer informer) {
+        informer.close();
     }
 
     @Produces
