@@ -2,6 +2,10 @@ package dev.modelguardian.remediation;
 
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
 
 import java.util.List;
 
@@ -10,6 +14,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelguardian.kube.ConfigMapStateStore;
+import dev.modelguardian.kube.JobInformer;
+import dev.modelguardian.kube.TrainingJobs;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
@@ -36,6 +43,12 @@ class ServeLoopTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    TrainingJobs jobs;
+
+    @Inject
+    ConfigMapStateStore store;
 
     @BeforeEach
     void setUp() {
@@ -95,5 +108,27 @@ class ServeLoopTest {
             assertThat(e.getRegarding().getName()).isEqualTo(NeuralHive.CRON_JOB);
         });
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    private RemediationState state() {
+        return store.load().target(NeuralHive.CRON_JOB, Instant.now()).current().state();
+    }
+
+    @Test
+    void givenTheJobInformerRunning_whenTheRemediationsJobCompletes_thenAFollowUpAdvancesTheTargetWithoutACycle() {
+        loop.cycle();
+        assertThat(state()).isEqualTo(RemediationState.RETRAINING);
+        String job = client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().getFirst().getMetadata()
+                .getName();
+        try (JobInformer informer = new JobInformer(client, jobs, Duration.ofSeconds(10))) {
+            informer.start(name -> loop.followUpSoon());
+            await().atMost(Duration.ofSeconds(10)).until(informer::synced);
+            long cycles = registry.get("guardian.cycle").timer().count();
+
+            NeuralHive.finish(client, job, "Complete", null);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> state() != RemediationState.RETRAINING);
+            assertThat(registry.get("guardian.cycle").timer().count()).as("full cycles").isEqualTo(cycles);
+        }
     }
 }
