@@ -25,10 +25,10 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * instead of a GET per Job per follow-up; before that, after {@link #close}, or for a Job not in the cache (created a
  * moment ago, or not the guardian's), it falls back to a GET.
  *
- * <p>The resync period is {@code guardian.remediation.relist-interval}: every period the informer hands each cached
- * Job to the handler again (from memory, no API call). A re-delivered finished Job whose outcome is already remembered
- * triggers nothing (the scheduled follow-up of {@code serve} runs at that period anyway); one whose outcome was not
- * yet remembered is followed up, as on an event.
+ * <p>The resync period is {@code guardian.remediation.relist-interval} (at least 1s): every period the informer hands
+ * each cached Job to the handler again (from memory, no API call). A re-delivered finished Job whose outcome is already
+ * remembered triggers nothing (the scheduled follow-up of {@code serve} runs at that period anyway); one whose outcome
+ * was not yet remembered is followed up, as on an event.
  *
  * <p>Who starts one: {@code serve} (for as long as it serves) and {@code remediate} while it follows its Job to the
  * end. {@code check} never talks to the cluster, and {@code remediate --no-wait} returns before a Job could finish:
@@ -37,6 +37,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 public final class JobInformer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(JobInformer.class);
+    /** fabric8's shortest resync; a shorter one is raised to it with a warning. */
+    static final Duration MIN_RESYNC = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final TrainingJobs jobs;
@@ -47,12 +49,12 @@ public final class JobInformer implements AutoCloseable {
     /**
      * An informer of {@code jobs}' namespace, not started.
      *
-     * @param resync how often every cached Job is handed to the handler again
+     * @param resync how often every cached Job is handed to the handler again; at least {@link #MIN_RESYNC}
      */
     public JobInformer(KubernetesClient client, TrainingJobs jobs, Duration resync) {
         this.client = client;
         this.jobs = jobs;
-        this.resync = resync;
+        this.resync = resync.compareTo(MIN_RESYNC) < 0 ? MIN_RESYNC : resync;
     }
 
     /**
