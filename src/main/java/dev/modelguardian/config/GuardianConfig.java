@@ -341,7 +341,10 @@ public interface GuardianConfig {
         @WithDefault("10m")
         Duration unschedulableGrace();
 
-        /** While a Job runs, how often it is re-read in addition to the watch (a missed watch event is caught here). */
+        /**
+         * While a remediation is under way, how often it is followed up in addition to the Job informer's events; also
+         * the informer's resync period.
+         */
         @WithDefault("10s")
         Duration relistInterval();
     }

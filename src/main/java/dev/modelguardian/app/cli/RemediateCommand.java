@@ -17,7 +17,7 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.cronjob.JobWatch;
+import dev.modelguardian.integrations.cronjob.JobInformer;
 import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.integrations.notify.Notifier;
 import dev.modelguardian.core.policy.Durations;
@@ -95,8 +95,9 @@ public class RemediateCommand implements Callable<Integer> {
     @Inject
     Instance<TrainingJobs> trainingJobs;
 
+    /** Started only to follow a Job to its end (not with --no-wait, which returns first). */
     @Inject
-    Instance<KubernetesClient> clients;
+    Instance<JobInformer> jobInformers;
 
     @Inject
     ProgressLines progressLines;
@@ -110,7 +111,6 @@ public class RemediateCommand implements Callable<Integer> {
     private RemediationEngine engine;
     private ConfigMapStateStore store;
     private TrainingJobs jobs;
-    private KubernetesClient client;
 
     private long started;
     private String lastLine = "";
@@ -137,7 +137,6 @@ public class RemediateCommand implements Callable<Integer> {
         engine = engines.get();
         store = stores.get();
         jobs = trainingJobs.get();
-        client = clients.get();
         Optional<TargetSpec> target = engine.target(targetName);
         if (target.isEmpty()) {
             err.println("model-guardian: remediate: no training target '" + targetName + "'; known targets: "
@@ -208,8 +207,9 @@ public class RemediateCommand implements Callable<Integer> {
     }
 
     /**
-     * Follows the remediation to its end: the watch wakes it when a Job finishes, the re-list at the latest, and the
-     * end of a verify window on time (verification reads the live signals at each follow-up).
+     * Follows the remediation to its end: the Job informer wakes it when a Job ends (and the Job is then read from its
+     * cache), the re-list at the latest, and the end of a verify window on time (verification reads the live signals
+     * at each follow-up).
      */
     private int follow(PrintWriter out, PrintWriter err, TargetSpec target, TargetRecord first)
             throws InterruptedException {
@@ -217,8 +217,8 @@ public class RemediateCommand implements Callable<Integer> {
         Duration relist = config.remediation().relistInterval();
         String remediation = first.current().remediationId().orElse(null);
         int errors = 0;
-        try (JobWatch watch = new JobWatch(client, jobs, name -> wake.release())) {
-            watch.start();
+        try (JobInformer informer = jobInformers.get()) {
+            informer.start(name -> wake.release());
             while (true) {
                 Duration nap = relist;
                 try {

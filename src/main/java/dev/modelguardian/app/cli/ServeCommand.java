@@ -17,7 +17,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.cronjob.JobWatch;
+import dev.modelguardian.integrations.cronjob.JobInformer;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.core.policy.Durations;
@@ -36,8 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = { "Runs next to the model server: every guardian.interval (default 1m) it evaluates every"
                 + " policy and advances every training target (retraining, watching the Job); remediations under way"
-                + " are also followed up every guardian.remediation.relist-interval and whenever the Job watch sees a"
-                + " Job finish.",
+                + " are also followed up every guardian.remediation.relist-interval and whenever the Job informer"
+                + " sees one of the guardian's Jobs finish or vanish.",
                 "Only the holder of the Lease guardian.leader.lease acts; every replica serves HTTP and stays ready."
                         + " A leader that loses the Lease exits (code 1) and is restarted by Kubernetes.",
                 "HTTP (port quarkus.http.port, default 8686): /q/health/live, /q/health/ready, /q/metrics,"
@@ -81,7 +81,7 @@ public class ServeCommand implements Callable<Integer> {
     Instance<KubernetesClient> clients;
 
     @Inject
-    Instance<TrainingJobs> trainingJobs;
+    Instance<JobInformer> jobInformers;
 
     @Inject
     Instance<ConfigMapStateStore> stores;
@@ -133,8 +133,6 @@ public class ServeCommand implements Callable<Integer> {
         ServeLoop loop = loops.get();
         Leadership leadership = leaderships.get();
         GuardianMetrics metrics = meters.get();
-        TrainingJobs jobs = trainingJobs.get();
-        KubernetesClient client = clients.get();
         leadership.onChange(leading -> {
             metrics.leader(leading);
             if (leading) {
@@ -143,8 +141,8 @@ public class ServeCommand implements Callable<Integer> {
             }
         });
         actings.get().requireLeadership(leadership::isLeader);
-        try (JobWatch watch = new JobWatch(client, jobs, name -> Thread.ofVirtual().start(loop::followUp))) {
-            watch.start();
+        try (JobInformer informer = jobInformers.get()) {
+            informer.start(name -> loop.followUpSoon());
             loop.enable();
             leadership.start();
             LOG.infof("Serving on port %d: %d policies, %d targets in namespace %s every %s; Lease %s as %s", port,

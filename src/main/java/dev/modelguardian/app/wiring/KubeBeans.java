@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,7 +19,6 @@ import java.util.TreeMap;
 
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.remediation.Decision;
-import dev.modelguardian.integrations.metrics.GuardianMetrics;
 import dev.modelguardian.core.remediation.MetricRule;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.RemediationEngine;
@@ -26,14 +26,16 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.modelguardian.integrations.cronjob.JobInformer;
 import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.Acting;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.EventRecorder;
+import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.kubernetes.TimedCluster;
-import dev.modelguardian.integrations.kubernetes.Leadership;
-import dev.modelguardian.integrations.kubernetes.EventRecorder;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.kubernetes.Acting;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Wires the remediation engine to the cluster: the state ConfigMap, the training Jobs, the listeners. Nothing here
@@ -59,6 +61,20 @@ public class KubeBeans {
     @Singleton
     TrainingJobs trainingJobs(KubernetesClient client, GuardianConfig config, Clock clock) {
         return new TrainingJobs(client, Namespace.resolve(config), config.remediation().unschedulableGrace(), clock);
+    }
+
+    /**
+     * The informer of the guardian's own Jobs, not started: {@code serve} and a following {@code remediate} start it;
+     * its resync is the re-list interval. Stopped when the application shuts down, if the command has not already.
+     */
+    @Produces
+    @Singleton
+    JobInformer jobInformer(KubernetesClient client, TrainingJobs jobs, GuardianConfig config) {
+        return new JobInformer(client, jobs, config.remediation().relistInterval());
+    }
+
+    void stopJobInformer(@Disposes JobInformer informer) {
+        informer.close();
     }
 
     @Produces

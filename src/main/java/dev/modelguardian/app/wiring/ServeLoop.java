@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -30,7 +31,7 @@ import dev.modelguardian.integrations.metrics.GuardianMetrics;
 /**
  * The heartbeat of {@code serve}: every {@code guardian.remediation.relist-interval} it follows up remediations under
  * way, and every {@code guardian.interval} it runs a full cycle. Only while {@code serve} has enabled it and this
- * replica may act (holds the Lease); cycles never overlap, whoever triggers them (the scheduler, the Job watch, the
+ * replica may act (holds the Lease); cycles never overlap, whoever triggers them (the scheduler, the Job informer, the
  * HTTP API).
  */
 @ApplicationScoped
@@ -39,6 +40,8 @@ public class ServeLoop {
     private static final Logger LOG = Logger.getLogger(ServeLoop.class);
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** A follow-up asked for by {@link #followUpSoon} has not started yet. */
+    private final AtomicBoolean followUpQueued = new AtomicBoolean();
     private volatile boolean enabled;
     private volatile Instant lastFull = Instant.EPOCH;
     private volatile RemediationEngine.CycleReport lastCycle;
@@ -141,9 +144,24 @@ public class ServeLoop {
                 .ifPresent(t -> listener.signalAlert(t, note));
     }
 
-    /** Follows up remediations under way (the watch saw a Job finish, or the re-list is due). */
+    /** Follows up remediations under way (the Job informer saw a Job end, or the re-list is due). */
     public void followUp() {
         locked(engine::followUp);
+    }
+
+    /**
+     * Follows up remediations under way soon, on a virtual thread, without blocking the caller (the Job informer's
+     * event thread). Requests made while one is still waiting to start share it: Jobs that end together, or the
+     * informer's first list of finished Jobs, cost one follow-up, not one each. A request made while one runs gets a
+     * new one, which reads what changed after the running one read.
+     */
+    public void followUpSoon() {
+        if (followUpQueued.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("job-follow-up").start(() -> {
+                followUpQueued.set(false);
+                followUp();
+            });
+        }
     }
 
     /** Runs {@code work} as the only cycle; logs and records a failure instead of killing the scheduler. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -37,6 +38,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * Training Jobs in the cluster: created from the CronJob exactly as {@code kubectl create job --from=cronjob/NAME}
  * does, found again by the remediation-id label, and observed through their conditions and their pods.
+ *
+ * <p>Where reads come from: a Job the guardian created is read from the {@link JobInformer}'s cache while one runs
+ * and has synced (see {@link #readFrom}), else with a GET; its pods, the CronJob and the list of a CronJob's active
+ * Jobs are always read from the API server. Writes (create) always go to the API server.
  */
 public final class TrainingJobs implements TrainingCluster {
 
@@ -60,9 +65,17 @@ public final class TrainingJobs implements TrainingCluster {
     private final String namespace;
     private final Duration unschedulableGrace;
     private final Clock clock;
-    /** Finished Jobs seen by the watch: a Job deleted by the CronJob's history limit still has its outcome here. */
-    private final Map<String, Job> finished = new ConcurrentHashMap<>();
+    /** Reads nothing from a cache: every read of a Job is a GET. */
+    static final Function<String, Optional<Job>> NO_CACHE = name -> Optional.empty();
 
+    /** Finished Jobs seen by the informer: a Job deleted by the CronJob's history limit still has its outcome here. */
+    private final Map<String, Job> finished = new ConcurrentHashMap<>();
+    /** The guardian's Jobs as an informer last saw them, by name; empty when not there or no informer has synced. */
+    private volatile Function<String, Optional<Job>> cache = NO_CACHE;
+
+    /**
+     * Jobs of {@code namespace}; a pod Unschedulable for longer than {@code unschedulableGrace} makes its Job stuck.
+     */
     public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock) {
         this.client = client;
         this.namespace = namespace;
@@ -70,17 +83,37 @@ public final class TrainingJobs implements TrainingCluster {
         this.clock = clock;
     }
 
+    /** The namespace of the Jobs, the CronJobs and the pods. */
     public String namespace() {
         return namespace;
     }
 
-    /** Remembers a Job the watch saw finish, so that its outcome survives its deletion. */
-    public void seen(Job job) {
-        if (finishedCondition(job).isPresent()) {
-            finished.put(job.getMetadata().getName(), job);
-        }
+    /**
+     * Remembers a Job the informer saw finish, so that its outcome survives its deletion.
+     *
+     * @return whether its outcome was not remembered before (an unfinished Job is never remembered)
+     */
+    public boolean seen(Job job) {
+        return finishedCondition(job).isPresent() && finished.put(job.getMetadata().getName(), job) == null;
     }
 
+    /**
+     * From now on {@link #observe} looks up a Job in {@code cache} first and GETs it only when the cache has no
+     * answer; {@link #NO_CACHE} goes back to GETs only. Set by {@link JobInformer} when it starts and stops.
+     */
+    void readFrom(Function<String, Optional<Job>> cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This still lists every Job of the namespace, from the API server: a Job the CronJob scheduled, or one made by
+     * hand with {@code kubectl create job --from}, carries none of the guardian's labels (the job template's labels
+     * only), so neither the informer of the guardian's own Jobs nor a label selector can find it; what ties it to the
+     * CronJob is its ownerReference, which the API cannot select on. It is called only while a target fires and no
+     * remediation is under way, not at every follow-up.
+     */
     @Override
     public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
         List<Job> jobs = call("list Jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list().getItems());
@@ -92,10 +125,17 @@ public final class TrainingJobs implements TrainingCluster {
                 .map(job -> job.getMetadata().getName());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The Job from the informer's cache when it has it, else from a GET (no informer, not synced yet, or a Job
+     * created a moment ago that the watch has not brought yet); a Job gone from both is the outcome remembered when
+     * it was seen finished, else {@link JobObservation.NotFound}. Its pods are always listed from the API server.
+     */
     @Override
     public JobObservation observe(String jobName) {
-        Job job = call("read Job " + jobName,
-                () -> client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get());
+        Job job = cache.apply(jobName).orElseGet(() -> call("read Job " + jobName,
+                () -> client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get()));
         if (job == null) {
             job = finished.get(jobName);
             if (job == null) {

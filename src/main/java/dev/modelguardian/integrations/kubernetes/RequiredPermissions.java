@@ -14,8 +14,9 @@ import dev.modelguardian.core.remediation.TargetSpec;
  *
  * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (get, create, update of the state
  * ConfigMap), {@code TrainingJobs} (get CronJob; list CronJobs for the closest name; create, get, list Jobs; list pods
- * by label), {@code JobWatch} (watch Jobs), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON
- * merge patch to renew, update to release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap
+ * by label), {@code JobInformer} (list and watch Jobs with the remediation-id label), {@link Leadership} and
+ * fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to release), {@link EventRecorder}
+ * (create events.k8s.io Events). The flag ConfigMap
  * and the Deployment (get and patch) are for the rollback of the registry step, and {@code doctor} reads them.
  *
  * <p>A row without a resource name is one the API cannot narrow: {@code create} is never checked against

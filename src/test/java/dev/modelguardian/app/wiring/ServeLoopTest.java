@@ -2,6 +2,10 @@ package dev.modelguardian.app.wiring;
 
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
 
 import java.util.List;
 
@@ -10,6 +14,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.integrations.cronjob.JobInformer;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
@@ -20,7 +29,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import dev.modelguardian.core.remediation.RemediationEngine;
 
 /** The loop of serve as the application wires it: cycles, metrics, the source-error alert. */
 @QuarkusTest
@@ -37,6 +45,12 @@ class ServeLoopTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    TrainingJobs jobs;
+
+    @Inject
+    ConfigMapStateStore store;
 
     @BeforeEach
     void setUp() {
@@ -96,5 +110,27 @@ class ServeLoopTest {
             assertThat(e.getRegarding().getName()).isEqualTo(NeuralHive.CRON_JOB);
         });
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    private RemediationState state() {
+        return store.load().target(NeuralHive.CRON_JOB, Instant.now()).current().state();
+    }
+
+    @Test
+    void givenTheJobInformerRunning_whenTheRemediationsJobCompletes_thenAFollowUpAdvancesTheTargetWithoutACycle() {
+        loop.cycle();
+        assertThat(state()).isEqualTo(RemediationState.RETRAINING);
+        String job = client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().getFirst().getMetadata()
+                .getName();
+        try (JobInformer informer = new JobInformer(client, jobs, Duration.ofSeconds(10))) {
+            informer.start(name -> loop.followUpSoon());
+            await().atMost(Duration.ofSeconds(10)).until(informer::synced);
+            long cycles = registry.get("guardian.cycle").timer().count();
+
+            NeuralHive.finish(client, job, "Complete", null);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> state() != RemediationState.RETRAINING);
+            assertThat(registry.get("guardian.cycle").timer().count()).as("full cycles").isEqualTo(cycles);
+        }
     }
 }
