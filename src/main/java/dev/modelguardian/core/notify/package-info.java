@@ -1,0 +1,7 @@
+/**
+ * What people are told: the {@link dev.modelguardian.core.notify.Milestone} of a step (derived from its
+ * {@code Reason}), the {@link dev.modelguardian.core.notify.Notification} built for it, and the
+ * {@link dev.modelguardian.core.notify.Channel} port a delivery integration implements. Framework-free core: imports only
+ * {@code java.*} and the core; anything may import it.
+ */
+package dev.modelguardian.core.notify;
