@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.app.wiring.KubeBeans;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.notify.Milestone;

@@ -7,8 +7,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
-import dev.modelguardian.app.cli.DoctorReport.Status;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.check.Check.Status;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The notification checks of {@code doctor}, on configurations read the way Quarkus reads them. */
