@@ -2,7 +2,6 @@ package dev.modelguardian.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,8 +35,16 @@ public final class ConfigValidator {
     private ConfigValidator() {
     }
 
-    /** Every problem of the tree, in a stable order; empty when the configuration is usable. */
-    public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set) {
+    /**
+     * Every problem of the tree, in a stable order; empty when the configuration is usable. The extensions check
+     * their own keys: the registries where the registry settings are checked, the channels after the general
+     * {@code guardian.notify} settings, each in the order given.
+     *
+     * @param channels   the notification channels' validation, in registration order
+     * @param registries the model registries' validation, in registration order
+     */
+    public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set,
+            List<? extends ConfigRules> channels, List<? extends ConfigRules> registries) {
         List<ConfigProblem> problems = new ArrayList<>();
         config.namespace().ifPresent(ns -> {
             if (!DNS_1123_LABEL.matcher(ns).matches()) {
@@ -68,9 +75,10 @@ public final class ConfigValidator {
         config.scrape().url().ifPresent(url -> url(problems, "guardian.scrape.url", url));
         positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
 
-        mlflow(problems, config.mlflow());
+        registries.forEach(registry -> registry.validate(config, problems));
         remediation(problems, config);
         notifications(problems, config.notifications());
+        channels.forEach(channel -> channel.validate(config, problems));
 
         if (set.models().isEmpty()) {
             problems.add(new ConfigProblem("guardian.models", "no models are configured; add at least one model"
@@ -222,41 +230,6 @@ public final class ConfigValidator {
     }
 
 
-    private static void mlflow(List<ConfigProblem> problems, GuardianConfig.Mlflow mlflow) {
-        // Messages name properties only: a token or password is never echoed, not even in part.
-        mlflow.url().ifPresent(url -> url(problems, "guardian.mlflow.url", url, "http://mlflow.mlflow:5000",
-                "guardian.mlflow.username/password or guardian.mlflow.token"));
-        positive(problems, "guardian.mlflow.timeout", mlflow.timeout(), "e.g. 10s");
-        if (mlflow.retries() < 0 || mlflow.retries() > 10) {
-            problems.add(new ConfigProblem("guardian.mlflow.retries", mlflow.retries()
-                    + " is outside 0..10; use a small count such as 3, or 0 to disable retries"));
-        }
-        if (mlflow.retryBackoff().isNegative()) {
-            problems.add(new ConfigProblem("guardian.mlflow.retry-backoff",
-                    "negative duration " + mlflow.retryBackoff() + "; use e.g. 500ms"));
-        }
-        mlflow.token().filter(String::isBlank).ifPresent(blank -> problems.add(new ConfigProblem(
-                "guardian.mlflow.token", "the token is blank; set the Secret's value or remove the property")));
-        if (mlflow.token().isPresent() && (mlflow.username().isPresent() || mlflow.password().isPresent())) {
-            problems.add(new ConfigProblem("guardian.mlflow.token",
-                    "both a bearer token and basic auth (username/password) are set; keep one"));
-        }
-        if (mlflow.username().isPresent() != mlflow.password().isPresent()) {
-            problems.add(new ConfigProblem(mlflow.username().isPresent() ? "guardian.mlflow.password"
-                    : "guardian.mlflow.username", "basic auth needs both guardian.mlflow.username and"
-                    + " guardian.mlflow.password; set both or neither"));
-        }
-        mlflow.caFile().ifPresent(ca -> {
-            if (!Files.isRegularFile(ca)) {
-                problems.add(new ConfigProblem("guardian.mlflow.ca-file", "'" + ca + "' does not exist or is not a"
-                        + " file; mount the PEM file of the CA that signed MLflow's certificate there"));
-            } else if (!Files.isReadable(ca)) {
-                problems.add(new ConfigProblem("guardian.mlflow.ca-file", "'" + ca + "' is not readable by the"
-                        + " guardian; fix the file's permissions (or the volume's defaultMode)"));
-            }
-        });
-    }
-
     private static void remediation(List<ConfigProblem> problems, GuardianConfig config) {
         GuardianConfig.Remediation r = config.remediation();
         if (r.cooldown().isNegative()) {
@@ -320,13 +293,7 @@ public final class ConfigValidator {
                         + " (e.g. openssl rand -hex 32), or remove it to disable the mutating endpoints")));
     }
 
-    /** PagerDuty's event severities. */
-    public static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
-
-    /**
-     * The notification settings. URLs and keys are secrets: no message ever repeats one, it says what is wrong with
-     * it instead.
-     */
+    /** The general notification settings; each channel checks its own keys. */
     private static void notifications(List<ConfigProblem> problems, GuardianConfig.Notify notify) {
         String prefix = "guardian.notify";
         positive(problems, prefix + ".inconclusive-after", notify.inconclusiveAfter(), "e.g. 2h");
@@ -342,82 +309,6 @@ public final class ConfigValidator {
         if (notify.maxAttempts() < 1 || notify.maxAttempts() > 20) {
             problems.add(new ConfigProblem(prefix + ".max-attempts", notify.maxAttempts()
                     + " is outside 1..20 (the first try included); e.g. 5"));
-        }
-        notify.slack().webhookUrl().ifPresent(url -> secretUrl(problems, prefix + ".slack.webhook-url", url,
-                "GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL"));
-        milestones(problems, prefix + ".slack.milestones", notify.slack().milestones());
-        GuardianConfig.Notify.PagerDuty pd = notify.pagerduty();
-        pd.routingKey().flatMap(ConfigValidator::routingKeyProblem)
-                .ifPresent(problem -> problems.add(new ConfigProblem(prefix + ".pagerduty.routing-key", problem)));
-        url(problems, prefix + ".pagerduty.url", pd.url());
-        milestones(problems, prefix + ".pagerduty.milestones", pd.milestones());
-        new TreeSet<>(pd.severity().keySet()).forEach(name -> {
-            String property = prefix + ".pagerduty.severity." + name;
-            if (dev.modelguardian.core.notify.Milestone.byConfigName(name).isEmpty()) {
-                problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use one of "
-                        + dev.modelguardian.core.notify.Milestone.names()));
-            }
-            String severity = pd.severity().get(name).strip().toLowerCase(Locale.ROOT);
-            if (!SEVERITIES.contains(severity)) {
-                problems.add(new ConfigProblem(property, "unknown severity '" + pd.severity().get(name)
-                        + "'; use critical, error, warning or info"));
-            }
-        });
-        notify.webhook().url().ifPresent(url -> secretUrl(problems, prefix + ".webhook.url", url,
-                "GUARDIAN_NOTIFY_WEBHOOK_URL"));
-        notify.webhook().hmacKey().filter(k -> k.length() < 16).ifPresent(k -> problems.add(new ConfigProblem(
-                prefix + ".webhook.hmac-key", "shorter than 16 characters; use a long random value from a Secret"
-                        + " (e.g. openssl rand -hex 32), or remove it to send unsigned")));
-        if (notify.webhook().hmacKey().isPresent() && notify.webhook().url().isEmpty()) {
-            problems.add(new ConfigProblem(prefix + ".webhook.hmac-key", "set, but guardian.notify.webhook.url is not;"
-                    + " set GUARDIAN_NOTIFY_WEBHOOK_URL or remove the key"));
-        }
-    }
-
-    private static void milestones(List<ConfigProblem> problems, String property, List<String> names) {
-        for (String name : names) {
-            if (dev.modelguardian.core.notify.Milestone.byConfigName(name).isEmpty()) {
-                problems.add(new ConfigProblem(property, "unknown milestone '" + name + "'; use any of "
-                        + dev.modelguardian.core.notify.Milestone.names()));
-            }
-        }
-    }
-
-    /** A URL that is a secret: what is wrong is said without repeating any part of it beyond the scheme. */
-    private static void secretUrl(List<ConfigProblem> problems, String property, String value, String env) {
-        secretUrlProblem(value).ifPresent(problem -> problems.add(new ConfigProblem(property, problem
-                + "; set an absolute https URL from a Secret (env " + env + ")")));
-    }
-
-    /** What is wrong with a PagerDuty routing key, in words that repeat no part of it; empty when it looks right. */
-    public static Optional<String> routingKeyProblem(String key) {
-        if (key.isBlank()) {
-            return Optional.of("blank; set the integration's routing key from a Secret (env"
-                    + " GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY) or remove it");
-        }
-        if (key.strip().length() != 32 || !key.strip().chars().allMatch(Character::isLetterOrDigit)) {
-            return Optional.of("not an Events API v2 routing key (" + key.strip().length() + " characters; expected"
-                    + " 32 letters and digits); copy the Integration Key of the service's Events API v2 integration");
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * What is wrong with a URL that is a secret (a webhook URL), in words that repeat no part of it; empty when it is
-     * an absolute http(s) URL with a host.
-     */
-    public static Optional<String> secretUrlProblem(String value) {
-        try {
-            URI uri = new URI(value.strip());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                return Optional.of("not an http(s) URL (the value is a secret and not shown)");
-            } else if (uri.getHost() == null || uri.getHost().isBlank()) {
-                return Optional.of("the URL has no host (the value is a secret and not shown)");
-            }
-            return Optional.empty();
-        } catch (URISyntaxException e) {
-            return Optional.of("not a valid URL (the value is a secret and not shown)");
         }
     }
 
@@ -503,7 +394,13 @@ public final class ConfigValidator {
         url(problems, property, value, "http://prometheus.monitoring:9090", "username/password or bearer-token");
     }
 
-    private static void url(List<ConfigProblem> problems, String property, String value, String example,
+    /**
+     * A problem when {@code value} is not an absolute http(s) URL with a host, or carries credentials.
+     *
+     * @param example              a URL to write instead, shown in the fix
+     * @param credentialProperties where credentials belong instead of the URL
+     */
+    public static void url(List<ConfigProblem> problems, String property, String value, String example,
             String credentialProperties) {
         String hint = "; use an absolute http or https URL such as " + example;
         try {
@@ -523,7 +420,8 @@ public final class ConfigValidator {
         }
     }
 
-    private static void positive(List<ConfigProblem> problems, String property, Duration value, String example) {
+    /** A problem when {@code value} is zero or negative; {@code example} is the fix, e.g. {@code "e.g. 10s"}. */
+    public static void positive(List<ConfigProblem> problems, String property, Duration value, String example) {
         if (value.isNegative() || value.isZero()) {
             problems.add(new ConfigProblem(property, value + " must be positive; " + example));
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig.Model;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -31,7 +32,7 @@ class ConfigValidatorTest {
 
     private static List<ConfigProblem> validate(String yaml) {
         GuardianConfig config = load(yaml);
-        return ConfigValidator.validate(config, ModelSet.resolve(config));
+        return Extensions.validate(config, ModelSet.resolve(config));
     }
 
     /** YAML of one model {@code m} with one signal {@code s} whose properties are {@code signalBody}. */
@@ -300,7 +301,7 @@ class ConfigValidatorTest {
         Model empty = ModelSet.SIGNALLESS;
         ModelSet set = new ModelSet(Map.of("m", empty), Map.of(), "test");
 
-        List<ConfigProblem> problems = ConfigValidator.validate(config, set);
+        List<ConfigProblem> problems = Extensions.validate(config, set);
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.property()).isEqualTo("guardian.models.m.signals");
@@ -429,7 +430,7 @@ class ConfigValidatorTest {
 
         ModelSet set = ModelSet.resolve(config);
 
-        assertThat(ConfigValidator.validate(config, set)).isEmpty();
+        assertThat(Extensions.validate(config, set)).isEmpty();
         assertThat(set.origin()).contains("bundled");
         assertThat(set.models()).containsOnlyKeys("ticket-duration-predictor", "ticket-anomaly-detector");
         assertThat(set.models().get("ticket-duration-predictor").signals())
@@ -460,7 +461,7 @@ class ConfigValidatorTest {
         assertThat(set.models().get("fraud-scorer").signals()).containsOnlyKeys("auc");
         assertThat(set.targets()).isEmpty();
         assertThat(set.origin()).isEqualTo("configuration");
-        assertThat(ConfigValidator.validate(config, set)).isEmpty();
+        assertThat(Extensions.validate(config, set)).isEmpty();
     }
 
     // ---- remediation, state, leader and API ------------------------------------------------
@@ -469,7 +470,7 @@ class ConfigValidatorTest {
     void givenDefaults_whenValidated_thenRemediationLeaderAndStateSettingsPass() {
         GuardianConfig config = load(twoModels(""));
 
-        assertThat(ConfigValidator.validate(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validate(config, ModelSet.resolve(config))).isEmpty();
         assertThat(config.remediation().cooldown()).hasHours(6);
         assertThat(config.remediation().maxPerDay()).isEqualTo(3);
         assertThat(config.state().configMap()).isEqualTo("model-guardian-state");

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The {@code guardian.notify.*} rules of {@link ConfigValidator}; no message ever repeats a URL or a key. */
@@ -16,7 +17,7 @@ class NotifyConfigValidationTest {
 
     private static List<ConfigProblem> validate(String notifyBody) {
         GuardianConfig config = TestConfigs.fromYaml("guardian:\n  notify:\n" + notifyBody.indent(4));
-        return ConfigValidator.validate(config, ModelSet.resolve(config)).stream()
+        return Extensions.validate(config, ModelSet.resolve(config)).stream()
                 .filter(p -> p.property().startsWith("guardian.notify")).toList();
     }
 

@@ -7,24 +7,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.config.extension.ChannelProvider;
+import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.config.extension.RegistryProvider;
+import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
 import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.core.policy.NoDataPolicy;
-import dev.modelguardian.integrations.mlflow.MlflowRegistry;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.Reduce;
@@ -54,36 +57,39 @@ final class Doctor {
     private final Supplier<KubernetesClient> clients;
     private final Supplier<MetricSources> sources;
     private final Instant now;
-    private final Function<GuardianConfig.Mlflow, MlflowRegistry> registries;
+    private final List<ChannelProvider> channels;
+    private final List<RegistryProvider> registries;
     private final Predicate<String> explicitlySet;
     private final List<Check> checks = new ArrayList<>();
 
     /**
-     * @param registries    the MLflow registry for {@code guardian.mlflow.*} (built only when the URL is set)
+     * @param channels      the notification channels, each checked by its provider
+     * @param registries    the model registries, each checked by its provider (only when the configuration is valid)
      * @param explicitlySet whether a configuration property has a value of its own rather than its default
      */
     Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
-            Supplier<MetricSources> sources, Function<GuardianConfig.Mlflow, MlflowRegistry> registries,
+            Supplier<MetricSources> sources, List<ChannelProvider> channels, List<RegistryProvider> registries,
             Predicate<String> explicitlySet, Instant now) {
         this.config = config;
         this.models = models;
         this.namespace = namespace;
         this.clients = clients;
         this.sources = sources;
-        this.registries = registries;
+        this.channels = List.copyOf(channels);
+        this.registries = List.copyOf(registries);
         this.explicitlySet = explicitlySet;
         this.now = now;
     }
 
     /**
-     * The checks as {@code doctor} and {@code serve} run them: MLflow through {@link MlflowRegistry}, "explicitly set"
-     * judged on the running application's configuration.
+     * The checks as {@code doctor} and {@code serve} run them: the channels and registries of {@link Extensions},
+     * "explicitly set" judged on the running application's configuration.
      */
     static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
             Supplier<MetricSources> sources, Instant now) {
         org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources,
-                MlflowRegistry::create, property -> explicitlySet(raw, property), now);
+                Extensions.CHANNELS, Extensions.REGISTRIES, property -> explicitlySet(raw, property), now);
     }
 
     /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
@@ -96,12 +102,35 @@ final class Doctor {
         boolean configValid = configuration();
         namespace();
         cluster();
+        // The trained models only when the configuration is valid: the registry checks do not run otherwise.
+        DoctorContext context = new DoctorContext(ns(), explicitlySet, configValid ? trained() : Map.of());
         if (configValid) {
             signals();
-            checks.addAll(new DoctorMlflow(config, models, registries).run());
+            registries.forEach(registry -> checks.addAll(registry.doctor(config, context)));
         }
-        checks.addAll(new DoctorNotify(config.notifications(), ns(), explicitlySet).run());
+        checks.addAll(notifications(config, context, channels));
         return DoctorReport.of(namespace.name(), checks);
+    }
+
+    /** Every model a training target validates and promotes, with what the registry step reads for it. */
+    private Map<String, RecoverySpec.ModelCheck> trained() {
+        Map<String, RecoverySpec.ModelCheck> trained = new TreeMap<>();
+        for (TargetSpec target : KubeBeans.targets(models, true)) {
+            trained.putAll(target.recovery().models());
+        }
+        return trained;
+    }
+
+    /**
+     * The notification checks: Kubernetes Events, always on, then each channel's checks (a channel is on when its
+     * URL or key is set, as in {@code Notifier}). No detail or fix contains any part of a URL or key.
+     */
+    static List<Check> notifications(GuardianConfig config, DoctorContext context, List<ChannelProvider> channels) {
+        List<Check> found = new ArrayList<>();
+        found.add(Check.ok("notify/events", "Kubernetes Events (events.k8s.io/v1) in " + context.namespace()
+                + ": always on, one per remediation step"));
+        channels.forEach(channel -> found.addAll(channel.doctor(config, context)));
+        return List.copyOf(found);
     }
 
     private String ns() {
@@ -110,7 +139,8 @@ final class Doctor {
 
     /** The configuration validates; every problem is a FAIL of its own, and the signals are then not queried. */
     private boolean configuration() {
-        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models));
+        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models, channels,
+                registries));
         ConfigValidator.validateSourcesConfigured(config, models).stream().filter(p -> !problems.contains(p))
                 .forEach(problems::add);
         if (problems.isEmpty()) {

@@ -81,7 +81,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, DoctorReport report) {
         int width = report.checks().stream().mapToInt(c -> c.check().length()).max().orElse(5);
-        for (DoctorReport.Check c : report.checks()) {
+        for (dev.modelguardian.core.check.Check c : report.checks()) {
             out.printf("%-4s  %-" + width + "s  %s%n", c.status(), c.check(), c.detail());
             if (c.fix() != null) {
                 out.printf("%-4s  %-" + width + "s  fix: %s%n", "", "", c.fix());

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
 import jakarta.inject.Inject;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.GuardianConfigSourceFactory;
 import dev.modelguardian.config.ModelSet;
@@ -131,7 +131,7 @@ public class GuardianMain implements QuarkusApplication {
             // doctor reports configuration problems among its other checks instead of stopping at them.
             boolean doctor = parseResult.hasSubcommand()
                     && parseResult.subcommand().commandSpec().userObject() instanceof DoctorCommand;
-            List<ConfigProblem> problems = doctor ? List.of() : ConfigValidator.validate(config, modelSet);
+            List<ConfigProblem> problems = doctor ? List.of() : Extensions.validate(config, modelSet);
             if (!problems.isEmpty()) {
                 return reportProblems(commandLine.getErr(), problems);
             }

@@ -165,7 +165,7 @@ public class ServeCommand implements Callable<Integer> {
      * else WARN), one INFO line per warning, and a summary line.
      */
     static DoctorReport logDoctor(DoctorReport report, boolean failFast) {
-        for (DoctorReport.Check c : report.checks()) {
+        for (dev.modelguardian.core.check.Check c : report.checks()) {
             switch (c.status()) {
                 case FAIL -> LOG.logf(failFast ? Logger.Level.ERROR : Logger.Level.WARN, "doctor: FAIL %s: %s; fix: %s",
                         c.check(), c.detail(), c.fix());

@@ -5,6 +5,7 @@ import dev.modelguardian.app.api.StatusView;
 import dev.modelguardian.app.cli.CheckReport;
 import dev.modelguardian.app.cli.DoctorReport;
 import dev.modelguardian.app.cli.StatusCommand;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
@@ -84,8 +85,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         CheckReport.TargetResult.class,
         DoctorReport.class,
         DoctorReport.Counts.class,
-        DoctorReport.Check.class,
-        DoctorReport.Status.class,
+        Check.class,
+        Check.Status.class,
         StatusCommand.StatusOutput.class,
         StatusCommand.TargetView.class,
         StatusCommand.HistoryView.class,

@@ -83,10 +83,9 @@ public class KubeBeans {
             GuardianConfig config,
             ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
-        // Without guardian.mlflow.url the training Job's own gate is trusted and rollback restores no version.
-        java.util.Optional<dev.modelguardian.core.registry.ModelRegistry> registry = config.mlflow().url()
-                .map(url -> TimedCluster.registry(dev.modelguardian.integrations.mlflow.MlflowRegistry.create(config.mlflow()),
-                        metrics));
+        // Without a configured registry the training Job's own gate is trusted and rollback restores no version.
+        java.util.Optional<dev.modelguardian.core.registry.ModelRegistry> registry = Extensions.registry(config)
+                .map(r -> TimedCluster.registry(r, metrics));
         return new RemediationEngine(policyEngine, Policies.from(models), targets(models, registry.isPresent()),
                 TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
                 config.state().history(), clock, composite(listeners), acting, registry,

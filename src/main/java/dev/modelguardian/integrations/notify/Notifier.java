@@ -5,22 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Hold;
@@ -32,15 +24,13 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TargetState;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.integrations.webhook.WebhookChannel;
 import dev.modelguardian.core.notify.Notification;
 import dev.modelguardian.core.notify.IncidentKeys;
 import dev.modelguardian.core.notify.Milestone;
-import dev.modelguardian.integrations.pagerduty.PagerDutyChannel;
-import dev.modelguardian.integrations.slack.SlackChannel;
 
 /**
- * Tells people about remediation milestones on the configured channels (Slack, PagerDuty, webhook). A
+ * Tells people about remediation milestones on the channels that are on, whichever they are (each built by its
+ * integration's provider; the application passes them in, and closes the notifier when it shuts down). A
  * {@link RemediationListener}, so the engine's composite listener hears every persisted step through it like through
  * the Events and the metrics. It only reads the step, builds a {@link Notification} and queues it per channel; the
  * sending happens on each channel's own thread ({@link Delivery}), so a slow or failing endpoint never blocks, slows or
@@ -53,7 +43,6 @@ import dev.modelguardian.integrations.slack.SlackChannel;
  * replica opened is kept in memory: a replica that starts while one is due opens it again (PagerDuty deduplicates on
  * the key; Slack and the webhook get the message a second time).
  */
-@Singleton
 public class Notifier implements RemediationListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
@@ -68,17 +57,17 @@ public class Notifier implements RemediationListener, AutoCloseable {
     /** The rollback (remediation id) of each target whose failed step has been told, so it is told once. */
     private final Map<String, String> rollbackFailedTold = new ConcurrentHashMap<>();
 
-    @Inject
-    public Notifier(GuardianConfig config, MeterRegistry registry, Clock clock) {
-        this(config.notifications(), Namespace.resolve(config), registry, clock);
-    }
-
-    public Notifier(GuardianConfig.Notify config, String namespace, MeterRegistry registry, Clock clock) {
+    /**
+     * @param config    the {@code guardian.notify} settings (retries, queue, timeout, the rollback hint)
+     * @param namespace the namespace the guardian works in, told in every notification
+     * @param channels  the channels that are on, built by their providers; none: the notifier does nothing
+     */
+    public Notifier(GuardianConfig.Notify config, String namespace, List<Channel> channels, MeterRegistry registry,
+            Clock clock) {
         this.namespace = namespace;
         this.rollbackHint = config.rollbackHint().filter(h -> !h.isBlank());
         this.inconclusiveAfter = config.inconclusiveAfter();
         this.clock = clock;
-        List<Channel> channels = channels(config, namespace);
         HttpClient http = channels.isEmpty() ? null : HttpClient.newBuilder()
                 .connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -88,30 +77,6 @@ public class Notifier implements RemediationListener, AutoCloseable {
             LOG.infof("Notifications on: %s", String.join(", ", deliveries.stream()
                     .map(d -> d.channel().describe()).toList()));
         }
-    }
-
-    /** The channels whose URL or key is set. */
-    static List<Channel> channels(GuardianConfig.Notify config, String namespace) {
-        List<Channel> channels = new ArrayList<>();
-        config.slack().webhookUrl().filter(u -> !u.isBlank())
-                .ifPresent(url -> channels.add(new SlackChannel(url, milestones(config.slack().milestones()))));
-        config.pagerduty().routingKey().filter(k -> !k.isBlank()).ifPresent(key -> {
-            Map<Milestone, String> severity = new EnumMap<>(Milestone.class);
-            config.pagerduty().severity().forEach((name, value) -> Milestone.byConfigName(name)
-                    .ifPresent(m -> severity.put(m, value.strip().toLowerCase(java.util.Locale.ROOT))));
-            channels.add(new PagerDutyChannel(config.pagerduty().url(), key,
-                    milestones(config.pagerduty().milestones()), severity,
-                    config.pagerduty().source().orElse("model-guardian/" + namespace)));
-        });
-        config.webhook().url().filter(u -> !u.isBlank()).ifPresent(url -> channels.add(new WebhookChannel(url,
-                config.webhook().hmacKey().filter(k -> !k.isBlank()), milestones(config.webhook().milestones()))));
-        return channels;
-    }
-
-    private static Set<Milestone> milestones(List<String> names) {
-        Set<Milestone> set = EnumSet.noneOf(Milestone.class);
-        names.forEach(name -> Milestone.byConfigName(name).ifPresent(set::add));
-        return set;
     }
 
     /** Whether any channel is on. */
@@ -311,7 +276,6 @@ public class Notifier implements RemediationListener, AutoCloseable {
         return left;
     }
 
-    @PreDestroy
     @Override
     public void close() {
         deliveries.forEach(Delivery::close);

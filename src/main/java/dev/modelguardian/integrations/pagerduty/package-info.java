@@ -1,5 +1,6 @@
 /**
- * The PagerDuty Events API v2 channel: trigger and resolve on one incident key per target.
- * Imports the core and {@code integrations.http}; never the application.
+ * The PagerDuty Events API v2 channel: trigger and resolve on one incident key per target; {@code PagerDutyProvider}
+ * holds its key validation, its {@code doctor} check and builds it. Imports the core, the configuration tree (and its
+ * extension points) and {@code integrations.http}; never the application.
  */
 package dev.modelguardian.integrations.pagerduty;

@@ -1,5 +1,6 @@
 /**
- * The Slack incoming-webhook channel: one Block Kit message per notification. Imports the core and
- * {@code integrations.http}; never the application.
+ * The Slack incoming-webhook channel: one Block Kit message per notification; {@code SlackProvider} holds its key
+ * validation, its {@code doctor} check and builds it. Imports the core, the configuration tree (and its extension
+ * points) and {@code integrations.http}; never the application.
  */
 package dev.modelguardian.integrations.slack;

@@ -1,5 +1,6 @@
 /**
  * The generic webhook channel: the notification as JSON, signed with HMAC-SHA256 when a secret is
- * set. Imports the core and {@code integrations.http}; never the application.
+ * set; {@code WebhookProvider} holds its key validation, its {@code doctor} check and builds it. Imports the core, the
+ * configuration tree (and its extension points) and {@code integrations.http}; never the application.
  */
 package dev.modelguardian.integrations.webhook;

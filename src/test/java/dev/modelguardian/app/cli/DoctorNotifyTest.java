@@ -2,13 +2,22 @@ package dev.modelguardian.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.app.cli.DoctorReport.Check;
-import dev.modelguardian.app.cli.DoctorReport.Status;
+import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.extension.ChannelProvider;
+import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.check.Check.Status;
+import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The notification checks of {@code doctor}, on configurations read the way Quarkus reads them. */
@@ -22,8 +31,8 @@ class DoctorNotifyTest {
             ROUTING_KEY, "R0ut1ngKey", WEBHOOK, "hooks.example.org", "webhookSecretToken", HMAC, "hmacSecretValue");
 
     private static List<Check> checks(String notifyYaml, Set<String> explicitlySet) {
-        return new DoctorNotify(TestConfigs.fromYaml("guardian:\n  notify:\n" + notifyYaml.indent(4)).notifications(),
-                "neural-hive", explicitlySet::contains).run();
+        return Doctor.notifications(TestConfigs.fromYaml("guardian:\n  notify:\n" + notifyYaml.indent(4)),
+                new DoctorContext("neural-hive", explicitlySet::contains, Map.of()), Extensions.CHANNELS);
     }
 
     private static Check check(List<Check> checks, String name) {
@@ -157,5 +166,38 @@ class DoctorNotifyTest {
         assertThat(slack.status()).isEqualTo(Status.WARN);
         assertThat(slack.detail()).isEqualTo("on, but guardian.notify.slack.milestones names no known milestone:"
                 + " nothing is sent to Slack");
+    }
+
+    @Test
+    void givenAChannelProviderContributed_whenChecked_thenItsChecksFollowTheEventsInRegistrationOrder() {
+        ChannelProvider pigeon = new ChannelProvider() {
+            @Override
+            public String name() {
+                return "pigeon";
+            }
+
+            @Override
+            public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+            }
+
+            @Override
+            public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+                return List.of(Check.warn("notify/pigeon", "no loft in " + context.namespace(), "name the loft"));
+            }
+
+            @Override
+            public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
+                return Optional.empty();
+            }
+        };
+        List<ChannelProvider> channels = new ArrayList<>(Extensions.CHANNELS);
+        channels.add(1, pigeon);
+
+        List<Check> checks = Doctor.notifications(TestConfigs.fromYaml(""), new DoctorContext("neural-hive",
+                p -> false, Map.of()), channels);
+
+        assertThat(checks).extracting(Check::check).containsExactly("notify/events", "notify/slack", "notify/pigeon",
+                "notify/pagerduty", "notify/webhook");
+        assertThat(check(checks, "notify/pigeon").detail()).isEqualTo("no loft in neural-hive");
     }
 }

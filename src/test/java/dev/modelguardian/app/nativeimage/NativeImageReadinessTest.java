@@ -111,14 +111,14 @@ class NativeImageReadinessTest {
      * are found by {@link #roots()} on their own.
      */
     static final Map<String, List<Class<?>>> JSON_SITES = Map.of(
-            "kube/StateCodec.java", List.of(), // its method signatures are roots: see roots()
-            "kube/ModelServerResources.java", List.of(), // a Map<String, String> of the flags a rollback changed
-            "cli/CheckCommand.java", List.of(CheckReport.class),
-            "cli/DoctorCommand.java", List.of(DoctorReport.class),
-            "cli/StatusCommand.java", List.of(StatusCommand.StatusOutput.class),
-            "notify/Json.java", List.of(Json.Fields.class),
-            "api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class, ApiError.class),
-            "api/ApiToken.java", List.of(ApiError.class));
+            "integrations/kubernetes/StateCodec.java", List.of(), // its method signatures are roots: see roots()
+            "integrations/kubernetes/ModelServerResources.java", List.of(), // a Map<String, String> of the flags a rollback changed
+            "app/cli/CheckCommand.java", List.of(CheckReport.class),
+            "app/cli/DoctorCommand.java", List.of(DoctorReport.class),
+            "app/cli/StatusCommand.java", List.of(StatusCommand.StatusOutput.class),
+            "integrations/http/Json.java", List.of(Json.Fields.class),
+            "app/api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class, ApiError.class),
+            "app/api/ApiToken.java", List.of(ApiError.class));
 
     /** What hands an object to Jackson's data binding or to a JAX-RS Response in the sources. */
     static final Pattern JSON_BINDING = Pattern.compile(
@@ -140,7 +140,7 @@ class NativeImageReadinessTest {
      */
     static final Map<String, List<String>> RESOURCE_READERS = Map.of(
             "config/ModelSet.java", List.of(ModelSet.BUNDLED),
-            "replay/Scenario.java", Scenario.BUNDLED.stream().map(Scenario::bundledResource).toList());
+            "app/replay/Scenario.java", Scenario.BUNDLED.stream().map(Scenario::bundledResource).toList());
 
     static final Pattern CLASSPATH_READ = Pattern.compile(
             "getResource(AsStream|s)?\\(|getSystemResource(AsStream|s)?\\(");

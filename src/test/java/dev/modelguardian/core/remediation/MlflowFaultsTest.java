@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
@@ -154,14 +155,16 @@ class MlflowFaultsTest {
         pagerDuty = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         pagerDuty.start();
         pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
-        notifier = new Notifier(TestConfigs.fromYaml("""
+        var notify = TestConfigs.fromYaml("""
                 guardian:
                   notify:
                     initial-backoff: 20ms
                     pagerduty:
                       routing-key: 0123456789abcdef0123456789ABCDEF
                       url: %s/v2/enqueue
-                """.formatted(pagerDuty.baseUrl())).notifications(), NAMESPACE, new SimpleMeterRegistry(), clock);
+                """.formatted(pagerDuty.baseUrl())).notifications();
+        notifier = new Notifier(notify, NAMESPACE, Extensions.channels(notify, NAMESPACE), new SimpleMeterRegistry(),
+                clock);
         RemediationListener listener = new RemediationListener() {
             @Override
             public void stepped(Step step) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.CapturedLog;
@@ -125,7 +125,7 @@ class NotifierSecretsTest {
                           url: 'ftp://x/%s?token=%s'
                           hmac-key: short
                     """.formatted(SLACK_PATH_SECRET, ROUTING_SECRET, WEBHOOK_PATH_SECRET, WEBHOOK_QUERY_SECRET));
-            ConfigValidator.validate(bad, ModelSet.resolve(bad)).stream().map(ConfigProblem::toString)
+            Extensions.validate(bad, ModelSet.resolve(bad)).stream().map(ConfigProblem::toString)
                     .forEach(problems::add);
 
             assertThat(ours.all()).as("something was logged at all").isNotEmpty();
@@ -148,7 +148,7 @@ class NotifierSecretsTest {
                   url: https://hooks.example.com/%s?token=%s
                 """.formatted(SLACK_PATH_SECRET, WEBHOOK_PATH_SECRET, WEBHOOK_QUERY_SECRET));
 
-        assertThat(Notifier.channels(config, "neural-hive")).extracting(Channel::describe)
+        assertThat(Extensions.channels(config, "neural-hive")).extracting(Channel::describe)
                 .containsExactly("slack (hooks.slack.com/…)", "webhook (hooks.example.com/…)");
     }
 }

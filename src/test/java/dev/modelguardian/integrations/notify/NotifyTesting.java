@@ -3,6 +3,7 @@ package dev.modelguardian.integrations.notify;
 import java.time.Duration;
 import java.util.List;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.remediation.RemediationListener.Step;
 import dev.modelguardian.testing.MutableClock;
@@ -31,7 +32,8 @@ final class NotifyTesting {
     }
 
     static Notifier notifier(String channels, MeterRegistry registry, MutableClock clock) {
-        return new Notifier(config(channels), Story.NAMESPACE, registry, clock);
+        GuardianConfig.Notify config = config(channels);
+        return new Notifier(config, Story.NAMESPACE, Extensions.channels(config, Story.NAMESPACE), registry, clock);
     }
 
     static MutableClock clock() {

@@ -23,6 +23,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.modelguardian.integrations.http.Json;
@@ -185,8 +186,9 @@ class SlackNotifierTest {
     void givenSlackAlways503_whenNotified_thenGivesUpAfterMaxAttemptsAndCountsTheLoss() {
         slack.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
         NotifyTesting.config("");
-        notifier = new Notifier(NotifyTesting.config("max-attempts: 3\nslack:\n  webhook-url: " + slack.baseUrl() + PATH),
-                Story.NAMESPACE, registry, clock);
+        var config = NotifyTesting.config("max-attempts: 3\nslack:\n  webhook-url: " + slack.baseUrl() + PATH);
+        notifier = new Notifier(config, Story.NAMESPACE, Extensions.channels(config, Story.NAMESPACE), registry,
+                clock);
 
         notifier.stepped(new Story().firing());
 

@@ -1,0 +1,117 @@
+package dev.modelguardian.config.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.notify.Channel;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.integrations.slack.SlackProvider;
+import dev.modelguardian.testing.TestConfigs;
+
+/** The registration lists drive validation: what is in them is checked, in their order, and nothing else. */
+class ExtensionRegistrationTest {
+
+    private static final GuardianConfig CONFIG = TestConfigs.fromYaml("""
+            guardian:
+              notify:
+                timeout: 0s
+                slack:
+                  webhook-url: not a url
+            """);
+
+    /** A channel the guardian does not ship: one problem of its own, one check of its own, never on. */
+    private static final ChannelProvider PIGEON = new ChannelProvider() {
+        @Override
+        public String name() {
+            return "pigeon";
+        }
+
+        @Override
+        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+            problems.add(new ConfigProblem("guardian.notify.pigeon.loft", "no loft; name the pigeon's loft"));
+        }
+
+        @Override
+        public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+            return List.of(Check.warn("notify/pigeon", "no loft in " + context.namespace(), "name the loft"));
+        }
+
+        @Override
+        public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
+            return Optional.empty();
+        }
+    };
+
+    /** A registry the guardian does not ship: one problem of its own. */
+    private static final RegistryProvider LEDGER = new RegistryProvider() {
+        @Override
+        public String name() {
+            return "ledger";
+        }
+
+        @Override
+        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+            problems.add(new ConfigProblem("guardian.ledger.url", "not set; set the ledger's URL"));
+        }
+
+        @Override
+        public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<ModelRegistry> registry(GuardianConfig config) {
+            return Optional.empty();
+        }
+    };
+
+    private static List<String> problems(List<ChannelProvider> channels, List<RegistryProvider> registries) {
+        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), channels, registries).stream()
+                .map(ConfigProblem::property)
+                .filter(p -> p.startsWith("guardian.notify") || p.startsWith("guardian.ledger")).toList();
+    }
+
+    @Test
+    void givenAChannelProviderContributed_whenValidated_thenItsProblemComesAfterTheGeneralNotifySettings() {
+        assertThat(problems(List.of(PIGEON), List.of()))
+                .containsExactly("guardian.notify.timeout", "guardian.notify.pigeon.loft");
+    }
+
+    @Test
+    void givenARegistryProviderContributed_whenValidated_thenItsProblemIsReported() {
+        assertThat(problems(List.of(), List.of(LEDGER))).containsExactly("guardian.ledger.url",
+                "guardian.notify.timeout");
+    }
+
+    @Test
+    void givenTwoChannelProviders_whenValidated_thenTheirProblemsFollowTheRegistrationOrder() {
+        assertThat(problems(List.of(PIGEON, new SlackProvider()), List.of())).containsExactly(
+                "guardian.notify.timeout", "guardian.notify.pigeon.loft", "guardian.notify.slack.webhook-url");
+        assertThat(problems(List.of(new SlackProvider(), PIGEON), List.of())).containsExactly(
+                "guardian.notify.timeout", "guardian.notify.slack.webhook-url", "guardian.notify.pigeon.loft");
+    }
+
+    @Test
+    void givenAChannelNotRegistered_whenValidated_thenItsKeysAreNotChecked() {
+        assertThat(problems(List.of(), List.of())).containsExactly("guardian.notify.timeout");
+    }
+
+    @Test
+    void givenTheApplicationsList_whenValidated_thenEveryShippedChannelAndRegistryIsChecked() {
+        assertThat(Extensions.CHANNELS).extracting(ChannelProvider::name)
+                .containsExactly("slack", "pagerduty", "webhook");
+        assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");
+        assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
+                .contains("guardian.notify.slack.webhook-url");
+    }
+}
