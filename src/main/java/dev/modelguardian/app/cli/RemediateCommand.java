@@ -29,7 +29,7 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.ClusterException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -162,7 +162,7 @@ public class RemediateCommand implements Callable<Integer> {
         try {
             lastBefore = store.load().target(targetName, Instant.now()).last();
             report = engine.request(target.get(), force, "remediate --force");
-        } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+        } catch (StateStore.StoreException | ClusterException e) {
             err.println("model-guardian: remediate: " + e.getMessage());
             err.flush();
             return ERROR;
@@ -246,7 +246,7 @@ public class RemediateCommand implements Callable<Integer> {
                         progress(out, record, record.reason());
                     }
                     errors = 0;
-                } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+                } catch (StateStore.StoreException | ClusterException e) {
                     errors++;
                     err.println("model-guardian: remediate: " + e.getMessage() + " (attempt " + errors + " of "
                             + MAX_CONSECUTIVE_ERRORS + ")");

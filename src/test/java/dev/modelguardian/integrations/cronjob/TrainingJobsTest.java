@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -83,14 +83,14 @@ class TrainingJobsTest {
         client.batch().v1().jobs().inNamespace(NAMESPACE).resource(NeuralHive.scheduledJob(cronJob, "taken")).create();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "taken", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("is not the one of remediation r1");
     }
 
     @Test
     void givenTheRunbookCronJobName_whenCreated_thenPermanentErrorNamesTheClosestExistingCronJob() {
         assertThatThrownBy(() -> jobs.createJob("orchestrator-ml-training", "j", "r1", "t", "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessage("CronJob neural-hive/orchestrator-ml-training not found; closest existing CronJob: "
                         + CRON_JOB);
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
