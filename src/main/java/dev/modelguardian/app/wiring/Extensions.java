@@ -9,19 +9,22 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.RegistryProvider;
+import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.integrations.cronjob.CronJobProvider;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.integrations.webhook.WebhookProvider;
 
 /**
- * The one registration list of the extensions: every notification channel and every model registry the guardian
- * knows. Validation ({@link ConfigValidator}), {@code doctor}, the {@code Notifier}'s channels and the remediation
- * engine's registry all loop over these lists, in this order (which is the order of their problems and checks).
+ * The one registration list of the extensions: every notification channel, model registry and training trigger the
+ * guardian knows. Validation ({@link ConfigValidator}), {@code doctor}, the {@code Notifier}'s channels and the
+ * remediation engine's registry all loop over these lists, in this order (which is the order of their problems and
+ * checks).
  *
- * <p>Adding a channel or a registry is one folder under {@code integrations/} with its provider, plus one line here.
+ * <p>Adding a channel, a registry or a trigger's validation and checks is one folder under {@code integrations/} with its provider, plus one line here.
  * Its keys need a second line: the accessor of its settings in {@link GuardianConfig} (under
  * {@link GuardianConfig.Notify} for a channel), since SmallRye Config maps the tree from those interfaces and a
  * provider cannot add a branch to it.
@@ -35,12 +38,15 @@ public final class Extensions {
     /** The model registries; the first one configured is the one the remediation engine uses. */
     public static final List<RegistryProvider> REGISTRIES = List.of(new MlflowProvider());
 
+    /** The training triggers, in the order their problems and checks are reported. */
+    public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider());
+
     private Extensions() {
     }
 
     /** Every problem of the configuration, the extensions' keys included (see {@link ConfigValidator#validate}). */
     public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set) {
-        return ConfigValidator.validate(config, set, CHANNELS, REGISTRIES);
+        return ConfigValidator.validate(config, set, CHANNELS, REGISTRIES, TRIGGERS);
     }
 
     /** The channels that are on (their URL or key is set), in registration order. */
