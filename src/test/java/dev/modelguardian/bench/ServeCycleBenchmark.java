@@ -195,7 +195,7 @@ class ServeCycleBenchmark {
     ConfigMapStateStore stateStore;
 
     @Inject
-    TrainingJobs trainingJobs;
+    TrainingTrigger trainingJobs;
 
     @Inject
     GuardianMetrics metrics;

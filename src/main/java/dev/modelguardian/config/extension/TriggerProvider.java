@@ -1,10 +1,13 @@
 package dev.modelguardian.config.extension;
 
+import java.time.Clock;
 import java.util.List;
 
+import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.TargetRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -27,4 +30,16 @@ public interface TriggerProvider extends TargetRules {
      * @param context what {@code doctor} knows besides the configuration, among it the namespace
      */
     List<Check> doctor(List<TargetSpec> targets, KubernetesClient client, DoctorContext context);
+
+    /**
+     * The trigger the remediation engine starts, observes and finds training runs through, when this trigger is
+     * configured, else empty.
+     *
+     * @param config    the whole configuration tree
+     * @param client    the Kubernetes client of the guardian
+     * @param namespace the namespace the guardian works in
+     * @param clock     the guardian's clock
+     */
+    java.util.Optional<TrainingTrigger> trigger(GuardianConfig config, KubernetesClient client, String namespace,
+            Clock clock);
 }

@@ -1,6 +1,7 @@
 package dev.modelguardian.core.remediation;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How a target's model is retrained, as the remediation needs it: start a training run for a target under a
@@ -33,4 +34,22 @@ public interface TrainingTrigger {
      * @throws ClusterException when the run cannot be started
      */
     void start(TargetSpec target, String runName, String remediationId, String why);
+
+    /**
+     * Starts telling {@code onEnded} the name of every run seen ending, until the returned watch is closed, so that
+     * a remediation is followed up without waiting for the next re-list. {@code onEnded} must return quickly. By
+     * default nothing is told: the follow-ups at the re-list interval find the end.
+     */
+    default Watch watch(Consumer<String> onEnded) {
+        return () -> {
+        };
+    }
+
+    /** A watch of training runs ending; closing it stops it (idempotent). */
+    interface Watch extends AutoCloseable {
+
+        /** Stops the watch. */
+        @Override
+        void close();
+    }
 }

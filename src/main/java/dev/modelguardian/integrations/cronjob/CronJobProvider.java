@@ -1,6 +1,7 @@
 package dev.modelguardian.integrations.cronjob;
 
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,6 +32,14 @@ public final class CronJobProvider implements TriggerProvider {
     @Override
     public String name() {
         return "cronjob";
+    }
+
+    /** Always: every target has a CronJob (its own name when none is set). */
+    @Override
+    public Optional<TrainingTrigger> trigger(GuardianConfig config, KubernetesClient client, String namespace,
+            Clock clock) {
+        return Optional.of(new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
+                config.remediation().relistInterval()));
     }
 
     @Override

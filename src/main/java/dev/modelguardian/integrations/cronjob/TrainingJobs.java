@@ -68,6 +68,8 @@ public final class TrainingJobs implements TrainingTrigger {
     private final String namespace;
     private final Duration unschedulableGrace;
     private final Clock clock;
+    /** The resync of the informer {@link #watch} starts: the re-list interval. */
+    private final Duration resync;
     /** Reads nothing from a cache: every read of a Job is a GET. */
     static final Function<String, Optional<Job>> NO_CACHE = name -> Optional.empty();
 
@@ -80,10 +82,33 @@ public final class TrainingJobs implements TrainingTrigger {
      * Jobs of {@code namespace}; a pod Unschedulable for longer than {@code unschedulableGrace} makes its Job stuck.
      */
     public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock) {
+        this(client, namespace, unschedulableGrace, clock, Duration.ofMinutes(5));
+    }
+
+    /**
+     * Jobs of {@code namespace}, as {@link #TrainingJobs(KubernetesClient, String, Duration, Clock)}; the informer
+     * {@link #watch} starts resyncs every {@code resync}.
+     */
+    public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock,
+            Duration resync) {
         this.client = client;
         this.namespace = namespace;
         this.unschedulableGrace = unschedulableGrace;
         this.clock = clock;
+        this.resync = resync;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A {@link JobInformer} of the guardian's labelled Jobs, started: while it runs and has synced, {@link #observe}
+     * reads from its cache.
+     */
+    @Override
+    public Watch watch(java.util.function.Consumer<String> onEnded) {
+        JobInformer informer = new JobInformer(client, this, resync);
+        informer.start(onEnded);
+        return informer;
     }
 
     /** The namespace of the Jobs, the CronJobs and the pods. */

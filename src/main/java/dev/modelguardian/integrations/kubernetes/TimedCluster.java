@@ -66,6 +66,11 @@ public final class TimedCluster {
             }
 
             @Override
+            public Watch watch(java.util.function.Consumer<String> onEnded) {
+                return delegate.watch(onEnded);
+            }
+
+            @Override
             public void start(TargetSpec target, String runName, String remediationId, String why) {
                 timed(metrics, "create_job", () -> {
                     delegate.start(target, runName, remediationId, why);

@@ -94,6 +94,12 @@ class ExtensionRegistrationTest {
                 DoctorContext context) {
             return List.of();
         }
+
+        @Override
+        public Optional<dev.modelguardian.core.remediation.TrainingTrigger> trigger(GuardianConfig config,
+                io.fabric8.kubernetes.client.KubernetesClient client, String namespace, java.time.Clock clock) {
+            return Optional.empty();
+        }
     };
 
     private static List<String> problems(List<ChannelProvider> channels, List<RegistryProvider> registries) {
