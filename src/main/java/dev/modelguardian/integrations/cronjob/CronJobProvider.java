@@ -12,6 +12,7 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,7 +86,7 @@ public final class CronJobProvider implements TriggerProvider {
                         + target.name() + ")"));
                 continue;
             }
-            Optional<String> closest = existing == null ? Optional.empty() : TrainingJobs.closestName(existing, name);
+            Optional<String> closest = existing == null ? Optional.empty() : DidYouMean.closest(existing, name);
             String property = "guardian.targets." + target.name() + ".cron-job";
             checks.add(Check.fail(check, "CronJob " + ns + "/" + name + " not found"
                     + closest.map(c -> "; closest existing CronJob: " + c)

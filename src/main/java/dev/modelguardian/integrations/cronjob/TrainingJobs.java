@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -339,36 +340,11 @@ public final class TrainingJobs implements TrainingTrigger {
         try {
             List<String> names = client.batch().v1().cronjobs().inNamespace(namespace).list().getItems().stream()
                     .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
-            return closestName(names, wanted).map(n -> "; closest existing CronJob: " + n)
+            return DidYouMean.closest(names, wanted).map(n -> "; closest existing CronJob: " + n)
                     .orElse("; there is no CronJob in " + namespace);
         } catch (KubernetesClientException e) {
             return "";
         }
-    }
-
-    /** The name closest to {@code wanted} by edit distance, for "did you mean"; empty when there is none. */
-    public static Optional<String> closestName(List<String> names, String wanted) {
-        return names.stream().min(Comparator.comparingInt((String n) -> distance(n, wanted)).thenComparing(n -> n));
-    }
-
-    /** Levenshtein distance, for "did you mean". */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static String label(HasMetadata object, String key) {

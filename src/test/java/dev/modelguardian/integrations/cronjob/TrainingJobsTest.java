@@ -14,8 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -186,7 +187,7 @@ class TrainingJobsTest {
 
     @Test
     void givenTwoNames_whenDistanceIsComputed_thenItIsTheEditDistance() {
-        assertThat(TrainingJobs.distance("orchestrator-ml-training", CRON_JOB)).isEqualTo(8);
-        assertThat(TrainingJobs.distance("", "abc")).isEqualTo(3);
+        assertThat(DidYouMean.distance("orchestrator-ml-training", CRON_JOB)).isEqualTo(8);
+        assertThat(DidYouMean.distance("", "abc")).isEqualTo(3);
     }
 }
