@@ -38,13 +38,16 @@ public final class ConfigValidator {
     /**
      * Every problem of the tree, in a stable order; empty when the configuration is usable. The extensions check
      * their own keys: the registries where the registry settings are checked, the channels after the general
-     * {@code guardian.notify} settings, each in the order given.
+     * {@code guardian.notify} settings, the training triggers first among each target's settings, each in the order
+     * given.
      *
      * @param channels   the notification channels' validation, in registration order
      * @param registries the model registries' validation, in registration order
+     * @param triggers   the training triggers' validation of each target, in registration order
      */
     public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set,
-            List<? extends ConfigRules> channels, List<? extends ConfigRules> registries) {
+            List<? extends ConfigRules> channels, List<? extends ConfigRules> registries,
+            List<? extends TargetRules> triggers) {
         List<ConfigProblem> problems = new ArrayList<>();
         config.namespace().ifPresent(ns -> {
             if (!DNS_1123_LABEL.matcher(ns).matches()) {
@@ -112,12 +115,7 @@ public final class ConfigValidator {
         new TreeSet<>(set.targets().keySet()).forEach(name -> {
             String prefix = "guardian.targets." + name;
             Target target = set.targets().get(name);
-            String cronJob = target.cronJob().orElse(name);
-            if (!DNS_1123_SUBDOMAIN.matcher(cronJob).matches() || cronJob.length() > 52) {
-                problems.add(new ConfigProblem(target.cronJob().isPresent() ? prefix + ".cron-job" : prefix,
-                        "'" + cronJob + "' is not a valid CronJob name; use at most 52 lower-case letters, digits,"
-                                + " '-' and '.'"));
-            }
+            triggers.forEach(trigger -> trigger.validate(name, target, problems));
             if (target.models().isEmpty()) {
                 problems.add(new ConfigProblem(prefix + ".models",
                         "target '" + name + "' trains no models; list the models its CronJob trains"));
@@ -418,6 +416,11 @@ public final class ConfigValidator {
             problems.add(new ConfigProblem(property, "'" + value + "' is not a valid URL (" + e.getReason() + ")"
                     + hint));
         }
+    }
+
+    /** Whether {@code name} is a DNS-1123 subdomain, as Kubernetes object names must be (length aside). */
+    public static boolean dnsSubdomain(String name) {
+        return DNS_1123_SUBDOMAIN.matcher(name).matches();
     }
 
     /** A problem when {@code value} is zero or negative; {@code example} is the fix, e.g. {@code "e.g. 10s"}. */

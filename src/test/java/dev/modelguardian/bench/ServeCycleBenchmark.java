@@ -58,7 +58,7 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
 import dev.modelguardian.integrations.scrape.ScrapedSample;
 import dev.modelguardian.core.signal.SignalQuery;
@@ -195,7 +195,7 @@ class ServeCycleBenchmark {
     ConfigMapStateStore stateStore;
 
     @Inject
-    TrainingJobs trainingJobs;
+    TrainingTrigger trainingJobs;
 
     @Inject
     GuardianMetrics metrics;
@@ -428,7 +428,7 @@ class ServeCycleBenchmark {
     }
 
     private RemediationEngine engine(PolicyEngine engineOfPolicies, List<Policy> policies, List<TargetSpec> targets,
-            StateStore store, TrainingCluster cluster) {
+            StateStore store, TrainingTrigger cluster) {
         List<RemediationListener> listeners = List.of(metrics, events);
         RemediationListener production = new RemediationListener() {
             @Override
@@ -591,17 +591,17 @@ class ServeCycleBenchmark {
     }
 
     /** The training cluster, with the time the API server answered the Job's create. */
-    static final class CreateTimes implements TrainingCluster {
-        private final TrainingCluster delegate;
+    static final class CreateTimes implements TrainingTrigger {
+        private final TrainingTrigger delegate;
         volatile long created;
 
-        CreateTimes(TrainingCluster delegate) {
+        CreateTimes(TrainingTrigger delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
-            return delegate.activeJob(cronJob, excluding);
+        public Optional<String> running(TargetSpec target, Optional<String> excluding) {
+            return delegate.running(target, excluding);
         }
 
         @Override
@@ -610,8 +610,8 @@ class ServeCycleBenchmark {
         }
 
         @Override
-        public void createJob(String cronJob, String jobName, String remediationId, String target, String trigger) {
-            delegate.createJob(cronJob, jobName, remediationId, target, trigger);
+        public void start(TargetSpec target, String runName, String remediationId, String why) {
+            delegate.start(target, runName, remediationId, why);
             created = System.nanoTime();
         }
     }

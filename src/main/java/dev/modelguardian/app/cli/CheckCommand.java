@@ -28,7 +28,7 @@ import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.ClusterException;
 import jakarta.enterprise.inject.Instance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,7 +119,7 @@ public class CheckCommand implements Callable<Integer> {
                 cycle = engines.get().runCycle();
                 // As persisted: a step that failed leaves the report's record one step behind.
                 after = stores.get().load();
-            } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+            } catch (StateStore.StoreException | ClusterException e) {
                 spec.commandLine().getErr().println("model-guardian: check --remediate: " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return GuardianMain.EXIT_ERROR;

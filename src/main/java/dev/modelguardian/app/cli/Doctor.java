@@ -22,11 +22,11 @@ import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.RegistryProvider;
+import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
@@ -38,7 +38,6 @@ import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.integrations.scrape.ScrapeSource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -59,17 +58,20 @@ final class Doctor {
     private final Instant now;
     private final List<ChannelProvider> channels;
     private final List<RegistryProvider> registries;
+    private final List<TriggerProvider> triggers;
     private final Predicate<String> explicitlySet;
     private final List<Check> checks = new ArrayList<>();
 
     /**
      * @param channels      the notification channels, each checked by its provider
      * @param registries    the model registries, each checked by its provider (only when the configuration is valid)
+     * @param triggers      the training triggers, each checking the targets' settings and, when the API answers,
+     *                      what they start their training with
      * @param explicitlySet whether a configuration property has a value of its own rather than its default
      */
     Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
             Supplier<MetricSources> sources, List<ChannelProvider> channels, List<RegistryProvider> registries,
-            Predicate<String> explicitlySet, Instant now) {
+            List<TriggerProvider> triggers, Predicate<String> explicitlySet, Instant now) {
         this.config = config;
         this.models = models;
         this.namespace = namespace;
@@ -77,19 +79,21 @@ final class Doctor {
         this.sources = sources;
         this.channels = List.copyOf(channels);
         this.registries = List.copyOf(registries);
+        this.triggers = List.copyOf(triggers);
         this.explicitlySet = explicitlySet;
         this.now = now;
     }
 
     /**
-     * The checks as {@code doctor} and {@code serve} run them: the channels and registries of {@link Extensions},
+     * The checks as {@code doctor} and {@code serve} run them: the channels, registries and triggers of
+     * {@link Extensions},
      * "explicitly set" judged on the running application's configuration.
      */
     static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
             Supplier<MetricSources> sources, Instant now) {
         org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources,
-                Extensions.CHANNELS, Extensions.REGISTRIES, property -> explicitlySet(raw, property), now);
+                Extensions.CHANNELS, Extensions.REGISTRIES, Extensions.TRIGGERS, property -> explicitlySet(raw, property), now);
     }
 
     /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
@@ -101,9 +105,9 @@ final class Doctor {
     DoctorReport run() {
         boolean configValid = configuration();
         namespace();
-        cluster();
         // The trained models only when the configuration is valid: the registry checks do not run otherwise.
         DoctorContext context = new DoctorContext(ns(), explicitlySet, configValid ? trained() : Map.of());
+        cluster(context);
         if (configValid) {
             signals();
             registries.forEach(registry -> checks.addAll(registry.doctor(config, context)));
@@ -140,7 +144,7 @@ final class Doctor {
     /** The configuration validates; every problem is a FAIL of its own, and the signals are then not queried. */
     private boolean configuration() {
         List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models, channels,
-                registries));
+                registries, triggers));
         ConfigValidator.validateSourcesConfigured(config, models).stream().filter(p -> !problems.contains(p))
                 .forEach(problems::add);
         if (problems.isEmpty()) {
@@ -170,7 +174,7 @@ final class Doctor {
 
     // ---------------------------------------------------------------- Kubernetes
 
-    private void cluster() {
+    private void cluster(DoctorContext context) {
         KubernetesClient client;
         try {
             client = clients.get();
@@ -179,10 +183,9 @@ final class Doctor {
                     "run in a pod with a ServiceAccount token, or with a kubeconfig"));
             return;
         }
-        List<String> cronJobNames;
         try {
-            cronJobNames = client.batch().v1().cronjobs().inNamespace(ns()).list().getItems().stream()
-                    .map(HasMetadata::getMetadata).map(m -> m.getName()).sorted().toList();
+            // Whether the API server answers at all: a 403 on the list still means it does.
+            client.batch().v1().cronjobs().inNamespace(ns()).list();
         } catch (KubernetesClientException e) {
             if (e.getCode() <= 0) {
                 checks.add(Check.fail("kubernetes", "the API server at " + client.getMasterUrl() + " did not answer ("
@@ -190,37 +193,16 @@ final class Doctor {
                         "check the kubeconfig or the pod's network access to the API server"));
                 return;
             }
-            cronJobNames = null; // 403 on list: reported by the RBAC check; the CronJobs are still read by name
+            // 403 on list: reported by the RBAC check; the triggers still read what they need by name
         }
         checks.add(Check.ok("kubernetes", "API server " + client.getMasterUrl() + " answers"));
-        cronJobs(client, cronJobNames);
+        List<TargetSpec> targets = KubeBeans.targets(models);
+        triggers.forEach(trigger -> checks.addAll(trigger.doctor(targets, client, context)));
         stateConfigMap(client);
         lease(client);
         flags(client);
         deployments(client);
         rbac(client);
-    }
-
-    private void cronJobs(KubernetesClient client, List<String> existing) {
-        for (TargetSpec target : KubeBeans.targets(models)) {
-            String name = target.cronJob();
-            String check = "cronjob/" + name;
-            read(check, () -> client.batch().v1().cronjobs().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
-                if (found.isPresent()) {
-                    checks.add(Check.ok(check, "CronJob " + ns() + "/" + name + " exists (training target "
-                            + target.name() + ")"));
-                    return;
-                }
-                Optional<String> closest = existing == null ? Optional.empty()
-                        : TrainingJobs.closestName(existing, name);
-                String property = "guardian.targets." + target.name() + ".cron-job";
-                checks.add(Check.fail(check, "CronJob " + ns() + "/" + name + " not found"
-                        + closest.map(c -> "; closest existing CronJob: " + c)
-                                .orElse(existing == null ? "" : "; there is no CronJob in " + ns()),
-                        closest.map(c -> "set " + property + ": " + c)
-                                .orElse("create the training CronJob, or set " + property + " to its name")));
-            });
-        }
     }
 
     private void stateConfigMap(KubernetesClient client) {

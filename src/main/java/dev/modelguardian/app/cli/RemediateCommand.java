@@ -17,8 +17,6 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.cronjob.JobInformer;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.integrations.notify.Notifier;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -29,7 +27,8 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TrainingTrigger;
+import dev.modelguardian.core.remediation.ClusterException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,11 +92,7 @@ public class RemediateCommand implements Callable<Integer> {
     Instance<ConfigMapStateStore> stores;
 
     @Inject
-    Instance<TrainingJobs> trainingJobs;
-
-    /** Started only to follow a Job to its end (not with --no-wait, which returns first). */
-    @Inject
-    Instance<JobInformer> jobInformers;
+    Instance<TrainingTrigger> triggers;
 
     @Inject
     ProgressLines progressLines;
@@ -110,7 +105,8 @@ public class RemediateCommand implements Callable<Integer> {
 
     private RemediationEngine engine;
     private ConfigMapStateStore store;
-    private TrainingJobs jobs;
+    /** Watched only to follow a Job to its end (not with --no-wait, which returns first). */
+    private TrainingTrigger jobs;
 
     private long started;
     private String lastLine = "";
@@ -136,7 +132,7 @@ public class RemediateCommand implements Callable<Integer> {
         }
         engine = engines.get();
         store = stores.get();
-        jobs = trainingJobs.get();
+        jobs = triggers.get();
         Optional<TargetSpec> target = engine.target(targetName);
         if (target.isEmpty()) {
             err.println("model-guardian: remediate: no training target '" + targetName + "'; known targets: "
@@ -162,7 +158,7 @@ public class RemediateCommand implements Callable<Integer> {
         try {
             lastBefore = store.load().target(targetName, Instant.now()).last();
             report = engine.request(target.get(), force, "remediate --force");
-        } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+        } catch (StateStore.StoreException | ClusterException e) {
             err.println("model-guardian: remediate: " + e.getMessage());
             err.flush();
             return ERROR;
@@ -217,8 +213,7 @@ public class RemediateCommand implements Callable<Integer> {
         Duration relist = config.remediation().relistInterval();
         String remediation = first.current().remediationId().orElse(null);
         int errors = 0;
-        try (JobInformer informer = jobInformers.get()) {
-            informer.start(name -> wake.release());
+        try (TrainingTrigger.Watch watch = jobs.watch(name -> wake.release())) {
             while (true) {
                 Duration nap = relist;
                 try {
@@ -246,7 +241,7 @@ public class RemediateCommand implements Callable<Integer> {
                         progress(out, record, record.reason());
                     }
                     errors = 0;
-                } catch (StateStore.StoreException | TrainingCluster.ClusterException e) {
+                } catch (StateStore.StoreException | ClusterException e) {
                     errors++;
                     err.println("model-guardian: remediate: " + e.getMessage() + " (attempt " + errors + " of "
                             + MAX_CONSECUTIVE_ERRORS + ")");

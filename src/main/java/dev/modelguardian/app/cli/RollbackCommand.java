@@ -15,7 +15,7 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.registry.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,7 +104,7 @@ public class RollbackCommand implements Callable<Integer> {
             err.println("model-guardian: rollback: not complete: " + report.reason());
             err.flush();
             return INCOMPLETE;
-        } catch (StateStore.StoreException | TrainingCluster.ClusterException | ModelRegistry.RegistryException e) {
+        } catch (StateStore.StoreException | ClusterException | ModelRegistry.RegistryException e) {
             err.println("model-guardian: rollback: " + e.getMessage() + "; nothing was changed");
             err.flush();
             return ERROR;

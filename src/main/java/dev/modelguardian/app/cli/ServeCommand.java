@@ -17,13 +17,12 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.cronjob.JobInformer;
 import dev.modelguardian.integrations.kubernetes.Leadership;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
@@ -81,7 +80,7 @@ public class ServeCommand implements Callable<Integer> {
     Instance<KubernetesClient> clients;
 
     @Inject
-    Instance<JobInformer> jobInformers;
+    Instance<TrainingTrigger> triggers;
 
     @Inject
     Instance<ConfigMapStateStore> stores;
@@ -141,8 +140,7 @@ public class ServeCommand implements Callable<Integer> {
             }
         });
         actings.get().requireLeadership(leadership::isLeader);
-        try (JobInformer informer = jobInformers.get()) {
-            informer.start(name -> loop.followUpSoon());
+        try (TrainingTrigger.Watch watch = triggers.get().watch(name -> loop.followUpSoon())) {
             loop.enable();
             leadership.start();
             LOG.infof("Serving on port %d: %d policies, %d targets in namespace %s every %s; Lease %s as %s", port,

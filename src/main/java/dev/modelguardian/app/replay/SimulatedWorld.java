@@ -21,11 +21,12 @@ import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.registry.Run;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
  * The cluster, MLflow and the model server of a replay, in memory and on the virtual clock, scripted by the scenario's
@@ -34,7 +35,7 @@ import dev.modelguardian.core.remediation.TrainingCluster;
  * on its own (a Job finishing, a version registered, the live signals responding) happens in {@link #advance}, and is
  * recorded as timeline events of kind {@code world}.
  */
-final class SimulatedWorld implements TrainingCluster, ModelServer {
+final class SimulatedWorld implements TrainingTrigger, ModelServer {
 
     static final String EXPERIMENT_ID = "1";
 
@@ -182,13 +183,13 @@ final class SimulatedWorld implements TrainingCluster, ModelServer {
                 change == Change.ROLLBACK ? "rollback" : "promotion", r));
     }
 
-    // ---- TrainingCluster -------------------------------------------------------------------------
+    // ---- TrainingTrigger -------------------------------------------------------------------------
 
     @Override
-    public synchronized Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+    public synchronized Optional<String> running(TargetSpec target, Optional<String> excluding) {
         Instant now = clock.instant();
         return jobs.entrySet().stream()
-                .filter(e -> e.getValue().cronJob().equals(cronJob) && e.getValue().ends().isAfter(now))
+                .filter(e -> e.getValue().cronJob().equals(target.cronJob()) && e.getValue().ends().isAfter(now))
                 .map(Map.Entry::getKey)
                 .filter(name -> excluding.map(x -> !x.equals(name)).orElse(true))
                 .reduce((first, second) -> second);
@@ -207,13 +208,12 @@ final class SimulatedWorld implements TrainingCluster, ModelServer {
     }
 
     @Override
-    public synchronized void createJob(String cronJob, String jobName, String remediationId, String target,
-            String trigger) {
+    public synchronized void start(TargetSpec target, String jobName, String remediationId, String why) {
         if (jobs.containsKey(jobName)) {
             return;
         }
         Instant now = clock.instant();
-        jobs.put(jobName, new Job(cronJob, now.plus(world.training().takes()), world.training().succeeds()));
+        jobs.put(jobName, new Job(target.cronJob(), now.plus(world.training().takes()), world.training().succeeds()));
     }
 
     // ---- ModelServer -----------------------------------------------------------------------------

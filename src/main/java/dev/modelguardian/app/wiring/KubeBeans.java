@@ -5,7 +5,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -26,8 +25,7 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.integrations.cronjob.JobInformer;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventRecorder;
@@ -59,35 +57,21 @@ public class KubeBeans {
 
     @Produces
     @Singleton
-    TrainingJobs trainingJobs(KubernetesClient client, GuardianConfig config, Clock clock) {
-        return new TrainingJobs(client, Namespace.resolve(config), config.remediation().unschedulableGrace(), clock);
-    }
-
-    /**
-     * The informer of the guardian's own Jobs, not started: {@code serve} and a following {@code remediate} start it;
-     * its resync is the re-list interval. Stopped when the application shuts down, if the command has not already.
-     */
-    @Produces
-    @Singleton
-    JobInformer jobInformer(KubernetesClient client, TrainingJobs jobs, GuardianConfig config) {
-        return new JobInformer(client, jobs, config.remediation().relistInterval());
-    }
-
-    void stopJobInformer(@Disposes JobInformer informer) {
-        informer.close();
+    TrainingTrigger trainingTrigger(KubernetesClient client, GuardianConfig config, Clock clock) {
+        return Extensions.trigger(config, client, Namespace.resolve(config), clock);
     }
 
     @Produces
     @Singleton
     RemediationEngine remediationEngine(KubernetesClient client, PolicyEngine policyEngine, ModelSet models,
             GuardianConfig config,
-            ConfigMapStateStore store, TrainingJobs jobs, Clock clock, Acting acting,
+            ConfigMapStateStore store, TrainingTrigger trigger, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
         // Without a configured registry the training Job's own gate is trusted and rollback restores no version.
         java.util.Optional<dev.modelguardian.core.registry.ModelRegistry> registry = Extensions.registry(config)
                 .map(r -> TimedCluster.registry(r, metrics));
         return new RemediationEngine(policyEngine, Policies.from(models), targets(models, registry.isPresent()),
-                TimedCluster.store(store, metrics), TimedCluster.jobs(jobs, metrics), remediationPolicy(config),
+                TimedCluster.store(store, metrics), TimedCluster.jobs(trigger, metrics), remediationPolicy(config),
                 config.state().history(), clock, composite(listeners), acting, registry,
                 TimedCluster.server(new ModelServerResources(client, Namespace.resolve(config)), metrics));
     }

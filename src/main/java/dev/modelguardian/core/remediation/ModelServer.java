@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The model server as rollback and promotion need it: the flag ConfigMap it reads at start and the Deployment that
  * runs it. The cluster in production, memory in replay and tests. Failures are
- * {@link TrainingCluster.ClusterException}s, permanent when retrying cannot help.
+ * {@link ClusterException}s, permanent when retrying cannot help.
  */
 public interface ModelServer {
 
@@ -54,8 +54,8 @@ public interface ModelServer {
             throw none();
         }
 
-        private TrainingCluster.ClusterException none() {
-            return new TrainingCluster.ClusterException("no model server is configured", true, null);
+        private ClusterException none() {
+            return new ClusterException("no model server is configured", true, null);
         }
     };
 }

@@ -39,7 +39,7 @@ public final class RemediationEngine {
     private final List<Policy> policies;
     private final List<TargetSpec> targets;
     private final StateStore store;
-    private final TrainingCluster cluster;
+    private final TrainingTrigger trigger;
     private final RemediationPolicy policy;
     private final int historyLimit;
     private final Clock clock;
@@ -53,9 +53,9 @@ public final class RemediationEngine {
      *               leader
      */
     public RemediationEngine(PolicyEngine policyEngine, List<Policy> policies, List<TargetSpec> targets,
-            StateStore store, TrainingCluster cluster, RemediationPolicy policy, int historyLimit, Clock clock,
+            StateStore store, TrainingTrigger trigger, RemediationPolicy policy, int historyLimit, Clock clock,
             RemediationListener listener, BooleanSupplier mayAct) {
-        this(policyEngine, policies, targets, store, cluster, policy, historyLimit, clock, listener, mayAct,
+        this(policyEngine, policies, targets, store, trigger, policy, historyLimit, clock, listener, mayAct,
                 Optional.empty(), ModelServer.NONE);
     }
 
@@ -64,7 +64,7 @@ public final class RemediationEngine {
      * @param server   the model server's flag ConfigMap and Deployment
      */
     public RemediationEngine(PolicyEngine policyEngine, List<Policy> policies, List<TargetSpec> targets,
-            StateStore store, TrainingCluster cluster, RemediationPolicy policy, int historyLimit, Clock clock,
+            StateStore store, TrainingTrigger trigger, RemediationPolicy policy, int historyLimit, Clock clock,
             RemediationListener listener, BooleanSupplier mayAct, Optional<ModelRegistry> registry,
             ModelServer server) {
         this.registry = registry;
@@ -73,7 +73,7 @@ public final class RemediationEngine {
         this.policies = List.copyOf(policies);
         this.targets = List.copyOf(targets);
         this.store = store;
-        this.cluster = cluster;
+        this.trigger = trigger;
         this.policy = policy;
         this.historyLimit = historyLimit;
         this.clock = clock;
@@ -169,7 +169,7 @@ public final class RemediationEngine {
      * gives the same result.
      *
      * @throws ModelRegistry.RegistryException      when there is no snapshot and none can be taken
-     * @throws TrainingCluster.ClusterException     likewise
+     * @throws ClusterException     likewise
      */
     public TargetReport rollback(TargetSpec target) {
         for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
@@ -411,10 +411,10 @@ public final class RemediationEngine {
 
     private Decision retraining(TargetSpec target, TargetState s, TargetHealth health, Instant now) {
         JobObservation job = s.state() == RemediationState.RETRAINING && s.jobName().isPresent() && s.jobCreated()
-                ? cluster.observe(s.jobName().get())
+                ? trigger.observe(s.jobName().get())
                 : new JobObservation.NotFound();
         Optional<String> active = s.state() == RemediationState.FIRING && health.state() == PolicyState.FIRING
-                ? cluster.activeJob(target.cronJob(), Optional.empty())
+                ? trigger.running(target, Optional.empty())
                 : Optional.empty();
         return RemediationDecider.decide(s, health, job, active, policy, now);
     }
@@ -429,7 +429,7 @@ public final class RemediationEngine {
         Snapshot taken;
         try {
             taken = takeSnapshot(target, id, now);
-        } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
+        } catch (ModelRegistry.RegistryException | ClusterException e) {
             LOG.errorf("Remediation %s of target %s: no snapshot: %s", id, target.name(), e.getMessage());
             tell(() -> listener.actionFailed(target, record, "take the snapshot rollback needs", e.getMessage()));
             return Optional.of(new Decision.EndRemediation(Reason.NO_SNAPSHOT, HistoryEntry.Outcome.NOT_STARTED,
@@ -462,7 +462,7 @@ public final class RemediationEngine {
             List<String> missing = values.entrySet().stream().filter(v -> v.getValue().isEmpty())
                     .map(Map.Entry::getKey).sorted().toList();
             if (!missing.isEmpty()) {
-                throw new TrainingCluster.ClusterException("ConfigMap " + configMap + " has no key "
+                throw new ClusterException("ConfigMap " + configMap + " has no key "
                         + String.join(", ", missing) + "; fix targets." + target.name() + ".rollback.keys or the"
                         + " ConfigMap", true, null);
             }
@@ -531,8 +531,8 @@ public final class RemediationEngine {
         boolean failed = false;
         try {
             text = perform(action, id);
-        } catch (ModelRegistry.RegistryException | TrainingCluster.ClusterException e) {
-            boolean permanent = e instanceof TrainingCluster.ClusterException c ? c.permanent()
+        } catch (ModelRegistry.RegistryException | ClusterException e) {
+            boolean permanent = e instanceof ClusterException c ? c.permanent()
                     : !((ModelRegistry.RegistryException) e).retryable();
             LOG.errorf("Remediation %s of target %s: %s failed: %s", id, target.name(), action.describe(),
                     e.getMessage());
@@ -586,10 +586,10 @@ public final class RemediationEngine {
     /** Creates the Job; empty when it exists now, else what to do about the failure. */
     private Optional<Decision> createJob(TargetSpec target, TargetRecord record, Decision.CreateJob create) {
         try {
-            cluster.createJob(target.cronJob(), create.jobName(), create.remediationId(), target.name(),
+            trigger.start(target, create.jobName(), create.remediationId(),
                     summary(record.current().trigger(), record.current().requestedBy()));
             return Optional.empty();
-        } catch (TrainingCluster.ClusterException e) {
+        } catch (ClusterException e) {
             LOG.errorf("Remediation %s of target %s: %s", create.remediationId(), target.name(), e.getMessage());
             tell(() -> listener.actionFailed(target, record, "create Job " + create.jobName(), e.getMessage()));
             return Optional.of(e.permanent() ? RemediationDecider.notStarted(record.current(), e.getMessage())

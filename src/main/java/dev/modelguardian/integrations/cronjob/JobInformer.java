@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
 
 /**
@@ -36,7 +37,7 @@ import dev.modelguardian.integrations.kubernetes.ApiFailures;
  * end. {@code check} never talks to the cluster, and {@code remediate --no-wait} returns before a Job could finish:
  * neither starts one, and their reads are GETs.
  */
-public final class JobInformer implements AutoCloseable {
+public final class JobInformer implements TrainingTrigger.Watch {
 
     private static final Logger LOG = Logger.getLogger(JobInformer.class);
     /** fabric8's shortest resync; a shorter one is raised to it with a warning. */

@@ -19,8 +19,11 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import dev.modelguardian.core.check.DidYouMean;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -36,14 +39,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * Training Jobs in the cluster: created from the CronJob exactly as {@code kubectl create job --from=cronjob/NAME}
+ * The {@link TrainingTrigger} of a Kubernetes CronJob: a target's training run is a Job of its CronJob
+ * ({@link TargetSpec#cronJob()}). Training Jobs in the cluster: created from the CronJob exactly as {@code kubectl create job --from=cronjob/NAME}
  * does, found again by the remediation-id label, and observed through their conditions and their pods.
  *
  * <p>Where reads come from: a Job the guardian created is read from the {@link JobInformer}'s cache while one runs
  * and has synced (see {@link #readFrom}), else with a GET; its pods, the CronJob and the list of a CronJob's active
  * Jobs are always read from the API server. Writes (create) always go to the API server.
  */
-public final class TrainingJobs implements TrainingCluster {
+public final class TrainingJobs implements TrainingTrigger {
 
     /** Label that ties a Job to the remediation that created it; a restart finds the Job by it. */
     public static final String REMEDIATION_ID = "model-guardian.dev/remediation-id";
@@ -65,6 +69,8 @@ public final class TrainingJobs implements TrainingCluster {
     private final String namespace;
     private final Duration unschedulableGrace;
     private final Clock clock;
+    /** The resync of the informer {@link #watch} starts: the re-list interval. */
+    private final Duration resync;
     /** Reads nothing from a cache: every read of a Job is a GET. */
     static final Function<String, Optional<Job>> NO_CACHE = name -> Optional.empty();
 
@@ -77,10 +83,33 @@ public final class TrainingJobs implements TrainingCluster {
      * Jobs of {@code namespace}; a pod Unschedulable for longer than {@code unschedulableGrace} makes its Job stuck.
      */
     public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock) {
+        this(client, namespace, unschedulableGrace, clock, Duration.ofMinutes(5));
+    }
+
+    /**
+     * Jobs of {@code namespace}, as {@link #TrainingJobs(KubernetesClient, String, Duration, Clock)}; the informer
+     * {@link #watch} starts resyncs every {@code resync}.
+     */
+    public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock,
+            Duration resync) {
         this.client = client;
         this.namespace = namespace;
         this.unschedulableGrace = unschedulableGrace;
         this.clock = clock;
+        this.resync = resync;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A {@link JobInformer} of the guardian's labelled Jobs, started: while it runs and has synced, {@link #observe}
+     * reads from its cache.
+     */
+    @Override
+    public Watch watch(java.util.function.Consumer<String> onEnded) {
+        JobInformer informer = new JobInformer(client, this, resync);
+        informer.start(onEnded);
+        return informer;
     }
 
     /** The namespace of the Jobs, the CronJobs and the pods. */
@@ -106,7 +135,7 @@ public final class TrainingJobs implements TrainingCluster {
     }
 
     /**
-     * {@inheritDoc}
+     * The newest unfinished Job of {@code cronJob} (scheduled or manual) other than {@code excluding}, if any.
      *
      * <p>This still lists every Job of the namespace, from the API server: a Job the CronJob scheduled, or one made by
      * hand with {@code kubectl create job --from}, carries none of the guardian's labels (the job template's labels
@@ -114,8 +143,7 @@ public final class TrainingJobs implements TrainingCluster {
      * CronJob is its ownerReference, which the API cannot select on. It is called only while a target fires and no
      * remediation is under way, not at every follow-up.
      */
-    @Override
-    public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+    Optional<String> activeJob(String cronJob, Optional<String> excluding) {
         List<Job> jobs = call("list Jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list().getItems());
         return jobs.stream()
                 .filter(job -> ownedBy(job, cronJob))
@@ -161,8 +189,26 @@ public final class TrainingJobs implements TrainingCluster {
         return new JobObservation.Running(deadline, progress(pods));
     }
 
+    /** {@inheritDoc} The target's CronJob's unfinished Jobs, see {@link #activeJob}. */
     @Override
-    public void createJob(String cronJobName, String jobName, String remediationId, String target, String trigger) {
+    public Optional<String> running(TargetSpec target, Optional<String> excluding) {
+        return activeJob(target.cronJob(), excluding);
+    }
+
+    /** {@inheritDoc} The run is a Job created from the target's CronJob, see {@link #createJob}. */
+    @Override
+    public void start(TargetSpec target, String runName, String remediationId, String why) {
+        createJob(target.cronJob(), runName, remediationId, target.name(), why);
+    }
+
+    /**
+     * Creates {@code jobName} from {@code cronJobName}'s job template for remediation {@code remediationId}.
+     * Idempotent: when a Job of that name already carries the remediation's id, it is the one created before a
+     * crash, and nothing is done.
+     *
+     * @throws ClusterException when the Job cannot be created
+     */
+    void createJob(String cronJobName, String jobName, String remediationId, String target, String trigger) {
         CronJob cronJob = call("read CronJob " + cronJobName,
                 () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(cronJobName).get());
         if (cronJob == null) {
@@ -294,36 +340,11 @@ public final class TrainingJobs implements TrainingCluster {
         try {
             List<String> names = client.batch().v1().cronjobs().inNamespace(namespace).list().getItems().stream()
                     .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
-            return closestName(names, wanted).map(n -> "; closest existing CronJob: " + n)
+            return DidYouMean.closest(names, wanted).map(n -> "; closest existing CronJob: " + n)
                     .orElse("; there is no CronJob in " + namespace);
         } catch (KubernetesClientException e) {
             return "";
         }
-    }
-
-    /** The name closest to {@code wanted} by edit distance, for "did you mean"; empty when there is none. */
-    public static Optional<String> closestName(List<String> names, String wanted) {
-        return names.stream().min(Comparator.comparingInt((String n) -> distance(n, wanted)).thenComparing(n -> n));
-    }
-
-    /** Levenshtein distance, for "did you mean". */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static String label(HasMetadata object, String key) {

@@ -4,7 +4,7 @@ import java.net.HttpURLConnection;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-import dev.modelguardian.core.remediation.TrainingCluster.ClusterException;
+import dev.modelguardian.core.remediation.ClusterException;
 
 /** How a failed Kubernetes API call is told and classified: by its HTTP code, never by its message. */
 public final class ApiFailures {

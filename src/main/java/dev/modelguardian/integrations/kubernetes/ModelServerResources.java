@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.core.remediation.ModelServer;
-import dev.modelguardian.core.remediation.TrainingCluster.ClusterException;
+import dev.modelguardian.core.remediation.ClusterException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;

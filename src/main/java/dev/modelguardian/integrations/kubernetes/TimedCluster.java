@@ -18,8 +18,9 @@ import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
  * The engine's calls to the Kubernetes API and to the model registry, timed into
@@ -52,11 +53,11 @@ public final class TimedCluster {
         };
     }
 
-    public static TrainingCluster jobs(TrainingCluster delegate, GuardianMetrics metrics) {
-        return new TrainingCluster() {
+    public static TrainingTrigger jobs(TrainingTrigger delegate, GuardianMetrics metrics) {
+        return new TrainingTrigger() {
             @Override
-            public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
-                return timed(metrics, "list_jobs", () -> delegate.activeJob(cronJob, excluding));
+            public Optional<String> running(TargetSpec target, Optional<String> excluding) {
+                return timed(metrics, "list_jobs", () -> delegate.running(target, excluding));
             }
 
             @Override
@@ -65,9 +66,14 @@ public final class TimedCluster {
             }
 
             @Override
-            public void createJob(String cronJob, String jobName, String remediationId, String target, String trigger) {
+            public Watch watch(java.util.function.Consumer<String> onEnded) {
+                return delegate.watch(onEnded);
+            }
+
+            @Override
+            public void start(TargetSpec target, String runName, String remediationId, String why) {
                 timed(metrics, "create_job", () -> {
-                    delegate.createJob(cronJob, jobName, remediationId, target, trigger);
+                    delegate.start(target, runName, remediationId, why);
                     return null;
                 });
             }

@@ -16,11 +16,11 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.remediation.RecoverySpec;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 
 /**
  * MLflow, whole: {@code guardian.mlflow.*} validated, the {@code doctor} checks of MLflow and the
@@ -204,7 +204,7 @@ public final class MlflowProvider implements RegistryProvider {
                     names = Optional.empty();
                 }
             }
-            Optional<String> closest = names.flatMap(all -> TrainingJobs.closestName(all, name));
+            Optional<String> closest = names.flatMap(all -> DidYouMean.closest(all, name));
             String detail = which + " not found in MLflow at " + url + names.map(all -> all.isEmpty()
                     ? "; MLflow has no registered model"
                     : closest.map(c -> "; closest registered model: " + c).orElse("")).orElse("");

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.cronjob.JobInformer;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapeTarget;
@@ -47,7 +47,7 @@ class ServeLoopTest {
     MeterRegistry registry;
 
     @Inject
-    TrainingJobs jobs;
+    TrainingTrigger trigger;
 
     @Inject
     ConfigMapStateStore store;
@@ -122,8 +122,7 @@ class ServeLoopTest {
         assertThat(state()).isEqualTo(RemediationState.RETRAINING);
         String job = client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().getFirst().getMetadata()
                 .getName();
-        try (JobInformer informer = new JobInformer(client, jobs, Duration.ofSeconds(10))) {
-            informer.start(name -> loop.followUpSoon());
+        try (JobInformer informer = (JobInformer) trigger.watch(name -> loop.followUpSoon())) {
             await().atMost(Duration.ofSeconds(10)).until(informer::synced);
             long cycles = registry.get("guardian.cycle").timer().count();
 

@@ -15,6 +15,8 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.integrations.cronjob.CronJobProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -75,8 +77,33 @@ class ExtensionRegistrationTest {
         }
     };
 
+    /** A trigger the guardian does not ship: one problem for every target. */
+    private static final TriggerProvider CARRIER = new TriggerProvider() {
+        @Override
+        public String name() {
+            return "carrier";
+        }
+
+        @Override
+        public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+            problems.add(new ConfigProblem("guardian.targets." + name + ".carrier", "no carrier; name one"));
+        }
+
+        @Override
+        public List<Check> doctor(List<TargetSpec> targets, io.fabric8.kubernetes.client.KubernetesClient client,
+                DoctorContext context) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<dev.modelguardian.core.remediation.TrainingTrigger> trigger(GuardianConfig config,
+                io.fabric8.kubernetes.client.KubernetesClient client, String namespace, java.time.Clock clock) {
+            return Optional.empty();
+        }
+    };
+
     private static List<String> problems(List<ChannelProvider> channels, List<RegistryProvider> registries) {
-        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), channels, registries).stream()
+        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), channels, registries, List.of()).stream()
                 .map(ConfigProblem::property)
                 .filter(p -> p.startsWith("guardian.notify") || p.startsWith("guardian.ledger")).toList();
     }
@@ -102,6 +129,18 @@ class ExtensionRegistrationTest {
     }
 
     @Test
+    void givenATriggerProviderRegistered_whenValidated_thenItsProblemIsReportedForEveryTarget() {
+        ModelSet set = ModelSet.resolve(CONFIG);
+        List<String> carrier = ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of(CARRIER)).stream()
+                .map(ConfigProblem::property).filter(p -> p.endsWith(".carrier")).toList();
+        assertThat(set.targets()).isNotEmpty();
+        assertThat(carrier).containsExactlyElementsOf(new java.util.TreeSet<>(set.targets().keySet()).stream()
+                .map(target -> "guardian.targets." + target + ".carrier").toList());
+        assertThat(ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of()))
+                .extracting(ConfigProblem::property).noneMatch(p -> p.endsWith(".carrier"));
+    }
+
+    @Test
     void givenAChannelNotRegistered_whenValidated_thenItsKeysAreNotChecked() {
         assertThat(problems(List.of(), List.of())).containsExactly("guardian.notify.timeout");
     }
@@ -111,6 +150,8 @@ class ExtensionRegistrationTest {
         assertThat(Extensions.CHANNELS).extracting(ChannelProvider::name)
                 .containsExactly("slack", "pagerduty", "webhook");
         assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");
+        assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::name).containsExactly("cronjob");
+        assertThat(Extensions.TRIGGERS).hasOnlyElementsOfType(CronJobProvider.class);
         assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
                 .contains("guardian.notify.slack.webhook-url");
     }

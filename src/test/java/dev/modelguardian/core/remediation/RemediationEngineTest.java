@@ -18,7 +18,6 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.testing.MutableClock;
@@ -70,7 +69,7 @@ class RemediationEngineTest {
     GuardianConfig config;
 
     @Inject
-    TrainingJobs trainingJobs;
+    TrainingTrigger trainingJobs;
 
     @BeforeEach
     void setUp() {

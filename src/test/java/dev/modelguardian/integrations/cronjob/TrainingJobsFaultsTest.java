@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -55,7 +55,7 @@ class TrainingJobsFaultsTest {
                         + " resource \"jobs\"")).once();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("cannot create Job neural-hive/j1: forbidden (403)")
                 .hasMessageContaining("grant the guardian's ServiceAccount");
     }
@@ -66,7 +66,7 @@ class TrainingJobsFaultsTest {
                 "Job.batch \"j1\" is invalid: spec.template.spec.containers[0].image: Required value")).once();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("the API rejected it (422)")
                 .hasMessageContaining("containers[0].image: Required value");
     }
@@ -77,7 +77,7 @@ class TrainingJobsFaultsTest {
                 .once();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class,
+                .isInstanceOfSatisfying(ClusterException.class,
                         e -> assertThat(e.permanent()).isFalse())
                 .hasMessageContaining("HTTP 500").hasMessageContaining("etcdserver: leader changed");
     }
@@ -87,7 +87,7 @@ class TrainingJobsFaultsTest {
         server.expect().post().withPath(JOBS).andReturn(429, status(429, "TooManyRequests", "slow down")).once();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class,
+                .isInstanceOfSatisfying(ClusterException.class,
                         e -> assertThat(e.permanent()).isFalse());
     }
 }

@@ -14,8 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelguardian.core.check.DidYouMean;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.core.remediation.TrainingCluster;
 import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -83,14 +84,14 @@ class TrainingJobsTest {
         client.batch().v1().jobs().inNamespace(NAMESPACE).resource(NeuralHive.scheduledJob(cronJob, "taken")).create();
 
         assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "taken", "r1", CRON_JOB, "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("is not the one of remediation r1");
     }
 
     @Test
     void givenTheRunbookCronJobName_whenCreated_thenPermanentErrorNamesTheClosestExistingCronJob() {
         assertThatThrownBy(() -> jobs.createJob("orchestrator-ml-training", "j", "r1", "t", "t"))
-                .isInstanceOfSatisfying(TrainingCluster.ClusterException.class, e -> assertThat(e.permanent()).isTrue())
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessage("CronJob neural-hive/orchestrator-ml-training not found; closest existing CronJob: "
                         + CRON_JOB);
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
@@ -186,7 +187,7 @@ class TrainingJobsTest {
 
     @Test
     void givenTwoNames_whenDistanceIsComputed_thenItIsTheEditDistance() {
-        assertThat(TrainingJobs.distance("orchestrator-ml-training", CRON_JOB)).isEqualTo(8);
-        assertThat(TrainingJobs.distance("", "abc")).isEqualTo(3);
+        assertThat(DidYouMean.distance("orchestrator-ml-training", CRON_JOB)).isEqualTo(8);
+        assertThat(DidYouMean.distance("", "abc")).isEqualTo(3);
     }
 }

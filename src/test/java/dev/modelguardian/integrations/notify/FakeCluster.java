@@ -5,16 +5,17 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.core.remediation.TrainingCluster;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 
-/** Training Jobs in memory: every created Job ends as {@link #outcome} says. */
-final class FakeCluster implements TrainingCluster {
+/** Training runs in memory: every created Job ends as {@link #outcome} says. */
+final class FakeCluster implements TrainingTrigger {
 
     final List<String> created = new CopyOnWriteArrayList<>();
     volatile JobObservation outcome = new JobObservation.Failed("BackoffLimitExceeded");
 
     @Override
-    public Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+    public Optional<String> running(TargetSpec target, Optional<String> excluding) {
         return Optional.empty();
     }
 
@@ -24,7 +25,7 @@ final class FakeCluster implements TrainingCluster {
     }
 
     @Override
-    public void createJob(String cronJob, String jobName, String remediationId, String target, String trigger) {
+    public void start(TargetSpec target, String jobName, String remediationId, String why) {
         created.add(jobName);
     }
 }
