@@ -468,7 +468,7 @@ class NativeImageReadinessTest {
             return Optional.empty();
         }
         try (ZipFile zip = new ZipFile(jar.get().toFile())) {
-            for (String name : List.of("dev/modelguardian/app/NativeImage.class", "application.yaml")) {
+            for (String name : List.of(NativeImage.class.getName().replace('.', '/') + ".class", "application.yaml")) {
                 Path current = MAIN_CLASSES.resolve(name);
                 if (zip.getEntry(name) == null || !Files.exists(current)
                         || !Arrays.equals(entry(zip, name), Files.readAllBytes(current))) {
