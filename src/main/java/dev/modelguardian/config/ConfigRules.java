@@ -3,9 +3,10 @@ package dev.modelguardian.config;
 import java.util.List;
 
 /**
- * The validation an extension (a notification channel, a model registry) brings to {@link ConfigValidator}: its own
- * keys, checked where the extension lives. Declared here rather than next to the extension interfaces so that the
- * validator, which receives the extensions as a parameter, imports nothing outside this package.
+ * The validation an extension (a metric source, a notification channel, a model registry) brings to
+ * {@link ConfigValidator}: its own keys, checked where the extension lives. Declared here rather than next to the
+ * extension interfaces so that the validator, which receives the extensions as a parameter, imports nothing outside
+ * this package.
  */
 public interface ConfigRules {
 

@@ -25,12 +25,8 @@ import dev.modelguardian.config.GuardianConfig.Target;
  */
 public final class ConfigValidator {
 
-    /** Source names a signal may use. */
-    public static final Set<String> SOURCES = Set.of("prometheus", "scrape");
-
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     private ConfigValidator() {
     }
@@ -39,14 +35,17 @@ public final class ConfigValidator {
      * Every problem of the tree, in a stable order; empty when the configuration is usable. The extensions check
      * their own keys: the registries where the registry settings are checked, the channels after the general
      * {@code guardian.notify} settings, the training triggers first among each target's settings, each in the order
-     * given.
+     * given. The metric sources check their own keys first of all the extensions, and each signal's keys for the
+     * source it reads.
      *
+     * @param sources    the metric sources' validation, in registration order; a signal may read only these
      * @param channels   the notification channels' validation, in registration order
      * @param registries the model registries' validation, in registration order
      * @param triggers   the training triggers' validation of each target, in registration order
      */
     public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set,
-            List<? extends ConfigRules> channels, List<? extends ConfigRules> registries,
+            List<? extends SourceRules> sources, List<? extends ConfigRules> channels,
+            List<? extends ConfigRules> registries,
             List<? extends TargetRules> triggers) {
         List<ConfigProblem> problems = new ArrayList<>();
         config.namespace().ifPresent(ns -> {
@@ -60,23 +59,7 @@ public final class ConfigValidator {
             problems.add(new ConfigProblem("guardian.source-error-limit",
                     config.sourceErrorLimit() + " is below 1; use a count such as 3"));
         }
-        config.prometheus().url().ifPresent(url -> url(problems, "guardian.prometheus.url", url));
-        positive(problems, "guardian.prometheus.timeout", config.prometheus().timeout(), "e.g. 10s");
-        positive(problems, "guardian.prometheus.backfill-step", config.prometheus().backfillStep(), "e.g. 15s");
-        if (config.prometheus().maxConcurrency() < 1) {
-            problems.add(new ConfigProblem("guardian.prometheus.max-concurrency",
-                    config.prometheus().maxConcurrency() + " is below 1; use a small count such as 4"));
-        }
-        if (config.prometheus().username().isPresent() != config.prometheus().password().isPresent()) {
-            problems.add(new ConfigProblem("guardian.prometheus.username",
-                    "basic auth needs both username and password; set both or neither"));
-        }
-        if (config.prometheus().bearerToken().isPresent() && config.prometheus().username().isPresent()) {
-            problems.add(new ConfigProblem("guardian.prometheus.bearer-token",
-                    "both a bearer token and basic auth are set; keep one"));
-        }
-        config.scrape().url().ifPresent(url -> url(problems, "guardian.scrape.url", url));
-        positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
+        sources.forEach(source -> source.validate(config, problems));
 
         registries.forEach(registry -> registry.validate(config, problems));
         remediation(problems, config);
@@ -106,7 +89,7 @@ public final class ConfigValidator {
                     problems.add(new ConfigProblem(prefix + ".signals." + name,
                             "duplicate signal name: another signal of '" + model + "' differs only in case; rename one"));
                 }
-                signal(problems, prefix + ".signals." + name, signals.get(name));
+                signal(problems, prefix + ".signals." + name, signals.get(name), sources);
             });
             registry(problems, prefix, set.models().get(model));
         });
@@ -206,8 +189,11 @@ public final class ConfigValidator {
 
     /**
      * Problems that only matter to a command that reads signals now: every source a signal uses must be configured.
+     *
+     * @param sources the metric sources, in registration order (the order of their problems)
      */
-    public static List<ConfigProblem> validateSourcesConfigured(GuardianConfig config, ModelSet set) {
+    public static List<ConfigProblem> validateSourcesConfigured(GuardianConfig config, ModelSet set,
+            List<? extends SourceRules> sources) {
         List<ConfigProblem> problems = new ArrayList<>();
         Set<String> used = new TreeSet<>();
         Map<String, String> firstUser = new HashMap<>();
@@ -216,13 +202,10 @@ public final class ConfigValidator {
             used.add(source);
             firstUser.putIfAbsent(source, model + "/" + name);
         }));
-        if (used.contains("prometheus") && config.prometheus().url().isEmpty()) {
-            problems.add(new ConfigProblem("guardian.prometheus.url", "not set, but signal " + firstUser.get("prometheus")
-                    + " reads Prometheus; set GUARDIAN_PROMETHEUS_URL (e.g. http://prometheus.monitoring:9090)"));
-        }
-        if (used.contains("scrape") && config.scrape().url().isEmpty()) {
-            problems.add(new ConfigProblem("guardian.scrape.url", "not set, but signal " + firstUser.get("scrape")
-                    + " reads the scrape source; set GUARDIAN_SCRAPE_URL (e.g. http://localhost:8000/metrics)"));
+        for (SourceRules source : sources) {
+            if (used.contains(source.kind())) {
+                source.unconfigured(config, firstUser.get(source.kind())).ifPresent(problems::add);
+            }
         }
         return problems;
     }
@@ -310,33 +293,15 @@ public final class ConfigValidator {
         }
     }
 
-    private static void signal(List<ConfigProblem> problems, String prefix, Signal signal) {
-        String source = signal.source().toLowerCase(Locale.ROOT);
-        if (!SOURCES.contains(source)) {
-            problems.add(new ConfigProblem(prefix + ".source",
-                    "unknown source '" + signal.source() + "'; use 'prometheus' or 'scrape'"));
-        } else if (source.equals("prometheus")) {
-            if (signal.query().map(String::isBlank).orElse(true)) {
-                problems.add(new ConfigProblem(prefix + ".query", "empty query; set the PromQL expression to evaluate,"
-                        + " e.g. max(orchestration_ml_drift_score{drift_type=\"feature\"})"));
-            }
-            if (signal.metric().isPresent() || !signal.labels().isEmpty()) {
-                problems.add(new ConfigProblem(prefix + ".metric",
-                        "'metric' and 'labels' belong to the scrape source; use 'query' with source prometheus"));
-            }
+    private static void signal(List<ConfigProblem> problems, String prefix, Signal signal,
+            List<? extends SourceRules> sources) {
+        String kind = signal.source().toLowerCase(Locale.ROOT);
+        Optional<? extends SourceRules> source = sources.stream().filter(s -> s.kind().equals(kind)).findFirst();
+        if (source.isEmpty()) {
+            problems.add(new ConfigProblem(prefix + ".source", "unknown source '" + signal.source() + "'; use "
+                    + kinds(sources)));
         } else {
-            Optional<String> metric = signal.metric().filter(m -> !m.isBlank());
-            if (metric.isEmpty()) {
-                problems.add(new ConfigProblem(prefix + ".metric",
-                        "empty metric name; the scrape source selects a metric by name (and optional labels)"));
-            } else if (!METRIC_NAME.matcher(metric.get()).matches()) {
-                problems.add(new ConfigProblem(prefix + ".metric",
-                        "'" + metric.get() + "' is not a metric name; use letters, digits, '_' and ':'"));
-            }
-            if (signal.query().isPresent()) {
-                problems.add(new ConfigProblem(prefix + ".query",
-                        "'query' is PromQL for the prometheus source; the scrape source uses 'metric' and 'labels'"));
-            }
+            source.get().validateSignal(prefix, signal, problems);
         }
 
         OptionalDouble above = signal.above();
@@ -388,8 +353,13 @@ public final class ConfigValidator {
         return true;
     }
 
-    private static void url(List<ConfigProblem> problems, String property, String value) {
-        url(problems, property, value, "http://prometheus.monitoring:9090", "username/password or bearer-token");
+    /** The kinds of {@code sources}, quoted, e.g. {@code 'prometheus' or 'scrape'}. */
+    private static String kinds(List<? extends SourceRules> sources) {
+        List<String> quoted = sources.stream().map(s -> "'" + s.kind() + "'").toList();
+        if (quoted.size() <= 1) {
+            return quoted.isEmpty() ? "a registered source" : quoted.get(0);
+        }
+        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
     }
 
     /**

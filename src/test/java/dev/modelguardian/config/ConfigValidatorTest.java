@@ -407,7 +407,7 @@ class ConfigValidatorTest {
         GuardianConfig config = load("guardian:\n  interval: 1m\n");
         ModelSet set = ModelSet.resolve(config);
 
-        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, set);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, set);
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.property()).isEqualTo("guardian.prometheus.url");
@@ -419,7 +419,7 @@ class ConfigValidatorTest {
     void givenPrometheusUrlSet_whenSourcesChecked_thenNoProblem() {
         GuardianConfig config = load("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
 
-        assertThat(ConfigValidator.validateSourcesConfigured(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validateSourcesConfigured(config, ModelSet.resolve(config))).isEmpty();
     }
 
     // ---- model set ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.Bound;
@@ -103,7 +103,7 @@ public class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }

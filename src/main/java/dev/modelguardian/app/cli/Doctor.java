@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.config.ConfigProblem;
@@ -22,22 +21,16 @@ import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.RegistryProvider;
+import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
-import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.prometheus.PrometheusSource;
-import dev.modelguardian.integrations.scrape.ScrapeSource;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -56,6 +49,7 @@ final class Doctor {
     private final Supplier<KubernetesClient> clients;
     private final Supplier<MetricSources> sources;
     private final Instant now;
+    private final List<SourceProvider> sourceProviders;
     private final List<ChannelProvider> channels;
     private final List<RegistryProvider> registries;
     private final List<TriggerProvider> triggers;
@@ -63,6 +57,8 @@ final class Doctor {
     private final List<Check> checks = new ArrayList<>();
 
     /**
+     * @param sourceProviders the metric sources, each checking the signals that read it (only when the
+     *                      configuration is valid)
      * @param channels      the notification channels, each checked by its provider
      * @param registries    the model registries, each checked by its provider (only when the configuration is valid)
      * @param triggers      the training triggers, each checking the targets' settings and, when the API answers,
@@ -70,13 +66,15 @@ final class Doctor {
      * @param explicitlySet whether a configuration property has a value of its own rather than its default
      */
     Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
-            Supplier<MetricSources> sources, List<ChannelProvider> channels, List<RegistryProvider> registries,
+            Supplier<MetricSources> sources, List<SourceProvider> sourceProviders, List<ChannelProvider> channels,
+            List<RegistryProvider> registries,
             List<TriggerProvider> triggers, Predicate<String> explicitlySet, Instant now) {
         this.config = config;
         this.models = models;
         this.namespace = namespace;
         this.clients = clients;
         this.sources = sources;
+        this.sourceProviders = List.copyOf(sourceProviders);
         this.channels = List.copyOf(channels);
         this.registries = List.copyOf(registries);
         this.triggers = List.copyOf(triggers);
@@ -85,7 +83,7 @@ final class Doctor {
     }
 
     /**
-     * The checks as {@code doctor} and {@code serve} run them: the channels, registries and triggers of
+     * The checks as {@code doctor} and {@code serve} run them: the sources, channels, registries and triggers of
      * {@link Extensions},
      * "explicitly set" judged on the running application's configuration.
      */
@@ -93,7 +91,8 @@ final class Doctor {
             Supplier<MetricSources> sources, Instant now) {
         org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources,
-                Extensions.CHANNELS, Extensions.REGISTRIES, Extensions.TRIGGERS, property -> explicitlySet(raw, property), now);
+                Extensions.SOURCES, Extensions.CHANNELS, Extensions.REGISTRIES, Extensions.TRIGGERS,
+                property -> explicitlySet(raw, property), now);
     }
 
     /** Whether {@code property} has a value from any configuration source but the defaults (ordinal MIN_VALUE). */
@@ -143,9 +142,10 @@ final class Doctor {
 
     /** The configuration validates; every problem is a FAIL of its own, and the signals are then not queried. */
     private boolean configuration() {
-        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models, channels,
-                registries, triggers));
-        ConfigValidator.validateSourcesConfigured(config, models).stream().filter(p -> !problems.contains(p))
+        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models,
+                sourceProviders, channels, registries, triggers));
+        ConfigValidator.validateSourcesConfigured(config, models, sourceProviders).stream()
+                .filter(p -> !problems.contains(p))
                 .forEach(problems::add);
         if (problems.isEmpty()) {
             long signals = models.models().values().stream().mapToLong(m -> m.signals().size()).sum();
@@ -364,78 +364,15 @@ final class Doctor {
 
     // ---------------------------------------------------------------- signals
 
+    /** Each source's checks, in registration order, for the signals that read it; one read cycle per source. */
     private void signals() {
         List<Policy> policies = Policies.from(models);
         MetricSources metricSources = sources.get();
-        List<Policy> promql = policies.stream().filter(p -> p.query() instanceof SignalQuery.PromQl).toList();
-        List<Policy> scraped = policies.stream().filter(p -> p.query() instanceof SignalQuery.Scrape).toList();
-        if (!promql.isEmpty()) {
-            MetricSource.Cycle prometheus = metricSources.open(PrometheusSource.KIND, now);
-            if (prometheusAnswers(prometheus)) {
-                promql.forEach(p -> promQl(prometheus, p));
+        for (SourceProvider source : sourceProviders) {
+            List<Policy> reading = policies.stream().filter(p -> p.query().kind().equals(source.kind())).toList();
+            if (!reading.isEmpty()) {
+                checks.addAll(source.doctor(config, reading, metricSources.open(source.kind(), now)));
             }
-        }
-        if (!scraped.isEmpty()) {
-            // One fetch for every scrape signal; only a failed fetch makes a scrape read a source error.
-            MetricSource.Cycle scrape = metricSources.open(ScrapeSource.KIND, now);
-            List<Observation> seen = scraped.stream().map(p -> scrape.read(p.query(), p.reduce())).toList();
-            Optional<Observation.SourceError> failed = seen.stream()
-                    .flatMap(o -> o instanceof Observation.SourceError e ? Stream.of(e) : Stream.empty()).findFirst();
-            if (failed.isPresent()) {
-                checks.add(Check.fail("scrape", "the scrape source did not answer: " + failed.get().message() + "; "
-                        + scraped.size() + " signals not checked", "check guardian.scrape.url (GUARDIAN_SCRAPE_URL)"));
-            } else {
-                for (int i = 0; i < scraped.size(); i++) {
-                    judge(scraped.get(i), seen.get(i), Optional.empty());
-                }
-            }
-        }
-    }
-
-    private boolean prometheusAnswers(MetricSource.Cycle prometheus) {
-        String url = config.prometheus().url().orElse("(not set)");
-        Observation o = prometheus.read(new SignalQuery.PromQl("vector(1)"), Reduce.MAX);
-        if (o instanceof Observation.SourceError error) {
-            checks.add(Check.fail("prometheus", "Prometheus at " + url + " did not answer: " + error.message()
-                    + "; no signal was queried", "check guardian.prometheus.url (GUARDIAN_PROMETHEUS_URL), its"
-                            + " credentials and the network path to it"));
-            return false;
-        }
-        checks.add(Check.ok("prometheus", "Prometheus at " + url + " answers"));
-        return true;
-    }
-
-    private void promQl(MetricSource.Cycle prometheus, Policy policy) {
-        String query = ((SignalQuery.PromQl) policy.query()).query();
-        Observation o = prometheus.read(policy.query(), policy.reduce());
-        Optional<String> fix = Optional.empty();
-        if (o instanceof Observation.NoData && query.contains(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX)) {
-            String real = query.replace(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX, NeuralHiveDefaults.METRIC_PREFIX);
-            Observation corrected = prometheus.read(new SignalQuery.PromQl(real), policy.reduce());
-            fix = Optional.of("the runbook's " + NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX + "* names are emitted by no"
-                    + " code; the deployed app emits " + NeuralHiveDefaults.METRIC_PREFIX + "*"
-                    + (corrected instanceof Observation.Value ? ", and this query has data: " + real
-                            : ": query " + real));
-        }
-        judge(policy, o, fix);
-    }
-
-    private void judge(Policy policy, Observation o, Optional<String> fix) {
-        String check = "signal/" + policy.key();
-        String query = policy.query().describe();
-        switch (o) {
-            case Observation.Value v when Double.isFinite(v.value()) -> checks.add(Check.ok(check,
-                    "value " + dev.modelguardian.core.policy.Bound.format(v.value()) + " from " + v.series() + " series"
-                            + " (bound " + policy.describeBound() + ")"));
-            case Observation.Value v -> checks.add(Check.warn(check, "value " + v.value() + " from " + query
-                    + ": the signal is inconclusive", fix.orElse("the metric reports NaN: check the model server")));
-            case Observation.NoData n when policy.noData() == NoDataPolicy.HEALTHY -> checks.add(Check.ok(check,
-                    "no data now, which counts as healthy (no-data: healthy)"));
-            case Observation.NoData n -> checks.add(Check.warn(check, "no data now for " + query,
-                    fix.orElse("check the metric name and labels in Prometheus; without data the signal stays"
-                            + " inconclusive and never fires")));
-            case Observation.SourceError e -> checks.add(Check.fail(check, "query failed: " + e.message(),
-                    "fix the query of guardian.models." + policy.model() + ".signals." + policy.signal()));
         }
     }
 

@@ -13,7 +13,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
@@ -126,7 +126,7 @@ public class RemediateCommand implements Callable<Integer> {
     private int remediate() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(err, problems);
         }

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
@@ -96,7 +96,7 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ConfigProblem> problems = ConfigValidator.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }

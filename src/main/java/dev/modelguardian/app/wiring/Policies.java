@@ -2,7 +2,6 @@ package dev.modelguardian.app.wiring;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeMap;
 
 import dev.modelguardian.config.ModelSet;
@@ -11,7 +10,10 @@ import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Policy;
 
-/** Builds the policies from a validated configuration, ordered by model then signal name. */
+/**
+ * Builds the policies from a validated configuration, ordered by model then signal name; each signal's query comes
+ * from the source it reads ({@link Extensions#query}).
+ */
 public final class Policies {
 
     private Policies() {
@@ -25,9 +27,7 @@ public final class Policies {
             if (s.clear().isPresent()) {
                 bound = bound.withClear(s.clear().getAsDouble());
             }
-            SignalQuery query = s.source().toLowerCase(Locale.ROOT).equals("scrape")
-                    ? new SignalQuery.Scrape(s.metric().orElseThrow(), s.labels())
-                    : new SignalQuery.PromQl(s.query().orElseThrow());
+            SignalQuery query = Extensions.query(s);
             policies.add(new Policy(model, name, query, bound, s.forDuration(),
                     s.reduce().orElse(bound.direction().defaultReduce()), s.noData(), s.description().orElse("")));
         }));

@@ -1,9 +1,11 @@
 /**
- * The extension points: {@link dev.modelguardian.config.extension.ChannelProvider} (a notification channel) and
+ * The extension points: {@link dev.modelguardian.config.extension.SourceProvider} (a metric source),
+ * {@link dev.modelguardian.config.extension.ChannelProvider} (a notification channel) and
  * {@link dev.modelguardian.config.extension.RegistryProvider} (a model registry) and
  * {@link dev.modelguardian.config.extension.TriggerProvider} (a training trigger), each bringing its validation, its
  * {@code doctor} checks ({@link dev.modelguardian.config.extension.DoctorContext}) and its adapter; plus
- * {@link dev.modelguardian.config.extension.ChannelChecks}, the checks every channel shares. An integration folder
+ * {@link dev.modelguardian.config.extension.ChannelChecks}, the checks every channel shares, and
+ * {@link dev.modelguardian.config.extension.SourceChecks}, the signal check every source shares. An integration folder
  * implements one; the application registers it in one list. Imports the configuration tree and the core only.
  */
 package dev.modelguardian.config.extension;

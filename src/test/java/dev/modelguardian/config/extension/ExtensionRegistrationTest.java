@@ -102,8 +102,60 @@ class ExtensionRegistrationTest {
         }
     };
 
+    /** A source the guardian does not ship: one problem of its own keys, one of every signal that reads it. */
+    private static final SourceProvider LEAVES = new SourceProvider() {
+        @Override
+        public String kind() {
+            return "leaves";
+        }
+
+        @Override
+        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+            problems.add(new ConfigProblem("guardian.leaves.cup", "no cup; name the cup the leaves are read in"));
+        }
+
+        @Override
+        public void validateSignal(String prefix, GuardianConfig.Signal signal, List<ConfigProblem> problems) {
+            problems.add(new ConfigProblem(prefix + ".tea", "no tea; name the tea"));
+        }
+
+        @Override
+        public Optional<ConfigProblem> unconfigured(GuardianConfig config, String signal) {
+            return Optional.of(new ConfigProblem("guardian.leaves.cup", "not set, but signal " + signal
+                    + " reads the leaves"));
+        }
+
+        @Override
+        public dev.modelguardian.core.signal.SignalQuery query(GuardianConfig.Signal signal) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<Check> doctor(GuardianConfig config, List<dev.modelguardian.core.policy.Policy> policies,
+                dev.modelguardian.core.signal.MetricSource.Cycle cycle) {
+            return List.of();
+        }
+
+        @Override
+        public dev.modelguardian.core.signal.MetricSource source(GuardianConfig config,
+                com.fasterxml.jackson.databind.ObjectMapper mapper) {
+            return dev.modelguardian.core.signal.MetricSource.unavailable("leaves", "no cup");
+        }
+    };
+
+    private static final GuardianConfig READS_LEAVES = TestConfigs.fromYaml("""
+            guardian:
+              models:
+                m:
+                  signals:
+                    s:
+                      source: leaves
+                      above: 1
+            """);
+
     private static List<String> problems(List<ChannelProvider> channels, List<RegistryProvider> registries) {
-        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), channels, registries, List.of()).stream()
+        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), List.of(), channels, registries,
+                List.of()).stream()
                 .map(ConfigProblem::property)
                 .filter(p -> p.startsWith("guardian.notify") || p.startsWith("guardian.ledger")).toList();
     }
@@ -131,13 +183,37 @@ class ExtensionRegistrationTest {
     @Test
     void givenATriggerProviderRegistered_whenValidated_thenItsProblemIsReportedForEveryTarget() {
         ModelSet set = ModelSet.resolve(CONFIG);
-        List<String> carrier = ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of(CARRIER)).stream()
+        List<String> carrier = ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of(), List.of(CARRIER))
+                .stream()
                 .map(ConfigProblem::property).filter(p -> p.endsWith(".carrier")).toList();
         assertThat(set.targets()).isNotEmpty();
         assertThat(carrier).containsExactlyElementsOf(new java.util.TreeSet<>(set.targets().keySet()).stream()
                 .map(target -> "guardian.targets." + target + ".carrier").toList());
-        assertThat(ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of()))
+        assertThat(ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of(), List.of()))
                 .extracting(ConfigProblem::property).noneMatch(p -> p.endsWith(".carrier"));
+    }
+
+    @Test
+    void givenASourceProviderRegistered_whenValidated_thenItsKeysAndTheSignalsReadingItAreChecked() {
+        ModelSet set = ModelSet.resolve(READS_LEAVES);
+        assertThat(ConfigValidator.validate(READS_LEAVES, set, List.of(LEAVES), List.of(), List.of(), List.of()))
+                .extracting(ConfigProblem::property)
+                .contains("guardian.leaves.cup", "guardian.models.m.signals.s.tea")
+                .doesNotContain("guardian.models.m.signals.s.source");
+        assertThat(ConfigValidator.validateSourcesConfigured(READS_LEAVES, set, List.of(LEAVES)))
+                .singleElement().satisfies(p -> assertThat(p.message()).isEqualTo("not set, but signal m/s reads the"
+                        + " leaves"));
+    }
+
+    @Test
+    void givenASourceNotRegistered_whenValidated_thenASignalReadingItIsAnUnknownSourceNamingTheRegisteredOnes() {
+        ModelSet set = ModelSet.resolve(READS_LEAVES);
+        assertThat(ConfigValidator.validate(READS_LEAVES, set, Extensions.SOURCES, List.of(), List.of(), List.of()))
+                .filteredOn(p -> p.property().equals("guardian.models.m.signals.s.source")).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("unknown source 'leaves'; use 'prometheus' or"
+                        + " 'scrape'"));
+        assertThat(ConfigValidator.validate(READS_LEAVES, set, Extensions.SOURCES, List.of(), List.of(), List.of()))
+                .extracting(ConfigProblem::property).doesNotContain("guardian.leaves.cup");
     }
 
     @Test
@@ -147,6 +223,7 @@ class ExtensionRegistrationTest {
 
     @Test
     void givenTheApplicationsList_whenValidated_thenEveryShippedChannelAndRegistryIsChecked() {
+        assertThat(Extensions.SOURCES).extracting(SourceProvider::kind).containsExactly("prometheus", "scrape");
         assertThat(Extensions.CHANNELS).extracting(ChannelProvider::name)
                 .containsExactly("slack", "pagerduty", "webhook");
         assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");

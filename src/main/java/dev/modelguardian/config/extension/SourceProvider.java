@@ -1,0 +1,47 @@
+package dev.modelguardian.config.extension;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.SourceRules;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.SignalQuery;
+
+/**
+ * A metric source, whole: the validation of its keys and of the signals that read it, its {@code doctor} checks (it
+ * answers, and each of its signals has data), the {@link SignalQuery} of a signal that reads it and the
+ * {@link MetricSource} the policy engine reads through. One implementation per integration folder, registered in the
+ * application's one list of extensions; signals select it by its {@link #kind()}.
+ */
+public interface SourceProvider extends SourceRules {
+
+    /**
+     * The query of a signal that reads this source, from its keys; called on a validated configuration only.
+     *
+     * @param signal the signal's settings
+     */
+    SignalQuery query(GuardianConfig.Signal signal);
+
+    /**
+     * The checks of {@code doctor} for this source: whether it answers and, when it does, what each of its signals
+     * reads now. Runs only when the configuration is valid and some signal reads this source.
+     *
+     * @param config   the whole configuration tree
+     * @param policies the policies whose signals read this source, in their order
+     * @param cycle    one read cycle of this source, opened at the time {@code doctor} runs
+     */
+    List<Check> doctor(GuardianConfig config, List<Policy> policies, MetricSource.Cycle cycle);
+
+    /**
+     * The source the configuration describes; when it is not configured, a source whose every read is an error saying
+     * so (its signals are inconclusive then).
+     *
+     * @param config the whole configuration tree
+     * @param mapper the application's JSON mapper
+     */
+    MetricSource source(GuardianConfig config, ObjectMapper mapper);
+}
