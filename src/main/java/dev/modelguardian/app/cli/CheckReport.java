@@ -9,7 +9,6 @@ import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.core.signal.SignalQuery;
 
 /**
  * The result of {@code check}, in the documented JSON schema {@value #SCHEMA} (see docs/check-output.md).
@@ -92,10 +91,7 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
     private static SignalResult signal(Evaluation e, int sourceErrorLimit) {
         Policy p = e.policy();
         PolicyStatus s = e.status();
-        String source = switch (p.query()) {
-            case SignalQuery.PromQl q -> "prometheus";
-            case SignalQuery.Scrape q -> "scrape";
-        };
+        String source = p.query().kind();
         BoundJson bound = new BoundJson(p.bound().direction().name().toLowerCase(Locale.ROOT), p.bound().trigger(),
                 p.bound().clear().isPresent() ? p.bound().clear().getAsDouble() : null, p.forDuration().toString(),
                 p.describeBound());
