@@ -25,7 +25,7 @@ import dev.modelguardian.core.remediation.TargetState;
 public final class Story {
 
     static final String NAMESPACE = "neural-hive";
-    static final TargetSpec TARGET = new TargetSpec("orchestrator-dynamic-ml-training",
+    public static final TargetSpec TARGET = new TargetSpec("orchestrator-dynamic-ml-training",
             "orchestrator-dynamic-ml-training", List.of("ticket-duration-predictor", "ticket-anomaly-detector"));
     static final FiredSignal MAE = new FiredSignal("ticket-duration-predictor", "mae-ratio", 1.72, "> 1.5 (clear <= 1.3)");
     static final FiredSignal PSI = new FiredSignal("ticket-duration-predictor", "feature-psi", 0.31, "> 0.25");
