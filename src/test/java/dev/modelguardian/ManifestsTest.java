@@ -20,14 +20,6 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import dev.modelguardian.app.cli.GuardianCommand;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -40,7 +32,17 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.Serialization;
+
 import picocli.CommandLine.Command;
+
+import dev.modelguardian.app.cli.GuardianCommand;
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.TestConfigs;
 
 /**
  * The shipped manifests (src/main/kubernetes, one kustomization per deployable shape) parse, list each other, grant

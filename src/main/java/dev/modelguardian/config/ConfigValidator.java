@@ -210,7 +210,6 @@ public final class ConfigValidator {
         return problems;
     }
 
-
     private static void remediation(List<ConfigProblem> problems, GuardianConfig config) {
         GuardianConfig.Remediation r = config.remediation();
         if (r.cooldown().isNegative()) {

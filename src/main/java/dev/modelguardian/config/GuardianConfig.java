@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import dev.modelguardian.core.policy.NoDataPolicy;
-import dev.modelguardian.core.signal.Reduce;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+
+import dev.modelguardian.core.policy.NoDataPolicy;
+import dev.modelguardian.core.signal.Reduce;
 
 /**
  * The whole {@code guardian.*} configuration tree.

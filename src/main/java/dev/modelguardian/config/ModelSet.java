@@ -10,12 +10,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import dev.modelguardian.config.GuardianConfig.Model;
-import dev.modelguardian.config.GuardianConfig.Target;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
+
+import dev.modelguardian.config.GuardianConfig.Model;
+import dev.modelguardian.config.GuardianConfig.Target;
 
 /**
  * The models and training targets in effect: the user's when configuration defines any model, else the bundled

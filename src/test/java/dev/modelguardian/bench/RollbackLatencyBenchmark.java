@@ -20,33 +20,34 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.kubernetes.ModelServerResources;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.integrations.mlflow.MlflowRegistry;
-import dev.modelguardian.core.remediation.Action;
-import dev.modelguardian.core.remediation.Decision;
-import dev.modelguardian.core.remediation.RemediationEngine;
-import dev.modelguardian.core.remediation.RemediationListener;
-import dev.modelguardian.core.remediation.RemediationPolicy;
-import dev.modelguardian.core.remediation.RemediationState;
-import dev.modelguardian.testing.MlflowStandIn;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.RegistryProfile;
-import dev.modelguardian.testing.ScrapeTarget;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.remediation.Action;
+import dev.modelguardian.core.remediation.Decision;
+import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.RemediationListener;
+import dev.modelguardian.core.remediation.RemediationPolicy;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.ModelServerResources;
+import dev.modelguardian.integrations.mlflow.MlflowRegistry;
+import dev.modelguardian.testing.MlflowStandIn;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.RegistryProfile;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * Reaction times of the registry step (run by {@code bench/rollback.sh}, only with {@code -Dbench=true}): the engine

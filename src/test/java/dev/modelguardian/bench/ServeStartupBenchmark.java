@@ -39,11 +39,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import dev.modelguardian.integrations.scrape.ScrapedSample;
-import dev.modelguardian.integrations.scrape.TextFormatParser;
-import dev.modelguardian.testing.MetricsEndpoint;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -52,6 +47,12 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import dev.modelguardian.integrations.scrape.ScrapedSample;
+import dev.modelguardian.integrations.scrape.TextFormatParser;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PrometheusServer;
 
 /**
  * A benchmark, not a test: how long the packaged {@code serve} takes from process start to its first 200 on

@@ -13,8 +13,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 
 /**
  * Cluster objects shaped like Neural Hive's (reference/neural-hive.md): the training CronJob as its chart renders

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.app.replay.Scenario;
+import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.SignalQuery;
 

@@ -13,12 +13,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.kubernetes.ModelServerResources;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
@@ -31,8 +31,9 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 
 /**
  * Neural Hive's runbook end to end, as a script of engine calls and of what the world does in between (the training

@@ -2,10 +2,11 @@ package dev.modelguardian.testing;
 
 import java.time.Duration;
 
-import dev.modelguardian.config.GuardianConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
+
+import dev.modelguardian.config.GuardianConfig;
 
 /** A real {@link GuardianConfig} from YAML text, converted the way Quarkus converts it, without starting Quarkus. */
 public final class TestConfigs {

@@ -19,16 +19,17 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.common.annotation.Blocking;
+
+import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
-import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.core.remediation.TargetSpec;
-import io.smallrye.common.annotation.Blocking;
+import dev.modelguardian.integrations.kubernetes.Acting;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /** The HTTP API of {@code serve}: status for everyone, remediate and approve with the bearer token. */
 @Path("/api/v1")

@@ -7,34 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.modelguardian.config.ConfigProblem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.policy.InMemoryPolicyStateStore;
-import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.integrations.notify.Notifier;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.core.remediation.ClusterException;
-import jakarta.enterprise.inject.Instance;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.notify.Notifier;
 
 /** The CronJob mode: one evaluation of every policy, and with {@code --remediate} one remediation cycle. */
 @Command(name = "check", mixinStandardHelpOptions = true,

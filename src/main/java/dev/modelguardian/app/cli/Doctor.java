@@ -10,32 +10,33 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.modelguardian.core.check.Check;
-import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.ConfigValidator;
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.config.Namespace;
-import dev.modelguardian.app.wiring.Extensions;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.config.extension.ChannelProvider;
-import dev.modelguardian.config.extension.DoctorContext;
-import dev.modelguardian.config.extension.RegistryProvider;
-import dev.modelguardian.config.extension.SourceProvider;
-import dev.modelguardian.config.extension.TriggerProvider;
-import dev.modelguardian.core.remediation.RecoverySpec;
-import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.signal.MetricSources;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.extension.ChannelProvider;
+import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.config.extension.RegistryProvider;
+import dev.modelguardian.config.extension.SourceProvider;
+import dev.modelguardian.config.extension.TriggerProvider;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.remediation.RecoverySpec;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 
 /**
  * The checks of {@code doctor}: everything the configuration refers to, each with what was found and how to fix it.

@@ -2,8 +2,8 @@ package dev.modelguardian.app.cli;
 
 import java.util.List;
 
-import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.check.Check.Status;
+import dev.modelguardian.core.check.Check;
 
 /**
  * The result of {@code doctor}, JSON schema {@value #SCHEMA}. Jackson serialises these records reflectively and no

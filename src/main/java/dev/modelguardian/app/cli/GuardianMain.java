@@ -12,16 +12,18 @@ import java.util.function.BiConsumer;
 
 import jakarta.inject.Inject;
 
-import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.app.wiring.Extensions;
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.GuardianConfigSourceFactory;
-import dev.modelguardian.config.ModelSet;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+
 import picocli.CommandLine;
+
+import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.GuardianConfigSourceFactory;
+import dev.modelguardian.config.ModelSet;
 
 /**
  * Entry point of every mode. Before Quarkus starts it reads the two things configuration depends on: the

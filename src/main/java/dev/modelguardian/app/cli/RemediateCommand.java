@@ -12,13 +12,18 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
-import dev.modelguardian.config.ConfigProblem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.notify.Notifier;
 import dev.modelguardian.core.policy.Durations;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Hold;
 import dev.modelguardian.core.remediation.JobObservation;
@@ -28,13 +33,8 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.core.remediation.ClusterException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.notify.Notifier;
 
 /** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
 @Command(name = "remediate", mixinStandardHelpOptions = true,

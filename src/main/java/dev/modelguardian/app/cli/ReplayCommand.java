@@ -23,28 +23,29 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.core.policy.Bound;
-import dev.modelguardian.core.policy.Durations;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.policy.PolicyState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import dev.modelguardian.app.replay.HtmlReport;
 import dev.modelguardian.app.replay.PrometheusHistory;
 import dev.modelguardian.app.replay.Replay;
 import dev.modelguardian.app.replay.Scenario;
-import dev.modelguardian.app.replay.World;
 import dev.modelguardian.app.replay.ScenarioException;
+import dev.modelguardian.app.replay.World;
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.Bound;
+import dev.modelguardian.core.policy.Durations;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Laptop mode: what the guardian would have done over a scripted metric history, with no cluster. */
 @Command(name = "replay", mixinStandardHelpOptions = true,

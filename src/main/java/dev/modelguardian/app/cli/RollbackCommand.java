@@ -8,20 +8,21 @@ import java.util.concurrent.Callable;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.Action;
+import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.RecoveryDecider;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.ClusterException;
-import dev.modelguardian.core.registry.ModelRegistry;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The runbook's step 4 by hand: turn ML off, put the previous versions back, restart the model server. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,

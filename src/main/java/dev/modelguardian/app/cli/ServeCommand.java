@@ -10,26 +10,28 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.modelguardian.config.ConfigProblem;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.Quarkus;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
 import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.app.wiring.ServeLoop;
+import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
-import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.core.policy.Durations;
-import dev.modelguardian.integrations.metrics.GuardianMetrics;
-import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.runtime.Quarkus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import dev.modelguardian.integrations.kubernetes.Acting;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.Leadership;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /** The sidecar mode: a long-running guardian, one leader among the replicas. */
 @Command(name = "serve", mixinStandardHelpOptions = true,

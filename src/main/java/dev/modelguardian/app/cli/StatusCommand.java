@@ -19,11 +19,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -35,11 +40,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 
 /** The audit trail: every target's persisted state and recent history, read from the state ConfigMap. */
 @Command(name = "status", mixinStandardHelpOptions = true,

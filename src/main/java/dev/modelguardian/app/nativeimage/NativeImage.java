@@ -1,15 +1,15 @@
 package dev.modelguardian.app.nativeimage;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.modelguardian.app.api.ApiError;
 import dev.modelguardian.app.api.StatusView;
 import dev.modelguardian.app.cli.CheckReport;
 import dev.modelguardian.app.cli.DoctorReport;
 import dev.modelguardian.app.cli.StatusCommand;
 import dev.modelguardian.core.check.Check;
-import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.integrations.mlflow.MlflowDtos;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Progress;
 import dev.modelguardian.core.remediation.RemediationState;
@@ -20,7 +20,8 @@ import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Verdict;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import dev.modelguardian.integrations.http.Json;
+import dev.modelguardian.integrations.mlflow.MlflowDtos;
 
 /**
  * Every class of the application that something reads or builds by reflection in the native binary, in one place.

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
-import io.quarkus.runtime.configuration.DurationConverter;
+import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
 /**
  * The signals of a replay taken from Prometheus ({@code replay --prometheus URL --from T --to T --step D}): one range

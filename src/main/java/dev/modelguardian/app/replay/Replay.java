@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
 
-import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyEngine;

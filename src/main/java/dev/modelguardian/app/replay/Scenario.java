@@ -18,8 +18,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import dev.modelguardian.core.signal.Observation;
 import io.quarkus.runtime.configuration.DurationConverter;
+
+import dev.modelguardian.core.signal.Observation;
 
 /**
  * A scripted metric history: what each signal ({@code model/signal}) reads over time. The format is documented in

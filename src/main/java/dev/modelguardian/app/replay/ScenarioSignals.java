@@ -10,17 +10,17 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.core.signal.TimedObservation;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.integrations.scrape.ScrapeParseResult;
 import dev.modelguardian.integrations.scrape.ScrapeSource;
 import dev.modelguardian.integrations.scrape.ScrapedSample;
-import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.signal.SourceException;
-import dev.modelguardian.core.signal.TimedObservation;
 
 /**
  * The signals of a replay: what the scenario scripts for each {@code model/signal} at the virtual time asked, unless

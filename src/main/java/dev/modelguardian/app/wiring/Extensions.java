@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
@@ -13,11 +17,11 @@ import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.notify.Channel;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.registry.ModelRegistry;
-import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.cronjob.CronJobProvider;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
@@ -25,9 +29,6 @@ import dev.modelguardian.integrations.prometheus.PrometheusProvider;
 import dev.modelguardian.integrations.scrape.ScrapeProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.integrations.webhook.WebhookProvider;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The one registration list of the extensions: every metric source, notification channel, model registry and training

@@ -2,6 +2,8 @@ package dev.modelguardian.app.wiring;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -9,13 +11,12 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.policy.PolicyEngine;
-import java.util.Map;
-import java.util.TreeMap;
-
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.MetricRule;
@@ -33,7 +34,6 @@ import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.kubernetes.TimedCluster;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Wires the remediation engine to the cluster: the state ConfigMap, the training Jobs, the listeners. Nothing here

@@ -8,11 +8,12 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Namespace;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /**

@@ -7,10 +7,11 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.integrations.notify.Notifier;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The {@link Notifier}, with the channels of {@link Extensions#CHANNELS} that are on: a {@code RemediationListener}

@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.TreeMap;
 
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.signal.SignalQuery;
 
 /**
  * Builds the policies from a validated configuration, ordered by model then signal name; each signal's query comes

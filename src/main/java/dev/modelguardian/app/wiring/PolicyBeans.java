@@ -6,9 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.modelguardian.core.signal.MetricSources;
 import io.quarkus.arc.DefaultBean;
+
 import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.signal.MetricSources;
 
 /** The clock decisions read (replaceable in tests) and the engine built on the configured sources. */
 @ApplicationScoped

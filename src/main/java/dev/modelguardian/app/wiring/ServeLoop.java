@@ -15,17 +15,17 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.modelguardian.core.policy.Evaluation;
-import dev.modelguardian.core.signal.SignalQuery;
+import io.quarkus.scheduler.Scheduled;
 
 import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.integrations.kubernetes.Acting;
+import dev.modelguardian.core.policy.Evaluation;
+import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.SignalAlerts;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.retry.Backoff;
 import dev.modelguardian.core.retry.Jitter;
-import io.quarkus.scheduler.Scheduled;
-import dev.modelguardian.core.remediation.RemediationEngine;
-import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.SignalAlerts;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /**

@@ -3,12 +3,13 @@ package dev.modelguardian.config.extension;
 import java.time.Clock;
 import java.util.List;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.TargetRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * A training trigger, whole: the validation of each target's trigger settings ({@code guardian.targets.<target>.*})

@@ -2,8 +2,8 @@ package dev.modelguardian.core.policy;
 
 import java.time.Duration;
 
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SignalQuery;
 
 /**
  * One signal of one model, ready to evaluate: what to read, the bound, how long it must hold, how series reduce and

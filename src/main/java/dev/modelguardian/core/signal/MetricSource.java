@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-
 /**
  * Where signal values come from: a query or selector in, {@link Observation}s out. Which system answers, and how its
  * queries are written, is the source's business: the policy engine only names the source's {@link #kind()} (the

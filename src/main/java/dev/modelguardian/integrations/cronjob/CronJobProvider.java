@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
@@ -15,10 +20,6 @@ import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The Kubernetes CronJob trigger, whole: {@code guardian.targets.<target>.cron-job} validated (a CronJob name, the

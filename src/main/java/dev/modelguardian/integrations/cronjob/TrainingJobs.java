@@ -19,12 +19,6 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
-import dev.modelguardian.core.check.DidYouMean;
-import dev.modelguardian.core.remediation.ClusterException;
-import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.integrations.kubernetes.ApiFailures;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -37,6 +31,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.modelguardian.core.check.DidYouMean;
+import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
+import dev.modelguardian.integrations.kubernetes.ApiFailures;
 
 /**
  * The {@link TrainingTrigger} of a Kubernetes CronJob: a target's training run is a Job of its CronJob

@@ -9,14 +9,15 @@ import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
 
-import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.core.remediation.GuardianState;
-import dev.modelguardian.core.remediation.StateStore;
-import dev.modelguardian.core.remediation.TargetRecord;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.core.remediation.GuardianState;
+import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TargetRecord;
 
 /**
  * The guardian's state in a ConfigMap (default {@code model-guardian-state}): key {@value #POLICIES} holds every

@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.remediation.Action;
@@ -18,8 +21,6 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.SignalAlerts;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 
 /**
  * Turns every persisted step into a Kubernetes Event regarding the training Job (when the step is about it) or the

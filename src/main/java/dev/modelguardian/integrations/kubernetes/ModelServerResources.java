@@ -13,12 +13,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.core.remediation.ModelServer;
-import dev.modelguardian.core.remediation.ClusterException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.ModelServer;
 
 /**
  * The model server in the cluster: the flag ConfigMap the app reads with {@code envFrom} at start, and the Deployment

@@ -13,14 +13,14 @@ import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.registry.Run;
-import dev.modelguardian.integrations.metrics.GuardianMetrics;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.StateStore;
-import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /**
  * The engine's calls to the Kubernetes API and to the model registry, timed into

@@ -12,15 +12,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.modelguardian.core.policy.Evaluation;
-import dev.modelguardian.core.policy.PolicyState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
+import dev.modelguardian.core.policy.Evaluation;
+import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.remediation.HistoryEntry;
-import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.RemediationListener;
+import dev.modelguardian.core.remediation.RemediationState;
 
 /**
  * The guardian's Micrometer metrics, served by {@code serve} on {@code /q/metrics}. Micrometer names are dotted; the

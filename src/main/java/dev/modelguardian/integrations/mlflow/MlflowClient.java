@@ -24,7 +24,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.integrations.http.Tls;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.DeleteAliasRequest;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.Experiment;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowModelVersion;
@@ -33,8 +36,6 @@ import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.RegisteredModel;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.SetAliasRequest;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.TransitionStageRequest;
-import dev.modelguardian.integrations.http.Tls;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
  * The MLflow REST calls the guardian makes, with MLflow 2.x's quirks handled: a missing list key is an empty list, a
@@ -203,7 +204,7 @@ public final class MlflowClient {
     }
 
     private <T> T call(String call, Supplier<T> attempt) {
-        return retry.call(call, () -> once(call, attempt));
+        return retry.call(() -> once(call, attempt));
     }
 
     private static <T> T once(String call, Supplier<T> attempt) {

@@ -10,14 +10,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.registry.ModelVersion;
+import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.core.registry.Run;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.Metric;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowRun;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
-import dev.modelguardian.core.registry.RegistryModel;
-import dev.modelguardian.core.registry.Run;
-import dev.modelguardian.core.registry.ModelRegistry;
-import dev.modelguardian.core.registry.ModelVersion;
 
 /**
  * The {@link ModelRegistry} of a real MLflow tracking server (2.x), over {@link MlflowClient}. Every failure is a

@@ -51,7 +51,7 @@ final class MlflowRetry {
      * The answer of {@code attempt}, repeated as above; else its last failure, saying after how many attempts it gave
      * up when there was more than one (but not when interrupted while waiting, which also sets the interrupt flag).
      */
-    <T> T call(String call, Supplier<T> attempt) {
+    <T> T call(Supplier<T> attempt) {
         return switch (retrying.run(attempt::get)) {
             case Outcome.Success<T> success -> success.value();
             case Outcome.Failure<T> failure -> throw switch (failure.reason()) {

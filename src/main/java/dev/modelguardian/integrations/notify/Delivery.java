@@ -15,15 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
-import dev.modelguardian.config.GuardianConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.notify.Channel;
+import dev.modelguardian.core.notify.Outgoing;
 import dev.modelguardian.core.retry.Backoff;
 import dev.modelguardian.core.retry.Jitter;
 import dev.modelguardian.core.retry.Outcome;
 import dev.modelguardian.core.retry.Retrying;
-import io.micrometer.core.instrument.MeterRegistry;
-import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.core.notify.Outgoing;
 
 /**
  * The sender of one channel: a bounded queue that {@link #offer} fills without ever blocking, and one daemon thread

@@ -12,7 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.notify.Channel;
+import dev.modelguardian.core.notify.IncidentKeys;
+import dev.modelguardian.core.notify.Milestone;
+import dev.modelguardian.core.notify.Notification;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Hold;
@@ -22,11 +28,6 @@ import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TargetState;
-import io.micrometer.core.instrument.MeterRegistry;
-import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.core.notify.Notification;
-import dev.modelguardian.core.notify.IncidentKeys;
-import dev.modelguardian.core.notify.Milestone;
 
 /**
  * Tells people about remediation milestones on the channels that are on, whichever they are (each built by its

@@ -4,11 +4,12 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
 import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.core.notify.Outgoing;
-import dev.modelguardian.core.notify.Notification;
-import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.notify.Milestone;
+import dev.modelguardian.core.notify.Notification;
+import dev.modelguardian.core.notify.Outgoing;
+import dev.modelguardian.integrations.http.Json;
 
 /**
  * PagerDuty Events API v2: a {@code trigger} for each configured milestone under the incident's

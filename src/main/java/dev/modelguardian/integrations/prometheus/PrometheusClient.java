@@ -19,11 +19,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.config.GuardianConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.signal.Series;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.http.Tls;
-import dev.modelguardian.core.signal.Series;
 
 /**
  * Instant and range queries against the Prometheus HTTP API, with the API's {@code status}, {@code error} and

@@ -12,12 +12,12 @@ import java.util.concurrent.Semaphore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.MetricSource;
-import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.Series;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
 
 /**

@@ -9,10 +9,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.http.Tls;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /** Reads and parses a Prometheus text-format endpoint (such as the model server's own {@code /metrics}). */
 public final class ScrapeClient {

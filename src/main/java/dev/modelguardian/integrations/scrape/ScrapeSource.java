@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.MetricSource;
-import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
 
 /**
  * The {@code scrape} metric source: a Prometheus text-format endpoint fetched once per cycle, shared by every scrape

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.core.notify.Outgoing;
-import dev.modelguardian.core.notify.Notification;
-import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.notify.Milestone;
+import dev.modelguardian.core.notify.Notification;
+import dev.modelguardian.core.notify.Outgoing;
+import dev.modelguardian.core.policy.Bound;
+import dev.modelguardian.integrations.http.Json;
 
 /**
  * Slack incoming webhook: one message per milestone, Block Kit blocks (header, reason, facts, signals with values and

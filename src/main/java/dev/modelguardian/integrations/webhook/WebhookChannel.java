@@ -12,11 +12,12 @@ import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
 import dev.modelguardian.core.notify.Channel;
-import dev.modelguardian.core.notify.Outgoing;
-import dev.modelguardian.core.notify.Notification;
-import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.notify.Milestone;
+import dev.modelguardian.core.notify.Notification;
+import dev.modelguardian.core.notify.Outgoing;
+import dev.modelguardian.integrations.http.Json;
 
 /**
  * A generic JSON webhook: the payload {@value #SCHEMA} (docs/notifications.md), signed with HMAC-SHA256 over the exact

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 
-import org.junit.jupiter.api.Test;
-
 import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.Test;
 
 /** The bearer-token rules of the mutating endpoints. */
 class ApiTokenTest {

@@ -23,22 +23,23 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
 import dev.modelguardian.core.remediation.Progress;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** The HTTP API of serve, over HTTP with rest-assured, against the CRUD mock server. */
 @QuarkusTest

@@ -10,10 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.testing.PrometheusServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
+
+import dev.modelguardian.testing.PrometheusServer;
 
 /** The packaged application's {@code check} against a real Prometheus serving Neural Hive's metric names. */
 @QuarkusMainIntegrationTest

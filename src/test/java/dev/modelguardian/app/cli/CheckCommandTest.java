@@ -13,10 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.testing.PrometheusServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.testing.PrometheusServer;
 
 /**
  * {@code check} against a real Prometheus server scraping Neural Hive's real metric names.

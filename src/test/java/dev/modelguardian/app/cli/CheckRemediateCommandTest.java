@@ -18,21 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.testing.MainTestCluster;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PrometheusServer;
 
 /**
  * {@code check --remediate}, the CronJob mode, as the CronJob runs it: a real Prometheus serving Neural Hive's metric

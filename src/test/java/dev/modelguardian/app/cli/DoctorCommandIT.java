@@ -14,9 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.testing.AccessReviews;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -24,6 +21,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
+
+import dev.modelguardian.testing.AccessReviews;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PrometheusServer;
 
 /**
  * The packaged application's {@code doctor} (SelfSubjectAccessReviews, the typed clients, JSON-free table output)

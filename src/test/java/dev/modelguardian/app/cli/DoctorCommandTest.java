@@ -20,16 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.testing.AccessReviews;
-import dev.modelguardian.testing.MainTestCluster;
-import dev.modelguardian.testing.MlflowStandIn;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.PrometheusServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.testing.AccessReviews;
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MlflowStandIn;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PrometheusServer;
 
 /**
  * {@code doctor} against the fabric8 mock server in CRUD mode (which answers SelfSubjectAccessReviews as the test

@@ -15,8 +15,8 @@ import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
-import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.check.Check.Status;
+import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.testing.TestConfigs;
 

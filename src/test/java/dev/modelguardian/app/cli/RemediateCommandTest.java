@@ -21,11 +21,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import dev.modelguardian.testing.MainTestCluster;
-import dev.modelguardian.testing.MetricsEndpoint;
-import dev.modelguardian.testing.MlflowStandIn;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +31,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.MlflowStandIn;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * {@code remediate} as a one-shot Job would run it, against the fabric8 mock server in CRUD mode; the test plays the

@@ -13,15 +13,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.app.replay.Scenario;
-import dev.modelguardian.testing.PrometheusServer;
-import dev.modelguardian.testing.RecordedHistory;
-import dev.modelguardian.testing.TestConfigs;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.app.replay.Scenario;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.testing.PrometheusServer;
+import dev.modelguardian.testing.RecordedHistory;
+import dev.modelguardian.testing.TestConfigs;
 
 /** {@code replay --report} and {@code replay --prometheus} end to end, as a user runs them. */
 @QuarkusMainTest

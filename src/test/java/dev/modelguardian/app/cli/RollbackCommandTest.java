@@ -15,16 +15,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.integrations.kubernetes.ModelServerResources;
-import dev.modelguardian.testing.MainTestCluster;
-import dev.modelguardian.testing.MetricsEndpoint;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.integrations.kubernetes.ModelServerResources;
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /** {@code rollback}: its exit codes, the dry run that changes nothing, and a rollback that turns the flag off. */
 @QuarkusMainTest

@@ -20,10 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.testing.MetricsEndpoint;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +27,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * {@code serve} as it runs in the sidecar: the packaged artifact as its own process (the native binary when one was

@@ -19,12 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.integrations.kubernetes.CapturedLog;
-import dev.modelguardian.testing.AccessReviews;
-import dev.modelguardian.testing.MainTestCluster;
-import dev.modelguardian.testing.MetricsEndpoint;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +26,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.integrations.kubernetes.CapturedLog;
+import dev.modelguardian.testing.AccessReviews;
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MetricsEndpoint;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * {@code serve} runs the checks of {@code doctor} at start-up, against the CRUD mock API server holding Neural

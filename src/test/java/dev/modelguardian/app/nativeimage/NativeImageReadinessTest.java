@@ -44,13 +44,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.modelguardian.app.api.ApiError;
 import dev.modelguardian.app.api.StatusView;
 import dev.modelguardian.app.cli.CheckReport;
 import dev.modelguardian.app.cli.DoctorReport;
 import dev.modelguardian.app.cli.StatusCommand;
+import dev.modelguardian.app.replay.Scenario;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.core.policy.PolicyStatus;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Progress;
@@ -61,8 +63,7 @@ import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Verdict;
-import dev.modelguardian.app.replay.Scenario;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import dev.modelguardian.integrations.http.Json;
 
 /**
  * Native readiness without a GraalVM (issue 20). native-image keeps only the resources and the reflection metadata

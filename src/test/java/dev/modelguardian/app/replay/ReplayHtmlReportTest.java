@@ -21,10 +21,10 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 import dev.modelguardian.app.cli.ReplayCommand;
+import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.NoDataPolicy;
-import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
@@ -23,7 +25,6 @@ import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.RecordedHistory;
 import dev.modelguardian.testing.TestConfigs;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Backtest against a real Prometheus: the drift incident recorded at one sample a minute, backfilled into the test

@@ -8,13 +8,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.RemediationState;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.testing.TestConfigs;
 
 class ReplayTest {

@@ -8,12 +8,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.testing.TestConfigs;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+
 import dev.modelguardian.integrations.kubernetes.Leadership;
+import dev.modelguardian.testing.TestConfigs;
 
 /** How {@code guardian.leader.*} becomes a {@link Leadership}, without Quarkus. */
 @EnableKubernetesMockClient(crud = true)

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.core.signal.Reduce;
 
 /** The engine reads each signal from the source of its kind through the port, once per source and cycle. */
 class PolicyEngineTest {

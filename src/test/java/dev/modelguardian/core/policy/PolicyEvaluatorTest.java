@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.core.signal.Reduce;
 
 /**
  * The pure state machine of one policy (see {@link PolicyState} for the transitions), driven with a fixed clock.

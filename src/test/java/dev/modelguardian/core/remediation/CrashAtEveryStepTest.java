@@ -19,20 +19,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.RegistryProfile;
-import dev.modelguardian.testing.Runbook;
-import dev.modelguardian.testing.Runbook.Outcome;
-import dev.modelguardian.testing.Runbook.Path;
-import dev.modelguardian.testing.ScrapeTarget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.RegistryProfile;
+import dev.modelguardian.testing.Runbook.Outcome;
+import dev.modelguardian.testing.Runbook.Path;
+import dev.modelguardian.testing.Runbook;
+import dev.modelguardian.testing.ScrapeTarget;
 
 /**
  * The process dies at every persisted transition of every path of the runbook (promotion, the three ways to a

@@ -16,23 +16,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapeTarget;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * The engine dies right after each persisted step (and right after creating its Job, before recording it); a new

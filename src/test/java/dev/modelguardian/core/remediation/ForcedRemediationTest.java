@@ -12,6 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.testing.MutableClock;
@@ -20,11 +26,6 @@ import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.Runbook;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * A remediation asked for by hand ({@code remediate --force}, the HTTP API) while every signal is healthy, as

@@ -16,12 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.core.policy.Evaluation;
-import dev.modelguardian.core.policy.PolicyState;
-import dev.modelguardian.testing.FakePrometheus;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,7 +23,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
 import dev.modelguardian.app.wiring.ServeLoop;
+import dev.modelguardian.core.policy.Evaluation;
+import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.testing.FakePrometheus;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.NeuralHive;
 
 /**
  * Prometheus fails while a breach is pending, through the serve loop as the application wires it: down, slower than

@@ -16,6 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.MutableClock;
@@ -23,12 +30,6 @@ import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RegistryProfile;
 import dev.modelguardian.testing.ScrapeTarget;
 import dev.modelguardian.testing.ScrapedModelProfile;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * The registry step as the application wires it: the engine bean talks to the MLflow stand-in (answering like the

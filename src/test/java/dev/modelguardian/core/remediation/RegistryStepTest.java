@@ -18,22 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.kubernetes.ModelServerResources;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.core.registry.InMemoryModelRegistry;
-import dev.modelguardian.core.registry.ModelRegistry;
-import dev.modelguardian.core.registry.ModelVersion;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.RecordingListener;
-import dev.modelguardian.testing.RegistryProfile;
-import dev.modelguardian.testing.ScrapeTarget;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +25,23 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.registry.InMemoryModelRegistry;
+import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.registry.ModelVersion;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.ModelServerResources;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.RecordingListener;
+import dev.modelguardian.testing.RegistryProfile;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * The whole runbook after training, on the fabric8 mock server in CRUD mode (Neural Hive's CronJob, flag ConfigMap

@@ -16,7 +16,6 @@ import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.core.signal.SignalQuery;
 

@@ -14,17 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.config.GuardianConfig;
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.testing.MutableClock;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.RecordingListener;
-import dev.modelguardian.testing.ScrapeTarget;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +21,18 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.testing.MutableClock;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.RecordingListener;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * The engine wired as the application wires it, against the fabric8 mock server in CRUD mode holding Neural Hive's

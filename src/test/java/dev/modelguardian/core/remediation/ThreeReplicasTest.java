@@ -17,21 +17,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
-import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.integrations.kubernetes.Leadership;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
-import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.testing.NeuralHive;
-import dev.modelguardian.testing.ScrapeTarget;
-import dev.modelguardian.testing.ScrapedModelProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.Leadership;
+import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.ScrapeTarget;
+import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * Three replicas, each with its own Lease contender, engine, store and Job cache, share one mock cluster and run

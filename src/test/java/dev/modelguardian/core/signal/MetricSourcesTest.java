@@ -11,7 +11,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-
 /** The registry of metric sources by kind, and the source that cannot answer. */
 class MetricSourcesTest {
 

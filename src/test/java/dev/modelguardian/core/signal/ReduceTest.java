@@ -3,6 +3,7 @@ package dev.modelguardian.core.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+
 import dev.modelguardian.core.policy.Direction;
 
 class ReduceTest {

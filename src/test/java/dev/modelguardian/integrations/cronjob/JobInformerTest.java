@@ -17,12 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.testing.NeuralHive;
 
 /**
  * The informer of the guardian's own Jobs on the fabric8 mock server in CRUD mode: what it hands on when a Job ends,

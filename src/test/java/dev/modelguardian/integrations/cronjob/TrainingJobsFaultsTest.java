@@ -2,8 +2,8 @@ package dev.modelguardian.integrations.cronjob;
 
 import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,14 +11,15 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.remediation.ClusterException;
-import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+
+import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.testing.NeuralHive;
 
 /**
  * What the API server can answer instead of creating the Job, on the mock server in expectations mode: which answers

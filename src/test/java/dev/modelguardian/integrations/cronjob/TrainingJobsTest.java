@@ -14,14 +14,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.check.DidYouMean;
-import dev.modelguardian.core.remediation.ClusterException;
-import dev.modelguardian.core.remediation.JobObservation;
-import dev.modelguardian.testing.NeuralHive;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+
+import dev.modelguardian.core.check.DidYouMean;
+import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.testing.NeuralHive;
 
 /** Training Jobs on the fabric8 mock server in CRUD mode, with a CronJob shaped like Neural Hive's. */
 @EnableKubernetesMockClient(crud = true)

@@ -11,6 +11,12 @@ import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -19,11 +25,6 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 /** The state ConfigMap on the fabric8 mock server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)

@@ -21,6 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -29,23 +36,17 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.testing.FaultyApiServer;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.testing.FaultyApiServer.Call;
 import dev.modelguardian.testing.FaultyApiServer.Fault;
+import dev.modelguardian.testing.FaultyApiServer;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.RegistryProfile;
-import dev.modelguardian.testing.Runbook;
 import dev.modelguardian.testing.Runbook.Outcome;
 import dev.modelguardian.testing.Runbook.Path;
+import dev.modelguardian.testing.Runbook;
 import dev.modelguardian.testing.ScrapeTarget;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 
 /**
  * The Kubernetes API answers 409, 500, or nothing within the client's timeout (before or after it applied the

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.RecoverySpec;
@@ -26,13 +28,12 @@ import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.testing.FaultyApiServer;
+import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.testing.FaultyApiServer.Call;
 import dev.modelguardian.testing.FaultyApiServer.Fault;
+import dev.modelguardian.testing.FaultyApiServer;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
 
 /**
  * Two replicas of {@code serve}, each with its own client, Lease contender and engine, on one mock API server. The

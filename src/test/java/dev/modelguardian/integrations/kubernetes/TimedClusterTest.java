@@ -8,12 +8,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.RegistryModel;
-import dev.modelguardian.integrations.metrics.GuardianMetrics;
 import dev.modelguardian.core.remediation.ModelServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /** Registry and model-server calls show up in guardian_external_call_seconds with their system and operation. */
 class TimedClusterTest {

@@ -11,23 +11,24 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.policy.Bound;
-import dev.modelguardian.core.policy.Evaluation;
-import dev.modelguardian.core.policy.NoDataPolicy;
-import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.policy.PolicyState;
-import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.integrations.metrics.GuardianMetrics.ExternalSystem;
-import dev.modelguardian.core.signal.SignalQuery;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+
+import dev.modelguardian.core.policy.Bound;
+import dev.modelguardian.core.policy.Evaluation;
+import dev.modelguardian.core.policy.NoDataPolicy;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.policy.PolicyStatus;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.integrations.metrics.GuardianMetrics.ExternalSystem;
 
 class GuardianMetricsTest {
 

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -20,11 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
 import dev.modelguardian.testing.MlflowStandIn;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Every call of {@link MlflowClient} and every quirk of MLflow 2.10 against the stand-in. {@code @QuarkusTest}

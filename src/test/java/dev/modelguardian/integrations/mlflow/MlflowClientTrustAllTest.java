@@ -10,10 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.modelguardian.testing.MlflowStandIn;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.modelguardian.testing.MlflowStandIn;
 
 /**
  * A global {@code quarkus.tls.trust-all=true} (set for something else, or leaked as a JVM system property by the

@@ -13,14 +13,15 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.registry.ModelRegistry.RegistryException;
-import dev.modelguardian.testing.MlflowStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.modelguardian.core.registry.RegistryModel;
-import dev.modelguardian.core.registry.Run;
+
+import dev.modelguardian.core.registry.ModelRegistry.RegistryException;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
+import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.core.registry.Run;
+import dev.modelguardian.testing.MlflowStandIn;
 
 /** {@link MlflowRegistry}, the port on the MLflow client, against the stateful stand-in. */
 @QuarkusTest

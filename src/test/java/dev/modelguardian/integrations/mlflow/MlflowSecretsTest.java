@@ -20,10 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.testing.MlflowStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+
 import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.testing.MlflowStandIn;
 
 /**
  * The token and the password never appear in an exception (message, cause chain, stack trace text), a log record (at

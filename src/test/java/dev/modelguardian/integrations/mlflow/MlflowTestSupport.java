@@ -12,12 +12,13 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.Metric;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
 import dev.modelguardian.testing.TestConfigs;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
  * Configurations of the MLflow client for the tests (fast backoff, short timeout), and the MLflow reads only tests

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.InMemoryStateStore;
@@ -27,7 +29,6 @@ import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.RecordingListener;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A notifier never holds a remediation up: hanging endpoints, a full queue. */
 class NotifierDeliveryTest {

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -34,7 +36,6 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.RecordingListener;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The same two remediations (one retrained, one rolled back after its Job failed, six hours later) run with no

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.integrations.kubernetes.CapturedLog;
 import dev.modelguardian.testing.TestConfigs;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.modelguardian.core.notify.Channel;
 
 /**
  * Failing and succeeding deliveries with recognisable secrets on every channel: none of them appears in any log line

@@ -3,13 +3,14 @@ package dev.modelguardian.integrations.notify;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.remediation.RemediationListener.Step;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.TestConfigs;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Notifiers built from YAML exactly as the application maps {@code guardian.notify}, with fast retries. */
 final class NotifyTesting {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -29,9 +31,8 @@ import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationListener.Step;
 import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.testing.MutableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.modelguardian.integrations.http.Json;
+import dev.modelguardian.testing.MutableClock;
 
 /** PagerDuty Events API v2 against WireMock: triggers, the stable dedup key, resolves, severities. */
 class PagerDutyNotifierTest {

@@ -23,10 +23,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
-import dev.modelguardian.app.wiring.Extensions;
-import dev.modelguardian.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.integrations.http.Json;
+import dev.modelguardian.testing.MutableClock;
 
 /** Slack incoming webhook against WireMock: the messages of every milestone, and how delivery copes with Slack. */
 class SlackNotifierTest {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
 import dev.modelguardian.integrations.http.Json;
 
 /** The generic webhook: the documented v1 payload and a signature a receiver can verify with the shared key. */

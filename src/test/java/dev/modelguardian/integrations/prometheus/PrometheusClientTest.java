@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.core.signal.TimedObservation;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.TestConfigs;
-import io.quarkus.test.junit.QuarkusTest;
-import dev.modelguardian.core.signal.MetricSource;
-import dev.modelguardian.core.signal.SourceException;
-import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.signal.TimedObservation;
 
 /** The Prometheus HTTP API client and the observe step against a real Prometheus server. */
 @QuarkusTest

@@ -11,11 +11,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.MetricSource;
-import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
 /** The scrape source: one fetch per cycle shared by every scrape signal, selection by name and labels, no history. */
