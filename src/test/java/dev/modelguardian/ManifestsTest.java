@@ -36,9 +36,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import picocli.CommandLine.Command;
 
 import dev.modelguardian.app.cli.GuardianCommand;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.extension.Permission;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.testing.NeuralHive;
@@ -53,6 +56,8 @@ class ManifestsTest {
 
     static final Path DIR = Path.of("src/main/kubernetes");
     static final List<String> SHAPES = List.of("base", "sidecar", "check", "remediate");
+    /** The training triggers' Role rules, one kustomize Component each, by trigger kind. */
+    static final List<String> COMPONENTS = List.of("cronjob", "argo-workflow");
     /** Applied with kubectl patch (the Deployment belongs to Helm), so no kustomization lists it as a resource. */
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
@@ -103,7 +108,11 @@ class ManifestsTest {
     @Test
     void givenEveryShape_whenItsKustomizationIsRead_thenListedFilesExistAndEveryFileIsListed() throws IOException {
         try (Stream<Path> dirs = Files.list(DIR)) {
-            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(SHAPES);
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    Stream.concat(SHAPES.stream(), Stream.of("components")).toList());
+        }
+        try (Stream<Path> dirs = Files.list(DIR.resolve("components"))) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(COMPONENTS);
         }
         for (String shape : SHAPES) {
             List<String> listed = resources(shape);
@@ -132,13 +141,39 @@ class ManifestsTest {
         }
     }
 
-    @Test
-    void givenTheRole_whenExpandedToVerbs_thenItGrantsExactlyTheTableOfWhatTheCodeCalls() throws IOException {
-        GuardianConfig defaults = TestConfigs.fromYaml("");
-        Role role = load(DIR.resolve("base/role.yaml"), Role.class);
+    /** The rules a trigger's component adds to Role model-guardian (JSON patch operations {@code add /rules/-}). */
+    @SuppressWarnings("unchecked")
+    static List<PolicyRule> componentRules(String component) throws IOException {
+        Map<String, Object> kustomization = yaml(DIR.resolve("components").resolve(component)
+                .resolve("kustomization.yaml"));
+        assertThat(kustomization).containsEntry("kind", "Component");
+        List<Map<String, Object>> patches = (List<Map<String, Object>>) kustomization.get("patches");
+        assertThat(patches).singleElement().satisfies(patch -> assertThat((Map<String, Object>) patch.get("target"))
+                .containsEntry("kind", "Role").containsEntry("name", "model-guardian"));
+        Path file = DIR.resolve("components").resolve(component).resolve((String) patches.getFirst().get("path"));
+        List<Map<String, Object>> ops = (List<Map<String, Object>>) new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Files.readString(file));
+        List<PolicyRule> rules = new ArrayList<>();
+        for (Map<String, Object> op : ops) {
+            assertThat(op).containsEntry("op", "add").containsEntry("path", "/rules/-");
+            rules.add(Serialization.unmarshal(Serialization.asJson(op.get("value")), PolicyRule.class));
+        }
+        return rules;
+    }
 
+    /** Role model-guardian as a shape that lists {@code components} builds it. */
+    static List<PolicyRule> roleRules(List<String> components) throws IOException {
+        List<PolicyRule> rules = new ArrayList<>(load(DIR.resolve("base/role.yaml"), Role.class).getRules());
+        for (String component : components) {
+            rules.addAll(componentRules(component));
+        }
+        return rules;
+    }
+
+    /** Every verb a list of rules grants, one key per (group, resource, verb, name). */
+    static Set<String> granted(List<PolicyRule> rules) {
         Set<String> granted = new TreeSet<>();
-        for (PolicyRule rule : role.getRules()) {
+        for (PolicyRule rule : rules) {
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
@@ -153,21 +188,61 @@ class ManifestsTest {
                 }
             }
         }
-        Set<String> needed = RequiredPermissions.of(defaults, KubeBeans.targets(ModelSet.resolve(defaults))).stream()
-                .map(p -> key(p.group(), p.resource(), p.verb(), p.name())).collect(Collectors.toCollection(TreeSet::new));
+        return granted;
+    }
 
-        assertThat(granted).containsExactlyInAnyOrderElementsOf(needed);
+    static Set<String> keys(List<Permission> permissions) {
+        return permissions.stream().map(p -> key(p.group(), p.resource(), p.verb(), p.name()))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void givenTheRoleWithTheCronjobComponent_whenExpandedToVerbs_thenItGrantsExactlyTheTableOfWhatTheCodeCalls()
+            throws IOException {
+        GuardianConfig defaults = TestConfigs.fromYaml("");
+
+        Set<String> granted = granted(roleRules(List.of("cronjob")));
+
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults,
+                KubeBeans.targets(ModelSet.resolve(defaults)))));
+        assertThat(granted(roleRules(List.of()))).as("the base Role alone: nothing of any trigger")
+                .noneMatch(k -> k.contains("jobs") || k.contains("cronjobs") || k.contains("pods")
+                        || k.contains("argoproj"));
+    }
+
+    @Test
+    void givenTheArgoWorkflowComponent_whenExpandedToVerbs_thenItGrantsExactlyWhatTheArgoTriggerCallsAndNoJobs()
+            throws IOException {
+        GuardianConfig defaults = TestConfigs.fromYaml("");
+        // Neural Hive's targets, each trained by the WorkflowTemplate the component names instead of its CronJob.
+        List<TargetSpec> argo = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+                .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("argo-workflow", "orchestrator-ml-retrain"),
+                        t.models(), t.recovery()))
+                .toList();
+
+        Set<String> granted = granted(roleRules(List.of("argo-workflow")));
+
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults, argo)));
+        assertThat(granted).noneMatch(k -> k.contains("batch"));
+    }
+
+    @Test
+    void givenEveryShapeThatRuns_whenItsKustomizationIsRead_thenItListsTheCronjobComponentAsTheDefaultTrigger()
+            throws IOException {
+        for (String shape : List.of("sidecar", "check", "remediate")) {
+            assertThat(yaml(DIR.resolve(shape).resolve("kustomization.yaml")).get("components")).as(shape)
+                    .isEqualTo(List.of("../components/cronjob"));
+        }
     }
 
     @Test
     void givenTheRole_whenARuleHasNoResourceNames_thenItsVerbsAreOnesRbacCannotNarrowOrItsNamesAreGenerated()
             throws IOException {
-        Role role = load(DIR.resolve("base/role.yaml"), Role.class);
-
-        for (PolicyRule rule : role.getRules()) {
+        for (PolicyRule rule : roleRules(COMPONENTS)) {
             if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
                 boolean generatedNames = rule.getResources().equals(List.of("jobs"))
-                        || rule.getResources().equals(List.of("pods"));
+                        || rule.getResources().equals(List.of("pods"))
+                        || rule.getResources().equals(List.of("workflows"));
                 assertThat(generatedNames || UNNAMEABLE_VERBS.containsAll(rule.getVerbs()))
                         .as("rule %s could be narrowed by resourceNames", rule).isTrue();
             } else {
@@ -175,11 +250,15 @@ class ManifestsTest {
                         .doesNotContainAnyElementsOf(UNNAMEABLE_VERBS);
             }
         }
-        // Each rule says which feature needs it: a comment line right above every "- apiGroups".
-        List<String> lines = Files.readAllLines(DIR.resolve("base/role.yaml"));
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().startsWith("- apiGroups")) {
-                assertThat(lines.get(i - 1).strip()).as("comment above line %d", i + 1).startsWith("#");
+        // Each rule says which feature needs it: a comment line right above every "- apiGroups" (or "- op: add").
+        List<Path> files = new ArrayList<>(List.of(DIR.resolve("base/role.yaml")));
+        COMPONENTS.forEach(c -> files.add(DIR.resolve("components").resolve(c).resolve("role-rules.yaml")));
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).strip().startsWith("- apiGroups") || lines.get(i).strip().startsWith("- op:")) {
+                    assertThat(lines.get(i - 1).strip()).as("%s: comment above line %d", file, i + 1).startsWith("#");
+                }
             }
         }
     }

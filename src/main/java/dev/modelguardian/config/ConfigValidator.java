@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import dev.modelguardian.config.GuardianConfig.Signal;
 import dev.modelguardian.config.GuardianConfig.Target;
+import dev.modelguardian.core.check.DidYouMean;
 
 /**
  * Checks the {@code guardian.*} tree for everything the type system cannot: each problem names the property and the
@@ -98,10 +99,17 @@ public final class ConfigValidator {
         new TreeSet<>(set.targets().keySet()).forEach(name -> {
             String prefix = "guardian.targets." + name;
             Target target = set.targets().get(name);
+            List<String> kinds = triggers.stream().map(TargetRules::kind).toList();
+            String kind = target.trigger().kind();
+            if (!kinds.contains(kind)) {
+                problems.add(new ConfigProblem(prefix + ".trigger.kind", "unknown training trigger kind '" + kind
+                        + "'; use " + DidYouMean.closest(kinds, kind).map(c -> c + " (closest), or one of ")
+                                .orElse("one of ") + String.join(", ", kinds)));
+            }
             triggers.forEach(trigger -> trigger.validate(name, target, problems));
             if (target.models().isEmpty()) {
                 problems.add(new ConfigProblem(prefix + ".models",
-                        "target '" + name + "' trains no models; list the models its CronJob trains"));
+                        "target '" + name + "' trains no models; list the models its training produces"));
             }
             afterTraining(problems, prefix, target);
             Set<String> seen = new HashSet<>();

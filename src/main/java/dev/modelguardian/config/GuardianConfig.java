@@ -238,12 +238,18 @@ public interface GuardianConfig {
         Optional<String> description();
     }
 
-    /** A training target: one CronJob that trains one or more models. */
+    /** A training target: what trains one or more models (a CronJob by default), and what follows the training. */
     interface Target {
-        /** Name of the training CronJob; defaults to the target's own name. */
+        /**
+         * Name of the training CronJob of a {@code cronjob} trigger; defaults to the target's own name. The same as
+         * {@code trigger.cron-job}, kept for the configurations written before there was a choice of trigger.
+         */
         Optional<String> cronJob();
 
-        /** Models this CronJob trains; a firing policy on any of them starts this target's remediation. */
+        /** How this target's training is started: a Job from a CronJob unless {@code kind} says otherwise. */
+        Trigger trigger();
+
+        /** Models this target trains; a firing policy on any of them starts this target's remediation. */
         List<String> models();
 
         /** The model server Deployment, restarted after a promotion or rollback so it loads models and flags. */
@@ -281,6 +287,42 @@ public interface GuardianConfig {
 
         /** What rollback changes in the model server's configuration. */
         Rollback rollback();
+    }
+
+    /** How a target's training is started: its kind, and the settings of that kind. */
+    interface Trigger {
+        /**
+         * The trigger kind: {@code cronjob} (a Job made from a CronJob, as {@code kubectl create job --from} does) or
+         * {@code argo-workflow} (a Workflow submitted from a WorkflowTemplate, as {@code argo submit --from} does).
+         */
+        @WithDefault("cronjob")
+        String kind();
+
+        /**
+         * {@code cronjob}: the CronJob's name; defaults to {@code guardian.targets.<target>.cron-job}, then the
+         * target's name.
+         */
+        Optional<String> cronJob();
+
+        /** {@code argo-workflow}: the WorkflowTemplate and the parameters passed to it. */
+        ArgoWorkflow argoWorkflow();
+    }
+
+    /** A Workflow submitted from an Argo WorkflowTemplate or ClusterWorkflowTemplate. */
+    interface ArgoWorkflow {
+        /** The WorkflowTemplate's name (in the guardian's namespace); defaults to the target's name. */
+        Optional<String> template();
+
+        /** Whether {@link #template()} names a ClusterWorkflowTemplate rather than a namespaced WorkflowTemplate. */
+        @WithDefault("false")
+        boolean clusterScope();
+
+        /**
+         * The Workflow's {@code spec.arguments.parameters}, by parameter name. A value may contain
+         * {@code {remediation-id}}, {@code {target}}, {@code {models}} (comma-separated) and {@code {trigger}} (what
+         * fired), replaced when the Workflow is submitted; parameters not set here take the template's defaults.
+         */
+        Map<String, String> parameters();
     }
 
     /** What a failed training leads to. */

@@ -10,8 +10,14 @@ import java.util.List;
 public interface TargetRules {
 
     /**
+     * The trigger kind these rules are the settings of, as {@code guardian.targets.<target>.trigger.kind} names it
+     * (e.g. {@code cronjob}).
+     */
+    String kind();
+
+    /**
      * Adds a problem for every trigger setting of target {@code name} that is wrong; each names the property and the
-     * fix.
+     * fix. Called for every target, whatever its kind: a target of another kind must not set this kind's keys.
      *
      * @param name     the target's name, as under {@code guardian.targets}
      * @param target   the target's settings

@@ -606,8 +606,8 @@ class ServeCycleBenchmark {
         }
 
         @Override
-        public JobObservation observe(String jobName) {
-            return delegate.observe(jobName);
+        public JobObservation observe(TargetSpec target, String jobName) {
+            return delegate.observe(target, jobName);
         }
 
         @Override

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 
 /**
@@ -93,9 +94,13 @@ public final class NeuralHive {
     public static final String DEPLOYMENT = "orchestrator-dynamic";
 
     /** The permissions for these object names with Neural Hive's flag ConfigMap and Deployment (what doctor checks). */
-    public static List<RequiredPermissions.Permission> requiredPermissions(String stateConfigMap, String lease,
+    public static List<Permission> requiredPermissions(String stateConfigMap, String lease,
             List<String> cronJobs) {
-        return RequiredPermissions.of(stateConfigMap, lease, cronJobs, List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT));
+        List<Permission> all = new java.util.ArrayList<>(RequiredPermissions.of(stateConfigMap, lease,
+                List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT)));
+        all.addAll(new dev.modelguardian.integrations.cronjob.CronJobProvider().permissions(cronJobs.stream()
+                .map(c -> new dev.modelguardian.core.remediation.TargetSpec(c, c, List.of())).toList()));
+        return all;
     }
 
     /**

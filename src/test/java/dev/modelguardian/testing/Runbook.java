@@ -31,6 +31,10 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
+import dev.modelguardian.core.remediation.TrainingTrigger;
+import dev.modelguardian.integrations.argo.ArgoTemplate;
+import dev.modelguardian.integrations.argo.ArgoWorkflows;
 import dev.modelguardian.integrations.cronjob.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
@@ -48,6 +52,14 @@ public final class Runbook {
 
     public static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
     public static final String MODEL = "ticket-duration-predictor";
+
+    /** What trains the target: the runs the remediation starts and the world finishes. */
+    public enum Training {
+        /** Neural Hive's CronJob: a Job made from it ({@code trigger.kind: cronjob}). */
+        JOB_FROM_CRONJOB,
+        /** An Argo WorkflowTemplate: a Workflow submitted from it ({@code trigger.kind: argo-workflow}). */
+        WORKFLOW_FROM_TEMPLATE
+    }
 
     /** The ways a remediation (or a rollback by hand) can go. */
     public enum Path {
@@ -89,21 +101,35 @@ public final class Runbook {
     private final MutableClock clock;
     private final PolicyEngine policyEngine;
     private final ModelSet models;
+    private final Training training;
     private InMemoryModelRegistry registry;
 
     /**
      * @param world the test's own client: plays the Job controller and reads the outcome
      */
     public Runbook(KubernetesClient world, MutableClock clock, PolicyEngine policyEngine, ModelSet models) {
+        this(world, clock, policyEngine, models, Training.JOB_FROM_CRONJOB);
+    }
+
+    /**
+     * @param world    the test's own client: plays the Job (or workflow) controller and reads the outcome
+     * @param training what trains the target
+     */
+    public Runbook(KubernetesClient world, MutableClock clock, PolicyEngine policyEngine, ModelSet models,
+            Training training) {
         this.world = world;
         this.clock = clock;
         this.policyEngine = policyEngine;
         this.models = models;
+        this.training = training;
     }
 
     /** A clean cluster, T0, a breaching signal, and the registry with v1..v7, v7 in Production. */
     public void reset() {
         NeuralHive.reset(world);
+        if (training == Training.WORKFLOW_FROM_TEMPLATE) {
+            Argo.reset(world);
+        }
         clock.set(T0);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
         registry = new InMemoryModelRegistry();
@@ -121,7 +147,24 @@ public final class Runbook {
 
     /** The training target of {@link RegistryProfile}. */
     public TargetSpec target() {
-        return KubeBeans.targets(models, true).getFirst();
+        return targets().getFirst();
+    }
+
+    /** The targets of {@link RegistryProfile}, trained as {@link #training} says. */
+    private List<TargetSpec> targets() {
+        List<TargetSpec> targets = KubeBeans.targets(models, true);
+        return training == Training.JOB_FROM_CRONJOB ? targets : targets.stream().map(t -> new TargetSpec(t.name(),
+                new Trainer("argo-workflow", "WorkflowTemplate", Argo.TEMPLATE, "Workflow", "argoproj.io/v1alpha1"),
+                t.models(), t.recovery())).toList();
+    }
+
+    /** The trigger a fresh guardian process on {@code client} starts runs with. */
+    private TrainingTrigger trigger(KubernetesClient client) {
+        return switch (training) {
+            case JOB_FROM_CRONJOB -> new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock);
+            case WORKFLOW_FROM_TEMPLATE -> new ArgoWorkflows(client, NAMESPACE, Map.of(CRON_JOB, new ArgoTemplate(
+                    Argo.TEMPLATE, false, Map.of("remediation-id", "{remediation-id}"))));
+        };
     }
 
     /**
@@ -132,9 +175,9 @@ public final class Runbook {
             RemediationListener listener, BooleanSupplier mayAct) {
         RemediationPolicy policy = new RemediationPolicy(Duration.ofHours(1), 3, false, false, Duration.ofMinutes(45),
                 Duration.ofMinutes(5), "ml-retrain-emergency");
-        return new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models, true),
+        return new RemediationEngine(policyEngine, Policies.from(models), targets(),
                 store.apply(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state")),
-                new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock), policy, 50, clock, listener,
+                trigger(client), policy, 50, clock, listener,
                 mayAct, Optional.of(registry), new ModelServerResources(client, NAMESPACE));
     }
 
@@ -168,8 +211,7 @@ public final class Runbook {
                     () -> trainingRegisters(12.0, false)));
             case VALIDATION_FAILED -> steps.add(world("v8 registered (MAE 17.5) and promoted by the script, Job"
                     + " complete, +20m", () -> trainingRegisters(17.5, true)));
-            case TRAINING_FAILED -> steps.add(world("Job failed", () -> NeuralHive.finish(world, onlyJob(), "Failed",
-                    "DeadlineExceeded")));
+            case TRAINING_FAILED -> steps.add(world("the run failed", () -> finish(false)));
             case MANUAL_ROLLBACK, FORCED_PROMOTED -> throw new IllegalStateException();
         }
         steps.add(engine("follow-up", RemediationEngine::followUp));
@@ -208,18 +250,47 @@ public final class Runbook {
         if (promotesItself) {
             registry.promote(new RegistryModel(MODEL, RegistryModel.Mode.STAGE, "champion"), v);
         }
-        NeuralHive.finish(world, onlyJob(), "Complete", null);
+        finish(true);
         clock.advance(Duration.ofMinutes(20));
     }
 
-    /** The one Job; fails when there is none or more. */
-    public String onlyJob() {
-        List<Job> jobs = jobs();
-        if (jobs.size() != 1) {
-            throw new AssertionError("expected exactly one Job, found " + jobs.stream()
-                    .map(j -> j.getMetadata().getName()).toList());
+    /** Plays the Job (or workflow) controller: the one run ends. */
+    private void finish(boolean succeeded) {
+        switch (training) {
+            case JOB_FROM_CRONJOB -> NeuralHive.finish(world, onlyJob(), succeeded ? "Complete" : "Failed",
+                    succeeded ? null : "DeadlineExceeded");
+            case WORKFLOW_FROM_TEMPLATE -> Argo.finish(world, onlyJob(), succeeded ? "Succeeded" : "Failed");
         }
-        return jobs.getFirst().getMetadata().getName();
+    }
+
+    /** The one training run (Job or Workflow); fails when there is none or more. */
+    public String onlyJob() {
+        List<String> runs = runs();
+        if (runs.size() != 1) {
+            throw new AssertionError("expected exactly one training run, found " + runs);
+        }
+        return runs.getFirst();
+    }
+
+    /** The labels of each training run in the cluster, by run name. */
+    public Map<String, Map<String, String>> runLabels() {
+        Map<String, Map<String, String>> labels = new java.util.TreeMap<>();
+        switch (training) {
+            case JOB_FROM_CRONJOB -> jobs().forEach(j -> labels.put(j.getMetadata().getName(),
+                    j.getMetadata().getLabels()));
+            case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).forEach(w -> labels.put(w.getMetadata().getName(),
+                    w.getMetadata().getLabels()));
+        }
+        return labels;
+    }
+
+    /** The names of the training runs in the cluster: the Jobs, or the Workflows. */
+    public List<String> runs() {
+        return switch (training) {
+            case JOB_FROM_CRONJOB -> jobs().stream().map(j -> j.getMetadata().getName()).toList();
+            case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).stream().map(w -> w.getMetadata().getName())
+                    .toList();
+        };
     }
 
     public List<Job> jobs() {
@@ -240,7 +311,7 @@ public final class Runbook {
     public Outcome outcome() {
         TargetRecord record = record();
         List<String> history = record == null ? List.of() : record.history().stream().map(Runbook::describe).toList();
-        return new Outcome(record == null ? null : record.current().state(), history, jobs().size(), production(),
+        return new Outcome(record == null ? null : record.current().state(), history, runs().size(), production(),
                 NeuralHive.flag(world), NeuralHive.restartedAt(world),
                 record == null ? Map.of() : record.flagsToRestore());
     }

@@ -15,6 +15,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Trainer;
 
 /**
  * {@code GET /api/v1/status}: schema {@value #SCHEMA}. Targets come from the state ConfigMap, so every replica
@@ -43,7 +44,8 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
      * One training target as persisted. {@code approvedBy}/{@code approvedAt} and {@code steps} belong to the
      * remediation under way (its last step ongoing until now); each history entry has its own.
      */
-    public record Target(String name, String cronJob, List<String> models, RemediationState state, Instant since,
+    public record Target(String name, String cronJob, Trainer training, List<String> models, RemediationState state,
+            Instant since,
             String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
             Optional<String> requestedBy, boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
             List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
@@ -53,7 +55,8 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
             var s = record.current();
             List<HistoryEntry> recent = record.history().size() <= 10 ? record.history()
                     : record.history().subList(record.history().size() - 10, record.history().size());
-            return new Target(spec.name(), spec.cronJob(), spec.models(), s.state(), s.since(), record.reason(),
+            return new Target(spec.name(), spec.trainer().cronJob().orElse(null), spec.trainer(), spec.models(),
+                    s.state(), s.since(), record.reason(),
                     s.remediationId(), s.jobName(), s.trigger(), s.requestedBy(), s.approved(),
                     record.timeline().approvedBy(),
                     record.timeline().approval().map(Timeline.Approval::at),

@@ -156,9 +156,9 @@ public class CheckCommand implements Callable<Integer> {
         Table.print(out, rows);
         if (report.targets() != null) {
             List<String[]> targets = new ArrayList<>();
-            targets.add(new String[] { "TARGET", "CRONJOB", "STATE", "JOB", "NOTE" });
+            targets.add(new String[] { "TARGET", "TRAINED BY", "STATE", "RUN", "NOTE" });
             for (CheckReport.TargetResult t : report.targets()) {
-                targets.add(new String[] { t.target(), t.cronJob(), t.state().toUpperCase(java.util.Locale.ROOT),
+                targets.add(new String[] { t.target(), t.trainedBy(), t.state().toUpperCase(java.util.Locale.ROOT),
                         t.job() == null ? "-" : t.job(),
                         t.reason() + (t.problem() == null ? "" : " [failed: " + t.problem() + "]") });
             }
@@ -172,7 +172,8 @@ public class CheckCommand implements Callable<Integer> {
     }
 
     private static CheckReport.TargetResult target(RemediationEngine.TargetReport t, TargetRecord persisted) {
-        return new CheckReport.TargetResult(t.target().name(), t.target().cronJob(),
+        return new CheckReport.TargetResult(t.target().name(), t.target().trainer().cronJob().orElse(null),
+                t.target().trainer().source(),
                 persisted.current().state().name().toLowerCase(java.util.Locale.ROOT), t.reason(),
                 persisted.current().jobName().orElse(null), persisted.current().remediationId().orElse(null),
                 t.problem().orElse(null));

@@ -29,6 +29,8 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
     /**
      * What one training target came to in the remediation cycle of {@code check --remediate}.
      *
+     * @param cronJob       the training CronJob, when a CronJob trains the target (else null)
+     * @param trainedBy     what trains it, e.g. {@code CronJob ml-training} or {@code WorkflowTemplate ml-retrain}
      * @param state         the remediation state after the cycle, lower case ({@code retraining}, ...)
      * @param reason        what the cycle did or why it held back
      * @param job           the training Job of the remediation under way, if any
@@ -36,7 +38,7 @@ public record CheckReport(String schema, String evaluatedAt, String result, int 
      * @param problem       a short code when a step failed ({@code job-create-failed}, {@code no-snapshot},
      *                      {@code action-failed}, {@code did-not-settle}), else null
      */
-    public record TargetResult(String target, String cronJob, String state, String reason, String job,
+    public record TargetResult(String target, String cronJob, String trainedBy, String state, String reason, String job,
             String remediationId, String problem) {
     }
 

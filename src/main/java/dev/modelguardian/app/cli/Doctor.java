@@ -26,6 +26,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.config.extension.TriggerProvider;
@@ -35,8 +36,6 @@ import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions.Permission;
-import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 
 /**
  * The checks of {@code doctor}: everything the configuration refers to, each with what was found and how to fix it.
@@ -198,7 +197,12 @@ final class Doctor {
         }
         checks.add(Check.ok("kubernetes", "API server " + client.getMasterUrl() + " answers"));
         List<TargetSpec> targets = KubeBeans.targets(models);
-        triggers.forEach(trigger -> checks.addAll(trigger.doctor(targets, client, context)));
+        triggers.forEach(trigger -> {
+            List<TargetSpec> mine = Extensions.ofKind(targets, trigger.kind());
+            if (!mine.isEmpty()) {
+                checks.addAll(trigger.doctor(mine, client, context));
+            }
+        });
         stateConfigMap(client);
         lease(client);
         flags(client);
@@ -304,7 +308,7 @@ final class Doctor {
 
     /** One SelfSubjectAccessReview per permission in the table the Role is written from. */
     private void rbac(KubernetesClient client) {
-        List<Permission> needed = RequiredPermissions.of(config, KubeBeans.targets(models));
+        List<Permission> needed = Extensions.permissions(config, KubeBeans.targets(models));
         List<Permission> denied = new ArrayList<>();
         for (Permission p : needed) {
             Optional<Boolean> allowed = allowed(client, p.group(), p.resource(), p.verb(), p.name());
@@ -324,7 +328,8 @@ final class Doctor {
             checks.add(Check.fail("rbac", "missing: " + p.describe() + " in " + ns() + " (needed for: " + p.feature()
                     + ")", "add to Role model-guardian: apiGroups: [\"" + p.group() + "\"], resources: ["
                             + p.resource() + "]" + p.name().map(n -> ", resourceNames: [" + n + "]").orElse("")
-                            + ", verbs: [" + p.verb() + "] (src/main/kubernetes/base/role.yaml has them all)"));
+                            + ", verbs: [" + p.verb() + "] (src/main/kubernetes/base/role.yaml and the training"
+                            + " trigger's component in src/main/kubernetes/components have them all)"));
         }
     }
 

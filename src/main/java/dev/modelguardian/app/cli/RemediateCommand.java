@@ -147,7 +147,7 @@ public class RemediateCommand implements Callable<Integer> {
                 RemediationState to = step.after().current().state();
                 String change = from == to ? to.toString() : from + " -> " + to;
                 String what = step.decision() instanceof dev.modelguardian.core.remediation.Decision.CreateJob c
-                        ? "Job " + c.jobName() + " created from CronJob " + step.target().cronJob()
+                        ? step.target().trainer().run(c.jobName()) + " created from " + step.target().trainer().source()
                         : step.after().reason();
                 lastLine = to + "  " + what;
                 line(out, targetName + " " + change + "  " + what);
@@ -232,8 +232,10 @@ public class RemediateCommand implements Callable<Integer> {
                     }
                     RemediationState state = record.current().state();
                     if (state == RemediationState.RETRAINING && record.current().jobName().isPresent()
-                            && jobs.observe(record.current().jobName().get()) instanceof JobObservation.Running r) {
-                        progress(out, record, "Job " + record.current().jobName().get() + ": " + r.progress());
+                            && jobs.observe(target, record.current().jobName().get())
+                                    instanceof JobObservation.Running r) {
+                        progress(out, record, target.trainer().run(record.current().jobName().get()) + ": "
+                                + r.progress());
                     } else if (state == RemediationState.VERIFYING && said.isPresent()) {
                         progress(out, record, said.get());
                         nap = untilVerified(record, target, relist, clock.instant());

@@ -323,7 +323,7 @@ public class ReplayCommand implements Callable<Integer> {
         out.printf("%nSignals began firing %d time%s.%n", fired, fired == 1 ? "" : "s");
         for (Replay.TargetSummary t : result.targets()) {
             out.printf("Target %s: %s started; remediations ended: %s.%n", t.target(),
-                    plural(t.started(), "retraining Job"), t.outcomes());
+                    plural(t.started(), "retraining " + t.runKind()), t.outcomes());
             out.printf("  time in each state: %s%n", t.timeInStates());
         }
     }

@@ -40,6 +40,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 
 /** The audit trail: every target's persisted state and recent history, read from the state ConfigMap. */
@@ -139,7 +140,8 @@ public class StatusCommand implements Callable<Integer> {
         out.println("State ConfigMap " + report.namespace() + "/" + report.configMap() + " at " + report.at());
         for (TargetView t : report.targets()) {
             out.println();
-            out.println("TARGET " + t.name() + "  (CronJob " + t.cronJob() + "; models " + String.join(", ", t.models())
+            out.println("TARGET " + t.name() + "  (" + t.training().source() + "; models "
+                    + String.join(", ", t.models())
                     + ")");
             if (!t.persisted()) {
                 out.println("  nothing persisted yet: never left HEALTHY");
@@ -218,7 +220,7 @@ public class StatusCommand implements Callable<Integer> {
      * snapshot and how long each remediation took. {@code approvedBy}/{@code approvedAt} and {@code steps} are those
      * of the remediation under way (its last step ongoing until {@code at}); each history entry has its own.
      */
-    public record TargetView(String name, String cronJob, List<String> models, boolean persisted,
+    public record TargetView(String name, String cronJob, Trainer training, List<String> models, boolean persisted,
             RemediationState state, Instant since, String reason, Optional<String> remediationId, Optional<String> job,
             List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, boolean approved,
             Optional<String> approvedBy, Optional<Instant> approvedAt, List<StepDurations.Step> steps,
@@ -235,7 +237,8 @@ public class StatusCommand implements Callable<Integer> {
             for (int i = all.size() - 1; i >= 0 && recent.size() < limit; i--) {
                 recent.add(HistoryView.of(all.get(i)));
             }
-            return new TargetView(spec.name(), spec.cronJob(), spec.models(), stored.isPresent(), s.state(), s.since(),
+            return new TargetView(spec.name(), spec.trainer().cronJob().orElse(null), spec.trainer(), spec.models(),
+                    stored.isPresent(), s.state(), s.since(),
                     record.reason(), s.remediationId(), s.jobName(), s.trigger(), s.requestedBy(), s.approved(),
                     record.timeline().approvedBy(), record.timeline().approval().map(Timeline.Approval::at),
                     StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),

@@ -19,6 +19,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.Verdict;
 import dev.modelguardian.integrations.http.Json;
 import dev.modelguardian.integrations.mlflow.MlflowDtos;
@@ -75,6 +76,9 @@ import dev.modelguardian.integrations.mlflow.MlflowDtos;
         StatusView.History.class,
         StatusView.Signal.class,
         StepDurations.Step.class,
+        // What trains a target (a CronJob, a WorkflowTemplate): the "training" field of the status API's targets and
+        // of status --output json.
+        Trainer.class,
         ApiError.class,
 
         // JSON reports of the commands, written with the application's ObjectMapper: check --output json,

@@ -154,7 +154,8 @@ public final class HtmlReport {
         }
         for (Replay.TargetSummary t : result.targets()) {
             html.append("<p class=\"target\">Target ").append(Html.escape(t.target())).append(": ")
-                    .append(t.started()).append(t.started() == 1 ? " retraining Job" : " retraining Jobs")
+                    .append(t.started()).append(" retraining ").append(Html.escape(t.runKind()))
+                    .append(t.started() == 1 ? "" : "s")
                     .append(" started; remediations ended: ").append(Html.escape(t.outcomes()))
                     .append("; time in each state: ").append(Html.escape(t.timeInStates())).append(".</p>\n");
         }

@@ -79,10 +79,11 @@ public final class Replay {
      * What a target's remediations came to.
      *
      * @param timeIn  time in each remediation state
-     * @param started retraining Jobs created
+     * @param runKind what one training run of the target is ({@code Job}, {@code Workflow})
+     * @param started retraining runs created
      * @param history every finished remediation, oldest first
      */
-    public record TargetSummary(String target, Map<RemediationState, Duration> timeIn, int started,
+    public record TargetSummary(String target, Map<RemediationState, Duration> timeIn, String runKind, int started,
             List<HistoryEntry> history) {
 
         public long count(HistoryEntry.Outcome outcome) {
@@ -154,7 +155,12 @@ public final class Replay {
         List<Policy> scripted = scenario.signals().keySet().stream().map(byKey::get).toList();
         Map<String, String> targetOf = new HashMap<>();
         models.targets().forEach((target, t) -> t.models().forEach(m -> targetOf.put(m, target)));
-        List<TargetSpec> targets = KubeBeans.targets(models, world.registry().isPresent());
+        List<TargetSpec> configured = KubeBeans.targets(models, world.registry().isPresent());
+        // A scenario may say what trains the targets (an Argo WorkflowTemplate, ...), whatever the configuration says.
+        List<TargetSpec> targets = world.training().trigger().map(kind -> configured.stream()
+                .map(t -> new TargetSpec(t.name(), dev.modelguardian.app.wiring.Extensions.trainedFrom(kind,
+                        world.training().from().orElse(t.name())), t.models(), t.recovery())).toList())
+                .orElse(configured);
 
         VirtualClock clock = new VirtualClock(scenario.start());
         SimulatedWorld simulated = new SimulatedWorld(world, targets, scenario.start(), clock);
@@ -235,7 +241,8 @@ public final class Replay {
             int started = (int) recorder.steps.stream()
                     .filter(s -> s.target().equals(target.name()) && s.kind().equals("job")).count();
             targetSummaries.add(new TargetSummary(target.name(),
-                    Collections.unmodifiableMap(targetTime.getOrDefault(target.name(), Map.of())), started,
+                    Collections.unmodifiableMap(targetTime.getOrDefault(target.name(), Map.of())),
+                    target.trainer().runKind(), started,
                     record == null ? List.of() : record.history()));
         }
         Map<String, List<Sample>> frozen = new LinkedHashMap<>();

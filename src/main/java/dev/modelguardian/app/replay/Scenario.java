@@ -38,7 +38,7 @@ public record Scenario(String name, String description, Instant start, Duration 
         Map<String, List<Segment>> signals, World world) {
 
     /** Scenarios shipped in the jar, the first being the default of {@code replay}. */
-    public static final String BUNDLED_NAMES = "drift-incident, bad-candidate, flapping, prometheus-gap";
+    public static final String BUNDLED_NAMES = "drift-incident, bad-candidate, flapping, prometheus-gap, argo-retrain";
     public static final List<String> BUNDLED = List.of(BUNDLED_NAMES.split(", "));
 
     /**
@@ -117,12 +117,26 @@ public record Scenario(String name, String description, Instant start, Duration 
         World.Training training = World.DEFAULT.training();
         if (map.containsKey("training")) {
             String here = where + ".training";
-            Fields f = new Fields(here, mapping(here, map.get("training"), "takes, outcome"));
+            Map<?, ?> fields = mapping(here, map.get("training"), "takes, outcome, trigger, from");
+            Fields f = new Fields(here, fields);
             String outcome = f.string("outcome", "succeeds");
             if (!outcome.equals("succeeds") && !outcome.equals("fails")) {
                 throw new ScenarioException(here + ".outcome: '" + outcome + "'; write succeeds or fails");
             }
-            training = new World.Training(f.duration("takes", training.takes()), outcome.equals("succeeds"));
+            Optional<String> trigger = fields.containsKey("trigger") ? Optional.of(f.string("trigger", ""))
+                    : Optional.empty();
+            List<String> kinds = dev.modelguardian.app.wiring.Extensions.triggerKinds();
+            if (trigger.isPresent() && !kinds.contains(trigger.get())) {
+                throw new ScenarioException(here + ".trigger: '" + trigger.get() + "'; write one of "
+                        + String.join(", ", kinds));
+            }
+            Optional<String> from = fields.containsKey("from") ? Optional.of(f.string("from", "")) : Optional.empty();
+            if (from.isPresent() && trigger.isEmpty()) {
+                throw new ScenarioException(here + ".from: only with trigger; write the trigger kind that starts runs"
+                        + " from " + from.get());
+            }
+            training = new World.Training(f.duration("takes", training.takes()), outcome.equals("succeeds"), trigger,
+                    from);
             if (training.takes().isNegative() || training.takes().isZero()) {
                 throw new ScenarioException(here + ".takes: must be positive, e.g. 45m");
             }

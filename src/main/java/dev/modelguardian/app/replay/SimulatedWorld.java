@@ -26,6 +26,7 @@ import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
@@ -56,7 +57,7 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
     private Pending pending;
 
     /** A Job the guardian created and when it ends. */
-    private record Job(String cronJob, Instant ends, boolean succeeds) {
+    private record Job(Trainer trainer, Instant ends, boolean succeeds) {
     }
 
     /** A response of the live signals, due at {@code at}. */
@@ -156,7 +157,8 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
 
     private void finish(String name, Job job) {
         if (!job.succeeds()) {
-            events.add(new TimelineEvent(job.ends(), "world", null, "Job " + name + " failed (BackoffLimitExceeded)",
+            events.add(new TimelineEvent(job.ends(), "world", null, job.trainer().run(name) + " failed ("
+                    + (job.trainer().runKind().equals("Job") ? "BackoffLimitExceeded" : "phase Failed") + ")",
                     Map.of()));
             return;
         }
@@ -169,7 +171,7 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
                     new TreeMap<>(metrics).forEach((k, v) -> values.add(k + " " + Bound.format(v)));
                     registered.add(check.registry().name() + " v" + version + " (" + String.join(", ", values) + ")");
                 })));
-        events.add(new TimelineEvent(job.ends(), "world", null, "Job " + name + " complete"
+        events.add(new TimelineEvent(job.ends(), "world", null, job.trainer().run(name) + " complete"
                 + (registered.isEmpty() ? "" : "; registered " + String.join(", ", registered)), Map.of()));
         if (registry.isEmpty()) {
             // Without a registry the Job's own gate promotes, and the model server picks the new model up.
@@ -189,22 +191,25 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
     public synchronized Optional<String> running(TargetSpec target, Optional<String> excluding) {
         Instant now = clock.instant();
         return jobs.entrySet().stream()
-                .filter(e -> e.getValue().cronJob().equals(target.cronJob()) && e.getValue().ends().isAfter(now))
+                .filter(e -> e.getValue().trainer().equals(target.trainer()) && e.getValue().ends().isAfter(now))
                 .map(Map.Entry::getKey)
                 .filter(name -> excluding.map(x -> !x.equals(name)).orElse(true))
                 .reduce((first, second) -> second);
     }
 
     @Override
-    public synchronized JobObservation observe(String jobName) {
+    public synchronized JobObservation observe(TargetSpec target, String jobName) {
         Job job = jobs.get(jobName);
         if (job == null) {
             return new JobObservation.NotFound();
         }
         if (job.ends().isAfter(clock.instant())) {
-            return new JobObservation.Running(Optional.empty(), "1 pod Running");
+            return new JobObservation.Running(Optional.empty(), job.trainer().runKind().equals("Job") ? "1 pod Running"
+                    : "phase Running");
         }
-        return job.succeeds() ? new JobObservation.Succeeded() : new JobObservation.Failed("BackoffLimitExceeded");
+        return job.succeeds() ? new JobObservation.Succeeded()
+                : new JobObservation.Failed(job.trainer().runKind().equals("Job") ? "BackoffLimitExceeded"
+                        : "Failed (child of " + jobName + " failed)");
     }
 
     @Override
@@ -213,7 +218,7 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
             return;
         }
         Instant now = clock.instant();
-        jobs.put(jobName, new Job(target.cronJob(), now.plus(world.training().takes()), world.training().succeeds()));
+        jobs.put(jobName, new Job(target.trainer(), now.plus(world.training().takes()), world.training().succeeds()));
     }
 
     // ---- ModelServer -----------------------------------------------------------------------------

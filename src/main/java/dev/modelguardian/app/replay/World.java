@@ -19,7 +19,7 @@ import java.util.Optional;
 public record World(Training training, Optional<Map<String, Model>> registry, Optional<Response> afterPromotion,
         Optional<Response> afterRollback) {
 
-    /** The world of a scenario without a {@code world} section: Jobs succeed after 30m; no registry; no reaction. */
+    /** The world of a scenario without a {@code world} section: runs succeed after 30m; no registry; no reaction. */
     public static final World DEFAULT = new World(new Training(Duration.ofMinutes(30), true), Optional.empty(),
             Optional.empty(), Optional.empty());
 
@@ -28,10 +28,18 @@ public record World(Training training, Optional<Map<String, Model>> registry, Op
     }
 
     /**
-     * @param takes    from the Job's creation to its completion
-     * @param succeeds whether it completes (Complete condition) or fails (Failed condition)
+     * @param takes    from the run's creation to its end
+     * @param succeeds whether it completes (a Job's Complete condition, a Workflow's Succeeded) or fails
+     * @param trigger  the trigger kind every target is trained by in this scenario (e.g. {@code argo-workflow}); empty
+     *                 for what the configuration says
+     * @param from     what that trigger starts runs from (a CronJob, a WorkflowTemplate); empty for the target's name
      */
-    public record Training(Duration takes, boolean succeeds) {
+    public record Training(Duration takes, boolean succeeds, Optional<String> trigger, Optional<String> from) {
+
+        /** Runs of what the configuration says trains each target. */
+        public Training(Duration takes, boolean succeeds) {
+            this(takes, succeeds, Optional.empty(), Optional.empty());
+        }
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.modelguardian.app.wiring;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -13,16 +16,22 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.extension.ChannelProvider;
+import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
+import dev.modelguardian.core.remediation.TrainingTriggers;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.integrations.argo.ArgoWorkflowProvider;
 import dev.modelguardian.integrations.cronjob.CronJobProvider;
+import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
 import dev.modelguardian.integrations.prometheus.PrometheusProvider;
@@ -55,8 +64,8 @@ public final class Extensions {
     /** The model registries; the first one configured is the one the remediation engine uses. */
     public static final List<RegistryProvider> REGISTRIES = List.of(new MlflowProvider());
 
-    /** The training triggers, in the order their problems and checks are reported. */
-    public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider());
+    /** The training triggers, in the order their problems and checks are reported; a target selects one by kind. */
+    public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(), new ArgoWorkflowProvider());
 
     private Extensions() {
     }
@@ -94,14 +103,70 @@ public final class Extensions {
     }
 
     /**
-     * The training trigger of the first trigger configured.
+     * The training trigger of the guardian: each target's calls go to the trigger of its {@code trigger.kind}; a kind
+     * no target uses is not built (nor watched).
      *
-     * @throws IllegalStateException when none is
+     * @param targets every training target's settings, by name (from the {@link ModelSet})
      */
-    public static TrainingTrigger trigger(GuardianConfig config, KubernetesClient client, String namespace,
-            Clock clock) {
-        return TRIGGERS.stream().flatMap(t -> t.trigger(config, client, namespace, clock).stream()).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no training trigger is configured"));
+    public static TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+            KubernetesClient client, String namespace, Clock clock) {
+        Map<String, TrainingTrigger> byKind = new TreeMap<>();
+        for (TriggerProvider provider : TRIGGERS) {
+            Map<String, GuardianConfig.Target> mine = new TreeMap<>();
+            targets.forEach((name, target) -> {
+                if (target.trigger().kind().equals(provider.kind())) {
+                    mine.put(name, target);
+                }
+            });
+            if (!mine.isEmpty()) {
+                byKind.put(provider.kind(), provider.trigger(config, mine, client, namespace, clock));
+            }
+        }
+        return TrainingTriggers.of(byKind);
+    }
+
+    /**
+     * What the target {@code name} is trained by, from the trigger its {@code trigger.kind} selects.
+     *
+     * @throws IllegalArgumentException when no registered trigger is of that kind (validation reports it first)
+     */
+    public static Trainer trainer(String name, GuardianConfig.Target target) {
+        return provider(target.trigger().kind()).trainer(name, target);
+    }
+
+    /**
+     * What a target is trained by when a trigger of {@code kind} starts its runs from {@code from} (a replay
+     * scenario's {@code world.training}).
+     *
+     * @throws IllegalArgumentException when no registered trigger is of that kind
+     */
+    public static Trainer trainedFrom(String kind, String from) {
+        return provider(kind).trainedFrom(from);
+    }
+
+    /** The kinds of the registered training triggers, in registration order. */
+    public static List<String> triggerKinds() {
+        return TRIGGERS.stream().map(TriggerProvider::kind).toList();
+    }
+
+    /**
+     * Every Kubernetes API permission the guardian uses for these targets: the common ones and, for each trigger kind
+     * the targets use, that trigger's.
+     */
+    public static List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+        List<Permission> all = new ArrayList<>(RequiredPermissions.of(config, targets));
+        TRIGGERS.forEach(t -> all.addAll(t.permissions(ofKind(targets, t.kind()))));
+        return List.copyOf(all);
+    }
+
+    /** The targets trained by a trigger of {@code kind}. */
+    public static List<TargetSpec> ofKind(List<TargetSpec> targets, String kind) {
+        return targets.stream().filter(t -> t.trainer().trigger().equals(kind)).toList();
+    }
+
+    private static TriggerProvider provider(String kind) {
+        return TRIGGERS.stream().filter(t -> t.kind().equals(kind)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no training trigger of kind '" + kind + "'"));
     }
 
     /** The model registry of the first registry configured; empty when none is. */

@@ -57,8 +57,8 @@ public class KubeBeans {
 
     @Produces
     @Singleton
-    TrainingTrigger trainingTrigger(KubernetesClient client, GuardianConfig config, Clock clock) {
-        return Extensions.trigger(config, client, Namespace.resolve(config), clock);
+    TrainingTrigger trainingTrigger(KubernetesClient client, GuardianConfig config, ModelSet models, Clock clock) {
+        return Extensions.trigger(config, models.targets(), client, Namespace.resolve(config), clock);
     }
 
     @Produces
@@ -76,7 +76,7 @@ public class KubeBeans {
                 TimedCluster.server(new ModelServerResources(client, Namespace.resolve(config)), metrics));
     }
 
-    /** The configured training targets, each with its CronJob (the target's own name when not set). */
+    /** The configured training targets, each with what trains it (its CronJob unless its trigger says otherwise). */
     public static List<TargetSpec> targets(ModelSet models) {
         return targets(models, false);
     }
@@ -87,7 +87,8 @@ public class KubeBeans {
      */
     public static List<TargetSpec> targets(ModelSet models, boolean registry) {
         return models.targets().entrySet().stream()
-                .map(e -> new TargetSpec(e.getKey(), e.getValue().cronJob().orElse(e.getKey()), e.getValue().models(),
+                .map(e -> new TargetSpec(e.getKey(), Extensions.trainer(e.getKey(), e.getValue()),
+                        e.getValue().models(),
                         recovery(models, e.getValue(), registry)))
                 .sorted(java.util.Comparator.comparing(TargetSpec::name))
                 .toList();

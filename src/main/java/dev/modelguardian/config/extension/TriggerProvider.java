@@ -2,6 +2,7 @@ package dev.modelguardian.config.extension;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -9,38 +10,60 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.TargetRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
- * A training trigger, whole: the validation of each target's trigger settings ({@code guardian.targets.<target>.*})
- * and its {@code doctor} checks of what the targets start their training with. One implementation per integration
- * folder, registered in the application's one list of extensions; the {@code TrainingTrigger} it adapts is the one
- * the remediation engine starts, observes and finds training runs through.
+ * A training trigger kind, whole: the validation of each target's trigger settings
+ * ({@code guardian.targets.<target>.trigger.*}), what a target of this kind is trained by, the {@code doctor} checks
+ * of what the targets start their training with, the API permissions it needs, and the {@code TrainingTrigger} the
+ * remediation engine starts, observes and finds training runs through. One implementation per integration folder,
+ * registered in the application's one list of extensions; a target chooses one by {@code trigger.kind}.
  */
 public interface TriggerProvider extends TargetRules {
 
-    /** The trigger's name, e.g. {@code cronjob}. */
-    String name();
+    /**
+     * What the target {@code name} of this kind is trained by, from its settings (validated before).
+     *
+     * @param name   the target's name, as under {@code guardian.targets}
+     * @param target the target's settings; its {@code trigger.kind} is this provider's
+     */
+    Trainer trainer(String name, GuardianConfig.Target target);
+
+    /**
+     * What a target of this kind is trained by when it starts its runs from the object {@code from} with no other
+     * setting: how a replay scenario's {@code world.training} says "trained by this WorkflowTemplate".
+     */
+    Trainer trainedFrom(String from);
 
     /**
      * The checks of {@code doctor} for this trigger, one or more per target: that what each target starts its
      * training with exists (else the closest existing name). Read-only; runs only when the Kubernetes API answers.
      *
-     * @param targets the configured training targets
+     * @param targets the configured training targets of this kind
      * @param client  the Kubernetes client {@code doctor} uses
      * @param context what {@code doctor} knows besides the configuration, among it the namespace
      */
     List<Check> doctor(List<TargetSpec> targets, KubernetesClient client, DoctorContext context);
 
     /**
-     * The trigger the remediation engine starts, observes and finds training runs through, when this trigger is
-     * configured, else empty.
+     * Every Kubernetes API permission this trigger uses for {@code targets}: the rows of its Role rules and of
+     * {@code doctor}'s access reviews. Empty when {@code targets} is.
+     *
+     * @param targets the configured training targets of this kind
+     */
+    List<Permission> permissions(List<TargetSpec> targets);
+
+    /**
+     * The trigger the remediation engine starts, observes and finds training runs through for the targets of this
+     * kind; asked only when there is one.
      *
      * @param config    the whole configuration tree
+     * @param targets   the settings of the targets of this kind, by target name
      * @param client    the Kubernetes client of the guardian
      * @param namespace the namespace the guardian works in
      * @param clock     the guardian's clock
      */
-    java.util.Optional<TrainingTrigger> trigger(GuardianConfig config, KubernetesClient client, String namespace,
-            Clock clock);
+    TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+            KubernetesClient client, String namespace, Clock clock);
 }

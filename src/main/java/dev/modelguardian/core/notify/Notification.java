@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetHealth;
+import dev.modelguardian.core.remediation.Trainer;
 
 /**
  * One milestone of one training target, with everything a message needs; the channels render it. Holds no secret.
@@ -15,7 +16,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
  * @param at            when the step was persisted
  * @param namespace     the guardian's namespace
  * @param target        the training target
- * @param cronJob       its training CronJob
+ * @param trainer       what trains it (a CronJob, a WorkflowTemplate, ...)
  * @param models        the models it trains
  * @param from          the state before the step
  * @param to            the state after it
@@ -31,7 +32,7 @@ import dev.modelguardian.core.remediation.TargetHealth;
  * @param incidentKey   the incident this milestone belongs to (PagerDuty's {@code dedup_key})
  * @param resolves      incidents this milestone ends (on {@link Milestone#RECOVERED})
  */
-public record Notification(Milestone milestone, Instant at, String namespace, String target, String cronJob,
+public record Notification(Milestone milestone, Instant at, String namespace, String target, Trainer trainer,
         List<String> models, RemediationState from, RemediationState to, Optional<String> remediationId,
         Optional<String> job, List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, String action, String reason,
         Optional<String> outcome, Optional<Duration> took, Optional<String> rollbackHint, String incidentKey,

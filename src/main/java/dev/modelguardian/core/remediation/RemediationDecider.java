@@ -29,10 +29,19 @@ public final class RemediationDecider {
      */
     public static Decision decide(TargetState state, TargetHealth health, JobObservation job,
             Optional<String> activeJob, RemediationPolicy policy, Instant now) {
+        return decide(state, health, job, activeJob, policy, now, "Job");
+    }
+
+    /**
+     * As {@link #decide(TargetState, TargetHealth, JobObservation, Optional, RemediationPolicy, Instant)}, for a
+     * target whose training runs are called {@code runKind} ({@code Job}, {@code Workflow}) in the decision's words.
+     */
+    public static Decision decide(TargetState state, TargetHealth health, JobObservation job,
+            Optional<String> activeJob, RemediationPolicy policy, Instant now, String runKind) {
         return switch (state.state()) {
             case HEALTHY, PENDING, FIRING -> watch(state, health, activeJob, policy, now);
             case AWAITING_APPROVAL -> awaitingApproval(state, health, policy, now);
-            case RETRAINING -> retraining(state, job, policy, now);
+            case RETRAINING -> retraining(state, job, policy, now, runKind);
             // The registry step decides these (RecoveryDecider): it needs the snapshot, the registry and the plan.
             case VALIDATING, PROMOTING, VERIFYING, ROLLING_BACK -> new Decision.Stay(
                     Hold.DECIDED_ELSEWHERE, "decided by the registry step at " + state.state());
@@ -101,30 +110,31 @@ public final class RemediationDecider {
         return new Decision.Stay(Hold.AWAITING_APPROVAL, "waiting for approval");
     }
 
-    private static Decision retraining(TargetState state, JobObservation job, RemediationPolicy policy, Instant now) {
-        String jobName = state.jobName().orElse("?");
+    private static Decision retraining(TargetState state, JobObservation job, RemediationPolicy policy, Instant now,
+            String runKind) {
+        String run = runKind + " " + state.jobName().orElse("?");
         if (!state.jobCreated()) {
             // Persisted but not known to exist: create it. Creation is idempotent on the remediation id, so a Job
             // created just before a crash is found, not duplicated.
-            return new Decision.CreateJob(state.remediationId().orElseThrow(), jobName);
+            return new Decision.CreateJob(state.remediationId().orElseThrow(), state.jobName().orElse("?"));
         }
         return switch (job) {
             case JobObservation.NotFound n -> new Decision.MoveTo(Reason.JOB_VANISHED,
-                    "unknown outcome: Job " + jobName + " vanished before it finished");
+                    "unknown outcome: " + run + " vanished before it finished");
             case JobObservation.Running r -> {
                 Duration running = Duration.between(state.since(), now);
                 Duration limit = policy.timeoutFor(r.activeDeadline());
                 yield running.compareTo(limit) > 0
-                        ? new Decision.MoveTo(Reason.JOB_TIMED_OUT, "Job " + jobName + " timed out after "
+                        ? new Decision.MoveTo(Reason.JOB_TIMED_OUT, run + " timed out after "
                                 + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(limit) + ")")
-                        : new Decision.Stay(Hold.JOB_RUNNING, "Job " + jobName + " running for " + Durations.format(running.withNanos(0)));
+                        : new Decision.Stay(Hold.JOB_RUNNING, run + " running for " + Durations.format(running.withNanos(0)));
             }
             case JobObservation.Succeeded s -> new Decision.MoveTo(Reason.JOB_SUCCEEDED,
-                    "Job " + jobName + " complete");
+                    run + " complete");
             case JobObservation.Failed f -> new Decision.MoveTo(Reason.JOB_FAILED,
-                    "Job " + jobName + " failed: " + f.reason());
+                    run + " failed: " + f.reason());
             case JobObservation.Stuck s -> new Decision.MoveTo(Reason.JOB_STUCK,
-                    "Job " + jobName + " stuck: " + s.reason());
+                    run + " stuck: " + s.reason());
         };
     }
 
@@ -135,8 +145,13 @@ public final class RemediationDecider {
      * bounds the retries; the cooldown does not start.
      */
     public static Decision notStarted(TargetState state, String why) {
+        return notStarted(state, why, "Job");
+    }
+
+    /** As {@link #notStarted(TargetState, String)}, for training runs called {@code runKind}. */
+    public static Decision notStarted(TargetState state, String why, String runKind) {
         return new Decision.EndRemediation(Reason.JOB_NOT_CREATED, HistoryEntry.Outcome.NOT_STARTED,
-                "Job " + state.jobName().orElse("?") + " could not be created: " + why);
+                runKind + " " + state.jobName().orElse("?") + " could not be created: " + why);
     }
 
     /**

@@ -187,7 +187,8 @@ public final class RemediationEngine {
             Progress progress = record.progress().snapshot().isPresent() ? record.progress()
                     : record.progress().withSnapshot(takeSnapshot(target, id, now));
             String why = "rollback requested by hand" + (s.state() == RemediationState.RETRAINING
-                    ? "; Job " + s.jobName().orElse("?") + " keeps running but is no longer watched" : "");
+                    ? "; " + target.trainer().run(s.jobName().orElse("?")) + " keeps running but is no longer watched"
+                    : "");
             TargetState next = new TargetState(RemediationState.ROLLING_BACK, now, Optional.of(
                     s.remediationId().orElse(id)), s.jobName(), s.jobCreated(), s.trigger(), s.approved(),
                     s.recentStarts(), s.lastFinished(), s.requestedBy());
@@ -326,16 +327,17 @@ public final class RemediationEngine {
                     TargetState next = new TargetState(RemediationState.RETRAINING, now,
                             Optional.of(start.remediationId()), Optional.of(start.jobName()), false, start.trigger(),
                             false, starts(s, now), s.lastFinished(), request.or(s::requestedBy));
-                    lastReason = "retraining: Job " + start.jobName() + " to be created from CronJob "
-                            + target.cronJob();
+                    lastReason = "retraining: " + target.trainer().run(start.jobName()) + " to be created from "
+                            + target.trainer().source();
                     write(target, record, next, lastReason, start);
                 }
                 case Decision.AdoptJob adopt -> {
                     TargetState next = new TargetState(RemediationState.RETRAINING, now,
                             Optional.of(adopt.remediationId()), Optional.of(adopt.jobName()), true, adopt.trigger(),
                             false, starts(s, now), s.lastFinished(), request.or(s::requestedBy));
-                    lastReason = "retraining: adopted Job " + adopt.jobName() + " of CronJob " + target.cronJob()
-                            + ", already running; no second Job";
+                    lastReason = "retraining: adopted " + target.trainer().run(adopt.jobName()) + " of "
+                            + target.trainer().source() + ", already running; no second "
+                            + target.trainer().runKind();
                     write(target, record, next, lastReason, adopt);
                 }
                 case Decision.CreateJob create -> {
@@ -351,13 +353,14 @@ public final class RemediationEngine {
                     }
                     TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true,
                             s.trigger(), s.approved(), s.recentStarts(), s.lastFinished(), s.requestedBy());
-                    lastReason = "Job " + create.jobName() + " created from CronJob " + target.cronJob();
+                    lastReason = target.trainer().run(create.jobName()) + " created from " + target.trainer().source();
                     write(target, record, next, lastReason, create);
                 }
                 case Decision.RecordDryRun dry -> {
                     HistoryEntry entry = new HistoryEntry("dry-" + now.getEpochSecond(), Optional.of(dry.jobName()),
-                            now, now, HistoryEntry.Outcome.DRY_RUN, "dry run: would create Job " + dry.jobName()
-                                    + " from CronJob " + target.cronJob(), dry.trigger())
+                            now, now, HistoryEntry.Outcome.DRY_RUN, "dry run: would create "
+                                    + target.trainer().run(dry.jobName())
+                                    + " from " + target.trainer().source(), dry.trigger())
                             .requestedBy(request.or(s::requestedBy));
                     TargetState next = new TargetState(RemediationState.FIRING, s.since(), Optional.empty(),
                             Optional.empty(), false, dry.trigger(), false, starts(s, now), Optional.of(now));
@@ -411,12 +414,12 @@ public final class RemediationEngine {
 
     private Decision retraining(TargetSpec target, TargetState s, TargetHealth health, Instant now) {
         JobObservation job = s.state() == RemediationState.RETRAINING && s.jobName().isPresent() && s.jobCreated()
-                ? trigger.observe(s.jobName().get())
+                ? trigger.observe(target, s.jobName().get())
                 : new JobObservation.NotFound();
         Optional<String> active = s.state() == RemediationState.FIRING && health.state() == PolicyState.FIRING
                 ? trigger.running(target, Optional.empty())
                 : Optional.empty();
-        return RemediationDecider.decide(s, health, job, active, policy, now);
+        return RemediationDecider.decide(s, health, job, active, policy, now, target.trainer().runKind());
     }
 
     /**
@@ -434,7 +437,8 @@ public final class RemediationEngine {
             tell(() -> listener.actionFailed(target, record, "take the snapshot rollback needs", e.getMessage()));
             return Optional.of(new Decision.EndRemediation(Reason.NO_SNAPSHOT, HistoryEntry.Outcome.NOT_STARTED,
                     "no snapshot, so no remediation: " + e.getMessage()
-                            + (record.current().jobCreated() ? "; Job " + record.current().jobName().orElse("?")
+                            + (record.current().jobCreated()
+                                    ? "; " + target.trainer().run(record.current().jobName().orElse("?"))
                                     + " was not created by the guardian and is left alone" : "")));
         }
         persist(target, record, record.with(record.progress().withSnapshot(taken), "snapshot taken: "
@@ -591,9 +595,12 @@ public final class RemediationEngine {
             return Optional.empty();
         } catch (ClusterException e) {
             LOG.errorf("Remediation %s of target %s: %s", create.remediationId(), target.name(), e.getMessage());
-            tell(() -> listener.actionFailed(target, record, "create Job " + create.jobName(), e.getMessage()));
-            return Optional.of(e.permanent() ? RemediationDecider.notStarted(record.current(), e.getMessage())
-                    : new Decision.Stay(Hold.RETRYING, "Job " + create.jobName() + " not created yet, will retry: "
+            tell(() -> listener.actionFailed(target, record, "create " + target.trainer().run(create.jobName()),
+                    e.getMessage()));
+            return Optional.of(e.permanent()
+                    ? RemediationDecider.notStarted(record.current(), e.getMessage(), target.trainer().runKind())
+                    : new Decision.Stay(Hold.RETRYING, target.trainer().run(create.jobName())
+                            + " not created yet, will retry: "
                             + e.getMessage()));
         }
     }

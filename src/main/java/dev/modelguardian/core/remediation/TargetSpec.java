@@ -3,21 +3,39 @@ package dev.modelguardian.core.remediation;
 import java.util.List;
 
 /**
- * A training target as configured: one CronJob, the models it trains, and what happens after training.
+ * A training target as configured: what retrains it, the models it trains, and what happens after training.
  *
  * @param name     the target's name (state key, metric tag)
- * @param cronJob  the training CronJob
+ * @param trainer  what starts its training (a CronJob, a WorkflowTemplate, ...)
  * @param models   the models it trains; a firing policy on any of them starts this target's remediation
- * @param recovery validation, promotion, verification and rollback of what the Job trained
+ * @param recovery validation, promotion, verification and rollback of what the training produced
  */
-public record TargetSpec(String name, String cronJob, List<String> models, RecoverySpec recovery) {
+public record TargetSpec(String name, Trainer trainer, List<String> models, RecoverySpec recovery) {
 
     public TargetSpec {
         models = List.copyOf(models);
     }
 
-    /** A target with no registry step, no flags and no restart. */
+    /** A target trained by the CronJob {@code cronJob}. */
+    public TargetSpec(String name, String cronJob, List<String> models, RecoverySpec recovery) {
+        this(name, Trainer.cronJob(cronJob), models, recovery);
+    }
+
+    /** A target trained by the CronJob {@code cronJob}, with no registry step, no flags and no restart. */
     public TargetSpec(String name, String cronJob, List<String> models) {
-        this(name, cronJob, models, RecoverySpec.NONE);
+        this(name, Trainer.cronJob(cronJob), models, RecoverySpec.NONE);
+    }
+
+    /**
+     * The name of the CronJob this target is trained by; only for a {@code cronjob} trigger.
+     *
+     * @throws IllegalStateException when another trigger trains it
+     */
+    public String cronJob() {
+        if (!trainer.trigger().equals(Trainer.CRONJOB)) {
+            throw new IllegalStateException("target " + name + " is trained by " + trainer.source()
+                    + ", not a CronJob");
+        }
+        return trainer.name();
     }
 }

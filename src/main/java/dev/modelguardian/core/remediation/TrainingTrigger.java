@@ -5,8 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * How a target's model is retrained, as the remediation needs it: start a training run for a target under a
- * remediation id, observe a run, find one already running. A Kubernetes CronJob is one implementation; replay and
- * tests keep runs in memory. Failures are {@link ClusterException}s, permanent when retrying cannot help.
+ * remediation id, observe a run, find one already running. A Kubernetes CronJob and an Argo WorkflowTemplate are
+ * implementations, each serving the targets whose {@link Trainer#trigger()} is its kind ({@link TrainingTriggers}
+ * hands each target to its own); replay and tests keep runs in memory. Failures are {@link ClusterException}s,
+ * permanent when retrying cannot help.
  */
 public interface TrainingTrigger {
 
@@ -19,11 +21,11 @@ public interface TrainingTrigger {
     Optional<String> running(TargetSpec target, Optional<String> excluding);
 
     /**
-     * What is known of the training run {@code runName}.
+     * What is known of the training run {@code runName} of {@code target}.
      *
      * @throws ClusterException when it cannot be read
      */
-    JobObservation observe(String runName);
+    JobObservation observe(TargetSpec target, String runName);
 
     /**
      * Starts the training run {@code runName} of {@code target} for remediation {@code remediationId}. Idempotent:

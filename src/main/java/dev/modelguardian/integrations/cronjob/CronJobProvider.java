@@ -4,6 +4,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,16 +16,19 @@ import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
- * The Kubernetes CronJob trigger, whole: {@code guardian.targets.<target>.cron-job} validated (a CronJob name, the
- * target's own name when not set) and the {@code doctor} check that each target's CronJob exists, else the closest
- * existing CronJob. Its {@code TrainingTrigger} is {@link TrainingJobs}.
+ * The Kubernetes CronJob trigger ({@code trigger.kind: cronjob}, the default), whole: the CronJob name of each target
+ * validated ({@code trigger.cron-job}, or the older {@code cron-job}, else the target's own name), the {@code doctor}
+ * check that each target's CronJob exists (else the closest existing CronJob), the permissions its Jobs need, and its
+ * {@code TrainingTrigger}, {@link TrainingJobs}.
  */
 public final class CronJobProvider implements TriggerProvider {
 
@@ -32,27 +36,82 @@ public final class CronJobProvider implements TriggerProvider {
     static final int MAX_NAME = 52;
 
     @Override
-    public String name() {
-        return "cronjob";
+    public String kind() {
+        return Trainer.CRONJOB;
     }
 
-    /** Always: every target has a CronJob (its own name when none is set). */
     @Override
-    public Optional<TrainingTrigger> trigger(GuardianConfig config, KubernetesClient client, String namespace,
-            Clock clock) {
-        return Optional.of(new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
-                config.remediation().relistInterval()));
+    public Trainer trainer(String name, GuardianConfig.Target target) {
+        return Trainer.cronJob(cronJob(name, target));
+    }
+
+    @Override
+    public Trainer trainedFrom(String from) {
+        return Trainer.cronJob(from);
+    }
+
+    /** The CronJob of a target: {@code trigger.cron-job}, else {@code cron-job}, else the target's name. */
+    static String cronJob(String name, GuardianConfig.Target target) {
+        return target.trigger().cronJob().or(target::cronJob).orElse(name);
+    }
+
+    @Override
+    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+            KubernetesClient client, String namespace, Clock clock) {
+        return new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
+                config.remediation().relistInterval());
     }
 
     @Override
     public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
         String prefix = "guardian.targets." + name;
-        String cronJob = target.cronJob().orElse(name);
-        if (!ConfigValidator.dnsSubdomain(cronJob) || cronJob.length() > MAX_NAME) {
-            problems.add(new ConfigProblem(target.cronJob().isPresent() ? prefix + ".cron-job" : prefix,
-                    "'" + cronJob + "' is not a valid CronJob name; use at most 52 lower-case letters, digits,"
-                            + " '-' and '.'"));
+        if (!target.trigger().kind().equals(kind())) {
+            String fix = " is only read by a cronjob trigger, and this target's trigger.kind is "
+                    + target.trigger().kind() + "; remove it";
+            target.cronJob().ifPresent(c -> problems.add(new ConfigProblem(prefix + ".cron-job", "cron-job" + fix)));
+            target.trigger().cronJob().ifPresent(c -> problems.add(new ConfigProblem(prefix + ".trigger.cron-job",
+                    "trigger.cron-job" + fix)));
+            return;
         }
+        if (target.cronJob().isPresent() && target.trigger().cronJob().isPresent()
+                && !target.cronJob().equals(target.trigger().cronJob())) {
+            problems.add(new ConfigProblem(prefix + ".cron-job", "cron-job '" + target.cronJob().get()
+                    + "' and trigger.cron-job '" + target.trigger().cronJob().get()
+                    + "' name different CronJobs; keep trigger.cron-job and remove cron-job"));
+            return;
+        }
+        String cronJob = cronJob(name, target);
+        if (!ConfigValidator.dnsSubdomain(cronJob) || cronJob.length() > MAX_NAME) {
+            String property = target.trigger().cronJob().isPresent() ? prefix + ".trigger.cron-job"
+                    : target.cronJob().isPresent() ? prefix + ".cron-job" : prefix;
+            problems.add(new ConfigProblem(property, "'" + cronJob + "' is not a valid CronJob name; use at most 52"
+                    + " lower-case letters, digits, '-' and '.'"));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>From the code, one call at a time: {@link TrainingJobs} reads each CronJob, lists CronJobs for the closest
+     * name, creates, gets and lists Jobs, lists pods by label; {@link JobInformer} lists and watches the guardian's
+     * Jobs. Job and pod names are generated, so those rows cannot be narrowed by resourceNames.
+     */
+    @Override
+    public List<Permission> permissions(List<TargetSpec> targets) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<Permission> all = new ArrayList<>();
+        targets.stream().map(t -> t.trainer().name()).distinct().sorted().forEach(cronJob -> all.addAll(Permission.of(
+                "batch", "cronjobs", "training Job made from the CronJob's jobTemplate", cronJob, "get")));
+        all.addAll(Permission.of("batch", "cronjobs", "closest existing CronJob name when the configured one is"
+                + " missing", null, "list"));
+        all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
+        all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find the CronJob's active"
+                + " Jobs, watch for its end", null, "get", "list", "watch"));
+        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
+                null, "list"));
+        return List.copyOf(all);
     }
 
     /**
@@ -73,7 +132,7 @@ public final class CronJobProvider implements TriggerProvider {
         }
         List<Check> checks = new ArrayList<>();
         for (TargetSpec target : targets) {
-            String name = target.cronJob();
+            String name = target.trainer().name();
             String check = "cronjob/" + name;
             CronJob found;
             try {

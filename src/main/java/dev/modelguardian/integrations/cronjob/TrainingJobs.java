@@ -38,6 +38,7 @@ import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
+import dev.modelguardian.integrations.kubernetes.TrainingLabels;
 
 /**
  * The {@link TrainingTrigger} of a Kubernetes CronJob: a target's training run is a Job of its CronJob
@@ -51,11 +52,11 @@ import dev.modelguardian.integrations.kubernetes.ApiFailures;
 public final class TrainingJobs implements TrainingTrigger {
 
     /** Label that ties a Job to the remediation that created it; a restart finds the Job by it. */
-    public static final String REMEDIATION_ID = "model-guardian.dev/remediation-id";
+    public static final String REMEDIATION_ID = TrainingLabels.REMEDIATION_ID;
     /** Label naming the training target. */
-    public static final String TARGET = "model-guardian.dev/target";
+    public static final String TARGET = TrainingLabels.TARGET;
     /** Annotation with what fired. */
-    public static final String TRIGGER = "model-guardian.dev/trigger";
+    public static final String TRIGGER = TrainingLabels.TRIGGER;
     /** What kubectl sets on a Job made from a CronJob by hand. */
     public static final String INSTANTIATE = "cronjob.kubernetes.io/instantiate";
     /** Label Kubernetes puts on a Job's pods (the older, still set, spelling). */
@@ -63,7 +64,6 @@ public final class TrainingJobs implements TrainingTrigger {
 
     private static final Set<String> IMAGE_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "ErrImageNeverPull", "CreateContainerConfigError");
-    private static final int MAX_ANNOTATION = 1024;
     private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
 
     private final KubernetesClient client;
@@ -154,14 +154,18 @@ public final class TrainingJobs implements TrainingTrigger {
                 .map(job -> job.getMetadata().getName());
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The Job from the informer's cache when it has it, else from a GET (no informer, not synced yet, or a Job
-     * created a moment ago that the watch has not brought yet); a Job gone from both is the outcome remembered when
-     * it was seen finished, else {@link JobObservation.NotFound}. Its pods are always listed from the API server.
-     */
+    /** {@inheritDoc} See {@link #observe(String)}. */
     @Override
+    public JobObservation observe(TargetSpec target, String runName) {
+        return observe(runName);
+    }
+
+    /**
+     * What is known of the Job {@code jobName}: the Job from the informer's cache when it has it, else from a GET (no
+     * informer, not synced yet, or a Job created a moment ago that the watch has not brought yet); a Job gone from
+     * both is the outcome remembered when it was seen finished, else {@link JobObservation.NotFound}. Its pods are
+     * always listed from the API server.
+     */
     public JobObservation observe(String jobName) {
         Job job = cache.apply(jobName).orElseGet(() -> call("read Job " + jobName,
                 () -> client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get()));
@@ -250,7 +254,7 @@ public final class TrainingJobs implements TrainingTrigger {
                 && template.getMetadata().getAnnotations() != null ? template.getMetadata().getAnnotations()
                         : Map.of());
         annotations.put(INSTANTIATE, "manual");
-        annotations.put(TRIGGER, trigger.length() > MAX_ANNOTATION ? trigger.substring(0, MAX_ANNOTATION) : trigger);
+        annotations.put(TRIGGER, TrainingLabels.annotation(trigger));
         labels.put(REMEDIATION_ID, remediationId);
         labels.put(TARGET, target);
         return new JobBuilder()

@@ -21,6 +21,7 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.SignalAlerts;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 
 /**
  * Turns every persisted step into a Kubernetes Event regarding the training Job (when the step is about it) or the
@@ -58,19 +59,19 @@ public class EventsListener implements RemediationListener, SignalAlerts {
             return;
         }
         if (blocked.put(target.name(), stay.hold()) != stay.hold()) {
-            recorder.record(cronJob(target), EventReason.GUARD_BLOCKED, target.name() + ": firing, but "
+            recorder.record(source(target), EventReason.GUARD_BLOCKED, target.name() + ": firing, but "
                     + stay.detail());
         }
     }
 
     @Override
     public void signalAlert(TargetSpec target, String note) {
-        recorder.record(cronJob(target), EventReason.SOURCE_ERRORS, note);
+        recorder.record(source(target), EventReason.SOURCE_ERRORS, note);
     }
 
     @Override
     public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
-        recorder.record(cronJob(target), EventReason.ACTION_FAILED, target.name() + ": cannot " + action + ": "
+        recorder.record(source(target), EventReason.ACTION_FAILED, target.name() + ": cannot " + action + ": "
                 + message);
     }
 
@@ -94,15 +95,19 @@ public class EventsListener implements RemediationListener, SignalAlerts {
             default -> false;
         };
         if (aboutJob && job.isPresent()) {
-            return new ObjectReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.get())
-                    .withNamespace(namespace).build();
+            Trainer trainer = step.target().trainer();
+            return new ObjectReferenceBuilder().withApiVersion(trainer.apiVersion()).withKind(trainer.runKind())
+                    .withName(job.get()).withNamespace(namespace).build();
         }
-        return cronJob(step.target());
+        return source(step.target());
     }
 
-    private ObjectReference cronJob(TargetSpec target) {
-        return new ObjectReferenceBuilder().withApiVersion("batch/v1").withKind("CronJob").withName(target.cronJob())
-                .withNamespace(namespace).build();
+    /** What the target trains from: its CronJob, its WorkflowTemplate (namespaced) or ClusterWorkflowTemplate. */
+    private ObjectReference source(TargetSpec target) {
+        Trainer trainer = target.trainer();
+        return new ObjectReferenceBuilder().withApiVersion(trainer.apiVersion()).withKind(trainer.kind())
+                .withName(trainer.name()).withNamespace(trainer.kind().startsWith("Cluster") ? null : namespace)
+                .build();
     }
 
     private static String note(Step step) {

@@ -61,8 +61,8 @@ public final class TimedCluster {
             }
 
             @Override
-            public JobObservation observe(String jobName) {
-                return timed(metrics, "observe_job", () -> delegate.observe(jobName));
+            public JobObservation observe(TargetSpec target, String runName) {
+                return timed(metrics, "observe_job", () -> delegate.observe(target, runName));
             }
 
             @Override

@@ -156,7 +156,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
             }
             TargetState s = record.current();
             dispatch(new Notification(Milestone.ROLLBACK_FAILED, clock.instant(), namespace, target.name(),
-                    target.cronJob(), target.models(), s.state(), s.state(), s.remediationId(), s.jobName(),
+                    target.trainer(), target.models(), s.state(), s.state(), s.remediationId(), s.jobName(),
                     s.trigger(), s.requestedBy(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
                             Optional.empty()),
                     "cannot " + action + ": " + message, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -194,7 +194,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 resolves.add(openInconclusive);
             }
         }
-        return new Notification(milestone, clock.instant(), namespace, target.name(), target.cronJob(),
+        return new Notification(milestone, clock.instant(), namespace, target.name(), target.trainer(),
                 target.models(), before.current().state(), after.current().state(), remediationId, job, trigger,
                 requestedBy, action(milestone, target, before, after, job, ended), after.reason(),
                 ended.map(e -> e.outcome().tag()),
@@ -207,7 +207,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
             String key) {
         RemediationState state = record.current().state();
         return new Notification(Milestone.INCONCLUSIVE_TOO_LONG, clock.instant(), namespace, target.name(),
-                target.cronJob(), target.models(), state, state, record.current().remediationId(),
+                target.trainer(), target.models(), state, state, record.current().remediationId(),
                 record.current().jobName(), record.current().trigger(), record.current().requestedBy(),
                 action(Milestone.INCONCLUSIVE_TOO_LONG, target, record, record, Optional.empty(), Optional.empty()),
                 "signals inconclusive (no data, NaN or source errors) since " + since + ", for "
@@ -218,7 +218,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
 
     private Notification recovered(TargetSpec target, TargetRecord record, List<String> resolves) {
         RemediationState state = record.current().state();
-        return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.cronJob(),
+        return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.trainer(),
                 target.models(), state, state, Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
                 "none: the target is healthy", "signals conclusive and healthy again", Optional.empty(),
                 Optional.empty(), Optional.empty(), resolves.getFirst(), resolves);
@@ -229,11 +229,12 @@ public class Notifier implements RemediationListener, AutoCloseable {
             Optional<String> job, Optional<HistoryEntry> ended) {
         String jobName = job.orElse("?");
         return switch (milestone) {
-            case FIRING -> "checking the guards (cooldown, daily cap, approval), then retraining from CronJob "
-                    + target.cronJob();
+            case FIRING -> "checking the guards (cooldown, daily cap, approval), then retraining from "
+                    + target.trainer().source();
             case RETRAINING_STARTED -> before.current().state() == RemediationState.RETRAINING
-                    ? "created Job " + jobName + " from CronJob " + target.cronJob()
-                    : "adopted Job " + jobName + " of CronJob " + target.cronJob() + ", already running; no second Job";
+                    ? "created " + target.trainer().run(jobName) + " from " + target.trainer().source()
+                    : "adopted " + target.trainer().run(jobName) + " of " + target.trainer().source()
+                            + ", already running; no second " + target.trainer().runKind();
             case VALIDATION_PASSED -> "promoting the validated model versions";
             case PROMOTED -> "promoted; verifying the live signals";
             case VALIDATION_FAILED, VERIFICATION_FAILED -> "rolling back: restoring the previous model versions";

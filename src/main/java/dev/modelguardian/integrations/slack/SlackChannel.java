@@ -66,10 +66,10 @@ public final class SlackChannel implements Channel {
                 + n.headline(), HEADER_MAX))));
         blocks.add(section("*" + escape(n.milestone().title()) + ":* " + escape(n.reason())));
         List<Object> fields = new ArrayList<>();
-        fields.add(mrkdwn("*Target*\n" + escape(n.target()) + " (CronJob " + escape(n.cronJob()) + ")"));
+        fields.add(mrkdwn("*Target*\n" + escape(n.target()) + " (" + escape(n.trainer().source()) + ")"));
         fields.add(mrkdwn("*Models*\n" + escape(String.join(", ", n.models()))));
         fields.add(mrkdwn("*State*\n" + n.from() + " → " + n.to()));
-        n.job().ifPresent(job -> fields.add(mrkdwn("*Job*\n`" + escape(job) + "`")));
+        n.job().ifPresent(job -> fields.add(mrkdwn("*" + n.trainer().runKind() + "*\n`" + escape(job) + "`")));
         n.remediationId().ifPresent(id -> fields.add(mrkdwn("*Remediation*\n" + escape(id))));
         n.took().ifPresent(took -> fields.add(mrkdwn("*Took*\n" + dev.modelguardian.core.policy.Durations.format(took))));
         n.requestedBy().ifPresent(by -> fields.add(mrkdwn("*Requested by hand*\n" + escape(by))));

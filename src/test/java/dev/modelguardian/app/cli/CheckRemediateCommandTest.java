@@ -139,8 +139,8 @@ class CheckRemediateCommandTest {
         String job = jobs().get(0).getMetadata().getName();
         assertThat(first.getOutput())
                 .containsPattern("ticket-duration-predictor\\s+mae-percentage\\s+27\\s+> 20\\s+FIRING")
-                .containsPattern("TARGET\\s+CRONJOB\\s+STATE\\s+JOB\\s+NOTE")
-                .containsPattern(CRON_JOB + "\\s+" + CRON_JOB + "\\s+RETRAINING\\s+" + job + "\\s+Job " + job
+                .containsPattern("TARGET\\s+TRAINED BY\\s+STATE\\s+RUN\\s+NOTE")
+                .containsPattern(CRON_JOB + "\\s+CronJob " + CRON_JOB + "\\s+RETRAINING\\s+" + job + "\\s+Job " + job
                         + " running for \\d+s")
                 .contains("1 signal: 0 healthy, 0 pending, 1 firing, 0 inconclusive -> firing (exit 1)");
         assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").get().getData())
@@ -196,7 +196,7 @@ class CheckRemediateCommandTest {
         assertThat(jobs()).isEmpty();
         assertThat(result.getOutput())
                 .containsPattern("ticket-duration-predictor\\s+mae-percentage\\s+12.5\\s+> 20\\s+HEALTHY")
-                .containsPattern(CRON_JOB + "\\s+" + CRON_JOB + "\\s+HEALTHY\\s+-\\s+")
+                .containsPattern(CRON_JOB + "\\s+CronJob " + CRON_JOB + "\\s+HEALTHY\\s+-\\s+")
                 .contains("-> healthy (exit 0)");
     }
 
@@ -210,7 +210,7 @@ class CheckRemediateCommandTest {
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(4);
         assertThat(jobs()).isEmpty();
         assertThat(result.getOutput())
-                .containsPattern(CRON_JOB + "\\s+" + CRON_JOB + "\\s+FIRING\\s+-\\s+.*CronJob.*not found.*"
+                .containsPattern(CRON_JOB + "\\s+CronJob " + CRON_JOB + "\\s+FIRING\\s+-\\s+.*CronJob.*not found.*"
                         + "\\[failed: job-create-failed\\]")
                 .contains("-> remediation-failed (exit 4)");
     }

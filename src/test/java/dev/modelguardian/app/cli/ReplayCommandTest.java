@@ -90,12 +90,13 @@ class ReplayCommandTest {
     @Launch(value = { "replay", "no-such-scenario" }, exitCode = 3)
     void givenUnknownScenario_whenReplayed_thenExit3ListsTheBundledOnes(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("no bundled scenario 'no-such-scenario'; bundled: drift-incident,"
-                + " bad-candidate, flapping, prometheus-gap");
+                + " bad-candidate, flapping, prometheus-gap, argo-retrain");
     }
 
     @Test
     @Launch({ "replay", "--list" })
     void givenList_whenRun_thenEveryBundledScenarioIsDescribed(LaunchResult result) {
-        assertThat(result.getOutput()).contains("drift-incident", "bad-candidate", "flapping", "prometheus-gap");
+        assertThat(result.getOutput()).contains("drift-incident", "bad-candidate", "flapping", "prometheus-gap",
+                "argo-retrain");
     }
 }

@@ -84,6 +84,26 @@ class ReplayTest {
     }
 
     @Test
+    void givenArgoRetrain_whenReplayed_thenAWorkflowFromTheTemplateTrainsAndEveryStepNamesItAsAWorkflow() {
+        Replay.Result result = replay("argo-retrain");
+
+        assertThat(steps(result)).containsExactly("0:50 pending", "1:04 firing", "1:04 retraining", "1:04 snapshot",
+                "1:04 job", "1:44 world", "1:44 validating", "1:44 promoting", "1:44 action", "1:44 action",
+                "1:44 action", "1:44 verifying", "1:47 world", "1:49 healthy");
+        assertThat(step(result, "retraining").what()).matches("retraining: Workflow ml-retrain-emergency-\\d+ to be"
+                + " created from WorkflowTemplate orchestrator-ml-retrain");
+        assertThat(step(result, "job").what()).matches("Workflow ml-retrain-emergency-\\d+ created from"
+                + " WorkflowTemplate orchestrator-ml-retrain");
+        assertThat(step(result, "world").what()).matches("Workflow ml-retrain-emergency-\\d+ complete; registered .*");
+        assertThat(result.steps()).noneMatch(s -> s.what().contains("Job ") || s.what().contains("CronJob"));
+        assertThat(result.targets()).singleElement().satisfies(t -> {
+            assertThat(t.runKind()).isEqualTo("Workflow");
+            assertThat(t.started()).isEqualTo(1);
+            assertThat(t.history()).extracting(HistoryEntry::outcome).containsExactly(HistoryEntry.Outcome.PROMOTED);
+        });
+    }
+
+    @Test
     void givenBadCandidate_whenReplayed_thenValidationRejectsItAndTheRollbackTurnsTheFlagOffAndNamesTheHelmValue() {
         Replay.Result result = replay("bad-candidate");
 

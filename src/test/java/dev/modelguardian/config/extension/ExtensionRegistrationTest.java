@@ -80,8 +80,23 @@ class ExtensionRegistrationTest {
     /** A trigger the guardian does not ship: one problem for every target. */
     private static final TriggerProvider CARRIER = new TriggerProvider() {
         @Override
-        public String name() {
+        public String kind() {
             return "carrier";
+        }
+
+        @Override
+        public dev.modelguardian.core.remediation.Trainer trainer(String name, GuardianConfig.Target target) {
+            return new dev.modelguardian.core.remediation.Trainer("carrier", "Pigeon", name, "Flight", "v1");
+        }
+
+        @Override
+        public dev.modelguardian.core.remediation.Trainer trainedFrom(String from) {
+            return trainer(from, null);
+        }
+
+        @Override
+        public List<Permission> permissions(List<TargetSpec> targets) {
+            return List.of();
         }
 
         @Override
@@ -96,9 +111,10 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public Optional<dev.modelguardian.core.remediation.TrainingTrigger> trigger(GuardianConfig config,
+        public dev.modelguardian.core.remediation.TrainingTrigger trigger(GuardianConfig config,
+                java.util.Map<String, GuardianConfig.Target> targets,
                 io.fabric8.kubernetes.client.KubernetesClient client, String namespace, java.time.Clock clock) {
-            return Optional.empty();
+            throw new UnsupportedOperationException("no carrier");
         }
     };
 
@@ -227,8 +243,8 @@ class ExtensionRegistrationTest {
         assertThat(Extensions.CHANNELS).extracting(ChannelProvider::name)
                 .containsExactly("slack", "pagerduty", "webhook");
         assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");
-        assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::name).containsExactly("cronjob");
-        assertThat(Extensions.TRIGGERS).hasOnlyElementsOfType(CronJobProvider.class);
+        assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::kind).containsExactly("cronjob", "argo-workflow");
+        assertThat(Extensions.TRIGGERS.getFirst()).isInstanceOf(CronJobProvider.class);
         assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
                 .contains("guardian.notify.slack.webhook-url");
     }

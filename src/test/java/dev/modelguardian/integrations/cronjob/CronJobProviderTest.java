@@ -46,13 +46,14 @@ class CronJobProviderTest {
     @Test
     void givenAnyConfiguration_whenTheProviderBuildsItsTrigger_thenItIsTheJobsOfTheGuardiansNamespace() {
         GuardianConfig config = TestConfigs.fromYaml("guardian:\n  interval: 1m\n");
-        assertThat(new CronJobProvider().trigger(config, null, "neural-hive", java.time.Clock.systemUTC()))
-                .get().isInstanceOfSatisfying(TrainingJobs.class,
+        assertThat(new CronJobProvider().trigger(config, java.util.Map.of(), null, "neural-hive",
+                java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(TrainingJobs.class,
                         jobs -> assertThat(jobs.namespace()).isEqualTo("neural-hive"));
     }
 
     @Test
-    void givenTheProvider_whenAskedItsName_thenItIsCronjob() {
-        assertThat(new CronJobProvider().name()).isEqualTo("cronjob");
+    void givenTheProvider_whenAskedItsKind_thenItIsCronjob() {
+        assertThat(new CronJobProvider().kind()).isEqualTo("cronjob");
     }
 }

@@ -20,7 +20,7 @@ final class FakeCluster implements TrainingTrigger {
     }
 
     @Override
-    public JobObservation observe(String jobName) {
+    public JobObservation observe(TargetSpec target, String jobName) {
         return created.contains(jobName) ? outcome : new JobObservation.NotFound();
     }
 
