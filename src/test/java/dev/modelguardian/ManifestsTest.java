@@ -57,7 +57,7 @@ class ManifestsTest {
     static final Path DIR = Path.of("src/main/kubernetes");
     static final List<String> SHAPES = List.of("base", "sidecar", "check", "remediate");
     /** The training triggers' Role rules, one kustomize Component each, by trigger kind. */
-    static final List<String> COMPONENTS = List.of("cronjob", "argo-workflow");
+    static final List<String> COMPONENTS = List.of("cronjob", "job-template", "argo-workflow");
     /** Applied with kubectl patch (the Deployment belongs to Helm), so no kustomization lists it as a resource. */
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
@@ -224,6 +224,22 @@ class ManifestsTest {
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults, argo)));
         assertThat(granted).noneMatch(k -> k.contains("batch"));
+    }
+
+    @Test
+    void givenTheJobTemplateComponent_whenExpandedToVerbs_thenItGrantsExactlyWhatTheJobTemplateTriggerCallsAndNoCronJob()
+            throws IOException {
+        GuardianConfig defaults = TestConfigs.fromYaml("");
+        // Neural Hive's targets, each trained from the manifest in the ConfigMap the component names.
+        List<TargetSpec> templated = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+                .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("job-template",
+                        "orchestrator-ml-training-job"), t.models(), t.recovery()))
+                .toList();
+
+        Set<String> granted = granted(roleRules(List.of("job-template")));
+
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults, templated)));
+        assertThat(granted).noneMatch(k -> k.contains("cronjobs"));
     }
 
     @Test

@@ -292,8 +292,9 @@ public interface GuardianConfig {
     /** How a target's training is started: its kind, and the settings of that kind. */
     interface Trigger {
         /**
-         * The trigger kind: {@code cronjob} (a Job made from a CronJob, as {@code kubectl create job --from} does) or
-         * {@code argo-workflow} (a Workflow submitted from a WorkflowTemplate, as {@code argo submit --from} does).
+         * The trigger kind: {@code cronjob} (a Job made from a CronJob, as {@code kubectl create job --from} does),
+         * {@code job-template} (a Job made from a Job manifest kept in a ConfigMap) or {@code argo-workflow} (a
+         * Workflow submitted from a WorkflowTemplate, as {@code argo submit --from} does).
          */
         @WithDefault("cronjob")
         String kind();
@@ -304,8 +305,24 @@ public interface GuardianConfig {
          */
         Optional<String> cronJob();
 
+        /** {@code job-template}: the ConfigMap that holds the Job manifest. */
+        JobTemplate jobTemplate();
+
         /** {@code argo-workflow}: the WorkflowTemplate and the parameters passed to it. */
         ArgoWorkflow argoWorkflow();
+    }
+
+    /** A Job made from a Job manifest kept in a ConfigMap, for teams with neither a CronJob nor Argo. */
+    interface JobTemplate {
+        /** The ConfigMap (in the guardian's namespace) holding the manifest; defaults to the target's name. */
+        Optional<String> configMap();
+
+        /**
+         * The ConfigMap key whose value is the manifest: a {@code batch/v1} Job in YAML or JSON, as
+         * {@code kubectl create job --dry-run=client -o yaml} writes it; its name is replaced by the run's name.
+         */
+        @WithDefault("job.yaml")
+        String key();
     }
 
     /** A Workflow submitted from an Argo WorkflowTemplate or ClusterWorkflowTemplate. */

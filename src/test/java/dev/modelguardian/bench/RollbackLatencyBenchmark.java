@@ -38,7 +38,7 @@ import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.RemediationState;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.mlflow.MlflowRegistry;

@@ -72,7 +72,7 @@ import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventsListener;

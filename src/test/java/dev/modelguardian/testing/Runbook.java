@@ -16,8 +16,10 @@ import java.util.function.UnaryOperator;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
@@ -31,11 +33,11 @@ import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.argo.ArgoTemplate;
 import dev.modelguardian.integrations.argo.ArgoWorkflows;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.JobTemplateProvider;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 
@@ -57,6 +59,8 @@ public final class Runbook {
     public enum Training {
         /** Neural Hive's CronJob: a Job made from it ({@code trigger.kind: cronjob}). */
         JOB_FROM_CRONJOB,
+        /** A Job manifest in a ConfigMap: a Job made from it ({@code trigger.kind: job-template}). */
+        JOB_FROM_TEMPLATE,
         /** An Argo WorkflowTemplate: a Workflow submitted from it ({@code trigger.kind: argo-workflow}). */
         WORKFLOW_FROM_TEMPLATE
     }
@@ -130,6 +134,9 @@ public final class Runbook {
         if (training == Training.WORKFLOW_FROM_TEMPLATE) {
             Argo.reset(world);
         }
+        if (training == Training.JOB_FROM_TEMPLATE) {
+            JobTemplates.install(world);
+        }
         clock.set(T0);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
         registry = new InMemoryModelRegistry();
@@ -153,15 +160,25 @@ public final class Runbook {
     /** The targets of {@link RegistryProfile}, trained as {@link #training} says. */
     private List<TargetSpec> targets() {
         List<TargetSpec> targets = KubeBeans.targets(models, true);
-        return training == Training.JOB_FROM_CRONJOB ? targets : targets.stream().map(t -> new TargetSpec(t.name(),
-                new Trainer("argo-workflow", "WorkflowTemplate", Argo.TEMPLATE, "Workflow", "argoproj.io/v1alpha1"),
-                t.models(), t.recovery())).toList();
+        return switch (training) {
+            case JOB_FROM_CRONJOB -> targets;
+            case JOB_FROM_TEMPLATE -> targets.stream().map(t -> new TargetSpec(t.name(),
+                    Extensions.trainedFrom("job-template", JobTemplates.CONFIG_MAP), t.models(), t.recovery())).toList();
+            case WORKFLOW_FROM_TEMPLATE -> targets.stream().map(t -> new TargetSpec(t.name(),
+                    Extensions.trainedFrom("argo-workflow", Argo.TEMPLATE), t.models(), t.recovery())).toList();
+        };
     }
 
     /** The trigger a fresh guardian process on {@code client} starts runs with. */
     private TrainingTrigger trigger(KubernetesClient client) {
         return switch (training) {
             case JOB_FROM_CRONJOB -> new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock);
+            case JOB_FROM_TEMPLATE -> {
+                GuardianConfig config = TestConfigs.fromYaml("guardian:\n  targets:\n    " + CRON_JOB
+                        + ":\n      models: [" + MODEL + "]\n      trigger:\n        kind: job-template\n"
+                        + "        job-template:\n          config-map: " + JobTemplates.CONFIG_MAP + "\n");
+                yield new JobTemplateProvider().trigger(config, config.targets(), client, NAMESPACE, clock);
+            }
             case WORKFLOW_FROM_TEMPLATE -> new ArgoWorkflows(client, NAMESPACE, Map.of(CRON_JOB, new ArgoTemplate(
                     Argo.TEMPLATE, false, Map.of("remediation-id", "{remediation-id}"))));
         };
@@ -257,8 +274,8 @@ public final class Runbook {
     /** Plays the Job (or workflow) controller: the one run ends. */
     private void finish(boolean succeeded) {
         switch (training) {
-            case JOB_FROM_CRONJOB -> NeuralHive.finish(world, onlyJob(), succeeded ? "Complete" : "Failed",
-                    succeeded ? null : "DeadlineExceeded");
+            case JOB_FROM_CRONJOB, JOB_FROM_TEMPLATE -> NeuralHive.finish(world, onlyJob(),
+                    succeeded ? "Complete" : "Failed", succeeded ? null : "DeadlineExceeded");
             case WORKFLOW_FROM_TEMPLATE -> Argo.finish(world, onlyJob(), succeeded ? "Succeeded" : "Failed");
         }
     }
@@ -276,7 +293,7 @@ public final class Runbook {
     public Map<String, Map<String, String>> runLabels() {
         Map<String, Map<String, String>> labels = new java.util.TreeMap<>();
         switch (training) {
-            case JOB_FROM_CRONJOB -> jobs().forEach(j -> labels.put(j.getMetadata().getName(),
+            case JOB_FROM_CRONJOB, JOB_FROM_TEMPLATE -> jobs().forEach(j -> labels.put(j.getMetadata().getName(),
                     j.getMetadata().getLabels()));
             case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).forEach(w -> labels.put(w.getMetadata().getName(),
                     w.getMetadata().getLabels()));
@@ -287,7 +304,7 @@ public final class Runbook {
     /** The names of the training runs in the cluster: the Jobs, or the Workflows. */
     public List<String> runs() {
         return switch (training) {
-            case JOB_FROM_CRONJOB -> jobs().stream().map(j -> j.getMetadata().getName()).toList();
+            case JOB_FROM_CRONJOB, JOB_FROM_TEMPLATE -> jobs().stream().map(j -> j.getMetadata().getName()).toList();
             case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).stream().map(w -> w.getMetadata().getName())
                     .toList();
         };

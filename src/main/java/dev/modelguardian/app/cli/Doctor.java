@@ -105,7 +105,8 @@ final class Doctor {
         boolean configValid = configuration();
         namespace();
         // The trained models only when the configuration is valid: the registry checks do not run otherwise.
-        DoctorContext context = new DoctorContext(ns(), explicitlySet, configValid ? trained() : Map.of());
+        DoctorContext context = new DoctorContext(ns(), explicitlySet, configValid ? trained() : Map.of(),
+                models.targets());
         cluster(context);
         if (configValid) {
             signals();

@@ -30,7 +30,8 @@ import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.argo.ArgoWorkflowProvider;
-import dev.modelguardian.integrations.cronjob.CronJobProvider;
+import dev.modelguardian.integrations.jobs.CronJobProvider;
+import dev.modelguardian.integrations.jobs.JobTemplateProvider;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
@@ -65,7 +66,8 @@ public final class Extensions {
     public static final List<RegistryProvider> REGISTRIES = List.of(new MlflowProvider());
 
     /** The training triggers, in the order their problems and checks are reported; a target selects one by kind. */
-    public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(), new ArgoWorkflowProvider());
+    public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(),
+            new JobTemplateProvider(), new ArgoWorkflowProvider());
 
     private Extensions() {
     }

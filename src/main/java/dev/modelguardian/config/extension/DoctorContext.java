@@ -3,6 +3,7 @@ package dev.modelguardian.config.extension;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.remediation.RecoverySpec;
 
 /**
@@ -14,12 +15,21 @@ import dev.modelguardian.core.remediation.RecoverySpec;
  * @param trained       every model a training target validates and promotes, by model name, with the registry entry
  *                      that is read for it; empty when the configuration does not validate (registry checks do not
  *                      run then)
+ * @param targets       every training target's settings, by name: a trigger's settings beyond what its targets'
+ *                      {@code Trainer} names (a ConfigMap key, template parameters)
  */
 public record DoctorContext(String namespace, Predicate<String> explicitlySet,
-        Map<String, RecoverySpec.ModelCheck> trained) {
+        Map<String, RecoverySpec.ModelCheck> trained, Map<String, GuardianConfig.Target> targets) {
 
-    /** Copies {@code trained}. */
+    /** Copies {@code trained} and {@code targets}. */
     public DoctorContext {
         trained = Map.copyOf(trained);
+        targets = Map.copyOf(targets);
+    }
+
+    /** A context without target settings. */
+    public DoctorContext(String namespace, Predicate<String> explicitlySet,
+            Map<String, RecoverySpec.ModelCheck> trained) {
+        this(namespace, explicitlySet, trained, Map.of());
     }
 }

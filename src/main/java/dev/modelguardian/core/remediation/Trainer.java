@@ -11,10 +11,12 @@ import java.util.Objects;
  *                engine hands a target to the trigger of this kind
  * @param kind    the kind of the object runs are started from, e.g. {@code CronJob} or {@code WorkflowTemplate}
  * @param name    that object's name
- * @param runKind    what one training run is, e.g. {@code Job} or {@code Workflow}
- * @param apiVersion the API version of both kinds, for references to them (Events), e.g. {@code batch/v1}
+ * @param runKind       what one training run is, e.g. {@code Job} or {@code Workflow}
+ * @param apiVersion    the API version of {@code kind}, for references to it (Events), e.g. {@code batch/v1}
+ * @param runApiVersion the API version of {@code runKind}
  */
-public record Trainer(String trigger, String kind, String name, String runKind, String apiVersion) {
+public record Trainer(String trigger, String kind, String name, String runKind, String apiVersion,
+        String runApiVersion) {
 
     /** The trigger kind of {@link #cronJob(String)}. */
     public static final String CRONJOB = "cronjob";
@@ -25,6 +27,12 @@ public record Trainer(String trigger, String kind, String name, String runKind, 
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(runKind, "runKind");
         Objects.requireNonNull(apiVersion, "apiVersion");
+        Objects.requireNonNull(runApiVersion, "runApiVersion");
+    }
+
+    /** Runs and what they start from in the same API version (a Job from a CronJob, a Workflow from a template). */
+    public Trainer(String trigger, String kind, String name, String runKind, String apiVersion) {
+        this(trigger, kind, name, runKind, apiVersion, apiVersion);
     }
 
     /** Training as Neural Hive runs it: a Job made from the CronJob {@code name}. */

@@ -96,7 +96,7 @@ public class EventsListener implements RemediationListener, SignalAlerts {
         };
         if (aboutJob && job.isPresent()) {
             Trainer trainer = step.target().trainer();
-            return new ObjectReferenceBuilder().withApiVersion(trainer.apiVersion()).withKind(trainer.runKind())
+            return new ObjectReferenceBuilder().withApiVersion(trainer.runApiVersion()).withKind(trainer.runKind())
                     .withName(job.get()).withNamespace(namespace).build();
         }
         return source(step.target());

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PrometheusServer;

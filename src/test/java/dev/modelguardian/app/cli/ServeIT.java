@@ -28,7 +28,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapedModelProfile;

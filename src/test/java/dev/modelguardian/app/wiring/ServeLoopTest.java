@@ -24,7 +24,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.integrations.cronjob.JobInformer;
+import dev.modelguardian.integrations.jobs.JobInformer;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.ScrapeTarget;

@@ -16,7 +16,7 @@ import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.integrations.cronjob.CronJobProvider;
+import dev.modelguardian.integrations.jobs.CronJobProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -243,7 +243,8 @@ class ExtensionRegistrationTest {
         assertThat(Extensions.CHANNELS).extracting(ChannelProvider::name)
                 .containsExactly("slack", "pagerduty", "webhook");
         assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");
-        assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::kind).containsExactly("cronjob", "argo-workflow");
+        assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::kind).containsExactly("cronjob", "job-template",
+                "argo-workflow");
         assertThat(Extensions.TRIGGERS.getFirst()).isInstanceOf(CronJobProvider.class);
         assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
                 .contains("guardian.notify.slack.webhook-url");

@@ -28,7 +28,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.policy.PolicyStatus;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;

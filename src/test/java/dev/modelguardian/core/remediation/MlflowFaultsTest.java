@@ -46,7 +46,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventRecorder;
 import dev.modelguardian.integrations.kubernetes.EventsListener;

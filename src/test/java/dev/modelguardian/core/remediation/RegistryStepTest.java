@@ -33,7 +33,7 @@ import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.testing.MutableClock;

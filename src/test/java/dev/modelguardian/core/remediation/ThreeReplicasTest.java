@@ -27,7 +27,7 @@ import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.policy.PolicyEngine;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.testing.NeuralHive;

@@ -21,7 +21,7 @@ import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Trainer;
-import dev.modelguardian.integrations.cronjob.CronJobProvider;
+import dev.modelguardian.integrations.jobs.CronJobProvider;
 import dev.modelguardian.testing.Argo;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -134,7 +134,7 @@ class ArgoWorkflowProviderTest {
         assertThat(Extensions.validate(config, ModelSet.resolve(config)))
                 .filteredOn(p -> p.property().equals("guardian.targets.training.trigger.kind")).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("unknown training trigger kind 'argo-workflows';"
-                        + " use argo-workflow (closest), or one of cronjob, argo-workflow"));
+                        + " use argo-workflow (closest), or one of cronjob, job-template, argo-workflow"));
     }
 
     @Test

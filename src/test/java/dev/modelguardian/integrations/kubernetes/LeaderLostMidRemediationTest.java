@@ -28,7 +28,7 @@ import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.integrations.cronjob.TrainingJobs;
+import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.testing.FaultyApiServer.Call;
 import dev.modelguardian.testing.FaultyApiServer.Fault;
 import dev.modelguardian.testing.FaultyApiServer;

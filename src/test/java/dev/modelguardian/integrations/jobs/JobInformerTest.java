@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.testing.NeuralHive;
 
 /**
@@ -66,7 +67,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerRunning_whenAGuardianJobBecomesComplete_thenOnEndedGetsItAndTheObservationIsSucceeded() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         assertThat(ended).isEmpty();
 
@@ -78,7 +79,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerRunning_whenAGuardianJobFailsOnItsDeadline_thenOnEndedGetsItAndTheObservationSaysWhy() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
 
         NeuralHive.finish(client, "j1", "Failed", "DeadlineExceeded");
@@ -89,7 +90,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerSynced_whenAFinishedJobIsObserved_thenTheApiServerIsNotAsked() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         NeuralHive.finish(client, "j1", "Complete", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("j1"));
@@ -103,7 +104,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerSynced_whenARunningJobIsObserved_thenOnlyItsPodsAreListedFromTheApiServer() throws Exception {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         awaitCached("j1", true);
         NeuralHive.waitingPod(client, "j1", "ImagePullBackOff", "Back-off pulling image \"ml:bad\"");
@@ -119,7 +120,7 @@ class JobInformerTest {
 
     @Test
     void givenAPodUnschedulableLongerThanTheGrace_whenObservedFromTheCache_thenStuck() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         awaitCached("j1", true);
         NeuralHive.unschedulablePod(client, "j1", NOW.minus(Duration.ofMinutes(12)));
@@ -130,7 +131,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerSawAJobComplete_whenTheHistoryLimitDeletesIt_thenTheOutcomeIsKept() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         NeuralHive.finish(client, "j1", "Complete", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("j1"));
@@ -143,7 +144,7 @@ class JobInformerTest {
 
     @Test
     void givenARunningGuardianJob_whenItIsDeleted_thenOnEndedGetsItAndTheOutcomeIsUnknown() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         awaitCached("j1", true);
 
@@ -155,7 +156,7 @@ class JobInformerTest {
 
     @Test
     void givenAGuardianJobThatFinishedBeforeTheInformerStarted_whenItSyncs_thenOnEndedGetsIt() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.finish(client, "j1", "Complete", null);
 
         startAndSync();
@@ -168,9 +169,9 @@ class JobInformerTest {
         String scheduled = CRON_JOB + "-29401320";
         client.batch().v1().jobs().inNamespace(NAMESPACE).resource(NeuralHive.scheduledJob(cronJob, scheduled))
                 .create();
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
-        assertThat(jobs.activeJob(CRON_JOB, Optional.of("j1"))).contains(scheduled);
+        assertThat(jobs.running(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), Optional.of("j1"))).contains(scheduled);
 
         NeuralHive.finish(client, scheduled, "Complete", null);
         NeuralHive.finish(client, "j1", "Complete", null);
@@ -179,13 +180,13 @@ class JobInformerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("j1"));
         assertThat(ended).doesNotContain(scheduled);
         assertThat(informer.cached(scheduled)).isEmpty();
-        assertThat(jobs.activeJob(CRON_JOB, Optional.empty())).isEmpty();
+        assertThat(jobs.running(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), Optional.empty())).isEmpty();
         assertThat(jobs.observe(scheduled)).as("read with a GET").isEqualTo(new JobObservation.Succeeded());
     }
 
     @Test
     void givenAFinishedJobAlreadyHandedOn_whenTheInformerResyncs_thenItIsNotHandedOnAgain() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         NeuralHive.finish(client, "j1", "Complete", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("j1"));
@@ -196,7 +197,7 @@ class JobInformerTest {
 
     @Test
     void givenTheInformerClosed_whenAJobFinishes_thenNothingIsHandedOnAndObserveReadsWithAGet() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         startAndSync();
         awaitCached("j1", true);
 

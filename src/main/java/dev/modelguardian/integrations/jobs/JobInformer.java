@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -21,18 +21,13 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -41,9 +36,9 @@ import dev.modelguardian.integrations.kubernetes.ApiFailures;
 import dev.modelguardian.integrations.kubernetes.TrainingLabels;
 
 /**
- * The {@link TrainingTrigger} of a Kubernetes CronJob: a target's training run is a Job of its CronJob
- * ({@link TargetSpec#cronJob()}). Training Jobs in the cluster: created from the CronJob exactly as {@code kubectl create job --from=cronjob/NAME}
- * does, found again by the remediation-id label, and observed through their conditions and their pods.
+ * The {@link TrainingTrigger} of training runs that are Kubernetes Jobs, made by its {@link JobSource}: from the
+ * target's CronJob exactly as {@code kubectl create job --from=cronjob/NAME} does, or from a Job template kept in a
+ * ConfigMap. Found again by the remediation-id label, and observed through their conditions and their pods.
  *
  * <p>Where reads come from: a Job the guardian created is read from the {@link JobInformer}'s cache while one runs
  * and has synced (see {@link #readFrom}), else with a GET; its pods, the CronJob and the list of a CronJob's active
@@ -58,7 +53,7 @@ public final class TrainingJobs implements TrainingTrigger {
     /** Annotation with what fired. */
     public static final String TRIGGER = TrainingLabels.TRIGGER;
     /** What kubectl sets on a Job made from a CronJob by hand. */
-    public static final String INSTANTIATE = "cronjob.kubernetes.io/instantiate";
+    public static final String INSTANTIATE = CronJobSource.INSTANTIATE;
     /** Label Kubernetes puts on a Job's pods (the older, still set, spelling). */
     static final String JOB_NAME_LABEL = "job-name";
 
@@ -68,6 +63,7 @@ public final class TrainingJobs implements TrainingTrigger {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final JobSource source;
     private final Duration unschedulableGrace;
     private final Clock clock;
     /** The resync of the informer {@link #watch} starts: the re-list interval. */
@@ -93,7 +89,14 @@ public final class TrainingJobs implements TrainingTrigger {
      */
     public TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock,
             Duration resync) {
+        this(client, namespace, unschedulableGrace, clock, resync, new CronJobSource(client, namespace));
+    }
+
+    /** Jobs of {@code namespace} made by {@code source}. */
+    TrainingJobs(KubernetesClient client, String namespace, Duration unschedulableGrace, Clock clock,
+            Duration resync, JobSource source) {
         this.client = client;
+        this.source = source;
         this.namespace = namespace;
         this.unschedulableGrace = unschedulableGrace;
         this.clock = clock;
@@ -136,18 +139,20 @@ public final class TrainingJobs implements TrainingTrigger {
     }
 
     /**
-     * The newest unfinished Job of {@code cronJob} (scheduled or manual) other than {@code excluding}, if any.
+     * {@inheritDoc}
      *
-     * <p>This still lists every Job of the namespace, from the API server: a Job the CronJob scheduled, or one made by
-     * hand with {@code kubectl create job --from}, carries none of the guardian's labels (the job template's labels
-     * only), so neither the informer of the guardian's own Jobs nor a label selector can find it; what ties it to the
-     * CronJob is its ownerReference, which the API cannot select on. It is called only while a target fires and no
-     * remediation is under way, not at every follow-up.
+     * <p>The newest unfinished Job its source says trains the target, other than {@code excluding}. This lists every
+     * Job of the namespace, from the API server: a Job a CronJob scheduled, or one made by hand with
+     * {@code kubectl create job --from}, carries none of the guardian's labels (the job template's labels only), so
+     * neither the informer of the guardian's own Jobs nor a label selector can find it; what ties it to the CronJob is
+     * its ownerReference, which the API cannot select on. It is called only while a target fires and no remediation
+     * is under way, not at every follow-up.
      */
-    Optional<String> activeJob(String cronJob, Optional<String> excluding) {
+    @Override
+    public Optional<String> running(TargetSpec target, Optional<String> excluding) {
         List<Job> jobs = call("list Jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list().getItems());
         return jobs.stream()
-                .filter(job -> ownedBy(job, cronJob))
+                .filter(job -> source.trains(target, job))
                 .filter(job -> finishedCondition(job).isEmpty())
                 .filter(job -> excluding.map(name -> !name.equals(job.getMetadata().getName())).orElse(true))
                 .max(Comparator.comparing(job -> Objects.toString(job.getMetadata().getCreationTimestamp(), "")))
@@ -194,91 +199,43 @@ public final class TrainingJobs implements TrainingTrigger {
         return new JobObservation.Running(deadline, progress(pods));
     }
 
-    /** {@inheritDoc} The target's CronJob's unfinished Jobs, see {@link #activeJob}. */
-    @Override
-    public Optional<String> running(TargetSpec target, Optional<String> excluding) {
-        return activeJob(target.cronJob(), excluding);
-    }
-
-    /** {@inheritDoc} The run is a Job created from the target's CronJob, see {@link #createJob}. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The Job its source makes, with the guardian's remediation-id and target labels and its trigger annotation.
+     * Idempotent: when a Job of that name already carries the remediation's id, it is the one created before a crash,
+     * and nothing is done.
+     */
     @Override
     public void start(TargetSpec target, String runName, String remediationId, String why) {
-        createJob(target.cronJob(), runName, remediationId, target.name(), why);
-    }
-
-    /**
-     * Creates {@code jobName} from {@code cronJobName}'s job template for remediation {@code remediationId}.
-     * Idempotent: when a Job of that name already carries the remediation's id, it is the one created before a
-     * crash, and nothing is done.
-     *
-     * @throws ClusterException when the Job cannot be created
-     */
-    void createJob(String cronJobName, String jobName, String remediationId, String target, String trigger) {
-        CronJob cronJob = call("read CronJob " + cronJobName,
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(cronJobName).get());
-        if (cronJob == null) {
-            throw new ClusterException("CronJob " + namespace + "/" + cronJobName + " not found" + closest(cronJobName),
-                    true, null);
-        }
-        Job job = fromCronJob(cronJob, jobName, remediationId, target, trigger);
+        Job job = source.job(target, runName);
+        Map<String, String> labels = new TreeMap<>(Optional.ofNullable(job.getMetadata().getLabels()).orElse(Map.of()));
+        Map<String, String> annotations = new TreeMap<>(Optional.ofNullable(job.getMetadata().getAnnotations())
+                .orElse(Map.of()));
+        labels.put(REMEDIATION_ID, remediationId);
+        labels.put(TARGET, target.name());
+        annotations.put(TRIGGER, TrainingLabels.annotation(why));
+        job.getMetadata().setLabels(labels);
+        job.getMetadata().setAnnotations(annotations);
+        job.getMetadata().setNamespace(namespace);
         try {
             client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
-            LOG.infof("Created Job %s/%s from CronJob %s for remediation %s of target %s", namespace, jobName,
-                    cronJobName, remediationId, target);
+            LOG.infof("Created Job %s/%s from %s for remediation %s of target %s", namespace, runName,
+                    target.trainer().source(), remediationId, target.name());
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                Job existing = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+                Job existing = call("read Job " + runName,
+                        () -> client.batch().v1().jobs().inNamespace(namespace).withName(runName).get());
                 if (existing != null && remediationId.equals(label(existing, REMEDIATION_ID))) {
-                    LOG.infof("Job %s/%s of remediation %s already exists; not creating another", namespace, jobName,
+                    LOG.infof("Job %s/%s of remediation %s already exists; not creating another", namespace, runName,
                             remediationId);
                     return;
                 }
-                throw new ClusterException("a Job named " + jobName + " already exists in " + namespace
+                throw new ClusterException("a Job named " + runName + " already exists in " + namespace
                         + " and is not the one of remediation " + remediationId, true, e);
             }
-            throw failure("create Job " + namespace + "/" + jobName, e);
+            throw failure("create Job " + namespace + "/" + runName, e);
         }
-    }
-
-    /**
-     * The Job {@code kubectl create job NAME --from=cronjob/CRONJOB} makes: the job template's labels, annotations and
-     * spec, annotation {@code cronjob.kubernetes.io/instantiate: manual}, a controller ownerReference to the CronJob;
-     * plus the guardian's remediation-id and target labels and its trigger annotation.
-     */
-    public static Job fromCronJob(CronJob cronJob, String jobName, String remediationId, String target,
-            String trigger) {
-        JobTemplateSpec template = cronJob.getSpec().getJobTemplate();
-        Map<String, String> labels = new TreeMap<>(template.getMetadata() != null
-                && template.getMetadata().getLabels() != null ? template.getMetadata().getLabels() : Map.of());
-        Map<String, String> annotations = new TreeMap<>(template.getMetadata() != null
-                && template.getMetadata().getAnnotations() != null ? template.getMetadata().getAnnotations()
-                        : Map.of());
-        annotations.put(INSTANTIATE, "manual");
-        annotations.put(TRIGGER, TrainingLabels.annotation(trigger));
-        labels.put(REMEDIATION_ID, remediationId);
-        labels.put(TARGET, target);
-        return new JobBuilder()
-                .withNewMetadata()
-                .withName(jobName)
-                .withNamespace(cronJob.getMetadata().getNamespace())
-                .withLabels(labels)
-                .withAnnotations(annotations)
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion("batch/v1")
-                        .withKind("CronJob")
-                        .withName(cronJob.getMetadata().getName())
-                        .withUid(cronJob.getMetadata().getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .build())
-                .endMetadata()
-                .withSpec(template.getSpec())
-                .build();
-    }
-
-    private static boolean ownedBy(Job job, String cronJob) {
-        return job.getMetadata().getOwnerReferences() != null && job.getMetadata().getOwnerReferences().stream()
-                .anyMatch(ref -> "CronJob".equals(ref.getKind()) && cronJob.equals(ref.getName()));
     }
 
     static Optional<JobCondition> finishedCondition(Job job) {
@@ -339,17 +296,6 @@ public final class TrainingJobs implements TrainingTrigger {
         Map<String, Long> ordered = new LinkedHashMap<>(phases);
         return ordered.entrySet().stream().map(e -> e.getValue() + (e.getValue() == 1 ? " pod " : " pods ") + e.getKey())
                 .collect(Collectors.joining(", "));
-    }
-
-    private String closest(String wanted) {
-        try {
-            List<String> names = client.batch().v1().cronjobs().inNamespace(namespace).list().getItems().stream()
-                    .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
-            return DidYouMean.closest(names, wanted).map(n -> "; closest existing CronJob: " + n)
-                    .orElse("; there is no CronJob in " + namespace);
-        } catch (KubernetesClientException e) {
-            return "";
-        }
     }
 
     private static String label(HasMetadata object, String key) {

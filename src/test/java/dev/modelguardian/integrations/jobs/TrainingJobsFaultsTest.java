@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.testing.NeuralHive;
 
 /**
@@ -55,7 +57,7 @@ class TrainingJobsFaultsTest {
                 "jobs.batch is forbidden: User \"system:serviceaccount:neural-hive:model-guardian\" cannot create"
                         + " resource \"jobs\"")).once();
 
-        assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("cannot create Job neural-hive/j1: forbidden (403)")
                 .hasMessageContaining("grant the guardian's ServiceAccount");
@@ -66,7 +68,7 @@ class TrainingJobsFaultsTest {
         server.expect().post().withPath(JOBS).andReturn(422, status(422, "Invalid",
                 "Job.batch \"j1\" is invalid: spec.template.spec.containers[0].image: Required value")).once();
 
-        assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("the API rejected it (422)")
                 .hasMessageContaining("containers[0].image: Required value");
@@ -77,7 +79,7 @@ class TrainingJobsFaultsTest {
         server.expect().post().withPath(JOBS).andReturn(500, status(500, "InternalError", "etcdserver: leader changed"))
                 .once();
 
-        assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class,
                         e -> assertThat(e.permanent()).isFalse())
                 .hasMessageContaining("HTTP 500").hasMessageContaining("etcdserver: leader changed");
@@ -87,7 +89,7 @@ class TrainingJobsFaultsTest {
     void givenTooManyRequests_whenCreated_thenTransient() {
         server.expect().post().withPath(JOBS).andReturn(429, status(429, "TooManyRequests", "slow down")).once();
 
-        assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class,
                         e -> assertThat(e.permanent()).isFalse());
     }

@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.testing.NeuralHive;
 
 /** Training Jobs on the fabric8 mock server in CRUD mode, with a CronJob shaped like Neural Hive's. */
@@ -46,7 +48,7 @@ class TrainingJobsTest {
 
     @Test
     void givenNeuralHiveCronJob_whenAJobIsCreated_thenItHasTheFieldsKubectlCreateJobFromGives() {
-        jobs.createJob(CRON_JOB, "ml-retrain-emergency-1764000000", "r1764000000", CRON_JOB,
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "ml-retrain-emergency-1764000000", "r1764000000",
                 "ticket-duration-predictor/mae-ratio 1.72 (above 1.5)");
 
         Job job = job("ml-retrain-emergency-1764000000");
@@ -73,9 +75,9 @@ class TrainingJobsTest {
 
     @Test
     void givenTheJobWasCreatedBeforeACrash_whenCreatedAgain_thenThereIsStillExactlyOneJob() {
-        jobs.createJob(CRON_JOB, "ml-retrain-emergency-1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "ml-retrain-emergency-1", "r1", "t");
 
-        jobs.createJob(CRON_JOB, "ml-retrain-emergency-1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "ml-retrain-emergency-1", "r1", "t");
 
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
     }
@@ -84,14 +86,14 @@ class TrainingJobsTest {
     void givenAForeignJobWithTheSameName_whenCreated_thenPermanentErrorSaysItIsNotOurs() {
         client.batch().v1().jobs().inNamespace(NAMESPACE).resource(NeuralHive.scheduledJob(cronJob, "taken")).create();
 
-        assertThatThrownBy(() -> jobs.createJob(CRON_JOB, "taken", "r1", CRON_JOB, "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "taken", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessageContaining("is not the one of remediation r1");
     }
 
     @Test
     void givenTheRunbookCronJobName_whenCreated_thenPermanentErrorNamesTheClosestExistingCronJob() {
-        assertThatThrownBy(() -> jobs.createJob("orchestrator-ml-training", "j", "r1", "t", "t"))
+        assertThatThrownBy(() -> jobs.start(new TargetSpec("t", "orchestrator-ml-training", List.of()), "j", "r1", "t"))
                 .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.permanent()).isTrue())
                 .hasMessage("CronJob neural-hive/orchestrator-ml-training not found; closest existing CronJob: "
                         + CRON_JOB);
@@ -103,9 +105,9 @@ class TrainingJobsTest {
         client.batch().v1().jobs().inNamespace(NAMESPACE)
                 .resource(NeuralHive.scheduledJob(cronJob, CRON_JOB + "-29401320")).create();
 
-        assertThat(jobs.activeJob(CRON_JOB, Optional.empty())).contains(CRON_JOB + "-29401320");
-        assertThat(jobs.activeJob(CRON_JOB, Optional.of(CRON_JOB + "-29401320"))).isEmpty();
-        assertThat(jobs.activeJob("other-cronjob", Optional.empty())).isEmpty();
+        assertThat(jobs.running(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), Optional.empty())).contains(CRON_JOB + "-29401320");
+        assertThat(jobs.running(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), Optional.of(CRON_JOB + "-29401320"))).isEmpty();
+        assertThat(jobs.running(new TargetSpec("other-cronjob", "other-cronjob", List.of()), Optional.empty())).isEmpty();
     }
 
     @Test
@@ -114,12 +116,12 @@ class TrainingJobsTest {
                 .resource(NeuralHive.scheduledJob(cronJob, CRON_JOB + "-29401320")).create();
         NeuralHive.finish(client, CRON_JOB + "-29401320", "Failed", "DeadlineExceeded");
 
-        assertThat(jobs.activeJob(CRON_JOB, Optional.empty())).isEmpty();
+        assertThat(jobs.running(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), Optional.empty())).isEmpty();
     }
 
     @Test
     void givenARunningJob_whenObserved_thenRunningWithItsDeadlineAndPodPhases() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Running(Optional.of(Duration.ofHours(1)),
                 "no pod yet"));
@@ -127,7 +129,7 @@ class TrainingJobsTest {
 
     @Test
     void givenCompleteCondition_whenObserved_thenSucceeded() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.finish(client, "j1", "Complete", null);
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Succeeded());
@@ -135,7 +137,7 @@ class TrainingJobsTest {
 
     @Test
     void givenFailedConditionDeadlineExceeded_whenObserved_thenFailedWithTheReason() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.finish(client, "j1", "Failed", "DeadlineExceeded");
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Failed("DeadlineExceeded"));
@@ -143,7 +145,7 @@ class TrainingJobsTest {
 
     @Test
     void givenAPodInImagePullBackOff_whenObserved_thenStuckWithPodContainerAndMessage() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.waitingPod(client, "j1", "ImagePullBackOff", "Back-off pulling image \"ml:bad\"");
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Stuck(
@@ -152,7 +154,7 @@ class TrainingJobsTest {
 
     @Test
     void givenAPodUnschedulableLongerThanTheGrace_whenObserved_thenStuck() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.unschedulablePod(client, "j1", NOW.minus(Duration.ofMinutes(12)));
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Stuck(
@@ -161,7 +163,7 @@ class TrainingJobsTest {
 
     @Test
     void givenAPodUnschedulableWithinTheGrace_whenObserved_thenStillRunning() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.unschedulablePod(client, "j1", NOW.minus(Duration.ofMinutes(3)));
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.Running(Optional.of(Duration.ofHours(1)),
@@ -170,7 +172,7 @@ class TrainingJobsTest {
 
     @Test
     void givenAJobDeletedByTheHistoryLimitAfterTheWatchSawItComplete_whenObserved_thenTheOutcomeIsKept() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         NeuralHive.finish(client, "j1", "Complete", null);
         jobs.seen(job("j1"));
         client.batch().v1().jobs().inNamespace(NAMESPACE).withName("j1").delete();
@@ -180,7 +182,7 @@ class TrainingJobsTest {
 
     @Test
     void givenAJobDeletedBeforeItsOutcomeWasSeen_whenObserved_thenNotFound() {
-        jobs.createJob(CRON_JOB, "j1", "r1", CRON_JOB, "t");
+        jobs.start(new TargetSpec(CRON_JOB, CRON_JOB, List.of()), "j1", "r1", "t");
         client.batch().v1().jobs().inNamespace(NAMESPACE).withName("j1").delete();
 
         assertThat(jobs.observe("j1")).isEqualTo(new JobObservation.NotFound());

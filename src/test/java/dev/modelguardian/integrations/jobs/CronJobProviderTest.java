@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.cronjob;
+package dev.modelguardian.integrations.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,158 @@
+package dev.modelguardian.integrations.jobs;
+
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigValidator;
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.extension.DoctorContext;
+import dev.modelguardian.config.extension.Permission;
+import dev.modelguardian.config.extension.TriggerProvider;
+import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.remediation.ClusterException;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
+import dev.modelguardian.core.remediation.TrainingTrigger;
+
+/**
+ * The Job template trigger ({@code trigger.kind: job-template}), whole: a Job made from a manifest kept in a
+ * ConfigMap, for teams with neither a CronJob nor Argo. Validates {@code trigger.job-template.*}, checks in
+ * {@code doctor} that the ConfigMap, its key and the manifest are there and usable, lists the permissions, and builds
+ * {@link TrainingJobs} with a {@link TemplateSource}: the same Jobs, informer, stuck-pod detection and timeout as the
+ * CronJob trigger.
+ */
+public final class JobTemplateProvider implements TriggerProvider {
+
+    /** This trigger's kind, as {@code trigger.kind} names it. */
+    public static final String KIND = "job-template";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Trainer trainer(String name, GuardianConfig.Target target) {
+        return trainedFrom(template(name, target).configMap());
+    }
+
+    /** {@inheritDoc} The manifest under the default key of ConfigMap {@code from}. */
+    @Override
+    public Trainer trainedFrom(String from) {
+        return new Trainer(KIND, "ConfigMap", from, "Job", "v1", "batch/v1");
+    }
+
+    static TemplateSource.Template template(String name, GuardianConfig.Target target) {
+        GuardianConfig.JobTemplate t = target.trigger().jobTemplate();
+        return new TemplateSource.Template(t.configMap().orElse(name), t.key());
+    }
+
+    @Override
+    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+            KubernetesClient client, String namespace, Clock clock) {
+        Map<String, TemplateSource.Template> templates = new TreeMap<>();
+        targets.forEach((name, target) -> templates.put(name, template(name, target)));
+        return new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
+                config.remediation().relistInterval(), new TemplateSource(client, namespace, templates));
+    }
+
+    @Override
+    public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+        String prefix = "guardian.targets." + name + ".trigger.job-template";
+        GuardianConfig.JobTemplate t = target.trigger().jobTemplate();
+        if (!target.trigger().kind().equals(KIND)) {
+            String fix = " is only read by a job-template trigger, and this target's trigger.kind is "
+                    + target.trigger().kind() + "; remove it, or set trigger.kind: job-template";
+            t.configMap().ifPresent(c -> problems.add(new ConfigProblem(prefix + ".config-map", "config-map" + fix)));
+            if (!t.key().equals("job.yaml")) {
+                problems.add(new ConfigProblem(prefix + ".key", "key" + fix));
+            }
+            return;
+        }
+        String configMap = t.configMap().orElse(name);
+        if (!ConfigValidator.dnsSubdomain(configMap)) {
+            problems.add(new ConfigProblem(t.configMap().isPresent() ? prefix + ".config-map" : prefix, "'"
+                    + configMap + "' is not a valid ConfigMap name; use lower-case letters, digits, '-' and '.'"
+                    + (t.configMap().isPresent() ? "" : " (it defaults to the target's name: set config-map)")));
+        }
+        if (!t.key().matches("[-._a-zA-Z0-9]+")) {
+            problems.add(new ConfigProblem(prefix + ".key", "'" + t.key() + "' is not a valid ConfigMap key; use"
+                    + " letters, digits, '-', '_' and '.', e.g. job.yaml"));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads each ConfigMap by name and parses its manifest exactly as a remediation will, so a missing key or a
+     * typo in the manifest shows here and not at 3 a.m.
+     */
+    @Override
+    public List<Check> doctor(List<TargetSpec> targets, KubernetesClient client, DoctorContext context) {
+        List<Check> checks = new ArrayList<>();
+        String ns = context.namespace();
+        for (TargetSpec target : targets) {
+            GuardianConfig.Target settings = context.targets().get(target.name());
+            TemplateSource.Template template = settings == null
+                    ? new TemplateSource.Template(target.trainer().name(), "job.yaml")
+                    : template(target.name(), settings);
+            String check = "job-template/" + template.configMap();
+            String property = "guardian.targets." + target.name() + ".trigger.job-template";
+            String where = "ConfigMap " + ns + "/" + template.configMap();
+            TemplateSource.Loaded loaded;
+            try {
+                loaded = new TemplateSource(client, ns, Map.of()).load(template, "doctor-check");
+            } catch (ClusterException e) {
+                checks.add(Check.fail(check, e.getMessage(), e.getCause() instanceof KubernetesClientException k
+                        && k.getCode() == HttpURLConnection.HTTP_FORBIDDEN
+                                ? "apply the job-template component (src/main/kubernetes/components/job-template)"
+                                        + " with this ConfigMap's name"
+                                : "check the API server"));
+                continue;
+            }
+            checks.add(switch (loaded) {
+                case TemplateSource.Loaded.Manifest m -> Check.ok(check, where + " holds a Job manifest under "
+                        + template.key() + " (training target " + target.name() + ")");
+                case TemplateSource.Loaded.NoConfigMap n -> Check.fail(check, where + " not found (training target "
+                        + target.name() + ")", "create it (kubectl create configmap " + template.configMap()
+                                + " --from-file=" + template.key() + "=job.yaml), or set " + property + ".config-map");
+                case TemplateSource.Loaded.NoKey n -> Check.fail(check, where + " has no key " + template.key()
+                        + " (its keys: " + (n.keys().isEmpty() ? "none" : String.join(", ", n.keys())) + ")",
+                        "put the Job manifest under " + template.key() + ", or set " + property + ".key");
+                case TemplateSource.Loaded.Invalid i -> Check.fail(check, where + " key " + template.key() + " "
+                        + i.why(), "fix the manifest: a batch/v1 Job with spec.template.spec");
+            });
+        }
+        return List.copyOf(checks);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>From {@link TrainingJobs} with a {@link TemplateSource}: get each ConfigMap by name; create, get, list and
+     * watch Jobs; list pods by label. No CronJob.
+     */
+    @Override
+    public List<Permission> permissions(List<TargetSpec> targets) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<Permission> all = new ArrayList<>();
+        targets.stream().map(t -> t.trainer().name()).distinct().sorted().forEach(cm -> all.addAll(Permission.of("",
+                "configmaps", "the training Job's manifest (job-template trigger)", cm, "get")));
+        all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
+        all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find the target's running"
+                + " Jobs, watch for its end", null, "get", "list", "watch"));
+        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
+                null, "list"));
+        return List.copyOf(all);
+    }
+}
