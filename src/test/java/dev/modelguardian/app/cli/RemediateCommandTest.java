@@ -289,6 +289,24 @@ class RemediateCommandTest {
     }
 
     @Test
+    void givenAFiringTargetWhoseSignalsTurnInconclusive_whenRemediated_thenEachSignalIsListedWithWhyAndExit4(
+            QuarkusMainLauncher launcher) {
+        jobsEndWith("Complete", null);
+        assertThat(remediate(launcher, "--target", CRON_JOB).exitCode()).isZero();
+        // Breaching again inside the cooldown: the target stays FIRING, held.
+        assertThat(remediate(launcher, "--target", CRON_JOB, "--no-wait").exitCode()).isEqualTo(4);
+        metrics.set("# the model server stopped exporting the drift score\n");
+
+        LaunchResult inconclusive = remediate(launcher, "--target", CRON_JOB, "--no-wait");
+
+        assertThat(inconclusive.exitCode()).as(inconclusive.getOutput() + inconclusive.getErrorOutput()).isEqualTo(4);
+        assertThat(inconclusive.getOutput())
+                .contains("FIRING  signals inconclusive: no move either way")
+                .contains("  ticket-duration-predictor/mae-ratio INCONCLUSIVE (> 1.5)");
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
     void givenDryRun_whenRemediated_thenExit0WithTheJobItWouldCreateAndNoJob(QuarkusMainLauncher launcher)
             throws IOException {
         Path dry = Files.writeString(dir.resolve("dry.yaml"), Files.readString(config)
