@@ -53,16 +53,21 @@ public final class TimedCluster {
         };
     }
 
+    /**
+     * The training trigger, each call timed under an operation named after the target's runs, so a Workflow's calls
+     * are not counted as a Job's: {@code list_jobs}, {@code observe_job}, {@code create_job} for Jobs,
+     * {@code list_workflows}, {@code observe_workflow}, {@code create_workflow} for Argo Workflows.
+     */
     public static TrainingTrigger jobs(TrainingTrigger delegate, GuardianMetrics metrics) {
         return new TrainingTrigger() {
             @Override
             public Optional<String> running(TargetSpec target, Optional<String> excluding) {
-                return timed(metrics, "list_jobs", () -> delegate.running(target, excluding));
+                return timed(metrics, "list_" + run(target) + "s", () -> delegate.running(target, excluding));
             }
 
             @Override
             public JobObservation observe(TargetSpec target, String runName) {
-                return timed(metrics, "observe_job", () -> delegate.observe(target, runName));
+                return timed(metrics, "observe_" + run(target), () -> delegate.observe(target, runName));
             }
 
             @Override
@@ -72,12 +77,17 @@ public final class TimedCluster {
 
             @Override
             public void start(TargetSpec target, String runName, String remediationId, String why) {
-                timed(metrics, "create_job", () -> {
+                timed(metrics, "create_" + run(target), () -> {
                     delegate.start(target, runName, remediationId, why);
                     return null;
                 });
             }
         };
+    }
+
+    /** The run kind as a metric word: {@code job}, {@code workflow}. */
+    private static String run(TargetSpec target) {
+        return target.trainer().runKind().toLowerCase(java.util.Locale.ROOT);
     }
 
     public static ModelServer server(ModelServer delegate, GuardianMetrics metrics) {

@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.ModelServer;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /** Registry and model-server calls show up in guardian_external_call_seconds with their system and operation. */
@@ -60,5 +63,38 @@ class TimedClusterTest {
         assertThatThrownBy(() -> timed.restart("orchestrator-dynamic", Instant.EPOCH))
                 .hasMessage("no model server is configured");
         assertThat(count("kubernetes", "restart_deployment", "error")).isEqualTo(1);
+    }
+
+    @Test
+    void givenTargetsTrainedByJobsAndByWorkflows_whenTheirRunsAreStartedAndObserved_thenEachIsTimedUnderItsRunKind() {
+        dev.modelguardian.core.remediation.TrainingTrigger timed = TimedCluster.jobs(
+                new dev.modelguardian.core.remediation.TrainingTrigger() {
+                    @Override
+                    public java.util.Optional<String> running(TargetSpec target, java.util.Optional<String> excluding) {
+                        return java.util.Optional.empty();
+                    }
+
+                    @Override
+                    public JobObservation observe(TargetSpec target, String runName) {
+                        return new JobObservation.Succeeded();
+                    }
+
+                    @Override
+                    public void start(TargetSpec target, String runName, String remediationId, String why) {
+                    }
+                }, metrics);
+        TargetSpec byJob = new TargetSpec("a", "ml-training", java.util.List.of("m"));
+        TargetSpec byWorkflow = new TargetSpec("b", new Trainer("argo-workflow", "WorkflowTemplate", "t", "Workflow",
+                "argoproj.io/v1alpha1"), java.util.List.of("m"), dev.modelguardian.core.remediation.RecoverySpec.NONE);
+
+        timed.start(byJob, "r1", "id1", "why");
+        timed.start(byWorkflow, "r2", "id2", "why");
+        timed.observe(byWorkflow, "r2");
+        timed.running(byWorkflow, java.util.Optional.empty());
+
+        assertThat(count("kubernetes", "create_job", "ok")).isEqualTo(1);
+        assertThat(count("kubernetes", "create_workflow", "ok")).isEqualTo(1);
+        assertThat(count("kubernetes", "observe_workflow", "ok")).isEqualTo(1);
+        assertThat(count("kubernetes", "list_workflows", "ok")).isEqualTo(1);
     }
 }
