@@ -3,6 +3,8 @@ package dev.modelguardian.testing;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
@@ -20,8 +22,24 @@ public final class AccessReviews extends KubernetesCrudDispatcher {
     /** Denied permissions, as {@code verb resource[.group][/name]}, e.g. {@code watch jobs.batch}. */
     public final Set<String> denied = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The user a SelfSubjectReview names ({@code kubectl auth whoami}); null answers 404, as an API server older than
+     * Kubernetes 1.28 does.
+     */
+    public volatile String user = "alice@neural-hive.example";
+
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
+        if (request.getPath().startsWith("/apis/authentication.k8s.io/v1/selfsubjectreviews")) {
+            String name = user;
+            if (name == null) {
+                return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                        + "\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+            }
+            SelfSubjectReview review = new SelfSubjectReviewBuilder().withNewStatus().withNewUserInfo()
+                    .withUsername(name).withGroups("system:authenticated").endUserInfo().endStatus().build();
+            return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+        }
         if (!request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")) {
             return super.handleCreate(request);
         }

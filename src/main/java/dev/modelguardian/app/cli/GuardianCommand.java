@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Keeps ML models in production healthy: watches their quality signals, retrains, validates,"
                 + " promotes or rolls back, and tells people.",
         subcommands = { CheckCommand.class, ServeCommand.class, RemediateCommand.class, RollbackCommand.class,
+                ApproveCommand.class, RejectCommand.class,
                 StatusCommand.class, DoctorCommand.class, ReplayCommand.class },
         footer = { "", "Configuration: the bundled Neural Hive defaults, overridden by --config FILE, environment"
                 + " variables (GUARDIAN_PROMETHEUS_URL, ...) and -Dguardian.* system properties.",

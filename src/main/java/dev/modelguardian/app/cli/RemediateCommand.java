@@ -274,6 +274,7 @@ public class RemediateCommand implements Callable<Integer> {
             case ROLLED_BACK -> end.verdict().isPresent() ? ROLLED_BACK : TRAINING_FAILED;
             case FAILED -> TRAINING_FAILED;
             case NOT_STARTED -> ERROR;
+            case REJECTED -> NOT_STARTED;
         };
     }
 

@@ -70,7 +70,7 @@ public final class IncidentKeys {
             HistoryEntry entry = history.get(i);
             boolean endedHere = i == history.size() - 1 && Milestone.ended(before, after).isPresent();
             switch (entry.outcome()) {
-                case ROLLED_BACK, NOT_STARTED -> keys.add(remediation(namespace, target, entry.id()));
+                case ROLLED_BACK, NOT_STARTED, REJECTED -> keys.add(remediation(namespace, target, entry.id()));
                 case RETRAINED, PROMOTED -> {
                     if (!endedHere) {
                         return List.copyOf(keys);

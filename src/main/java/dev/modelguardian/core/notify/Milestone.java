@@ -91,7 +91,7 @@ public enum Milestone {
             case ROLLED_BACK -> ROLLED_BACK;
             // A pending policy or one that cleared before firing is no news; a dry run's Event is its record; a
             // rollback asked for by hand is told by its end (rolled-back); single actions are told by their state.
-            case POLICY_PENDING, POLICY_CLEARED, APPROVAL_REQUIRED, APPROVED, RETRAINING_STARTED, DRY_RUN,
+            case POLICY_PENDING, POLICY_CLEARED, APPROVAL_REQUIRED, APPROVED, REJECTED, RETRAINING_STARTED, DRY_RUN,
                     SNAPSHOT_TAKEN, JOB_SUCCEEDED, PROMOTION_STEP, RECOVERY_STEP, ROLLBACK_REQUESTED, ROLLBACK_STEP ->
                 null;
         });

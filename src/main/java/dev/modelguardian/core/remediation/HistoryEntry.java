@@ -74,6 +74,8 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
         FAILED,
         /** The Job could not be created (CronJob missing, rejected, forbidden). */
         NOT_STARTED,
+        /** A person rejected the retraining that waited for approval; nothing was started. */
+        REJECTED,
         /** Dry run: the Job that would have been created was recorded, nothing was created. */
         DRY_RUN;
 

@@ -23,6 +23,8 @@ public enum Reason {
     APPROVED,
     /** The signals recovered before anyone approved the retraining. */
     RECOVERED_BEFORE_APPROVAL,
+    /** A human rejected the parked remediation; nothing was started, and the cooldown starts. */
+    REJECTED,
     /** A remediation starts: persisted with the name of the Job still to be created. */
     RETRAINING_STARTED,
     /** A Job of the training trigger was already running and is watched instead of starting one. */

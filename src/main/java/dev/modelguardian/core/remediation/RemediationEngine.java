@@ -163,6 +163,32 @@ public final class RemediationEngine {
     }
 
     /**
+     * A human rejects the remediation waiting for approval ({@code reject}): it ends REJECTED with who and why in
+     * its history, nothing is started, the target goes back to FIRING and the cooldown starts, so the guardian does
+     * not ask again at once. Anywhere but AWAITING_APPROVAL nothing changes.
+     *
+     * @param by  who rejected it
+     * @param why the reason they gave
+     */
+    public TargetReport reject(TargetSpec target, String by, String why) {
+        for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
+            Instant now = clock.instant();
+            TargetRecord record = store.load().target(target.name(), now);
+            if (record.current().state() != RemediationState.AWAITING_APPROVAL) {
+                return new TargetReport(target, record, "not waiting for approval (state " + record.current().state()
+                        + ")", Optional.of("not-awaiting-approval"));
+            }
+            Decision.EndRemediation end = new Decision.EndRemediation(Reason.REJECTED, HistoryEntry.Outcome.REJECTED,
+                    "rejected by " + by + ": " + why);
+            if (end(target, record, end, now)) {
+                return new TargetReport(target, store.load().target(target.name(), now), end.detail(),
+                        Optional.empty());
+            }
+        }
+        throw new IllegalStateException("target " + target.name() + " kept changing while being rejected");
+    }
+
+    /**
      * A human asks for a rollback now ({@code rollback}, the HTTP API): the flag keys to their rollback values, each
      * model's version from the last snapshot back to serving, the restart. Without any snapshot one is taken now, so
      * the flag is still turned off. From ROLLING_BACK it resumes; anywhere else it starts over, so running it twice
@@ -605,7 +631,7 @@ public final class RemediationEngine {
         }
     }
 
-    private void end(TargetSpec target, TargetRecord record, Decision.EndRemediation end, Instant now) {
+    private boolean end(TargetSpec target, TargetRecord record, Decision.EndRemediation end, Instant now) {
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
@@ -615,7 +641,7 @@ public final class RemediationEngine {
                 : Optional.of(now);
         TargetState next = new TargetState(end.to(), now, Optional.empty(), Optional.empty(), false,
                 end.to() == RemediationState.FIRING ? s.trigger() : List.of(), false, s.recentStarts(), lastFinished);
-        writeFinished(target, record, next, entry, end);
+        return writeFinished(target, record, next, entry, end);
     }
 
     private boolean write(TargetSpec target, TargetRecord before, TargetState next, String reason, Decision decision) {

@@ -43,6 +43,7 @@ public final class StateMachine {
             edge(from(FIRING), Reason.APPROVAL_REQUIRED, AWAITING_APPROVAL),
             edge(from(AWAITING_APPROVAL), Reason.APPROVED, AWAITING_APPROVAL),
             edge(from(AWAITING_APPROVAL), Reason.RECOVERED_BEFORE_APPROVAL, HEALTHY),
+            edge(from(AWAITING_APPROVAL), Reason.REJECTED, FIRING),
             edge(from(FIRING, AWAITING_APPROVAL), Reason.RETRAINING_STARTED, RETRAINING),
             edge(from(FIRING), Reason.JOB_ADOPTED, RETRAINING),
             edge(from(FIRING, AWAITING_APPROVAL), Reason.DRY_RUN, FIRING),

@@ -51,6 +51,9 @@ public enum EventReason {
     /** A human approved the pending remediation (through the API); the next step starts retraining. */
     APPROVED("Approved", Type.NORMAL, "Approve"),
 
+    /** A human rejected the pending remediation: AWAITING_APPROVAL to FIRING, nothing started, the cooldown starts. */
+    REJECTED("Rejected", Type.NORMAL, "Reject"),
+
     /**
      * The target fires but a guard holds retraining back: the cooldown since the last remediation or the daily cap
      * has not passed. The target stays FIRING; the note says until when, or the count and the cap.
@@ -174,6 +177,7 @@ public enum EventReason {
             case POLICY_CLEARED, POLICY_RECOVERED, RECOVERED_BEFORE_APPROVAL -> POLICY_RECOVERED;
             case APPROVAL_REQUIRED -> AWAITING_APPROVAL;
             case APPROVED -> APPROVED;
+            case REJECTED -> REJECTED;
             case RETRAINING_STARTED -> REMEDIATION_STARTED;
             case JOB_ADOPTED -> RETRAINING_JOB_ADOPTED;
             case JOB_CREATED -> RETRAINING_JOB_CREATED;

@@ -245,6 +245,30 @@ class RemediationEngineTest {
     }
 
     @Test
+    void givenARemediationAwaitingApproval_whenRejected_thenItEndsRejectedWithWhoAndWhyNoJobAndTheCooldownHolds() {
+        RemediationEngine approval = engine(true, false,
+                new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"));
+        approval.runCycle();
+        approval.runCycle();
+        TargetSpec target = approval.target(CRON_JOB).orElseThrow();
+        clock.advance(Duration.ofMinutes(3));
+
+        RemediationEngine.TargetReport rejected = approval.reject(target, "alice", "the labels of last night are bad");
+
+        assertThat(rejected.problem()).isEmpty();
+        assertThat(record().current().state()).isEqualTo(RemediationState.FIRING);
+        HistoryEntry entry = record().last().orElseThrow();
+        assertThat(entry.outcome()).isEqualTo(HistoryEntry.Outcome.REJECTED);
+        assertThat(entry.reason()).isEqualTo("rejected by alice: the labels of last night are bad");
+        assertThat(record().current().lastFinished()).contains(T0.plusSeconds(180));
+        assertThat(jobs()).isEmpty();
+        // Still firing: the cooldown holds it instead of asking again at once.
+        assertThat(approval.runCycle().targets().getFirst().hold()).contains(Hold.COOLDOWN);
+        assertThat(record().current().state()).isEqualTo(RemediationState.FIRING);
+        assertThat(approval.reject(target, "alice", "again").problem()).contains("not-awaiting-approval");
+    }
+
+    @Test
     void givenATrainingPodInImagePullBackOff_whenFollowedUp_thenTheRemediationFailsFastWithThePodsReason() {
         engine.runCycle();
         NeuralHive.waitingPod(client, onlyJob(), "ImagePullBackOff", "Back-off pulling image \"ml:bad\"");
