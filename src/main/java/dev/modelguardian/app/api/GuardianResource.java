@@ -107,6 +107,26 @@ public class GuardianResource {
         });
     }
 
+    /**
+     * Rejects the remediation parked for approval: 202 with the target (back to FIRING, the cooldown started), 409
+     * {@code not-awaiting-approval}, or 400 {@code reason-required} when {@code reason} is missing.
+     */
+    @POST
+    @Path("/targets/{target}/reject")
+    public Response reject(@PathParam("target") String name, @QueryParam("reason") String reason,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        if (reason == null || reason.isBlank()) {
+            Optional<Response> denied = ApiToken.check(config.api().token(), authorization);
+            return denied.orElseGet(() -> error(Response.Status.BAD_REQUEST, "reason-required", "say why:"
+                    + " POST /api/v1/targets/" + name + "/reject?reason=TEXT"));
+        }
+        return mutate(name, authorization, REJECTED, target -> {
+            LOG.infof("Remediation of target %s rejected through the API (recorded as rejected by %s)", name,
+                    APPROVER);
+            return engine.reject(target, APPROVER, reason.strip());
+        });
+    }
+
     @POST
     @Path("/targets/{target}/rollback")
     public Response rollback(@PathParam("target") String name,
@@ -138,6 +158,9 @@ public class GuardianResource {
     private static final Set<RemediationState> UNDER_WAY = EnumSet.of(RemediationState.AWAITING_APPROVAL,
             RemediationState.RETRAINING, RemediationState.VALIDATING, RemediationState.PROMOTING,
             RemediationState.VERIFYING, RemediationState.ROLLING_BACK);
+
+    /** The state a rejection leaves: back to watching the firing signals, the cooldown started. */
+    private static final Set<RemediationState> REJECTED = EnumSet.of(RemediationState.FIRING);
 
     /** States in which a rollback request took effect: done, or still retrying a step. */
     private static final Set<RemediationState> ROLLED_BACK_OR_RETRYING = EnumSet.of(RemediationState.ROLLING_BACK,

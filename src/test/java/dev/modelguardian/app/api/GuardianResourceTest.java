@@ -29,6 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Progress;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetHealth;
@@ -165,6 +166,37 @@ class GuardianResourceTest {
                         "Job running"))
                 .body("targets[0].steps[0].seconds", greaterThanOrEqualTo(300))
                 .body("targets[0].steps[2].ongoing", equalTo(true));
+    }
+
+    @Test
+    void givenARemediationAwaitingApproval_whenRejectIsPostedWithAReason_thenItEndsRejectedAndNoJobStarts() {
+        Instant fired = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
+        TargetState awaiting = new TargetState(RemediationState.AWAITING_APPROVAL, fired, Optional.empty(),
+                Optional.empty(), false, List.of(new TargetHealth.FiredSignal("ticket-duration-predictor",
+                        "mae-ratio", 1.72, "> 1.5")), false, List.of(), Optional.empty());
+        assertThat(store.compareAndSet(CRON_JOB, 0, new TargetRecord(1, awaiting, "approval required before"
+                + " retraining", Progress.EMPTY, Map.of(), List.of(), new Timeline(List.of(), Optional.empty()),
+                Optional.empty()))).isTrue();
+
+        given().auth().oauth2(TOKEN).when().post("/api/v1/targets/{t}/reject", CRON_JOB).then()
+                .statusCode(400).body("error", equalTo("reason-required"));
+        given().auth().oauth2(TOKEN).queryParam("reason", "labels are corrupt").when()
+                .post("/api/v1/targets/{t}/reject", CRON_JOB).then()
+                .statusCode(202).body("state", equalTo("FIRING"));
+        given().auth().oauth2(TOKEN).queryParam("reason", "again").when()
+                .post("/api/v1/targets/{t}/reject", CRON_JOB).then()
+                .statusCode(409).body("error", equalTo("not-awaiting-approval"));
+
+        TargetRecord rejected = store.load().targets().get(CRON_JOB);
+        assertThat(rejected.last().orElseThrow().outcome()).isEqualTo(HistoryEntry.Outcome.REJECTED);
+        assertThat(rejected.last().orElseThrow().reason()).isEqualTo("rejected by api-token: labels are corrupt");
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void givenNoAuthorization_whenRejectIsPosted_then401EvenWithoutAReason() {
+        given().when().post("/api/v1/targets/{t}/reject", CRON_JOB).then().statusCode(401)
+                .body("error", equalTo("unauthorized"));
     }
 
     @Test

@@ -166,7 +166,7 @@ class GuardianMetricsTest {
     @Test
     void givenEveryOutcomeAndSystem_whenTagged_thenTheTagIsTheLowerCaseName() {
         assertThat(HistoryEntry.Outcome.values()).extracting(HistoryEntry.Outcome::tag).containsExactly("retrained",
-                "promoted", "rolled_back", "failed", "not_started", "dry_run");
+                "promoted", "rolled_back", "failed", "not_started", "rejected", "dry_run");
         assertThat(ExternalSystem.values()).extracting(ExternalSystem::tag).containsExactly("prometheus",
                 "kubernetes", "mlflow", "scrape");
     }
