@@ -106,11 +106,7 @@ public final class CronJobProvider implements TriggerProvider {
                 "batch", "cronjobs", "training Job made from the CronJob's jobTemplate", cronJob, "get")));
         all.addAll(Permission.of("batch", "cronjobs", "closest existing CronJob name when the configured one is"
                 + " missing", null, "list"));
-        all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
-        all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find the CronJob's active"
-                + " Jobs, watch for its end", null, "get", "list", "watch"));
-        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
-                null, "list"));
+        all.addAll(TrainingJobs.jobPermissions("the CronJob's active Jobs"));
         return List.copyOf(all);
     }
 

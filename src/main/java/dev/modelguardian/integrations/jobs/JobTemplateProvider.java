@@ -148,11 +148,7 @@ public final class JobTemplateProvider implements TriggerProvider {
         List<Permission> all = new ArrayList<>();
         targets.stream().map(t -> t.trainer().name()).distinct().sorted().forEach(cm -> all.addAll(Permission.of("",
                 "configmaps", "the training Job's manifest (job-template trigger)", cm, "get")));
-        all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
-        all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find the target's running"
-                + " Jobs, watch for its end", null, "get", "list", "watch"));
-        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
-                null, "list"));
+        all.addAll(TrainingJobs.jobPermissions("the target's running Jobs"));
         return List.copyOf(all);
     }
 }

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -114,6 +115,22 @@ public final class TrainingJobs implements TrainingTrigger {
         JobInformer informer = new JobInformer(client, this, resync);
         informer.start(onEnded);
         return informer;
+    }
+
+    /**
+     * The permissions every trigger of Jobs needs, whatever makes them: create, get, list and watch Jobs (their names
+     * are generated, so no resourceNames), list pods by label {@code job-name} for stuck ones.
+     *
+     * @param adopted what {@link #running} finds to adopt, for the feature column, e.g. "the CronJob's active Jobs"
+     */
+    static List<Permission> jobPermissions(String adopted) {
+        List<Permission> all = new java.util.ArrayList<>();
+        all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
+        all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find " + adopted
+                + ", watch for its end", null, "get", "list", "watch"));
+        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
+                null, "list"));
+        return List.copyOf(all);
     }
 
     /** The namespace of the Jobs, the CronJobs and the pods. */

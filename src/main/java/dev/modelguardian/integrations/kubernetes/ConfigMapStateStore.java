@@ -1,6 +1,7 @@
 package dev.modelguardian.integrations.kubernetes;
 
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class ConfigMapStateStore implements StateStore {
     static final String TARGET_PREFIX = "target.";
     static final String TARGET_SUFFIX = ".json";
     private static final int MAX_ATTEMPTS = 8;
+    /**
+     * The most the state may hold, keys and values in UTF-8: Kubernetes refuses a ConfigMap over 1 MiB (1,048,576
+     * bytes, the whole object), and this keeps 64 KiB of it for the metadata and a write that grows it.
+     */
+    static final int MAX_STATE_BYTES = 1_048_576 - 65_536;
     private static final Logger LOG = Logger.getLogger(ConfigMapStateStore.class);
 
     private final KubernetesClient client;
@@ -101,6 +107,7 @@ public final class ConfigMapStateStore implements StateStore {
             if (updated == null) {
                 return;
             }
+            checkSize(updated);
             try {
                 if (current == null) {
                     client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
@@ -121,6 +128,34 @@ public final class ConfigMapStateStore implements StateStore {
                 LOG.debugf("%s changed while writing (409, attempt %d of %d); re-reading", describe(), attempt,
                         MAX_ATTEMPTS);
             }
+        }
+    }
+
+    /**
+     * Refuses, before the API server would, a state that no longer fits: nothing is written, and the message names
+     * the largest key and the settings that make it smaller. Never truncated silently.
+     *
+     * @throws StoreException when {@code data} is over {@link #MAX_STATE_BYTES}
+     */
+    void checkSize(Map<String, String> data) {
+        long total = 0;
+        String largest = null;
+        long largestBytes = -1;
+        for (Map.Entry<String, String> e : data.entrySet()) {
+            long bytes = e.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+            total += bytes;
+            if (bytes > largestBytes) {
+                largest = e.getKey();
+                largestBytes = bytes;
+            }
+        }
+        if (total > MAX_STATE_BYTES) {
+            throw new StoreException("cannot write " + describe() + ": the state would be " + total / 1024
+                    + " KiB, over the " + MAX_STATE_BYTES / 1024 + " KiB the guardian keeps below Kubernetes' 1 MiB"
+                    + " ConfigMap limit (largest key " + largest + ", " + largestBytes / 1024 + " KiB, of "
+                    + data.size() + " keys); lower guardian.state.history, or split the targets over two guardians"
+                    + " with their own guardian.state.config-map; nothing was written", null);
         }
     }
 

@@ -137,6 +137,24 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
+    void givenAStateThatWouldNotFitInAConfigMap_whenWritten_thenItIsRefusedNamingTheLargestKeyAndNothingIsWritten() {
+        assertThat(store().compareAndSet("small", 0, retraining(TargetRecord.initial(T0)))).isTrue();
+        // One remediation whose reason alone is 1 MiB: the API server would refuse the ConfigMap with a 422.
+        TargetRecord huge = TargetRecord.initial(T0).finished(TargetState.healthy(T0), "done", new HistoryEntry("r1",
+                Optional.of("job-1"), T0, T0.plusSeconds(1), HistoryEntry.Outcome.RETRAINED, "x".repeat(1_048_576),
+                List.of()), 50);
+
+        assertThatThrownBy(() -> store().compareAndSet("huge", 0, huge))
+                .isInstanceOf(StateStore.StoreException.class)
+                .hasMessageStartingWith("cannot write ConfigMap " + NS + "/model-guardian-state: the state would be")
+                .hasMessageContaining("over the 960 KiB the guardian keeps below Kubernetes' 1 MiB ConfigMap limit"
+                        + " (largest key target.huge.json,")
+                .hasMessageEndingWith("lower guardian.state.history, or split the targets over two guardians with"
+                        + " their own guardian.state.config-map; nothing was written");
+        assertThat(store().load().targets()).containsOnlyKeys("small");
+    }
+
+    @Test
     void givenAKeyWrittenByThePreviousVersion_whenLoadedAndTheNextStepWritten_thenTheStoreGoesOnFromItsRevision()
             throws java.io.IOException {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
