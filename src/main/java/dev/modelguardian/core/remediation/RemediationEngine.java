@@ -653,10 +653,11 @@ public final class RemediationEngine {
         return persist(target, before, before.finished(next, entry.reason(), entry, historyLimit), decision);
     }
 
-    private boolean persist(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision) {
+    private boolean persist(TargetSpec target, TargetRecord before, TargetRecord proposed, Decision decision) {
         if (!mayAct.getAsBoolean()) {
             return false;
         }
+        TargetRecord after = proposed.keepingHistory(historyLimit);
         RemediationState from = before.current().state();
         Reason reason = StateMachine.reasonOf(decision, from);
         StateMachine.check(target.name(), from, reason, after.current().state());

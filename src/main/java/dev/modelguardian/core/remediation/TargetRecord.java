@@ -106,6 +106,18 @@ public record TargetRecord(long revision, TargetState current, String reason, Pr
                 timeline.afterEnd(next.state(), entry.ended()), inconclusiveSince);
     }
 
+    /**
+     * This record with only the newest {@code limit} finished remediations (the same revision): every write keeps the
+     * history within {@code guardian.state.history}, so lowering it shrinks the state at the next write.
+     */
+    public TargetRecord keepingHistory(int limit) {
+        if (history.size() <= limit) {
+            return this;
+        }
+        return new TargetRecord(revision, current, reason, progress, flagsToRestore,
+                history.subList(history.size() - limit, history.size()), timeline, inconclusiveSince);
+    }
+
     /** The timeline once {@code next} is the current state. */
     private Timeline timeline(TargetState next) {
         return next.state() == current.state() ? timeline : timeline.entered(current, next);

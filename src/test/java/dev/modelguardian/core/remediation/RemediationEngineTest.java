@@ -245,6 +245,28 @@ class RemediationEngineTest {
     }
 
     @Test
+    void givenMoreHistoryStoredThanTheLimit_whenTheNextStepIsWritten_thenOnlyTheNewestEntriesAreKept() {
+        TargetRecord stored = TargetRecord.initial(T0);
+        for (int i = 1; i <= 5; i++) {
+            stored = stored.finished(TargetState.healthy(T0), "done", new HistoryEntry("r" + i, java.util.Optional.empty(), T0,
+                    T0.plusSeconds(i), HistoryEntry.Outcome.RETRAINED, "Job complete", List.of()), 50);
+        }
+        ConfigMapStateStore store = new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state");
+        assertThat(store.compareAndSet(CRON_JOB, 0, stored)).isTrue();
+        RemediationPolicy policy = new RemediationPolicy(Duration.ofHours(1), 3, false, false,
+                Duration.ofMinutes(45), Duration.ofMinutes(5), "ml-retrain-emergency");
+        RemediationEngine lowered = new RemediationEngine(policyEngine, Policies.from(models),
+                KubeBeans.targets(models), store, trainingJobs, policy, 2, clock, recorded, () -> true,
+                java.util.Optional.empty(), new dev.modelguardian.integrations.kubernetes.ModelServerResources(client,
+                        NeuralHive.NAMESPACE));
+
+        lowered.runCycle();
+
+        assertThat(record().current().state()).as("a step was written").isNotEqualTo(RemediationState.HEALTHY);
+        assertThat(record().history()).extracting(HistoryEntry::id).containsExactly("r4", "r5");
+    }
+
+    @Test
     void givenARemediationAwaitingApproval_whenRejected_thenItEndsRejectedWithWhoAndWhyNoJobAndTheCooldownHolds() {
         RemediationEngine approval = engine(true, false,
                 new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"));
