@@ -335,6 +335,13 @@ public interface GuardianConfig {
         boolean clusterScope();
 
         /**
+         * A CronWorkflow that also runs this training on a schedule with its own inline spec: a Workflow of it still
+         * running is adopted instead of submitting another. (Workflows that refer to the template, a CronWorkflow's
+         * included, are adopted without it.)
+         */
+        Optional<String> cronWorkflow();
+
+        /**
          * The Workflow's {@code spec.arguments.parameters}, by parameter name. A value may contain
          * {@code {remediation-id}}, {@code {target}}, {@code {models}} (comma-separated) and {@code {trigger}} (what
          * fired), replaced when the Workflow is submitted; parameters not set here take the template's defaults.

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  * @param name         the template's name
  * @param clusterScope whether it is a ClusterWorkflowTemplate
  * @param parameters   the Workflow's {@code arguments.parameters}, by name, with their placeholders unreplaced
+ * @param cronWorkflow a CronWorkflow whose running Workflows train the target too, if any
  */
-public record ArgoTemplate(String name, boolean clusterScope, Map<String, String> parameters) {
+public record ArgoTemplate(String name, boolean clusterScope, Map<String, String> parameters,
+        java.util.Optional<String> cronWorkflow) {
 
     /** The placeholders a parameter value may contain. */
     static final List<String> PLACEHOLDERS = List.of("remediation-id", "target", "models", "trigger");
@@ -22,6 +24,11 @@ public record ArgoTemplate(String name, boolean clusterScope, Map<String, String
 
     public ArgoTemplate {
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** A template no CronWorkflow schedules with its own spec. */
+    public ArgoTemplate(String name, boolean clusterScope, Map<String, String> parameters) {
+        this(name, clusterScope, parameters, java.util.Optional.empty());
     }
 
     /** {@code WorkflowTemplate} or {@code ClusterWorkflowTemplate}. */

@@ -56,7 +56,8 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     /** What the target {@code name} submits: {@code trigger.argo-workflow.template}, else the target's name. */
     static ArgoTemplate template(String name, GuardianConfig.Target target) {
         GuardianConfig.ArgoWorkflow argo = target.trigger().argoWorkflow();
-        return new ArgoTemplate(argo.template().orElse(name), argo.clusterScope(), new TreeMap<>(argo.parameters()));
+        return new ArgoTemplate(argo.template().orElse(name), argo.clusterScope(), new TreeMap<>(argo.parameters()),
+                argo.cronWorkflow());
     }
 
     @Override
@@ -81,8 +82,13 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
             if (!argo.parameters().isEmpty()) {
                 problems.add(new ConfigProblem(prefix + ".parameters", "parameters" + fix));
             }
+            argo.cronWorkflow().ifPresent(c -> problems.add(new ConfigProblem(prefix + ".cron-workflow",
+                    "cron-workflow" + fix)));
             return;
         }
+        argo.cronWorkflow().filter(c -> !ConfigValidator.dnsSubdomain(c)).ifPresent(c -> problems.add(
+                new ConfigProblem(prefix + ".cron-workflow", "'" + c + "' is not a valid CronWorkflow name; use"
+                        + " lower-case letters, digits, '-' and '.'")));
         String template = argo.template().orElse(name);
         if (!ConfigValidator.dnsSubdomain(template) || template.length() > MAX_NAME) {
             problems.add(new ConfigProblem(argo.template().isPresent() ? prefix + ".template" : prefix,

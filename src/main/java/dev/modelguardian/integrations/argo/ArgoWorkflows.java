@@ -82,8 +82,9 @@ public final class ArgoWorkflows implements TrainingTrigger {
     /**
      * {@inheritDoc}
      *
-     * <p>A Workflow of the target's template that has not ended: one submitted from it (its template label), or one
-     * that refers to it (a CronWorkflow's, or one submitted by hand with a {@code workflowTemplateRef}). Lists the
+     * <p>A Workflow of the target's template that has not ended: one submitted from it (its template label), one
+     * that refers to it (a CronWorkflow's, or one submitted by hand with a {@code workflowTemplateRef}), or one of the
+     * configured CronWorkflow. Lists the
      * namespace's Workflows; called only while a target fires and no remediation is under way.
      */
     @Override
@@ -205,9 +206,13 @@ public final class ArgoWorkflows implements TrainingTrigger {
         return workflow;
     }
 
-    /** Whether {@code wf} was submitted from {@code template} or refers to it. */
+    /** Whether {@code wf} was submitted from {@code template}, refers to it, or is of its CronWorkflow. */
     private static boolean of(GenericKubernetesResource wf, ArgoTemplate template) {
         if (template.name().equals(label(wf, template.label()))) {
+            return true;
+        }
+        if (template.cronWorkflow().isPresent()
+                && template.cronWorkflow().get().equals(label(wf, CRON_WORKFLOW_LABEL))) {
             return true;
         }
         Object ref = wf.get("spec", "workflowTemplateRef", "name");

@@ -128,6 +128,17 @@ class ArgoWorkflowProviderTest {
     }
 
     @Test
+    void givenACronWorkflowOnACronjobTargetAndABadOneOnAnArgoTarget_whenValidated_thenBothAreReported() {
+        assertThat(validate("      trigger:\n        argo-workflow:\n          cron-workflow: nightly\n"))
+                .singleElement().satisfies(p -> assertThat(p.property())
+                        .isEqualTo("guardian.targets.training.trigger.argo-workflow.cron-workflow"));
+        assertThat(validate("      trigger:\n        kind: argo-workflow\n        argo-workflow:\n"
+                + "          cron-workflow: Nightly_Retrain\n")).singleElement().satisfies(p -> assertThat(p.message())
+                        .isEqualTo("'Nightly_Retrain' is not a valid CronWorkflow name; use lower-case letters,"
+                                + " digits, '-' and '.'"));
+    }
+
+    @Test
     void givenAnUnknownTriggerKind_whenTheConfigurationIsValidated_thenTheKindIsReportedWithTheClosestOne() {
         GuardianConfig config = config("      trigger:\n        kind: argo-workflows\n");
 

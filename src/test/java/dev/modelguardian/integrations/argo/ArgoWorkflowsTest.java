@@ -210,4 +210,17 @@ class ArgoWorkflowsTest {
                 .contains(newest.get().equals("by-hand") ? "from-cron-workflow" : "by-hand");
         assertThat(workflows(new ArgoTemplate("etl-2", false, Map.of())).running(target, Optional.empty())).isEmpty();
     }
+
+    @Test
+    void givenACronWorkflowWithItsOwnSpecRunning_whenItIsConfigured_thenItsWorkflowIsAdoptedAndOtherwiseNot() {
+        Argo.running(client, "nightly-1764000000", Map.of("workflows.argoproj.io/cron-workflow", "nightly-retrain"),
+                false);
+
+        assertThat(workflows.running(target, Optional.empty())).as("its spec is inline: nothing ties it to the"
+                + " template").isEmpty();
+        assertThat(workflows(new ArgoTemplate(Argo.TEMPLATE, false, Map.of(), Optional.of("nightly-retrain")))
+                .running(target, Optional.empty())).contains("nightly-1764000000");
+        assertThat(workflows(new ArgoTemplate(Argo.TEMPLATE, false, Map.of(), Optional.of("weekly-retrain")))
+                .running(target, Optional.empty())).isEmpty();
+    }
 }
