@@ -456,7 +456,7 @@ class ServeCycleBenchmark {
         client.batch().v1().cronjobs().inNamespace(NAMESPACE).delete();
         for (TargetSpec target : targets) {
             client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(new CronJobBuilder(
-                    NeuralHive.trainingCronJob()).editMetadata().withName(target.cronJob()).withNamespace(NAMESPACE)
+                    NeuralHive.trainingCronJob()).editMetadata().withName(target.trainer().name()).withNamespace(NAMESPACE)
                     .endMetadata().build()).create();
         }
     }

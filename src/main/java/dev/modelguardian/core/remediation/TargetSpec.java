@@ -25,17 +25,4 @@ public record TargetSpec(String name, Trainer trainer, List<String> models, Reco
     public TargetSpec(String name, String cronJob, List<String> models) {
         this(name, Trainer.cronJob(cronJob), models, RecoverySpec.NONE);
     }
-
-    /**
-     * The name of the CronJob this target is trained by; only for a {@code cronjob} trigger.
-     *
-     * @throws IllegalStateException when another trigger trains it
-     */
-    public String cronJob() {
-        if (!trainer.trigger().equals(Trainer.CRONJOB)) {
-            throw new IllegalStateException("target " + name + " is trained by " + trainer.source()
-                    + ", not a CronJob");
-        }
-        return trainer.name();
-    }
 }

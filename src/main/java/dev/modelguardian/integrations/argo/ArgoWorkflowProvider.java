@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -18,6 +19,7 @@ import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
 import dev.modelguardian.core.check.Check;
+import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
@@ -126,11 +128,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
             String check = template.kind().toLowerCase(java.util.Locale.ROOT) + "/" + template.name();
             GenericKubernetesResource found;
             try {
-                found = template.clusterScope()
-                        ? client.genericKubernetesResources(ArgoWorkflows.CLUSTER_WORKFLOW_TEMPLATES)
-                                .withName(template.name()).get()
-                        : client.genericKubernetesResources(ArgoWorkflows.WORKFLOW_TEMPLATES)
-                                .inNamespace(context.namespace()).withName(template.name()).get();
+                found = workflows.read(template);
             } catch (KubernetesClientException e) {
                 checks.add(unreadable(check, workflows.where(template), e));
                 continue;
@@ -141,11 +139,11 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
                 continue;
             }
             String property = "guardian.targets." + target.name() + ".trigger.argo-workflow.template";
-            String closest = workflows.closest(template);
-            checks.add(Check.fail(check, workflows.where(template) + " not found" + closest,
-                    closest.startsWith("; closest existing")
-                            ? "set " + property + ": " + closest.substring(closest.lastIndexOf(' ') + 1)
-                            : "create the " + template.kind() + ", or set " + property + " to its name"));
+            Optional<String> closest = workflows.names(template)
+                    .flatMap(names -> DidYouMean.closest(names, template.name()));
+            checks.add(Check.fail(check, workflows.where(template) + " not found" + workflows.closestSuffix(template),
+                    closest.map(c -> "set " + property + ": " + c)
+                            .orElse("create the " + template.kind() + ", or set " + property + " to its name")));
         }
         return List.copyOf(checks);
     }
@@ -155,7 +153,8 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
      *
      * <p>From {@link ArgoWorkflows}, one call at a time: get each WorkflowTemplate by name (list for the closest
      * name), create, get and list Workflows. A ClusterWorkflowTemplate is cluster-scoped: the Role of the namespace
-     * cannot grant it, a ClusterRole must (see the argo-workflow kustomize component).
+     * cannot grant it and it is not listed here; a ClusterRole must (src/main/kubernetes/components/argo-workflow
+     * says which).
      */
     @Override
     public List<Permission> permissions(List<TargetSpec> targets) {
@@ -180,10 +179,6 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
             return Check.fail(check, what + ": forbidden (403): the guardian may not read it",
                     "apply the argo-workflow component (src/main/kubernetes/components/argo-workflow) and bind it"
                             + " to this ServiceAccount");
-        }
-        if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-            return Check.fail(check, what + ": the API server does not serve argoproj.io/v1alpha1 (404)",
-                    "install Argo Workflows' CRDs in this cluster, or choose another trigger.kind");
         }
         return Check.fail(check, what + ": cannot read it: " + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "")
                 + ApiFailures.rootCause(e), "check the API server");

@@ -137,9 +137,9 @@ public final class ArgoWorkflows implements TrainingTrigger {
     public void start(TargetSpec target, String runName, String remediationId, String why) {
         ArgoTemplate template = template(target);
         GenericKubernetesResource found = call("read " + template.kind() + " " + template.name(),
-                () -> templates(template).withName(template.name()).get());
+                () -> read(template));
         if (found == null) {
-            throw new ClusterException(where(template) + " not found" + closest(template), true, null);
+            throw new ClusterException(where(template) + " not found" + closestSuffix(template), true, null);
         }
         GenericKubernetesResource workflow = workflow(found, template, runName, remediationId, target, why);
         try {
@@ -283,16 +283,31 @@ public final class ArgoWorkflows implements TrainingTrigger {
         return template.kind() + " " + (template.clusterScope() ? "" : namespace + "/") + template.name();
     }
 
-    /** The closest existing template's name, as a message suffix; empty when they cannot be listed. */
-    String closest(ArgoTemplate template) {
+    /**
+     * The template, or null when there is none of that name.
+     *
+     * @throws KubernetesClientException when it cannot be read
+     */
+    GenericKubernetesResource read(ArgoTemplate template) {
+        return templates(template).withName(template.name()).get();
+    }
+
+    /** The names of the templates of {@code template}'s scope, sorted; empty when they cannot be listed. */
+    Optional<List<String>> names(ArgoTemplate template) {
         try {
-            List<String> names = templates(template).list().getItems().stream().map(HasMetadata::getMetadata)
-                    .map(m -> m.getName()).sorted().toList();
-            return DidYouMean.closest(names, template.name()).map(n -> "; closest existing " + template.kind() + ": " + n)
-                    .orElse("; there is no " + template.kind() + (template.clusterScope() ? "" : " in " + namespace));
+            return Optional.of(templates(template).list().getItems().stream().map(HasMetadata::getMetadata)
+                    .map(m -> m.getName()).sorted().toList());
         } catch (KubernetesClientException e) {
-            return "";
+            return Optional.empty();
         }
+    }
+
+    /** What {@link #names} says about a missing template, as a message suffix; empty when they cannot be listed. */
+    String closestSuffix(ArgoTemplate template) {
+        return names(template).map(names -> DidYouMean.closest(names, template.name())
+                .map(n -> "; closest existing " + template.kind() + ": " + n)
+                .orElse("; there is no " + template.kind() + (template.clusterScope() ? "" : " in " + namespace)))
+                .orElse("");
     }
 
     static ResourceDefinitionContext context(String kind, String plural, boolean namespaced) {

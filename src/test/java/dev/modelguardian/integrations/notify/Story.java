@@ -78,7 +78,7 @@ public final class Story {
         TargetState next = new TargetState(RemediationState.RETRAINING, now, Optional.of(remediationId(now)),
                 Optional.of(job(now)), false, s.trigger(), false, starts, s.lastFinished());
         return persist(record.with(next, "retraining: Job " + job(now) + " to be created from CronJob "
-                + TARGET.cronJob()), new Decision.StartRetraining(remediationId(now), job(now), s.trigger()));
+                + TARGET.trainer().name()), new Decision.StartRetraining(remediationId(now), job(now), s.trigger()));
     }
 
     public Step jobCreated() {
@@ -86,7 +86,7 @@ public final class Story {
         TargetState next = new TargetState(s.state(), s.since(), s.remediationId(), s.jobName(), true, s.trigger(),
                 s.approved(), s.recentStarts(), s.lastFinished());
         return persist(record.with(next, "Job " + s.jobName().orElseThrow() + " created from CronJob "
-                + TARGET.cronJob()), new Decision.CreateJob(s.remediationId().orElseThrow(), s.jobName().orElseThrow()));
+                + TARGET.trainer().name()), new Decision.CreateJob(s.remediationId().orElseThrow(), s.jobName().orElseThrow()));
     }
 
     public Step moveTo(Reason why, String reason) {
