@@ -258,6 +258,7 @@ class ManifestsTest {
             if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
                 boolean generatedNames = rule.getResources().equals(List.of("jobs"))
                         || rule.getResources().equals(List.of("pods"))
+                        || rule.getResources().equals(List.of("pods/log"))
                         || rule.getResources().equals(List.of("workflows"));
                 assertThat(generatedNames || UNNAMEABLE_VERBS.containsAll(rule.getVerbs()))
                         .as("rule %s could be narrowed by resourceNames", rule).isTrue();

@@ -241,6 +241,15 @@ public final class ConfigValidator {
         }
         positive(problems, "guardian.remediation.unschedulable-grace", r.unschedulableGrace(), "e.g. 10m");
         positive(problems, "guardian.remediation.relist-interval", r.relistInterval(), "e.g. 10s");
+        if (r.logTail().lines() < 0 || r.logTail().lines() > 1000) {
+            problems.add(new ConfigProblem("guardian.remediation.log-tail.lines", r.logTail().lines()
+                    + " is not between 0 and 1000; use e.g. 40 (0 keeps no log)"));
+        }
+        if (r.logTail().bytes() < 0 || r.logTail().bytes() > 64 * 1024) {
+            problems.add(new ConfigProblem("guardian.remediation.log-tail.bytes", r.logTail().bytes()
+                    + " is not between 0 and 65536: the tail is kept in the state ConfigMap with every remediation"
+                    + " of the history; use e.g. 8192"));
+        }
 
         String configMap = config.state().configMap();
         if (!DNS_1123_SUBDOMAIN.matcher(configMap).matches()) {

@@ -414,6 +414,23 @@ public interface GuardianConfig {
          */
         @WithDefault("10s")
         Duration relistInterval();
+
+        /** How much of a failed training run's log is kept with its remediation and shown where it is told. */
+        LogTail logTail();
+    }
+
+    /**
+     * The last lines of a training run that failed, timed out or got stuck: read once at that step from the failing
+     * pod, kept in the remediation's history, and shown in {@code status}, the Event, Slack and PagerDuty.
+     */
+    interface LogTail {
+        /** Most lines kept, the newest; 0 keeps no log (and needs no {@code pods/log} permission). */
+        @WithDefault("40")
+        int lines();
+
+        /** Most bytes kept (UTF-8), the newest; keeps a chatty run from filling the state ConfigMap. */
+        @WithDefault("8192")
+        int bytes();
     }
 
     /** The state ConfigMap. */

@@ -615,6 +615,17 @@ class ServeCycleBenchmark {
             delegate.start(target, runName, remediationId, why);
             created = System.nanoTime();
         }
+
+        @Override
+        public dev.modelguardian.core.remediation.LogTail logTail(TargetSpec target, String runName,
+                dev.modelguardian.core.remediation.LogTail.Limits limits) {
+            return delegate.logTail(target, runName, limits);
+        }
+
+        @Override
+        public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+            return delegate.followLog(target, runName, sink);
+        }
     }
 
     // --- statistics and output -------------------------------------------------------------------------------------

@@ -496,6 +496,32 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void givenALogTailLargerThanTheStateCanKeep_whenValidated_thenProblemNamesTheKeyTheLimitAndAValue() {
+        ConfigProblem problem = single(twoModels("remediation:\n  log-tail:\n    bytes: 1048576"));
+
+        assertThat(problem.property()).isEqualTo("guardian.remediation.log-tail.bytes");
+        assertThat(problem.message()).contains("1048576 is not between 0 and 65536").contains("state ConfigMap")
+                .contains("use e.g. 8192");
+    }
+
+    @Test
+    void givenANegativeLogTailLineCount_whenValidated_thenProblemSaysZeroTurnsItOff() {
+        ConfigProblem problem = single(twoModels("remediation:\n  log-tail:\n    lines: -1"));
+
+        assertThat(problem.property()).isEqualTo("guardian.remediation.log-tail.lines");
+        assertThat(problem.message()).contains("-1 is not between 0 and 1000").contains("0 keeps no log");
+    }
+
+    @Test
+    void givenNoLogTailSettings_whenLoaded_thenFortyLinesAndEightKibAreKept() {
+        GuardianConfig config = load(twoModels(""));
+
+        assertThat(config.remediation().logTail().lines()).isEqualTo(40);
+        assertThat(config.remediation().logTail().bytes()).isEqualTo(8192);
+        assertThat(validate(twoModels(""))).isEmpty();
+    }
+
+    @Test
     void givenNegativeCooldown_whenValidated_thenProblemOnCooldown() {
         ConfigProblem problem = single(twoModels("remediation:\n  cooldown: -1h"));
 

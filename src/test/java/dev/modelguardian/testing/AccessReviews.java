@@ -17,7 +17,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * The CRUD mock server, plus answers to SelfSubjectAccessReviews: allowed unless the test denied that permission.
  * It answers the question only: the mock server enforces no RBAC on any other request.
  */
-public final class AccessReviews extends KubernetesCrudDispatcher {
+public class AccessReviews extends KubernetesCrudDispatcher {
 
     /** Denied permissions, as {@code verb resource[.group][/name]}, e.g. {@code watch jobs.batch}. */
     public final Set<String> denied = ConcurrentHashMap.newKeySet();
@@ -46,6 +46,7 @@ public final class AccessReviews extends KubernetesCrudDispatcher {
         SelfSubjectAccessReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectAccessReview.class);
         ResourceAttributes a = review.getSpec().getResourceAttributes();
         String asked = a.getVerb() + " " + a.getResource()
+                + (a.getSubresource() == null || a.getSubresource().isEmpty() ? "" : "/" + a.getSubresource())
                 + (a.getGroup() == null || a.getGroup().isEmpty() ? "" : "." + a.getGroup())
                 + (a.getName() == null ? "" : "/" + a.getName());
         boolean allowed = !denied.contains(asked);

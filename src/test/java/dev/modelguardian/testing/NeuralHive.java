@@ -210,4 +210,30 @@ public final class NeuralHive {
                         .withLastTransitionTime(since.toString()).build()))
                 .endStatus().build()).create();
     }
+
+    /**
+     * Plays the kubelet: a pod of the Job, started at {@code created} (the mock server sets the creationTimestamp to
+     * its own clock), whose {@code ml-training} container ended with {@code exitCode} (phase Failed, or Succeeded for
+     * 0; Running when {@code exitCode} is null).
+     */
+    public static Pod trainingPod(KubernetesClient client, String job, String suffix, Instant created,
+            Integer exitCode) {
+        io.fabric8.kubernetes.api.model.ContainerStateBuilder state = new io.fabric8.kubernetes.api.model
+                .ContainerStateBuilder();
+        if (exitCode == null) {
+            state.withNewRunning().withStartedAt(created.toString()).endRunning();
+        } else {
+            state.withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+                    .endTerminated();
+        }
+        return client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName(job + "-" + suffix).withNamespace(NAMESPACE).addToLabels("job-name", job)
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("ml-training").withImage("neural-hive/ml-training:1.4")
+                .endContainer().endSpec()
+                .withNewStatus().withStartTime(created.toString())
+                .withPhase(exitCode == null ? "Running" : exitCode == 0 ? "Succeeded" : "Failed")
+                .addNewContainerStatus().withName("ml-training").withState(state.build()).endContainerStatus()
+                .endStatus().build()).create();
+    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StepDurations;
@@ -49,7 +50,7 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
             String reason, Optional<String> remediationId, Optional<String> job, List<TargetHealth.FiredSignal> trigger,
             Optional<String> requestedBy, boolean approved, Optional<String> approvedBy, Optional<Instant> approvedAt,
             List<StepDurations.Step> steps, Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
-            List<History> history) {
+            Optional<LogTail> trainingLog, List<History> history) {
 
         static Target of(TargetSpec spec, TargetRecord record, Instant now) {
             var s = record.current();
@@ -61,7 +62,7 @@ public record StatusView(String schema, Leader leader, Optional<Cycle> lastCycle
                     record.timeline().approvedBy(),
                     record.timeline().approval().map(Timeline.Approval::at),
                     StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
-                    recent.stream().map(History::of).toList());
+                    record.progress().trainingLog(), recent.stream().map(History::of).toList());
         }
     }
 

@@ -338,7 +338,9 @@ final class Doctor {
             Optional<String> name) {
         SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
                 .withNewResourceAttributes()
-                .withNamespace(ns()).withGroup(group).withResource(resource).withVerb(verb).withName(name.orElse(null))
+                .withNamespace(ns()).withGroup(group).withResource(resource.split("/")[0])
+                .withSubresource(resource.contains("/") ? resource.substring(resource.indexOf('/') + 1) : null)
+                .withVerb(verb).withName(name.orElse(null))
                 .endResourceAttributes().endSpec().build();
         try {
             SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);

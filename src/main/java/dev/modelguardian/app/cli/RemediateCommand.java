@@ -3,7 +3,9 @@ package dev.modelguardian.app.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
@@ -11,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +45,8 @@ import dev.modelguardian.integrations.notify.Notifier;
 @Command(name = "remediate", mixinStandardHelpOptions = true,
         description = { "Runs the runbook now for one training target: evaluates its policies and, when one fires"
                 + " (or with --force), creates the retraining Job from the target's CronJob and follows it to the end,"
-                + " printing each state change and Job/pod progress with the elapsed time.",
+                + " printing each state change and Job/pod progress with the elapsed time, and the training pods'"
+                + " log lines as kubectl logs -f would, each behind its pod's name (--no-logs turns them off).",
                 "The same guards as serve apply: an active Job of the CronJob is adopted instead of starting another,"
                         + " cooldown, daily cap, approval, dry run. State is written to the state ConfigMap with"
                         + " compare-and-set, so a serve leader running at the same time never creates a second Job." },
@@ -75,6 +81,19 @@ public class RemediateCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "return as soon as the Job is created or adopted")
     boolean noWait;
 
+    @Option(names = "--no-logs", description = "do not follow the training pods' logs while the training runs")
+    boolean noLogs;
+
+    @Option(names = { "-o", "--output" }, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default: lines for people) or json (one JSON object per line: step, progress,"
+                    + " signal, log, log-unavailable, end; each with type and elapsedSeconds)")
+    Output output;
+
+    enum Output {
+        TEXT,
+        JSON
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -103,6 +122,9 @@ public class RemediateCommand implements Callable<Integer> {
     @Inject
     Instance<Notifier> notifiers;
 
+    @Inject
+    ObjectMapper mapper;
+
     private RemediationEngine engine;
     private ConfigMapStateStore store;
     /** Watched only to follow a Job to its end (not with --no-wait, which returns first). */
@@ -110,6 +132,9 @@ public class RemediateCommand implements Callable<Integer> {
 
     private long started;
     private String lastLine = "";
+    /** The training run whose pods' logs are followed, while {@link #following} is not null. */
+    private String followed;
+    private TrainingTrigger.Watch following;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -150,7 +175,8 @@ public class RemediateCommand implements Callable<Integer> {
                         ? step.target().trainer().run(c.jobName()) + " created from " + step.target().trainer().source()
                         : step.after().reason();
                 lastLine = to + "  " + what;
-                line(out, targetName + " " + change + "  " + what);
+                emit(out, targetName + " " + change + "  " + what, "step", "target", targetName, "from", from.name(),
+                        "to", to.name(), "reason", step.reason().name(), "message", what);
             }
         });
         RemediationEngine.TargetReport report;
@@ -167,16 +193,24 @@ public class RemediateCommand implements Callable<Integer> {
         Optional<HistoryEntry> ended = record.last().filter(last -> !Optional.of(last).equals(lastBefore));
         if (ended.isPresent() && record.current().remediationId().isEmpty()) {
             // The whole remediation ran within the request: a dry run, a Job that could not be created, or one that
-            // finished at once.
-            return exitFor(out, ended.get());
+            // finished at once (whose pods' logs are printed now, read to their end).
+            HistoryEntry end = ended.get();
+            if (end.job().isPresent() && end.outcome() != HistoryEntry.Outcome.NOT_STARTED
+                    && end.outcome() != HistoryEntry.Outcome.DRY_RUN) {
+                followLogs(out, target.get(), end.job().get());
+            }
+            return exitFor(out, end);
         }
         progress(out, record, report.reason());
         if (record.current().state() == RemediationState.HEALTHY || record.current().state() == RemediationState.PENDING
                 || report.hold().equals(Optional.of(Hold.INCONCLUSIVE))) {
-            report.evaluations().forEach(e -> line(out, "  " + e.policy().key() + " " + e.status().state()
+            report.evaluations().forEach(e -> emit(out, "  " + e.policy().key() + " " + e.status().state()
                     + e.status().value().stream().mapToObj(v -> " " + dev.modelguardian.core.policy.Bound.format(v))
                             .findFirst().orElse("")
-                    + " (" + e.policy().describeBound() + ")" + e.status().reason().map(r -> ": " + r).orElse("")));
+                    + " (" + e.policy().describeBound() + ")" + e.status().reason().map(r -> ": " + r).orElse(""),
+                    "signal", "signal", e.policy().key(), "state", e.status().state().name(),
+                    "value", e.status().value().stream().boxed().filter(Double::isFinite).findFirst().orElse(null),
+                    "bound", e.policy().describeBound(), "why", e.status().reason().orElse(null)));
         }
         Optional<Integer> settled = settled(record, report);
         if (settled.isPresent()) {
@@ -213,6 +247,7 @@ public class RemediateCommand implements Callable<Integer> {
         Duration relist = config.remediation().relistInterval();
         String remediation = first.current().remediationId().orElse(null);
         int errors = 0;
+        followLogs(out, target, first);
         try (TrainingTrigger.Watch watch = jobs.watch(name -> wake.release())) {
             while (true) {
                 Duration nap = relist;
@@ -227,6 +262,7 @@ public class RemediateCommand implements Callable<Integer> {
                     String id = remediation;
                     Optional<HistoryEntry> end = id == null ? Optional.empty()
                             : record.history().stream().filter(h -> h.id().equals(id)).reduce((a, b) -> b);
+                    followLogs(out, target, record);
                     if (end.isPresent()) {
                         return exitFor(out, end.get());
                     }
@@ -256,6 +292,51 @@ public class RemediateCommand implements Callable<Integer> {
                     wake.drainPermits();
                 }
             }
+        } finally {
+            stopFollowingLogs();
+        }
+    }
+
+    /**
+     * Follows the training pods' logs while the remediation trains with a run known to exist, and stops (after the
+     * pods that ended are read to their end) as soon as it does not: the log lines come before the end's line.
+     */
+    private void followLogs(PrintWriter out, TargetSpec target, TargetRecord record) {
+        boolean training = record.current().state() == RemediationState.RETRAINING && record.current().jobCreated()
+                && record.current().jobName().isPresent();
+        Optional<String> run = training ? record.current().jobName() : Optional.empty();
+        if (following != null && !run.equals(Optional.of(followed))) {
+            stopFollowingLogs();
+        }
+        if (following == null && run.isPresent()) {
+            followLogs(out, target, run.get());
+        }
+    }
+
+    /** Starts following the logs of {@code run}'s pods, unless {@code --no-logs}; {@link #exitFor} stops it. */
+    private void followLogs(PrintWriter out, TargetSpec target, String run) {
+        if (noLogs) {
+            return;
+        }
+        followed = run;
+        following = jobs.followLog(target, followed, new TrainingTrigger.LogSink() {
+            @Override
+            public void line(String pod, String line) {
+                emit(out, pod + " | " + line, "log", "pod", pod, "line", line);
+            }
+
+            @Override
+            public void unreadable(String source, String why) {
+                emit(out, "log of " + source + " cannot be read: " + why, "log-unavailable", "source", source,
+                        "why", why);
+            }
+        });
+    }
+
+    private void stopFollowingLogs() {
+        if (following != null) {
+            following.close();
+            following = null;
         }
     }
 
@@ -267,8 +348,8 @@ public class RemediateCommand implements Callable<Integer> {
     }
 
     private int exitFor(PrintWriter out, HistoryEntry end) {
-        line(out, "remediation " + end.id() + " ended " + end.outcome().tag() + ": " + end.reason());
-        return switch (end.outcome()) {
+        stopFollowingLogs();
+        int exit = switch (end.outcome()) {
             case RETRAINED, PROMOTED, DRY_RUN -> RETRAINED;
             // A verdict means training succeeded: validation or verification is what rolled it back.
             case ROLLED_BACK -> end.verdict().isPresent() ? ROLLED_BACK : TRAINING_FAILED;
@@ -276,6 +357,10 @@ public class RemediateCommand implements Callable<Integer> {
             case NOT_STARTED -> ERROR;
             case REJECTED -> NOT_STARTED;
         };
+        emit(out, "remediation " + end.id() + " ended " + end.outcome().tag() + ": " + end.reason(), "end",
+                "remediationId", end.id(), "outcome", end.outcome().tag(), "reason", end.reason(),
+                "trainingLog", end.trainingLog().orElse(null), "exitCode", exit);
+        return exit;
     }
 
     /** One progress line, only when something changed. */
@@ -283,14 +368,36 @@ public class RemediateCommand implements Callable<Integer> {
         String text = record.current().state() + "  " + what;
         if (!text.equals(lastLine)) {
             lastLine = text;
-            line(out, targetName + " " + text);
+            emit(out, targetName + " " + text, "progress", "target", targetName, "state",
+                    record.current().state().name(), "message", what);
         }
     }
 
-    private void line(PrintWriter out, String text) {
+    /**
+     * One line of progress: {@code text} behind the elapsed time, or with {@code --output json} one JSON object with
+     * {@code type}, {@code elapsedSeconds} and the {@code fields} (name, value, ...; null values left out). Called
+     * from the log follower's thread too, hence synchronized.
+     */
+    private synchronized void emit(PrintWriter out, String text, String type, Object... fields) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        out.printf("[%6s] %s%n", Durations.format(elapsed.withNanos(0).isZero() ? Duration.ZERO
-                : elapsed.withNanos(0)), text);
+        if (output == Output.JSON) {
+            Map<String, Object> object = new LinkedHashMap<>();
+            object.put("type", type);
+            object.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
+            for (int i = 0; i + 1 < fields.length; i += 2) {
+                if (fields[i + 1] != null) {
+                    object.put((String) fields[i], fields[i + 1]);
+                }
+            }
+            try {
+                out.println(mapper.writeValueAsString(object));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("remediate --output json: " + e.getOriginalMessage(), e);
+            }
+        } else {
+            out.printf("[%6s] %s%n", Durations.format(elapsed.withNanos(0).isZero() ? Duration.ZERO
+                    : elapsed.withNanos(0)), text);
+        }
         out.flush();
     }
 }

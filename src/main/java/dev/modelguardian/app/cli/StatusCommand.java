@@ -32,6 +32,7 @@ import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
@@ -167,6 +168,7 @@ public class StatusCommand implements Callable<Integer> {
             t.verdict().ifPresent(v -> out.println("  validation   " + (v.passed() ? "passed: " : "failed: ")
                     + v.summary()));
             t.actions().forEach(a -> out.println("  done         " + a));
+            t.trainingLog().ifPresent(log -> print(out, "  training log ", log));
             if (t.history().isEmpty()) {
                 out.println("  no finished remediation");
                 continue;
@@ -182,9 +184,13 @@ public class StatusCommand implements Callable<Integer> {
                         e.reason() });
             }
             Table.print(out, rows);
+            // The newest failed training's log in full; older ones by their heading only.
+            Optional<String> fullLog = t.history().stream().map(HistoryView::entry)
+                    .filter(e -> e.trainingLog().isPresent()).map(HistoryEntry::id).findFirst();
             for (HistoryView h : t.history()) {
                 HistoryEntry e = h.entry();
-                if (e.verdict().isEmpty() && e.actions().isEmpty() && h.approvedBy().isEmpty() && h.steps().isEmpty()) {
+                if (e.verdict().isEmpty() && e.actions().isEmpty() && h.approvedBy().isEmpty() && h.steps().isEmpty()
+                        && e.trainingLog().isEmpty()) {
                     continue;
                 }
                 out.println("  " + e.id() + ":");
@@ -196,8 +202,22 @@ public class StatusCommand implements Callable<Integer> {
                 e.verdict().ifPresent(v -> out.println("    validation " + (v.passed() ? "passed: " : "failed: ")
                         + v.summary()));
                 e.actions().forEach(a -> out.println("    done       " + a));
+                e.trainingLog().ifPresent(log -> {
+                    if (fullLog.equals(Optional.of(e.id()))) {
+                        print(out, "    training log ", log);
+                    } else {
+                        out.println("    training log " + log.heading());
+                    }
+                });
             }
         }
+    }
+
+    /** A training log's heading after {@code label}, then its lines, each behind a bar, as a quoted block. */
+    private static void print(PrintWriter out, String label, LogTail log) {
+        out.println(label + log.heading() + (log.lines().isEmpty() ? "" : ":"));
+        String indent = " ".repeat(label.length() - label.stripLeading().length() + 2) + "| ";
+        log.lines().forEach(line -> out.println(indent + line));
     }
 
     private static String describe(dev.modelguardian.core.remediation.Snapshot snapshot) {
@@ -227,7 +247,8 @@ public class StatusCommand implements Callable<Integer> {
             Optional<Instant> inconclusiveSince, Optional<Instant> lastFinished,
             Optional<dev.modelguardian.core.remediation.Snapshot> snapshot,
             Optional<dev.modelguardian.core.remediation.Verdict> verdict, List<String> actions,
-            Map<String, Optional<String>> flagsToRestore, int historySize, List<HistoryView> history) {
+            Optional<LogTail> trainingLog, Map<String, Optional<String>> flagsToRestore, int historySize,
+            List<HistoryView> history) {
 
         static TargetView of(TargetSpec spec, Optional<TargetRecord> stored, int limit, Instant now) {
             TargetRecord record = stored.orElse(TargetRecord.initial(Instant.EPOCH));
@@ -243,7 +264,7 @@ public class StatusCommand implements Callable<Integer> {
                     record.timeline().approvedBy(), record.timeline().approval().map(Timeline.Approval::at),
                     StepDurations.current(record.timeline(), now), record.inconclusiveSince(), s.lastFinished(),
                     record.progress().snapshot(), record.progress().verdict(), record.progress().actions(),
-                    record.flagsToRestore(), all.size(), recent);
+                    record.progress().trainingLog(), record.flagsToRestore(), all.size(), recent);
         }
     }
 

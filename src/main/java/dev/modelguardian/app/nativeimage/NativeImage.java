@@ -11,6 +11,7 @@ import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.Progress;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.Snapshot;
@@ -57,6 +58,7 @@ import dev.modelguardian.integrations.mlflow.MlflowDtos;
         Verdict.Check.class,
         HistoryEntry.class,
         HistoryEntry.Outcome.class,
+        LogTail.class,
         Timeline.class,
         Timeline.Mark.class,
         Timeline.Approval.class,

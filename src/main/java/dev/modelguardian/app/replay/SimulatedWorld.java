@@ -23,6 +23,7 @@ import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.registry.Run;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -37,6 +38,8 @@ import dev.modelguardian.core.remediation.TrainingTrigger;
  * recorded as timeline events of kind {@code world}.
  */
 final class SimulatedWorld implements TrainingTrigger, ModelServer {
+
+    private static final String NO_LOG = "a replay runs no pod, so there is no log";
 
     static final String EXPERIMENT_ID = "1";
 
@@ -210,6 +213,20 @@ final class SimulatedWorld implements TrainingTrigger, ModelServer {
         return job.succeeds() ? new JobObservation.Succeeded()
                 : new JobObservation.Failed(job.trainer().runKind().equals("Job") ? "BackoffLimitExceeded"
                         : "Failed (child of " + jobName + " failed)");
+    }
+
+    /** {@inheritDoc} A replayed run has no pod, so no log: said as such in the report and the history. */
+    @Override
+    public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+        return LogTail.unavailable(target.trainer().run(runName), NO_LOG);
+    }
+
+    /** {@inheritDoc} A replayed run has no pod, so nothing to follow. */
+    @Override
+    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+        sink.unreadable(target.trainer().run(runName), NO_LOG);
+        return () -> {
+        };
     }
 
     @Override

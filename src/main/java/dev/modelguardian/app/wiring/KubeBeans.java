@@ -19,6 +19,7 @@ import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.remediation.Decision;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.MetricRule;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.RemediationEngine;
@@ -119,7 +120,8 @@ public class KubeBeans {
     public static RemediationPolicy remediationPolicy(GuardianConfig config) {
         GuardianConfig.Remediation r = config.remediation();
         return new RemediationPolicy(r.cooldown(), r.maxPerDay(), r.requireApproval(), config.dryRun(), r.jobTimeout(),
-                r.jobTimeoutMargin(), r.jobNamePrefix());
+                r.jobTimeoutMargin(), r.jobNamePrefix(),
+                new LogTail.Limits(r.logTail().lines(), r.logTail().bytes()));
     }
 
     /** One listener failing does not keep the others from hearing about the step. */

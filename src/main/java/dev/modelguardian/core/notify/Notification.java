@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetHealth;
 import dev.modelguardian.core.remediation.Trainer;
@@ -31,14 +32,17 @@ import dev.modelguardian.core.remediation.Trainer;
  * @param rollbackHint  for a rollback: what makes it permanent (the Helm values key)
  * @param incidentKey   the incident this milestone belongs to (PagerDuty's {@code dedup_key})
  * @param resolves      incidents this milestone ends (on {@link Milestone#RECOVERED})
+ * @param trainingLog   the failed training run's last log lines, on {@link Milestone#FAILED} and
+ *                      {@link Milestone#ROLLED_BACK} when they were kept
  */
 public record Notification(Milestone milestone, Instant at, String namespace, String target, Trainer trainer,
         List<String> models, RemediationState from, RemediationState to, Optional<String> remediationId,
         Optional<String> job, List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, String action, String reason,
         Optional<String> outcome, Optional<Duration> took, Optional<String> rollbackHint, String incidentKey,
-        List<String> resolves) {
+        List<String> resolves, Optional<LogTail> trainingLog) {
 
     public Notification {
+        trainingLog = trainingLog == null ? Optional.empty() : trainingLog;
         models = List.copyOf(models);
         trigger = List.copyOf(trigger);
         resolves = List.copyOf(resolves);

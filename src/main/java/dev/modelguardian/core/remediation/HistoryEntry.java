@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param timeline when it entered each state (the last mark: the state it ended in) and who approved it; empty for
  *                entries written before timelines were kept
  * @param requestedBy who asked for it by hand, when a human did ({@link TargetState#requestedBy()})
+ * @param trainingLog the last lines of its training run, when the run failed, timed out or got stuck
  */
 public record HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
         String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
-        Timeline timeline, Optional<String> requestedBy) {
+        Timeline timeline, Optional<String> requestedBy, Optional<LogTail> trainingLog) {
 
     public HistoryEntry {
         trigger = trigger == null ? List.of() : List.copyOf(trigger);
@@ -30,6 +31,15 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
         actions = actions == null ? List.of() : List.copyOf(actions);
         timeline = timeline == null ? Timeline.EMPTY : timeline;
         requestedBy = requestedBy == null ? Optional.empty() : requestedBy;
+        trainingLog = trainingLog == null ? Optional.empty() : trainingLog;
+    }
+
+    /** An entry without a training log. */
+    public HistoryEntry(String id, Optional<String> job, Instant started, Instant ended, Outcome outcome,
+            String reason, List<TargetHealth.FiredSignal> trigger, Optional<Verdict> verdict, List<String> actions,
+            Timeline timeline, Optional<String> requestedBy) {
+        this(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline, requestedBy,
+                Optional.empty());
     }
 
     /** An entry no human requested. */
@@ -54,12 +64,19 @@ public record HistoryEntry(String id, Optional<String> job, Instant started, Ins
     /** The same entry with {@code kept} as its timeline. */
     public HistoryEntry withTimeline(Timeline kept) {
         return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, kept,
-                requestedBy);
+                requestedBy, trainingLog);
     }
 
     /** The same entry, requested by hand by {@code by} when present. */
     public HistoryEntry requestedBy(Optional<String> by) {
-        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline, by);
+        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline, by,
+                trainingLog);
+    }
+
+    /** The same entry with the training run's last lines, when there are any. */
+    public HistoryEntry withTrainingLog(Optional<LogTail> log) {
+        return new HistoryEntry(id, job, started, ended, outcome, reason, trigger, verdict, actions, timeline,
+                requestedBy, log);
     }
 
     /** How a remediation ended. Low cardinality: also the {@code outcome} tag of the remediation counter. */

@@ -346,7 +346,13 @@ public final class RemediationEngine {
                     TargetState next = new TargetState(move.to(), now, s.remediationId(), s.jobName(), s.jobCreated(),
                             keepsTrigger(move.to()) ? trigger : s.trigger(), s.approved(), s.recentStarts(),
                             s.lastFinished(), requestedBy);
-                    write(target, record, next, move.detail(), move);
+                    if (StateMachine.TRAINING_FAILURES.contains(move.reason())) {
+                        Progress withLog = trainingLog(target, s).map(record.progress()::withTrainingLog)
+                                .orElse(record.progress());
+                        persist(target, record, record.with(next, withLog, move.detail()), move);
+                    } else {
+                        write(target, record, next, move.detail(), move);
+                    }
                     lastReason = move.detail();
                 }
                 case Decision.StartRetraining start -> {
@@ -636,12 +642,36 @@ public final class RemediationEngine {
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, end.outcome(),
                 end.detail(), s.trigger(), record.progress().verdict(), record.progress().actions())
-                .requestedBy(s.requestedBy());
+                .requestedBy(s.requestedBy())
+                .withTrainingLog(record.progress().trainingLog().or(() -> StateMachine.TRAINING_FAILURES.contains(
+                        end.reason()) ? trainingLog(target, s) : Optional.empty()));
         Optional<Instant> lastFinished = end.outcome() == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished()
                 : Optional.of(now);
         TargetState next = new TargetState(end.to(), now, Optional.empty(), Optional.empty(), false,
                 end.to() == RemediationState.FIRING ? s.trigger() : List.of(), false, s.recentStarts(), lastFinished);
         return writeFinished(target, record, next, entry, end);
+    }
+
+    /**
+     * The last lines of the remediation's training run, read once at the step where it failed; empty when log tails
+     * are turned off. A log that cannot be read is kept as such (why not), never a failure of the step.
+     */
+    private Optional<LogTail> trainingLog(TargetSpec target, TargetState s) {
+        if (policy.logTail().off()) {
+            return Optional.empty();
+        }
+        String run = s.jobName().orElse("?");
+        if (s.jobName().isEmpty() || !s.jobCreated()) {
+            return Optional.of(LogTail.unavailable(target.trainer().run(run), "it was never created"));
+        }
+        LogTail tail;
+        try {
+            tail = trigger.logTail(target, run, policy.logTail());
+        } catch (RuntimeException e) {
+            tail = LogTail.unavailable(target.trainer().run(run), e.getMessage());
+        }
+        LOG.infof("Remediation %s of target %s: %s", s.remediationId().orElse("-"), target.name(), tail.heading());
+        return Optional.of(tail);
     }
 
     private boolean write(TargetSpec target, TargetRecord before, TargetState next, String reason, Decision decision) {

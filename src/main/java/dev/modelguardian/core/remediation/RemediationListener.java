@@ -16,6 +16,17 @@ public interface RemediationListener {
      * @param reason   why: the edge of {@link StateMachine#EDGES} the step took, which every listener classifies by
      */
     record Step(TargetSpec target, TargetRecord before, TargetRecord after, Decision decision, Reason reason) {
+
+        /**
+         * The training run's last log lines, when this step is the run failing ({@link StateMachine#TRAINING_FAILURES})
+         * and they were kept: in the remediation's progress, or in its history entry when the step ended it.
+         */
+        public java.util.Optional<LogTail> trainingLog() {
+            if (!StateMachine.TRAINING_FAILURES.contains(reason)) {
+                return java.util.Optional.empty();
+            }
+            return after.progress().trainingLog().or(() -> after.last().flatMap(HistoryEntry::trainingLog));
+        }
     }
 
     /** A step was persisted (and, for a Job creation, the Job exists). */

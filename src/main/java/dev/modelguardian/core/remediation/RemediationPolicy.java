@@ -13,9 +13,21 @@ import java.time.Duration;
  *                        as failed
  * @param jobTimeoutMargin added to a Job's {@code activeDeadlineSeconds}: the timeout of a Job that has one
  * @param jobNamePrefix   prefix of the Job name, followed by {@code -<unix-seconds>}
+ * @param logTail         how much of a failed training run's log is kept with its remediation
  */
 public record RemediationPolicy(Duration cooldown, int maxPerDay, boolean requireApproval, boolean dryRun,
-        Duration jobTimeout, Duration jobTimeoutMargin, String jobNamePrefix) {
+        Duration jobTimeout, Duration jobTimeoutMargin, String jobNamePrefix, LogTail.Limits logTail) {
+
+    public RemediationPolicy {
+        logTail = logTail == null ? LogTail.Limits.DEFAULT : logTail;
+    }
+
+    /** A policy keeping the {@link LogTail.Limits#DEFAULT default} log tail. */
+    public RemediationPolicy(Duration cooldown, int maxPerDay, boolean requireApproval, boolean dryRun,
+            Duration jobTimeout, Duration jobTimeoutMargin, String jobNamePrefix) {
+        this(cooldown, maxPerDay, requireApproval, dryRun, jobTimeout, jobTimeoutMargin, jobNamePrefix,
+                LogTail.Limits.DEFAULT);
+    }
 
     /** How long a running Job may take: its own deadline plus the margin, else {@link #jobTimeout()}. */
     public Duration timeoutFor(java.util.Optional<Duration> activeDeadline) {

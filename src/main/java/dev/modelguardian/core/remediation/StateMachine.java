@@ -74,6 +74,15 @@ public final class StateMachine {
 
     private static final Map<Reason, Edge> BY_REASON = byReason();
 
+    /**
+     * The steps at which a remediation's training run has failed (failed, stuck, timed out, vanished, or any of these
+     * with nothing to roll back): the engine reads the run's last log lines once, at that step, and keeps them with
+     * the remediation.
+     */
+    public static final Set<Reason> TRAINING_FAILURES = java.util.Collections.unmodifiableSet(EnumSet.of(
+            Reason.JOB_FAILED, Reason.JOB_STUCK, Reason.JOB_TIMED_OUT, Reason.JOB_VANISHED,
+            Reason.TRAINING_FAILED_NOTIFY_ONLY));
+
     private StateMachine() {
     }
 

@@ -38,6 +38,33 @@ public interface TrainingTrigger {
     void start(TargetSpec target, String runName, String remediationId, String why);
 
     /**
+     * The last lines the training run {@code runName} of {@code target} printed, within {@code limits}: read once,
+     * when the run failed, timed out or got stuck. Never throws: a log that cannot be read
+     * (the Role lacks it, the pod is gone, the container never started) is a {@link LogTail#unavailable} saying why,
+     * never a failure of the remediation; a trigger that has no logs says so the same way.
+     */
+    LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits);
+
+    /**
+     * Follows the log of every pod of the training run {@code runName} as it is written, as {@code kubectl logs -f}
+     * would, one pod after another (a retry after a failed attempt, a replaced pod), telling {@code sink} each line,
+     * until the returned watch is closed. Closing reads the pods that ended to their end first (bounded in time) and
+     * abandons the ones still running. A log that cannot be read is told to the sink once, never thrown; a trigger
+     * that has no logs tells the sink so and returns a watch that does nothing.
+     */
+    Watch followLog(TargetSpec target, String runName, LogSink sink);
+
+    /** Where a followed training log goes; called from the follower's own thread, so it must be thread-safe. */
+    interface LogSink {
+
+        /** One line {@code pod} printed, without its line end. */
+        void line(String pod, String line);
+
+        /** The log of {@code source} cannot be read, because of {@code why}; told once per source. */
+        void unreadable(String source, String why);
+    }
+
+    /**
      * Starts telling {@code onEnded} the name of every run seen ending, until the returned watch is closed, so that
      * a remediation is followed up without waiting for the next re-list. {@code onEnded} must return quickly. By
      * default nothing is told: the follow-ups at the re-list interval find the end.

@@ -43,6 +43,16 @@ public final class TrainingTriggers implements TrainingTrigger {
         of(target).start(target, runName, remediationId, why);
     }
 
+    @Override
+    public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+        return of(target).logTail(target, runName, limits);
+    }
+
+    @Override
+    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+        return of(target).followLog(target, runName, sink);
+    }
+
     /** {@inheritDoc} Every trigger's watch, closed together (the one trigger's own watch when there is one). */
     @Override
     public Watch watch(Consumer<String> onEnded) {

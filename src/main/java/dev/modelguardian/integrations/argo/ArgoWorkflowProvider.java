@@ -24,6 +24,7 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
+import dev.modelguardian.integrations.kubernetes.PodLogs;
 
 /**
  * The Argo Workflows trigger ({@code trigger.kind: argo-workflow}), whole: each target's
@@ -170,6 +171,9 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
         all.addAll(Permission.of("argoproj.io", "workflows", "the retraining Workflow", null, "create"));
         all.addAll(Permission.of("argoproj.io", "workflows", "follow the Workflow (names are generated), find the"
                 + " template's running Workflows", null, "get", "list"));
+        all.addAll(Permission.of("", "pods", "the failed Workflow pod whose log is kept, by label"
+                + " workflows.argoproj.io/workflow", null, "list"));
+        all.addAll(PodLogs.PERMISSIONS);
         return List.copyOf(all);
     }
 

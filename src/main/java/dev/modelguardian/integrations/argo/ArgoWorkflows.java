@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -26,9 +27,12 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import dev.modelguardian.core.check.DidYouMean;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
+import dev.modelguardian.integrations.kubernetes.PodLogFollower;
+import dev.modelguardian.integrations.kubernetes.PodLogs;
 import dev.modelguardian.integrations.kubernetes.TrainingLabels;
 
 /**
@@ -50,6 +54,10 @@ public final class ArgoWorkflows implements TrainingTrigger {
     static final String TEMPLATE_LABEL = "workflows.argoproj.io/workflow-template";
     /** The label {@code argo submit --from clusterworkflowtemplate/NAME} puts on the Workflow. */
     static final String CLUSTER_TEMPLATE_LABEL = "workflows.argoproj.io/cluster-workflow-template";
+    /** The label Argo puts on every pod of a Workflow: the Workflow's name. */
+    static final String WORKFLOW_LABEL = "workflows.argoproj.io/workflow";
+    /** The container of an Argo pod that runs the template's own container (beside {@code init} and {@code wait}). */
+    static final String MAIN_CONTAINER = "main";
     /** The label a CronWorkflow puts on the Workflows it schedules. */
     static final String CRON_WORKFLOW_LABEL = "workflows.argoproj.io/cron-workflow";
 
@@ -65,6 +73,7 @@ public final class ArgoWorkflows implements TrainingTrigger {
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, ArgoTemplate> templates;
+    private final PodLogs logs;
     /** Ended Workflows seen: a Workflow deleted by its TTL strategy still has its outcome here. */
     private final Map<String, GenericKubernetesResource> ended = new ConcurrentHashMap<>();
 
@@ -77,6 +86,7 @@ public final class ArgoWorkflows implements TrainingTrigger {
         this.client = client;
         this.namespace = namespace;
         this.templates = Map.copyOf(templates);
+        this.logs = new PodLogs(client, namespace);
     }
 
     /**
@@ -124,6 +134,33 @@ public final class ArgoWorkflows implements TrainingTrigger {
             return phase.equals("Succeeded") ? new JobObservation.Succeeded() : new JobObservation.Failed(failure(wf));
         }
         return new JobObservation.Running(deadline(wf), progress(wf));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The log of the Workflow's failing pod (by Argo's label {@code workflows.argoproj.io/workflow}: the newest
+     * Failed one, else the newest), of its {@code main} container, where Argo runs the template's own container.
+     */
+    @Override
+    public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+        return logs.tailOfFailing("Workflow " + runName, WORKFLOW_LABEL, runName, ArgoWorkflows::mainContainer,
+                limits);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The Workflow's pods (its steps, in the order they were created) by Argo's label, each one's {@code main}
+     * container.
+     */
+    @Override
+    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+        return PodLogFollower.start(client, namespace, WORKFLOW_LABEL, runName, ArgoWorkflows::mainContainer, sink);
+    }
+
+    private static String mainContainer(Pod pod) {
+        return PodLogs.containers(pod).contains(MAIN_CONTAINER) ? MAIN_CONTAINER : PodLogs.container(pod);
     }
 
     /**

@@ -83,7 +83,12 @@ public final class Json {
                 .with("tookSeconds", n.took().map(java.time.Duration::toSeconds))
                 .with("rollbackHint", n.rollbackHint())
                 .with("incidentKey", n.incidentKey())
-                .with("resolves", n.resolves().isEmpty() ? null : n.resolves());
+                .with("resolves", n.resolves().isEmpty() ? null : n.resolves())
+                .with("trainingLog", n.trainingLog().map(log -> object()
+                        .with("source", log.source())
+                        .with("lines", log.lines())
+                        .with("truncated", log.truncated())
+                        .with("unavailable", log.unavailable())));
     }
 
     /** A number for a payload: NaN and infinities have no JSON form and become null. */

@@ -31,9 +31,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.integrations.kubernetes.ApiFailures;
+import dev.modelguardian.integrations.kubernetes.PodLogFollower;
+import dev.modelguardian.integrations.kubernetes.PodLogs;
 import dev.modelguardian.integrations.kubernetes.TrainingLabels;
 
 /**
@@ -69,6 +72,7 @@ public final class TrainingJobs implements TrainingTrigger {
     private final Clock clock;
     /** The resync of the informer {@link #watch} starts: the re-list interval. */
     private final Duration resync;
+    private final PodLogs logs;
     /** Reads nothing from a cache: every read of a Job is a GET. */
     static final Function<String, Optional<Job>> NO_CACHE = name -> Optional.empty();
 
@@ -102,6 +106,7 @@ public final class TrainingJobs implements TrainingTrigger {
         this.unschedulableGrace = unschedulableGrace;
         this.clock = clock;
         this.resync = resync;
+        this.logs = new PodLogs(client, namespace);
     }
 
     /**
@@ -128,8 +133,9 @@ public final class TrainingJobs implements TrainingTrigger {
         all.addAll(Permission.of("batch", "jobs", "the retraining Job", null, "create"));
         all.addAll(Permission.of("batch", "jobs", "follow the Job (names are generated), find " + adopted
                 + ", watch for its end", null, "get", "list", "watch"));
-        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), by label job-name",
-                null, "list"));
+        all.addAll(Permission.of("", "pods", "stuck training pods (image pull, Unschedulable), the failed one whose"
+                + " log is kept, by label job-name", null, "list"));
+        all.addAll(PodLogs.PERMISSIONS);
         return List.copyOf(all);
     }
 
@@ -214,6 +220,28 @@ public final class TrainingJobs implements TrainingTrigger {
         Optional<Duration> deadline = Optional.ofNullable(job.getSpec().getActiveDeadlineSeconds())
                 .map(Duration::ofSeconds);
         return new JobObservation.Running(deadline, progress(pods));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The log of the Job's failing pod (the newest Failed one, else the newest): of its container that exited with
+     * an error, else its first. A Job retried by {@code backoffLimit} has one pod per attempt; the last failed attempt
+     * says why the Job gave up.
+     */
+    @Override
+    public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+        return logs.tailOfFailing("Job " + runName, JOB_NAME_LABEL, runName, PodLogs::container, limits);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The Job's pods by label {@code job-name}, each one's container that exited with an error, else its first.
+     */
+    @Override
+    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+        return PodLogFollower.start(client, namespace, JOB_NAME_LABEL, runName, PodLogs::container, sink);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.modelguardian.integrations.kubernetes;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import dev.modelguardian.core.remediation.Action;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Hold;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.SignalAlerts;
@@ -117,6 +120,18 @@ public class EventsListener implements RemediationListener, SignalAlerts {
         String trigger = step.decision() instanceof Decision.StartRetraining s
                 ? "; trigger: " + RemediationEngine.summary(s.trigger(), after.current().requestedBy())
                 : "";
-        return step.target().name() + id + ": " + after.reason() + trigger;
+        String note = step.target().name() + id + ": " + after.reason() + trigger;
+        return step.trainingLog().map(log -> withLog(note, log)).orElse(note);
+    }
+
+    /**
+     * {@code note} and as many of the log's last lines as fit the Event's note limit, under their heading: the
+     * newest lines are the ones that say why a run failed.
+     */
+    static String withLog(String note, LogTail log) {
+        String heading = "\n" + log.heading() + (log.lines().isEmpty() ? "" : ":");
+        int room = EventRecorder.NOTE_LIMIT_BYTES - (note + heading).getBytes(StandardCharsets.UTF_8).length - 1;
+        List<String> lines = room > 0 ? log.lastFitting(room) : List.of();
+        return note + heading + (lines.isEmpty() ? "" : "\n" + String.join("\n", lines));
     }
 }

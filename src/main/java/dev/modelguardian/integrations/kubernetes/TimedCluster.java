@@ -15,6 +15,7 @@ import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.registry.Run;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.ModelServer;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
@@ -56,7 +57,9 @@ public final class TimedCluster {
     /**
      * The training trigger, each call timed under an operation named after the target's runs, so a Workflow's calls
      * are not counted as a Job's: {@code list_jobs}, {@code observe_job}, {@code create_job} for Jobs,
-     * {@code list_workflows}, {@code observe_workflow}, {@code create_workflow} for Argo Workflows.
+     * {@code list_workflows}, {@code observe_workflow}, {@code create_workflow} for Argo Workflows; {@code read_job_log}
+     * or {@code read_workflow_log} for a failed run's last lines. Every call reaches the delegate: nothing here relies on
+     * the port's defaults.
      */
     public static TrainingTrigger jobs(TrainingTrigger delegate, GuardianMetrics metrics) {
         return new TrainingTrigger() {
@@ -73,6 +76,16 @@ public final class TimedCluster {
             @Override
             public Watch watch(java.util.function.Consumer<String> onEnded) {
                 return delegate.watch(onEnded);
+            }
+
+            @Override
+            public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+                return timed(metrics, "read_" + run(target) + "_log", () -> delegate.logTail(target, runName, limits));
+            }
+
+            @Override
+            public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+                return delegate.followLog(target, runName, sink);
             }
 
             @Override

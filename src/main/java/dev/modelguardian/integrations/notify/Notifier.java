@@ -160,7 +160,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
                     s.trigger(), s.requestedBy(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
                             Optional.empty()),
                     "cannot " + action + ": " + message, Optional.empty(), Optional.empty(), Optional.empty(),
-                    IncidentKeys.of(namespace, target.name(), record, record), List.of()));
+                    IncidentKeys.of(namespace, target.name(), record, record), List.of(), Optional.empty()));
         } catch (RuntimeException e) {
             LOG.warnf("Notification of target %s skipped: %s", target.name(), e.getClass().getSimpleName());
         }
@@ -200,7 +200,10 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 ended.map(e -> e.outcome().tag()),
                 ended.map(e -> Duration.between(e.started(), e.ended())),
                 milestone == Milestone.ROLLED_BACK ? rollbackHint : Optional.empty(),
-                IncidentKeys.of(namespace, target.name(), before, after), resolves);
+                IncidentKeys.of(namespace, target.name(), before, after), resolves,
+                milestone == Milestone.FAILED || milestone == Milestone.ROLLED_BACK
+                        ? after.progress().trainingLog().or(() -> ended.flatMap(HistoryEntry::trainingLog))
+                        : Optional.empty());
     }
 
     private Notification inconclusive(TargetSpec target, TargetRecord record, Instant since, Duration lasted,
@@ -213,7 +216,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 "signals inconclusive (no data, NaN or source errors) since " + since + ", for "
                         + dev.modelguardian.core.policy.Durations.format(lasted.withNanos(0)) + " (limit "
                         + dev.modelguardian.core.policy.Durations.format(inconclusiveAfter) + ")",
-                Optional.empty(), Optional.empty(), Optional.empty(), key, List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), key, List.of(), Optional.empty());
     }
 
     private Notification recovered(TargetSpec target, TargetRecord record, List<String> resolves) {
@@ -221,7 +224,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
         return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.trainer(),
                 target.models(), state, state, Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
                 "none: the target is healthy", "signals conclusive and healthy again", Optional.empty(),
-                Optional.empty(), Optional.empty(), resolves.getFirst(), resolves);
+                Optional.empty(), Optional.empty(), resolves.getFirst(), resolves, Optional.empty());
     }
 
     /** What the guardian did at this milestone, or does next, in one sentence. */

@@ -11,6 +11,7 @@ import dev.modelguardian.core.notify.Milestone;
 import dev.modelguardian.core.notify.Notification;
 import dev.modelguardian.core.notify.Outgoing;
 import dev.modelguardian.core.policy.Bound;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.integrations.http.Json;
 
 /**
@@ -22,6 +23,8 @@ public final class SlackChannel implements Channel {
 
     private static final int HEADER_MAX = 150;
     private static final int TEXT_MAX = 3000;
+    /** Room for log lines in a section (3000 characters at most), beside the heading and the code fences. */
+    private static final int LOG_MAX = 2600;
 
     private final URI uri;
     private final String url;
@@ -81,12 +84,27 @@ public final class SlackChannel implements Channel {
                     .append(escape("(" + f.bound() + ")")));
             blocks.add(section(signals.toString()));
         }
+        n.trainingLog().ifPresent(log -> blocks.add(section(logSection(log))));
         blocks.add(section("*Action:* " + escape(n.action())));
         n.rollbackHint().ifPresent(hint -> blocks.add(section("*Make the rollback permanent:* set `" + escape(hint)
                 + "` in the Helm values (or your GitOps source), or the next sync re-enables it")));
         blocks.add(Json.object().with("type", "context").with("elements", List.of(mrkdwn("model-guardian · "
                 + escape(n.namespace()) + " · " + n.at()))));
         return Json.object().with("text", cut(text(n), TEXT_MAX)).with("blocks", blocks);
+    }
+
+    /**
+     * The failed training's log tail as a code block: its heading, then as many of the newest lines as fit a
+     * section's 3000 characters once escaped.
+     */
+    static String logSection(LogTail log) {
+        String heading = "*" + escape(log.heading()) + (log.lines().isEmpty() ? "*" : ":*");
+        List<String> lines = log.lastFitting(LOG_MAX).stream()
+                .map(line -> escape(line).replace("```", "'''")).toList();
+        while (!lines.isEmpty() && String.join("\n", lines).length() > LOG_MAX) {
+            lines = lines.subList(1, lines.size());
+        }
+        return lines.isEmpty() ? heading : heading + "\n```" + String.join("\n", lines) + "```";
     }
 
     /** The plain-text fallback, with the same facts. */

@@ -202,6 +202,21 @@ class DoctorCommandTest {
     }
 
     @Test
+    void givenTheRoleWithoutPodsLog_whenDoctorRuns_thenFailAsksTheSubresourceAndNamesTheRule(
+            QuarkusMainLauncher launcher) throws IOException {
+        reviews.denied.add("get pods/log");
+
+        LaunchResult result = doctor(launcher, "");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+rbac\\s+missing: get pods/log in neural-hive \\(needed for: the last lines"
+                        + " of a failed training pod's log")
+                .contains("fix: add to Role model-guardian: apiGroups: [\"\"], resources: [pods/log], verbs: [get]")
+                .contains("1 fail");
+    }
+
+    @Test
     void givenTheFlagKeyMissingAndRunbookMetricNames_whenDoctorRuns_thenFailForTheKeyAndWarnWithTheRealName(
             QuarkusMainLauncher launcher) throws IOException {
         client.configMaps().inNamespace(NAMESPACE).withName("orchestrator-dynamic-config")

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,7 @@ import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.NeuralHive;
+import dev.modelguardian.testing.PodLogServer;
 import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
@@ -46,6 +48,8 @@ import dev.modelguardian.testing.ScrapedModelProfile;
 class RemediateCommandTest {
 
     static KubernetesMockServer server;
+    /** The CRUD server, plus the pods' log endpoint. */
+    static PodLogServer api = new PodLogServer();
     static MetricsEndpoint metrics;
     static MlflowStandIn mlflow;
 
@@ -63,7 +67,7 @@ class RemediateCommandTest {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        server = MainTestCluster.start();
+        server = MainTestCluster.start(api);
         metrics = new MetricsEndpoint();
         config = Files.writeString(dir.resolve("guardian.yaml"), """
                 guardian:
@@ -116,6 +120,10 @@ class RemediateCommandTest {
     void setUp() {
         client = server.createClient();
         NeuralHive.reset(client);
+        client.pods().inNamespace(NAMESPACE).delete();
+        api.logs.clear();
+        api.failures.clear();
+        api.requests.clear();
         metrics.set(ScrapedModelProfile.BREACH);
         mlflow.reset();
         mlflow.model(MODEL).productionVersion("1", Map.of("mae_percentage", 11.8));
@@ -219,6 +227,138 @@ class RemediateCommandTest {
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(2);
         assertThat(result.getOutput()).contains("ended rolled_back");
+    }
+
+    @Test
+    void givenAJobWhosePodFails_whenRemediated_thenItsLastLinesAreKeptAndShownByStatusAndTheEvent(
+            QuarkusMainLauncher launcher) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    String name = job.getMetadata().getName();
+                    NeuralHive.trainingPod(client, name, "x7k2p", Instant.now(), 1);
+                    api.logs.put(name + "-x7k2p/ml-training", "epoch 1/20 - loss: 0.912\n"
+                            + "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n");
+                    NeuralHive.finish(client, name, "Failed", "BackoffLimitExceeded");
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB, "--no-logs");
+        LaunchResult status = launcher.launch("status", "--config", config.toString());
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(2);
+        String job = jobs().getFirst().getMetadata().getName();
+        assertThat(status.getOutput()).as(status.getOutput())
+                .contains("    training log 2 lines of pod " + job + "-x7k2p container ml-training:\n"
+                        + "      | epoch 1/20 - loss: 0.912\n"
+                        + "      | RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+        assertThat(client.events().v1().events().inNamespace(NAMESPACE).list().getItems())
+                .filteredOn(e -> e.getReason().equals("RetrainingFailed")).singleElement()
+                .satisfies(e -> assertThat(e.getNote()).endsWith("\n2 lines of pod " + job + "-x7k2p container"
+                        + " ml-training:\nepoch 1/20 - loss: 0.912\nRuntimeError: CUDA out of memory. Tried to"
+                        + " allocate 2.00 GiB"));
+        assertThat(api.requests).as("the tail read at the failure, nothing followed with --no-logs").isNotEmpty()
+                .allMatch(r -> r.contains("tailLines=40") && !r.contains("follow"));
+    }
+
+    /**
+     * Plays the Job controller and the kubelet: every Job the guardian creates runs a first pod that fails (its log
+     * says why), a second that succeeds, and then completes. The logs are there before the pods are.
+     */
+    private void jobsRetryOnce() {
+        jobsRetryOnce(null);
+    }
+
+    /** As {@link #jobsRetryOnce()}; the pods' logs answer {@code logCode} instead when it is not null. */
+    private void jobsRetryOnce(Integer logCode) {
+        controller = client.batch().v1().jobs().inNamespace(NAMESPACE).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED) {
+                    String name = job.getMetadata().getName();
+                    api.logs.put(name + "-a", "attempt 1: loading features\nValueError: queue_depth is NaN\n");
+                    api.logs.put(name + "-b", "attempt 2: loading features\nepoch 1/1 - val_mae: 11.2\n");
+                    if (logCode != null) {
+                        api.failures.put(name + "-a", logCode);
+                        api.failures.put(name + "-b", logCode);
+                    }
+                    NeuralHive.trainingPod(client, name, "a", Instant.now(), 1);
+                    NeuralHive.trainingPod(client, name, "b", Instant.now().plusSeconds(1), 0);
+                    NeuralHive.finish(client, name, "Complete", null);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    @Test
+    void givenAJobRetriedAfterAFailedAttempt_whenRemediated_thenEveryPodsLogIsPrintedOnceInOrderBehindItsName(
+            QuarkusMainLauncher launcher) {
+        jobsRetryOnce();
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        String job = jobs().getFirst().getMetadata().getName();
+        List<String> logLines = result.getOutput().lines().filter(l -> l.contains(" | ")).toList();
+        assertThat(logLines).hasSize(4);
+        assertThat(logLines.get(0)).matches("\\[\\s*\\d+s\\] " + job + "-a \\| attempt 1: loading features");
+        assertThat(logLines.get(1)).endsWith(job + "-a | ValueError: queue_depth is NaN");
+        assertThat(logLines.get(2)).endsWith(job + "-b | attempt 2: loading features");
+        assertThat(logLines.get(3)).endsWith(job + "-b | epoch 1/1 - val_mae: 11.2");
+        assertThat(result.getOutput().indexOf("| epoch 1/1")).as("the log comes before the end")
+                .isLessThan(result.getOutput().indexOf("] remediation r"));
+        assertThat(api.requests).allMatch(r -> r.contains("follow=true") && r.contains("container=ml-training"));
+    }
+
+    @Test
+    void givenARoleWithoutPodsLog_whenRemediated_thenOneLineSaysSoAndTheRemediationGoesOn(
+            QuarkusMainLauncher launcher) {
+        jobsRetryOnce(403);
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput().lines().filter(l -> l.contains("cannot be read"))).singleElement().asString()
+                .containsPattern("log of pod ml-retrain-emergency-\\d+-a container ml-training cannot be read: the"
+                        + " guardian may not read pod logs \\(get pods/log in neural-hive");
+        assertThat(result.getOutput()).contains("ended retrained");
+    }
+
+    @Test
+    void givenOutputJson_whenRemediated_thenEveryLineIsAJsonObjectWithStepsLogLinesAndTheEnd(
+            QuarkusMainLauncher launcher) throws IOException {
+        jobsRetryOnce();
+
+        LaunchResult result = remediate(launcher, "--target", CRON_JOB, "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        List<com.fasterxml.jackson.databind.JsonNode> objects = new java.util.ArrayList<>();
+        // The application's own log lines share stdout in this test; the command's lines are the JSON ones.
+        for (String line : result.getOutput().lines().filter(l -> l.startsWith("{")).toList()) {
+            objects.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+        assertThat(objects).allMatch(o -> o.has("type") && o.get("elapsedSeconds").isNumber());
+        assertThat(objects).filteredOn(o -> o.get("type").asText().equals("step"))
+                .extracting(o -> o.get("from").asText() + "->" + o.get("to").asText())
+                .contains("HEALTHY->FIRING", "RETRAINING->VALIDATING");
+        assertThat(objects).filteredOn(o -> o.get("type").asText().equals("log"))
+                .extracting(o -> o.get("pod").asText().replaceAll(".*-", "") + ": " + o.get("line").asText())
+                .containsExactly("a: attempt 1: loading features", "a: ValueError: queue_depth is NaN",
+                        "b: attempt 2: loading features", "b: epoch 1/1 - val_mae: 11.2");
+        com.fasterxml.jackson.databind.JsonNode end = objects.getLast();
+        assertThat(end.get("type").asText()).isEqualTo("end");
+        assertThat(end.get("outcome").asText()).isEqualTo("retrained");
+        assertThat(end.get("exitCode").asInt()).isZero();
     }
 
     @Test

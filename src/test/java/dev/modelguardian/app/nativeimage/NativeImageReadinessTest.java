@@ -117,6 +117,8 @@ class NativeImageReadinessTest {
             "app/cli/CheckCommand.java", List.of(CheckReport.class),
             "app/cli/DoctorCommand.java", List.of(DoctorReport.class),
             "app/cli/StatusCommand.java", List.of(StatusCommand.StatusOutput.class),
+            // remediate --output json: one Map of JDK values per line, the end's with the failed training's LogTail.
+            "app/cli/RemediateCommand.java", List.of(dev.modelguardian.core.remediation.LogTail.class),
             "integrations/http/Json.java", List.of(Json.Fields.class),
             "app/api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class, ApiError.class),
             "app/api/ApiToken.java", List.of(ApiError.class));

@@ -76,4 +76,16 @@ class StateMachineTest {
         assertThat(doc).as("docs/architecture.md must hold StateMachine.render(); paste it there")
                 .contains(StateMachine.render());
     }
+
+    @Test
+    void givenTheTable_whenTheTrainingFailuresAreListed_thenTheyAreTheEdgesOutOfRetrainingThatEndTheTraining() {
+        java.util.Set<Reason> endTraining = StateMachine.EDGES.stream()
+                .filter(e -> e.from().equals(java.util.Set.of(RemediationState.RETRAINING)))
+                .filter(e -> e.to() == RemediationState.ROLLING_BACK || e.reason() == Reason.TRAINING_FAILED_NOTIFY_ONLY)
+                .map(StateMachine.Edge::reason).collect(java.util.stream.Collectors.toSet());
+
+        assertThat(StateMachine.TRAINING_FAILURES).isEqualTo(endTraining).containsExactlyInAnyOrder(
+                Reason.JOB_FAILED, Reason.JOB_STUCK, Reason.JOB_TIMED_OUT, Reason.JOB_VANISHED,
+                Reason.TRAINING_FAILED_NOTIFY_ONLY);
+    }
 }

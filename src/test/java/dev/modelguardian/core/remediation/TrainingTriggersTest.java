@@ -46,6 +46,18 @@ class TrainingTriggersTest {
         }
 
         @Override
+        public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+            calls.add(name + " log " + runName);
+            return LogTail.of(name, List.of(), false);
+        }
+
+        @Override
+        public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+            calls.add(name + " follow " + runName);
+            return () -> calls.add(name + " unfollowed");
+        }
+
+        @Override
         public Watch watch(Consumer<String> onEnded) {
             calls.add(name + " watch");
             return () -> calls.add(name + " closed");
@@ -65,6 +77,18 @@ class TrainingTriggersTest {
 
         assertThat(calls).containsExactly("jobs start r-1 id1", "workflows start r-2 id2", "workflows observe r-2",
                 "jobs running a");
+    }
+
+    @Test
+    void givenTargetsOfTwoKinds_whenTheirLogsAreReadAndFollowed_thenEachCallGoesToTheTriggerOfItsKind() {
+        List<String> calls = new ArrayList<>();
+        TrainingTriggers triggers = TrainingTriggers.of(Map.of("cronjob", new Noting("jobs", calls),
+                "argo-workflow", new Noting("workflows", calls)));
+
+        assertThat(triggers.logTail(BY_WORKFLOW, "r-2", LogTail.Limits.DEFAULT).source()).isEqualTo("workflows");
+        triggers.followLog(BY_CRONJOB, "r-1", null).close();
+
+        assertThat(calls).containsExactly("workflows log r-2", "jobs follow r-1", "jobs unfollowed");
     }
 
     @Test

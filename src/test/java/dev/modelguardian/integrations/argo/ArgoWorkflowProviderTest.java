@@ -179,7 +179,8 @@ class ArgoWorkflowProviderTest {
 
         assertThat(permissions).extracting(Permission::describe).containsExactly(
                 "get workflowtemplates.argoproj.io/" + Argo.TEMPLATE, "list workflowtemplates.argoproj.io",
-                "create workflows.argoproj.io", "get workflows.argoproj.io", "list workflows.argoproj.io");
+                "create workflows.argoproj.io", "get workflows.argoproj.io", "list workflows.argoproj.io",
+                "list pods", "get pods/log");
         assertThat(new ArgoWorkflowProvider().permissions(List.of())).isEmpty();
         assertThat(new CronJobProvider().permissions(List.of())).as("no CronJob target: no Job permission").isEmpty();
     }

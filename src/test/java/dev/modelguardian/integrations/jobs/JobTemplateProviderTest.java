@@ -111,7 +111,7 @@ class JobTemplateProviderTest {
 
         assertThat(permissions).extracting(Permission::describe).containsExactly(
                 "get configmaps/" + JobTemplates.CONFIG_MAP, "create jobs.batch", "get jobs.batch", "list jobs.batch",
-                "watch jobs.batch", "list pods");
+                "watch jobs.batch", "list pods", "get pods/log");
     }
 
     private static TargetSpec target(String name, String configMap) {

@@ -87,4 +87,21 @@ class EventsListenerTest {
 
         assertThat(events()).hasSize(2);
     }
+
+    @Test
+    void givenATrainingJobThatFailedWithItsLogKept_whenTold_thenTheEventNoteEndsWithTheNewestLinesThatFitTheLimit() {
+        EventsListener listener = listener();
+        dev.modelguardian.core.remediation.LogTail log = Story.trainingLog(39);
+
+        new Story().failedTraining(log).forEach(listener::stepped);
+
+        Event failed = events().stream().filter(e -> e.getReason().equals("RetrainingFailed")).findFirst()
+                .orElseThrow(() -> new AssertionError("no RetrainingFailed Event in " + events()));
+        assertThat(failed.getNote().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(EventRecorder.NOTE_LIMIT_BYTES);
+        assertThat(failed.getNote()).contains("failed: BackoffLimitExceeded\nlast 40 lines of pod ")
+                .endsWith("\nepoch 39/39 - loss: 0.861 - val_mae: 59.4 - 41s/epoch\n"
+                        + "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB")
+                .doesNotContain("epoch 1/39 ");
+    }
 }

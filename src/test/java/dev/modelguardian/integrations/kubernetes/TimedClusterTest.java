@@ -82,6 +82,18 @@ class TimedClusterTest {
                     @Override
                     public void start(TargetSpec target, String runName, String remediationId, String why) {
                     }
+
+                    @Override
+                    public dev.modelguardian.core.remediation.LogTail logTail(TargetSpec target, String runName,
+                            dev.modelguardian.core.remediation.LogTail.Limits limits) {
+                        return dev.modelguardian.core.remediation.LogTail.of("pod p", java.util.List.of("x"), false);
+                    }
+
+                    @Override
+                    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+                        return () -> {
+                        };
+                    }
                 }, metrics);
         TargetSpec byJob = new TargetSpec("a", "ml-training", java.util.List.of("m"));
         TargetSpec byWorkflow = new TargetSpec("b", new Trainer("argo-workflow", "WorkflowTemplate", "t", "Workflow",
@@ -91,10 +103,13 @@ class TimedClusterTest {
         timed.start(byWorkflow, "r2", "id2", "why");
         timed.observe(byWorkflow, "r2");
         timed.running(byWorkflow, java.util.Optional.empty());
+        assertThat(timed.logTail(byWorkflow, "r2", dev.modelguardian.core.remediation.LogTail.Limits.DEFAULT)
+                .lines()).as("reaches the delegate").containsExactly("x");
 
         assertThat(count("kubernetes", "create_job", "ok")).isEqualTo(1);
         assertThat(count("kubernetes", "create_workflow", "ok")).isEqualTo(1);
         assertThat(count("kubernetes", "observe_workflow", "ok")).isEqualTo(1);
         assertThat(count("kubernetes", "list_workflows", "ok")).isEqualTo(1);
+        assertThat(count("kubernetes", "read_workflow_log", "ok")).isEqualTo(1);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.modelguardian.core.remediation.JobObservation;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 
@@ -27,5 +28,16 @@ final class FakeCluster implements TrainingTrigger {
     @Override
     public void start(TargetSpec target, String jobName, String remediationId, String why) {
         created.add(jobName);
+    }
+
+    @Override
+    public LogTail logTail(TargetSpec target, String runName, LogTail.Limits limits) {
+        return LogTail.unavailable("Job " + runName, "the fake cluster runs no pod");
+    }
+
+    @Override
+    public Watch followLog(TargetSpec target, String runName, LogSink sink) {
+        return () -> {
+        };
     }
 }

@@ -122,6 +122,25 @@ class PagerDutyNotifierTest {
     }
 
     @Test
+    void givenAFailedTrainingWithItsLogKept_whenPaged_thenCustomDetailsCarryTheLinesTheirPodAndWhetherCut() {
+        Notifier notifier = notifier("");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining(Story.trainingLog(39)));
+
+        List<JsonNode> events = events(2);
+        for (JsonNode event : events) {
+            JsonNode log = event.at("/payload/custom_details/trainingLog");
+            assertThat(log.get("source").asText()).isEqualTo("pod " + Story.job(Story.T0) + "-x7k2p container"
+                    + " ml-training");
+            assertThat(log.get("lines")).hasSize(40);
+            assertThat(log.get("lines").get(39).asText()).isEqualTo("RuntimeError: CUDA out of memory. Tried to"
+                    + " allocate 2.00 GiB");
+            assertThat(log.get("truncated").asBoolean()).isTrue();
+            assertThat(log.has("unavailable")).isFalse();
+        }
+    }
+
+    @Test
     void givenARestartBetweenFailureAndRollback_whenANewNotifierTellsTheRollback_thenTheSameDedupKey() {
         InMemoryStateStore persisted = new InMemoryStateStore();
         Story story = new Story();

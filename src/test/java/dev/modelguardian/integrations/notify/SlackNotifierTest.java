@@ -209,4 +209,26 @@ class SlackNotifierTest {
         await().atMost(AWAIT).until(notifier::idle);
         slack.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
+
+    @Test
+    void givenAFailedTrainingWithItsLogKept_whenNotified_thenTheFailureAndRollbackMessagesQuoteTheNewestLines() {
+        slack.stubFor(post(PATH).willReturn(ok("ok")));
+        Notifier notifier = notifier("");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining(Story.trainingLog(39)));
+
+        List<JsonNode> messages = received(4);
+        for (JsonNode message : List.of(messages.get(2), messages.get(3))) {
+            String blocks = message.get("blocks").toString();
+            assertThat(blocks).contains("*last 40 lines of pod " + Story.job(Story.T0) + "-x7k2p container"
+                    + " ml-training:*\\n```").contains("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB```");
+            for (JsonNode block : message.get("blocks")) {
+                if (block.has("text") && block.get("text").has("text")) {
+                    assertThat(block.get("text").get("text").asText().length()).as("a section's limit")
+                            .isLessThanOrEqualTo(3000);
+                }
+            }
+        }
+        assertThat(messages.get(0).get("blocks").toString()).doesNotContain("CUDA");
+    }
 }

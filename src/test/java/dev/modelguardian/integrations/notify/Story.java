@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.Reason;
 import dev.modelguardian.core.remediation.RemediationListener.Step;
 import dev.modelguardian.core.remediation.RemediationState;
@@ -89,6 +90,13 @@ public final class Story {
                 + TARGET.trainer().name()), new Decision.CreateJob(s.remediationId().orElseThrow(), s.jobName().orElseThrow()));
     }
 
+    /** A step to the state of {@code why} at which the training run's last lines were read (a training failure). */
+    public Step moveTo(Reason why, String reason, LogTail log) {
+        TargetState s = record.current();
+        return persist(record.with(s.moveTo(StateMachine.to(why), now), record.progress().withTrainingLog(log), reason),
+                new Decision.MoveTo(why, reason));
+    }
+
     public Step moveTo(Reason why, String reason) {
         TargetState s = record.current();
         return persist(record.with(s.moveTo(StateMachine.to(why), now), reason), new Decision.MoveTo(why, reason));
@@ -99,22 +107,43 @@ public final class Story {
         TargetState s = record.current();
         Instant started = s.recentStarts().isEmpty() ? s.since() : s.recentStarts().getLast();
         HistoryEntry entry = new HistoryEntry(s.remediationId().orElse("-"), s.jobName(), started, now, outcome,
-                reason, s.trigger());
+                reason, s.trigger()).withTrainingLog(record.progress().trainingLog());
         TargetState next = new TargetState(to, now, Optional.empty(), Optional.empty(), false,
                 to == RemediationState.FIRING ? s.trigger() : List.of(), false, s.recentStarts(),
                 outcome == HistoryEntry.Outcome.NOT_STARTED ? s.lastFinished() : Optional.of(now));
         return persist(record.finished(next, reason, entry, 50), new Decision.EndRemediation(why, outcome, reason));
     }
 
+    /** As {@link #failedTraining()}, with the failed pod's last lines read at the failure. */
+    public List<Step> failedTraining(LogTail log) {
+        return failedTraining(Optional.of(log));
+    }
+
+    /** A failed training pod's last lines: {@code count} epochs, then the error. */
+    public static LogTail trainingLog(int count) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            lines.add("epoch " + i + "/" + count + " - loss: 0." + (900 - i) + " - val_mae: " + (20 + i) + ".4 - 41s/epoch");
+        }
+        lines.add("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
+        return LogTail.of("pod " + job(T0) + "-x7k2p container ml-training", lines, true);
+    }
+
     /** Firing, Job created, the Job fails after 12 minutes, rolled back: the steps in order. */
     public List<Step> failedTraining() {
+        return failedTraining(Optional.empty());
+    }
+
+    private List<Step> failedTraining(Optional<LogTail> log) {
         List<Step> steps = new ArrayList<>();
         steps.add(firing());
         steps.add(startRetraining());
         steps.add(jobCreated());
         String job = record.current().jobName().orElseThrow();
         after(Duration.ofMinutes(12));
-        steps.add(moveTo(Reason.JOB_FAILED, "Job " + job + " failed: BackoffLimitExceeded"));
+        String failed = "Job " + job + " failed: BackoffLimitExceeded";
+        steps.add(log.map(l -> moveTo(Reason.JOB_FAILED, failed, l)).orElseGet(() -> moveTo(Reason.JOB_FAILED,
+                failed)));
         steps.add(end(Reason.ROLLED_BACK, HistoryEntry.Outcome.ROLLED_BACK,
                 "nothing to restore: no rollback step is configured; waiting for a human (remediate --force) or a"
                         + " later good training"));
