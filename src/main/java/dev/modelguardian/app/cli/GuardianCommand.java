@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
                 + " promotes or rolls back, and tells people.",
         subcommands = { CheckCommand.class, ServeCommand.class, RemediateCommand.class, RollbackCommand.class,
                 ApproveCommand.class, RejectCommand.class,
-                StatusCommand.class, DoctorCommand.class, ReplayCommand.class },
+                StatusCommand.class, PostmortemCommand.class, DoctorCommand.class, ReplayCommand.class },
         footer = { "", "Configuration: the bundled Neural Hive defaults, overridden by --config FILE, environment"
                 + " variables (GUARDIAN_PROMETHEUS_URL, ...) and -Dguardian.* system properties.",
                 "Exit code 3 means a configuration or runtime error, for every command." })

@@ -1,0 +1,260 @@
+package dev.modelguardian.app.postmortem;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.modelguardian.core.notify.IncidentKeys;
+import dev.modelguardian.core.policy.Bound;
+import dev.modelguardian.core.policy.Durations;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
+import dev.modelguardian.core.remediation.RecoverySpec;
+import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.StepDurations;
+import dev.modelguardian.core.remediation.TargetHealth;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Verdict;
+
+/**
+ * The draft of a post-mortem for one finished remediation (runbook step 5: document the root cause and the actions
+ * taken), as Markdown: a pure function of what the state ConfigMap kept about it, so every number in it is one the
+ * guardian recorded. The sections only people can write (the root cause, the follow-ups) are left as questions.
+ *
+ * @param namespace   where the guardian runs
+ * @param configMap   the state ConfigMap the entry was read from
+ * @param target      the training target
+ * @param entry       the finished remediation
+ * @param rollbackHint what makes a rollback stick (the Helm values key), when configured
+ * @param at          when the draft is written
+ */
+public record PostmortemDraft(String namespace, String configMap, TargetSpec target, HistoryEntry entry,
+        Optional<String> rollbackHint, Instant at) {
+
+    /** The draft as Markdown. */
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        String run = target.trainer().runKind();
+        md.append("# Post-mortem draft: ").append(target.name()).append(", remediation ").append(entry.id())
+                .append("\n\n");
+        md.append("> Written by model-guardian at ").append(at).append(" from what the state ConfigMap ")
+                .append(namespace).append('/').append(configMap).append(" kept about remediation ").append(entry.id())
+                .append(". The numbers are the guardian's; the questions are for the people who handled it.\n\n");
+
+        md.append("## Summary\n\n").append(summary()).append("\n\n");
+
+        md.append("## Impact window\n\n");
+        Instant firstBreach = firstBreach();
+        md.append("| | time (UTC) |\n|---|---|\n");
+        md.append("| first breach the guardian saw fire | ").append(firstBreach).append(" |\n");
+        md.append("| retraining decided | ").append(entry.started()).append(" |\n");
+        md.append("| remediation ended (").append(entry.outcome().tag()).append(") | ").append(entry.ended())
+                .append(" |\n\n");
+        md.append("From first breach to the end: **").append(format(Duration.between(firstBreach, entry.ended())))
+                .append("**.");
+        switch (entry.outcome()) {
+            case PROMOTED, RETRAINED -> md.append(" The signals were within their bounds again at the end.");
+            case ROLLED_BACK -> md.append(" The previous state was restored at the end; the signals were not proven"
+                    + " healthy by it.");
+            case FAILED, NOT_STARTED, REJECTED, DRY_RUN -> md.append(" Nothing was mitigated by the guardian: the"
+                    + " impact lasted beyond this window.");
+        }
+        md.append("\n\n");
+
+        md.append("## What fired\n\n");
+        if (entry.trigger().isEmpty()) {
+            md.append("No signal was recorded").append(entry.requestedBy().map(by -> "; requested by hand by " + by)
+                    .orElse("")).append(".\n\n");
+        } else {
+            md.append("| model | signal | value | bound |\n|---|---|---|---|\n");
+            for (TargetHealth.FiredSignal f : entry.trigger()) {
+                md.append("| ").append(f.model()).append(" | ").append(f.signal()).append(" | ")
+                        .append(Double.isNaN(f.value()) ? "-" : Bound.format(f.value())).append(" | ")
+                        .append(cell(f.bound())).append(" |\n");
+            }
+            entry.requestedBy().ifPresent(by -> md.append("\nRequested by hand by ").append(by).append(".\n"));
+            md.append('\n');
+        }
+
+        md.append("## Timeline\n\n");
+        List<StepDurations.Step> steps = StepDurations.finished(entry.timeline());
+        if (entry.timeline().marks().isEmpty()) {
+            md.append("Not recorded (the remediation was written by a version that kept no timeline).\n\n");
+        } else {
+            md.append("| time (UTC) | since first breach | state entered |\n|---|---|---|\n");
+            for (Timeline.Mark mark : entry.timeline().marks()) {
+                md.append("| ").append(mark.at()).append(" | +").append(format(Duration.between(firstBreach,
+                        mark.at()))).append(" | ").append(mark.state()).append(" |\n");
+            }
+            md.append('\n');
+            entry.timeline().approval().ifPresent(a -> md.append("Approved by ").append(a.by()).append(" at ")
+                    .append(a.at()).append(".\n\n"));
+            if (!steps.isEmpty()) {
+                md.append("| step | took |\n|---|---|\n");
+                steps.forEach(s -> md.append("| ").append(s.step()).append(" | ").append(format(s.took()))
+                        .append(" |\n"));
+                md.append('\n');
+            }
+        }
+        md.append("Ended ").append(entry.outcome().tag()).append(": ").append(entry.reason()).append("\n\n");
+
+        md.append("## Training\n\n");
+        md.append(entry.job().map(job -> run + " `" + job + "` from " + target.trainer().source() + ".")
+                .orElse("No training run was started.")).append('\n');
+        steps.stream().filter(s -> s.step().equals("Job running")).findFirst()
+                .ifPresent(s -> md.append("It ran for ").append(format(s.took())).append(".\n"));
+        entry.trainingLog().ifPresent(log -> appendLog(md, log));
+        md.append('\n');
+
+        md.append("## Validation\n\n");
+        if (entry.verdict().isEmpty()) {
+            md.append("No candidate was validated by the guardian (no registry step, or training did not get that"
+                    + " far).\n\n");
+        } else {
+            Verdict verdict = entry.verdict().get();
+            md.append("At ").append(verdict.at()).append(": **").append(verdict.passed() ? "passed" : "failed")
+                    .append("**.\n\n");
+            md.append("| model | candidate | check | candidate value | serving value | result |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            for (Verdict.ModelVerdict m : verdict.models()) {
+                if (m.checks().isEmpty()) {
+                    md.append("| ").append(m.model()).append(" | ").append(m.candidate().map(v -> "v" + v)
+                            .orElse("none")).append(" | ").append(cell(m.problem().orElse("-")))
+                            .append(" | - | - | ").append(m.passed() ? "passed" : "failed").append(" |\n");
+                }
+                for (Verdict.Check c : m.checks()) {
+                    md.append("| ").append(m.model()).append(" | ").append(m.candidate().map(v -> "v" + v)
+                            .orElse("none")).append(" | ").append(cell(c.metric() + " " + c.rule())).append(" | ")
+                            .append(c.value().map(Bound::format).orElse("not logged")).append(" | ")
+                            .append(c.baseline().map(Bound::format).orElse("-")).append(" | ")
+                            .append(c.passed() ? "passed" : "failed").append(" |\n");
+                }
+            }
+            md.append('\n');
+        }
+
+        md.append("## Actions the guardian took\n\n");
+        if (entry.actions().isEmpty()) {
+            md.append("None beyond the training run.\n\n");
+        } else {
+            entry.actions().forEach(a -> md.append("1. ").append(a).append('\n'));
+            md.append('\n');
+        }
+
+        md.append("## What a person must still do\n\n");
+        todo().forEach(t -> md.append("- [ ] ").append(t).append('\n'));
+        md.append('\n');
+
+        md.append("## Root cause (to write)\n\n");
+        for (String question : questions()) {
+            md.append("- ").append(question).append('\n');
+        }
+        md.append('\n');
+
+        md.append("## Identifiers\n\n");
+        md.append("| what | value |\n|---|---|\n");
+        md.append("| remediation | `").append(entry.id()).append("` |\n");
+        entry.job().ifPresent(job -> md.append("| ").append(run).append(" | `").append(job).append("` in ")
+                .append(namespace).append(" |\n"));
+        md.append("| trained from | ").append(target.trainer().source()).append(" |\n");
+        md.append("| models | ").append(String.join(", ", target.models())).append(" |\n");
+        entry.verdict().ifPresent(v -> v.models().forEach(m -> m.candidate().ifPresent(c -> md.append("| MLflow ")
+                .append(m.model()).append(" | candidate v").append(c).append(" |\n"))));
+        md.append("| PagerDuty dedup key | `").append(IncidentKeys.remediation(namespace, target.name(), entry.id()))
+                .append("` |\n");
+        md.append("| state | ConfigMap ").append(namespace).append('/').append(configMap).append(", `model-guardian"
+                + " status --target ").append(target.name()).append("` |\n");
+        return md.toString();
+    }
+
+    /** One sentence: what degraded, what the guardian did, how it ended and how long it took. */
+    String summary() {
+        String what = entry.trigger().isEmpty()
+                ? entry.requestedBy().map(by -> "A remediation was requested by hand (" + by + ")")
+                        .orElse("A remediation ran")
+                : String.join(", ", entry.trigger().stream().map(f -> f.model() + " " + f.signal()).distinct()
+                        .toList()) + " breached (" + RemediationEngine.summary(entry.trigger()) + ")";
+        String did = entry.job().map(job -> "the guardian retrained through " + target.trainer().run(job) + " from "
+                + target.trainer().source()).orElse("the guardian started no training");
+        String took = format(Duration.between(firstBreach(), entry.ended()));
+        return what + "; " + did + ". Outcome: **" + entry.outcome().tag() + "** after " + took
+                + " from the first breach.";
+    }
+
+    /** The first FIRING mark of the timeline, else when retraining was decided. */
+    private Instant firstBreach() {
+        return entry.timeline().marks().stream().map(Timeline.Mark::at).findFirst()
+                .filter(first -> !first.isAfter(entry.started())).orElse(entry.started());
+    }
+
+    private List<String> todo() {
+        List<String> todo = new ArrayList<>();
+        RecoverySpec recovery = target.recovery();
+        switch (entry.outcome()) {
+            case ROLLED_BACK -> {
+                // Only a target whose rollback sets flags has a flag to make stick or to re-enable.
+                if (!recovery.keys().isEmpty()) {
+                    rollbackHint.ifPresent(hint -> todo.add("Make the rollback stick: set `" + hint + "` in the Helm"
+                            + " values (or the GitOps source), or the next sync undoes it."));
+                }
+                recovery.keys().forEach((key, flag) -> todo.add("Re-enable `" + key + "` in ConfigMap "
+                        + recovery.configMap().orElse("?") + " once a good model serves"
+                        + (recovery.reenableAfterRecovery() ? " (the guardian does it after a verified promotion)"
+                                : "")
+                        + "."));
+                todo.add("Retrain once the cause is fixed: `model-guardian remediate --target " + target.name()
+                        + " --force` (the target waits in ROLLED_BACK until then).");
+            }
+            case FAILED -> todo.add("Fix the training (its log is above), then `model-guardian remediate --target "
+                    + target.name() + " --force`.");
+            case NOT_STARTED -> todo.add("Make the training startable (see the reason above), then `model-guardian"
+                    + " doctor`.");
+            case PROMOTED, RETRAINED -> todo.add("Watch the signals for another day: the guardian verified them only"
+                    + " for the verify window.");
+            case REJECTED, DRY_RUN -> todo.add("Decide whether the signals still need a remediation.");
+        }
+        todo.add("Update the incident (PagerDuty/Slack) with the root cause and close it.");
+        todo.add("Schedule the post-mortem review.");
+        return todo;
+    }
+
+    private List<String> questions() {
+        List<String> questions = new ArrayList<>();
+        for (TargetHealth.FiredSignal f : entry.trigger()) {
+            questions.add("Why did " + f.model() + " " + f.signal() + " reach " + (Double.isNaN(f.value()) ? "its bound"
+                    : Bound.format(f.value())) + "? (input data, an upstream change, seasonality, a feature pipeline)");
+        }
+        if (entry.trainingLog().isPresent()) {
+            questions.add("Why did the training run fail, and would it fail again?");
+        }
+        if (entry.verdict().filter(v -> !v.passed()).isPresent()) {
+            questions.add("Why was the retrained candidate worse than the serving version?");
+        }
+        questions.add("What would have caught it earlier?");
+        return questions;
+    }
+
+    private static void appendLog(StringBuilder md, LogTail log) {
+        md.append("\n").append(capitalize(log.heading())).append(log.lines().isEmpty() ? ".\n" : ":\n\n");
+        if (!log.lines().isEmpty()) {
+            md.append("```\n");
+            log.lines().forEach(line -> md.append(line.replace("```", "'''")).append('\n'));
+            md.append("```\n");
+        }
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    private static String format(Duration d) {
+        return Durations.format(d.isNegative() ? Duration.ZERO : d.withNanos(0));
+    }
+}

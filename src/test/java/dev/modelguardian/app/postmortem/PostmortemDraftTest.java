@@ -1,0 +1,122 @@
+package dev.modelguardian.app.postmortem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.LogTail;
+import dev.modelguardian.core.remediation.RecoverySpec;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Verdict;
+
+/** The post-mortem draft of a remediation, rendered from a history entry alone: what it says and with which numbers. */
+class PostmortemDraftTest {
+
+    static final Instant FIRED = Instant.parse("2026-11-24T02:57:00Z");
+    static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+    static final String JOB = "ml-retrain-emergency-1763953200";
+    static final FiredSignal MAE = new FiredSignal("ticket-duration-predictor", "mae-ratio", 1.72, "> 1.5 (clear <= 1.3)");
+    static final RecoverySpec ROLLBACK = new RecoverySpec(Map.of(), Optional.of("orchestrator-dynamic"), true, true,
+            Duration.ofMinutes(5), Duration.ofMinutes(5), true, Optional.of("orchestrator-dynamic-config"),
+            Map.of("ENABLE_ML_ENHANCED_SCHEDULING", new RecoverySpec.FlagKey("false", Optional.empty())));
+    static final TargetSpec TARGET = new TargetSpec("orchestrator-dynamic-ml-training",
+            "orchestrator-dynamic-ml-training", List.of("ticket-duration-predictor"), ROLLBACK);
+
+    private static Timeline timeline(RemediationState... states) {
+        Instant[] at = { FIRED, T0, T0.plusSeconds(1440), T0.plusSeconds(1500), T0.plusSeconds(1530) };
+        List<Timeline.Mark> marks = new java.util.ArrayList<>();
+        for (int i = 0; i < states.length; i++) {
+            marks.add(new Timeline.Mark(states[i], at[i]));
+        }
+        return new Timeline(marks, Optional.of(new Timeline.Approval("alice@neural-hive.example", T0)));
+    }
+
+    private static String draft(HistoryEntry entry) {
+        return new PostmortemDraft("neural-hive", "model-guardian-state", TARGET, entry,
+                Optional.of("config.scheduler.enableMlEnhancedScheduling=false"), T0.plusSeconds(7200)).markdown();
+    }
+
+    @Test
+    void givenAFailedTrainingRolledBack_whenDrafted_thenItSaysWhatFiredTheLogTheTimesAndWhatIsLeftToDo() {
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1500),
+                HistoryEntry.Outcome.ROLLED_BACK, "Job " + JOB + " failed: BackoffLimitExceeded; rolled back: "
+                        + "ENABLE_ML_ENHANCED_SCHEDULING=false", List.of(MAE), Optional.empty(),
+                List.of("ENABLE_ML_ENHANCED_SCHEDULING=false in ConfigMap orchestrator-dynamic-config (was true)",
+                        "Deployment orchestrator-dynamic restarted"),
+                timeline(RemediationState.FIRING, RemediationState.RETRAINING, RemediationState.ROLLING_BACK,
+                        RemediationState.ROLLED_BACK), Optional.empty(),
+                Optional.of(LogTail.of("pod " + JOB + "-x7k2p container ml-training",
+                        List.of("epoch 3/20 - loss: 0.871", "RuntimeError: CUDA out of memory"), false)));
+
+        String md = draft(entry);
+
+        assertThat(md).startsWith("# Post-mortem draft: orchestrator-dynamic-ml-training, remediation r1763953200\n")
+                .contains("ticket-duration-predictor mae-ratio breached (ticket-duration-predictor/mae-ratio 1.72"
+                        + " (> 1.5 (clear <= 1.3))); the guardian retrained through Job " + JOB
+                        + " from CronJob orchestrator-dynamic-ml-training. Outcome: **rolled_back** after 28m from"
+                        + " the first breach.")
+                .contains("| first breach the guardian saw fire | 2026-11-24T02:57:00Z |")
+                .contains("| ticket-duration-predictor | mae-ratio | 1.72 | > 1.5 (clear <= 1.3) |")
+                .contains("| 2026-11-24T03:24:00Z | +27m | ROLLING_BACK |")
+                .contains("Approved by alice@neural-hive.example at 2026-11-24T03:00:00Z.")
+                .contains("| Job running | 24m |")
+                .contains("2 lines of pod " + JOB + "-x7k2p container ml-training:\n\n```\nepoch 3/20 - loss: 0.871\n"
+                        + "RuntimeError: CUDA out of memory\n```")
+                .contains("1. ENABLE_ML_ENHANCED_SCHEDULING=false in ConfigMap orchestrator-dynamic-config (was true)")
+                .contains("- [ ] Make the rollback stick: set `config.scheduler.enableMlEnhancedScheduling=false` in"
+                        + " the Helm values")
+                .contains("- [ ] Re-enable `ENABLE_ML_ENHANCED_SCHEDULING` in ConfigMap orchestrator-dynamic-config"
+                        + " once a good model serves (the guardian does it after a verified promotion).")
+                .contains("- Why did the training run fail, and would it fail again?")
+                .contains("| PagerDuty dedup key | `model-guardian/neural-hive/orchestrator-dynamic-ml-training/"
+                        + "r1763953200` |");
+    }
+
+    @Test
+    void givenAPromotionThatFailedValidation_whenDrafted_thenEachCheckHasTheCandidateAndServingValues() {
+        Verdict verdict = new Verdict(T0.plusSeconds(1450), false, List.of(new Verdict.ModelVerdict(
+                "ticket-duration-predictor", Optional.of("8"), "registered since the Job started", false,
+                List.of(new Verdict.Check("mae_percentage", "< 15", Optional.of(16.2), Optional.empty(), false,
+                        "mae_percentage 16.2 < 15: no"), new Verdict.Check("mae_percentage",
+                                "regression <= 5% vs v7 (11.8)", Optional.of(16.2), Optional.of(11.8), false,
+                                "mae_percentage 16.2 vs v7 11.8: 37% worse")), Optional.empty())));
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1530),
+                HistoryEntry.Outcome.ROLLED_BACK, "validation failed", List.of(MAE), Optional.of(verdict), List.of(),
+                timeline(RemediationState.FIRING, RemediationState.RETRAINING, RemediationState.VALIDATING,
+                        RemediationState.ROLLING_BACK, RemediationState.ROLLED_BACK));
+
+        String md = draft(entry);
+
+        assertThat(md).contains("At 2026-11-24T03:24:10Z: **failed**.")
+                .contains("| ticket-duration-predictor | v8 | mae_percentage < 15 | 16.2 | - | failed |")
+                .contains("| ticket-duration-predictor | v8 | mae_percentage regression <= 5% vs v7 (11.8) | 16.2 |"
+                        + " 11.8 | failed |")
+                .contains("| MLflow ticket-duration-predictor | candidate v8 |")
+                .contains("- Why was the retrained candidate worse than the serving version?")
+                .doesNotContain("Why did the training run fail");
+    }
+
+    @Test
+    void givenAnEntryWrittenBeforeTimelinesWereKept_whenDrafted_thenTheWindowStartsAtTheDecisionAndSaysSo() {
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1500),
+                HistoryEntry.Outcome.RETRAINED, "training Job " + JOB + " complete", List.of(MAE));
+
+        String md = draft(entry);
+
+        assertThat(md).contains("| first breach the guardian saw fire | 2026-11-24T03:00:00Z |")
+                .contains("Not recorded (the remediation was written by a version that kept no timeline).")
+                .contains("Outcome: **retrained** after 25m")
+                .contains("- [ ] Watch the signals for another day")
+                .doesNotContain("Make the rollback stick");
+    }
+}
