@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import dev.modelguardian.app.postmortem.PostmortemDraft;
+import dev.modelguardian.app.postmortem.SignalWindow;
+import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
@@ -27,19 +30,21 @@ import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 
 /** Runbook step 5: the post-mortem draft of one finished remediation, from what the state ConfigMap kept. */
 @Command(name = "postmortem", aliases = "post-mortem", mixinStandardHelpOptions = true,
         description = { "Writes a post-mortem draft (Markdown) for one finished remediation of a training target: the"
                 + " summary with the time from first breach to the end, the impact window, what fired with values and"
-                + " bounds, the timeline with each step's duration and who approved, the training run and the last"
+                + " bounds, each signal's worst value and time past its trigger over the window, the timeline with each step's duration and who approved, the training run and the last"
                 + " lines of its log when it failed, each validation check with candidate and serving values, the"
                 + " promotions and rollbacks done, what a person must still do (the Helm values key that makes a"
                 + " rollback stick, the flag to re-enable), questions for the root cause, and the identifiers (Job,"
                 + " MLflow versions, PagerDuty dedup key).",
-                "Reads the state ConfigMap only: it changes nothing. The latest finished remediation by default;"
-                        + " --remediation takes an id from `status`." },
+                "Reads the state ConfigMap and the signals' sources (Prometheus range queries over the incident window;"
+                        + " a source that does not answer leaves its rows marked unavailable): it changes nothing. The"
+                        + " latest finished remediation by default; --remediation takes an id from `status`." },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:the draft was written", "3:configuration or runtime error, an unknown target or"
                 + " remediation, no finished remediation yet, or the file could not be written" })
@@ -58,6 +63,10 @@ public class PostmortemCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.md", description = "write the draft to this file instead of stdout")
     Path out;
 
+    @Option(names = "--no-signals", description = "leave out the signals over the incident window (read from their"
+            + " sources, e.g. Prometheus range queries)")
+    boolean noSignals;
+
     @Spec
     CommandSpec spec;
 
@@ -69,6 +78,9 @@ public class PostmortemCommand implements Callable<Integer> {
 
     @Inject
     Instance<ConfigMapStateStore> stores;
+
+    @Inject
+    Instance<MetricSources> sources;
 
     @Inject
     Clock clock;
@@ -101,8 +113,18 @@ public class PostmortemCommand implements Callable<Integer> {
                     + "; the state keeps " + history.stream().map(HistoryEntry::id).toList()
                     + " (guardian.state.history: " + config.state().history() + ")");
         }
-        String markdown = new PostmortemDraft(Namespace.resolve(config), config.state().configMap(), target.get(),
-                entry.get(), config.notifications().rollbackHint().filter(h -> !h.isBlank()), clock.instant())
+        Instant now = clock.instant();
+        List<SignalWindow> signals = List.of();
+        if (!noSignals) {
+            PostmortemDraft.Window window = PostmortemDraft.window(entry.get(), now);
+            MetricSources sources = this.sources.get();
+            signals = Policies.from(modelSet).stream().filter(p -> target.get().models().contains(p.model()))
+                    .map(p -> SignalWindow.read(p, sources, window.from(), window.to())).toList();
+        }
+        String namespace = Namespace.resolve(config);
+        String markdown = new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/"
+                + config.state().configMap() + " (`model-guardian status --target " + targetName + "`)", target.get(),
+                entry.get(), config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now)
                 .markdown();
         if (out == null) {
             PrintWriter stdout = spec.commandLine().getOut();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.modelguardian.app.postmortem.PostmortemDraft;
+import dev.modelguardian.app.postmortem.SignalWindow;
 import dev.modelguardian.app.replay.HtmlReport;
 import dev.modelguardian.app.replay.PrometheusHistory;
 import dev.modelguardian.app.replay.Replay;
@@ -40,10 +43,14 @@ import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.TimedObservation;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
@@ -77,6 +84,11 @@ public class ReplayCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "also write the replay as a self-contained HTML page (charts as inline SVG, no network)")
     Path report;
+
+    @Option(names = "--postmortem", paramLabel = "FILE.md",
+            description = "also write the post-mortem draft of the last remediation that ended in the replay, as the"
+                    + " postmortem command writes one from the cluster's state (signals from the replay)")
+    Path postmortem;
 
     @Option(names = "--prometheus", paramLabel = "URL",
             description = "take the signals from this Prometheus (the API root), one range query per configured query")
@@ -124,7 +136,8 @@ public class ReplayCommand implements Callable<Integer> {
         Replay.Result result;
         try {
             checkFlags();
-            Optional<Path> reportFile = reportFile();
+            Optional<Path> reportFile = outputFile("--report", report, "replay.html");
+            Optional<Path> postmortemFile = outputFile("--postmortem", postmortem, "postmortem.md");
             Scenario world = scenario == null ? null : load(scenario);
             Scenario input;
             if (prometheus != null) {
@@ -140,10 +153,14 @@ public class ReplayCommand implements Callable<Integer> {
             result = quietly(() -> Replay.run(replayed, policies, modelSet, KubeBeans.remediationPolicy(config)));
             String text = render(result, byKey);
             if (reportFile.isPresent()) {
-                write(reportFile.get(), HtmlReport.render(result, byKey, text));
+                write("--report", reportFile.get(), HtmlReport.render(result, byKey, text));
+            }
+            if (postmortemFile.isPresent()) {
+                write("--postmortem", postmortemFile.get(), postmortem(result, byKey));
             }
             out.print(text);
             reportFile.ifPresent(f -> out.printf("%nReport written to %s%n", f));
+            postmortemFile.ifPresent(f -> out.printf("%nPost-mortem draft written to %s%n", f));
         } catch (ScenarioException e) {
             spec.commandLine().getErr().println("model-guardian: replay: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -187,33 +204,62 @@ public class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks the report's directory before any work, so a typo does not cost a whole replay. */
-    private Optional<Path> reportFile() {
-        if (report == null) {
+    /** Checks an output file's directory before any work, so a typo does not cost a whole replay. */
+    private static Optional<Path> outputFile(String flag, Path given, String example) {
+        if (given == null) {
             return Optional.empty();
         }
-        Path file = report.toAbsolutePath();
+        Path file = given.toAbsolutePath();
         if (Files.isDirectory(file)) {
-            throw new ScenarioException("--report " + report + ": is a directory; give a file name, e.g. --report"
-                    + " replay.html");
+            throw new ScenarioException(flag + " " + given + ": is a directory; give a file name, e.g. " + flag + " "
+                    + example);
         }
         Path dir = file.getParent();
         if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new ScenarioException("--report " + report + ": directory " + dir + " does not exist or is not"
-                    + " writable; create it or write the report elsewhere");
+            throw new ScenarioException(flag + " " + given + ": directory " + dir + " does not exist or is not"
+                    + " writable; create it or write the file elsewhere");
         }
-        return Optional.of(report);
+        return Optional.of(given);
     }
 
-    /** Writes next to the target, then moves into place: the report is whole or absent. */
-    private static void write(Path file, String html) {
+    /**
+     * The post-mortem draft of the last remediation that ended in the replay, with the replayed signals over its
+     * window.
+     */
+    private String postmortem(Replay.Result result, Map<String, Policy> byKey) {
+        Replay.TargetSummary ended = result.targets().stream().filter(t -> !t.history().isEmpty())
+                .max(java.util.Comparator.comparing(t -> t.history().getLast().ended()))
+                .orElseThrow(() -> new ScenarioException("--postmortem: no remediation ended in the replay, so there"
+                        + " is nothing to write; replay a scenario in which a signal fires (e.g. drift-incident)"));
+        HistoryEntry entry = ended.history().getLast();
+        Instant end = result.scenario().start().plus(result.scenario().duration());
+        PostmortemDraft.Window window = PostmortemDraft.window(entry, end);
+        List<SignalWindow> signals = new ArrayList<>();
+        result.samples().forEach((signal, samples) -> {
+            Policy policy = byKey.get(signal);
+            if (policy != null && ended.spec().models().contains(policy.model())) {
+                signals.add(new SignalWindow(policy, samples.stream()
+                        .filter(s -> !s.at().isBefore(window.from()) && !s.at().isAfter(window.to()))
+                        .map(s -> new TimedObservation(s.at(), s.value().isPresent()
+                                ? Observation.of(s.value().getAsDouble()) : Observation.noData()))
+                        .toList(), Optional.empty()));
+            }
+        });
+        return new PostmortemDraft(Namespace.resolve(config), "the replay of scenario " + result.scenario().name()
+                + " (its state in memory)",
+                ended.spec(), entry, config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, end)
+                .markdown();
+    }
+
+    /** Writes next to the target, then moves into place: the file is whole or absent. */
+    private static void write(String flag, Path file, String text) {
         Path absolute = file.toAbsolutePath();
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new ScenarioException("--report " + file + ": cannot write (" + e.getMessage() + ")");
+            throw new ScenarioException(flag + " " + file + ": cannot write (" + e.getMessage() + ")");
         } finally {
             try {
                 Files.deleteIfExists(tmp);

@@ -25,14 +25,33 @@ import dev.modelguardian.core.remediation.Verdict;
  * guardian recorded. The sections only people can write (the root cause, the follow-ups) are left as questions.
  *
  * @param namespace   where the guardian runs
- * @param configMap   the state ConfigMap the entry was read from
+ * @param state       where the entry was read from, e.g. {@code the state ConfigMap neural-hive/model-guardian-state}
  * @param target      the training target
  * @param entry       the finished remediation
  * @param rollbackHint what makes a rollback stick (the Helm values key), when configured
+ * @param signals     the target's signals over {@link #window}, each as its source kept it or why not; empty when
+ *                    they were not read
  * @param at          when the draft is written
  */
-public record PostmortemDraft(String namespace, String configMap, TargetSpec target, HistoryEntry entry,
-        Optional<String> rollbackHint, Instant at) {
+public record PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
+        Optional<String> rollbackHint, List<SignalWindow> signals, Instant at) {
+
+    /** How far before the first breach and after the end the signals are shown. */
+    public static final Duration MARGIN = Duration.ofMinutes(30);
+
+    public PostmortemDraft {
+        signals = List.copyOf(signals);
+    }
+
+    /** The incident window of {@code entry}: {@link #MARGIN} before its first breach to {@link #MARGIN} after its end. */
+    public record Window(Instant from, Instant to) {
+    }
+
+    /** The window the signals of {@code entry} are read over, ending no later than {@code now}. */
+    public static Window window(HistoryEntry entry, Instant now) {
+        Instant end = entry.ended().plus(MARGIN);
+        return new Window(firstBreach(entry).minus(MARGIN), end.isAfter(now) ? now : end);
+    }
 
     /** The draft as Markdown. */
     public String markdown() {
@@ -40,8 +59,8 @@ public record PostmortemDraft(String namespace, String configMap, TargetSpec tar
         String run = target.trainer().runKind();
         md.append("# Post-mortem draft: ").append(target.name()).append(", remediation ").append(entry.id())
                 .append("\n\n");
-        md.append("> Written by model-guardian at ").append(at).append(" from what the state ConfigMap ")
-                .append(namespace).append('/').append(configMap).append(" kept about remediation ").append(entry.id())
+        md.append("> Written by model-guardian at ").append(at).append(" from what ").append(state)
+                .append(" kept about remediation ").append(entry.id())
                 .append(". The numbers are the guardian's; the questions are for the people who handled it.\n\n");
 
         md.append("## Summary\n\n").append(summary()).append("\n\n");
@@ -78,6 +97,8 @@ public record PostmortemDraft(String namespace, String configMap, TargetSpec tar
             entry.requestedBy().ifPresent(by -> md.append("\nRequested by hand by ").append(by).append(".\n"));
             md.append('\n');
         }
+
+        appendSignals(md);
 
         md.append("## Timeline\n\n");
         List<StepDurations.Step> steps = StepDurations.finished(entry.timeline());
@@ -165,8 +186,7 @@ public record PostmortemDraft(String namespace, String configMap, TargetSpec tar
                 .append(m.model()).append(" | candidate v").append(c).append(" |\n"))));
         md.append("| PagerDuty dedup key | `").append(IncidentKeys.remediation(namespace, target.name(), entry.id()))
                 .append("` |\n");
-        md.append("| state | ConfigMap ").append(namespace).append('/').append(configMap).append(", `model-guardian"
-                + " status --target ").append(target.name()).append("` |\n");
+        md.append("| state | ").append(state).append(" |\n");
         return md.toString();
     }
 
@@ -184,10 +204,43 @@ public record PostmortemDraft(String namespace, String configMap, TargetSpec tar
                 + " from the first breach.";
     }
 
-    /** The first FIRING mark of the timeline, else when retraining was decided. */
     private Instant firstBreach() {
+        return firstBreach(entry);
+    }
+
+    /** The first FIRING mark of the timeline, else when retraining was decided. */
+    private static Instant firstBreach(HistoryEntry entry) {
         return entry.timeline().marks().stream().map(Timeline.Mark::at).findFirst()
                 .filter(first -> !first.isAfter(entry.started())).orElse(entry.started());
+    }
+
+    private void appendSignals(StringBuilder md) {
+        if (signals.isEmpty()) {
+            return;
+        }
+        Window window = window(entry, at);
+        md.append("## Signals over the incident window\n\n");
+        md.append("From ").append(window.from()).append(" to ").append(window.to()).append(" (")
+                .append(format(MARGIN)).append(" either side of the first breach and the end), as the signals'"
+                        + " sources kept them.\n\n");
+        md.append("| signal | bound | worst | at | at the end | past the trigger |\n|---|---|---|---|---|---|\n");
+        for (SignalWindow w : signals) {
+            md.append("| ").append(w.policy().key()).append(" | ").append(cell(w.policy().describeBound()))
+                    .append(" | ");
+            if (w.unavailable().isPresent()) {
+                md.append("unavailable: ").append(cell(w.unavailable().get())).append(" | | | |\n");
+                continue;
+            }
+            Optional<String> worst = w.worst().map(p -> Bound.format(SignalWindow.value(p).getAsDouble()));
+            md.append(worst.orElse("no value")).append(" | ")
+                    .append(w.worst().map(p -> p.at().toString()).orElse("-")).append(" | ")
+                    .append(w.last().map(p -> Bound.format(SignalWindow.value(p).getAsDouble())).orElse("-"))
+                    .append(" | ").append(format(w.breached()))
+                    .append(w.inconclusive() > 0 ? " (" + w.inconclusive() + " of " + w.points().size()
+                            + " points inconclusive)" : "")
+                    .append(" |\n");
+        }
+        md.append('\n');
     }
 
     private List<String> todo() {

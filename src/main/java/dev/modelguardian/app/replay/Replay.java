@@ -82,9 +82,10 @@ public final class Replay {
      * @param runKind what one training run of the target is ({@code Job}, {@code Workflow})
      * @param started retraining runs created
      * @param history every finished remediation, oldest first
+     * @param spec    the target as the replay trained it (its trainer as the world's {@code training} says)
      */
     public record TargetSummary(String target, Map<RemediationState, Duration> timeIn, String runKind, int started,
-            List<HistoryEntry> history) {
+            List<HistoryEntry> history, TargetSpec spec) {
 
         public long count(HistoryEntry.Outcome outcome) {
             return history.stream().filter(h -> h.outcome() == outcome).count();
@@ -243,7 +244,7 @@ public final class Replay {
             targetSummaries.add(new TargetSummary(target.name(),
                     Collections.unmodifiableMap(targetTime.getOrDefault(target.name(), Map.of())),
                     target.trainer().runKind(), started,
-                    record == null ? List.of() : record.history()));
+                    record == null ? List.of() : record.history(), target));
         }
         Map<String, List<Sample>> frozen = new LinkedHashMap<>();
         samples.forEach((signal, list) -> frozen.put(signal, List.copyOf(list)));

@@ -99,4 +99,38 @@ class ReplayCommandTest {
         assertThat(result.getOutput()).contains("drift-incident", "bad-candidate", "flapping", "prometheus-gap",
                 "argo-retrain");
     }
+
+    @Test
+    void givenBadCandidateAndPostmortem_whenReplayed_thenTheDraftHasTheChecksTheRollbackAndTheReplayedSignals(
+            QuarkusMainLauncher launcher, @TempDir Path dir) throws IOException {
+        Path draft = dir.resolve("postmortem.md");
+
+        LaunchResult result = launcher.launch("replay", "bad-candidate", "--postmortem", draft.toString());
+
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        assertThat(result.getOutput()).contains("Post-mortem draft written to " + draft);
+        assertThat(Files.readString(draft))
+                .startsWith("# Post-mortem draft: orchestrator-dynamic-ml-training, remediation r1771031040\n")
+                .contains("Outcome: **rolled_back**")
+                .contains("from what the replay of scenario bad-candidate (its state in memory) kept")
+                .contains("| ticket-duration-predictor | v8 | mae_percentage < 15 | 17.9 |")
+                .contains("ENABLE_ML_ENHANCED_SCHEDULING")
+                .contains("- [ ] Make the rollback stick: set `config.scheduler.enableMlEnhancedScheduling=false`")
+                .containsPattern("\\| ticket-duration-predictor/feature-psi \\| > 0.25 \\(clear <= 0.2\\) \\| 0\\.\\d+ \\|");
+        assertThat(Files.readString(draft)).as("docs/postmortem-sample.md is this draft; regenerate it with ./dev run"
+                + " replay bad-candidate --postmortem docs/postmortem-sample.md")
+                .isEqualTo(Files.readString(Path.of("docs/postmortem-sample.md")));
+    }
+
+    @Test
+    void givenAScenarioInWhichNothingEnds_whenReplayedWithPostmortem_thenExit3AndNoFile(QuarkusMainLauncher launcher,
+            @TempDir Path dir) {
+        Path draft = dir.resolve("postmortem.md");
+
+        LaunchResult result = launcher.launch("replay", "prometheus-gap", "--postmortem", draft.toString());
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.getErrorOutput()).contains("--postmortem: no remediation ended in the replay");
+        assertThat(draft).doesNotExist();
+    }
 }

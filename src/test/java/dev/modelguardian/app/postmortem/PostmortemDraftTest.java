@@ -42,8 +42,13 @@ class PostmortemDraftTest {
     }
 
     private static String draft(HistoryEntry entry) {
-        return new PostmortemDraft("neural-hive", "model-guardian-state", TARGET, entry,
-                Optional.of("config.scheduler.enableMlEnhancedScheduling=false"), T0.plusSeconds(7200)).markdown();
+        return draft(entry, List.of());
+    }
+
+    private static String draft(HistoryEntry entry, List<SignalWindow> signals) {
+        return new PostmortemDraft("neural-hive", "the state ConfigMap neural-hive/model-guardian-state", TARGET, entry,
+                Optional.of("config.scheduler.enableMlEnhancedScheduling=false"), signals, T0.plusSeconds(7200))
+                .markdown();
     }
 
     @Test
@@ -118,5 +123,37 @@ class PostmortemDraftTest {
                 .contains("Outcome: **retrained** after 25m")
                 .contains("- [ ] Watch the signals for another day")
                 .doesNotContain("Make the rollback stick");
+    }
+
+    @Test
+    void givenTheSignalsOverTheWindow_whenDrafted_thenEachHasItsWorstValueItsEndAndTheTimePastItsTrigger() {
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1500),
+                HistoryEntry.Outcome.RETRAINED, "training Job " + JOB + " complete", List.of(MAE))
+                .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
+                        RemediationState.VALIDATING, RemediationState.HEALTHY));
+        dev.modelguardian.core.policy.Policy mae = new dev.modelguardian.core.policy.Policy(
+                "ticket-duration-predictor", "mae-ratio", new dev.modelguardian.core.signal.SignalQuery.PromQl(
+                        "orchestration_ml_drift_score"), new dev.modelguardian.core.policy.Bound(
+                                dev.modelguardian.core.policy.Direction.ABOVE, 1.5, java.util.OptionalDouble.empty()),
+                Duration.ZERO, dev.modelguardian.core.signal.Reduce.MAX,
+                dev.modelguardian.core.policy.NoDataPolicy.INCONCLUSIVE, "");
+        List<dev.modelguardian.core.signal.TimedObservation> points = new java.util.ArrayList<>();
+        double[] values = { 1.1, 1.72, 1.9, 1.6, 1.2 };
+        for (int i = 0; i < values.length; i++) {
+            points.add(new dev.modelguardian.core.signal.TimedObservation(FIRED.plusSeconds(600L * i),
+                    dev.modelguardian.core.signal.Observation.of(values[i])));
+        }
+        points.add(new dev.modelguardian.core.signal.TimedObservation(FIRED.plusSeconds(3000),
+                dev.modelguardian.core.signal.Observation.noData()));
+
+        String md = draft(entry, List.of(new SignalWindow(mae, points, Optional.empty()),
+                new SignalWindow(mae, List.of(), Optional.of("prometheus did not answer: connection refused"))));
+
+        assertThat(md).contains("## Signals over the incident window\n\nFrom 2026-11-24T02:27:00Z to"
+                + " 2026-11-24T03:55:00Z (30m either side of the first breach and the end)")
+                .contains("| ticket-duration-predictor/mae-ratio | > 1.5 | 1.9 | 2026-11-24T03:17:00Z | 1.2 | 30m"
+                        + " (1 of 6 points inconclusive) |")
+                .contains("| ticket-duration-predictor/mae-ratio | > 1.5 | unavailable: prometheus did not answer:"
+                        + " connection refused | | | |");
     }
 }

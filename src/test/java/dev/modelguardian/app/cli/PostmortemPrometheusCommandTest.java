@@ -1,0 +1,129 @@
+package dev.modelguardian.app.cli;
+
+import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
+import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.Progress;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetState;
+import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.PrometheusServer;
+import dev.modelguardian.testing.RecordedHistory;
+import dev.modelguardian.testing.TestConfigs;
+
+/**
+ * {@code postmortem} with the signals over the incident window read from a real Prometheus holding the recorded drift
+ * incident (the replay's), and the remediation it led to in the mock API server's state ConfigMap.
+ */
+@QuarkusMainTest
+class PostmortemPrometheusCommandTest {
+
+    /** The recorded incident: feature-psi fires at +1:04 of 2026-02-14T00:00:00Z. */
+    static final Instant FIRED = Instant.parse("2026-02-14T01:04:00Z");
+
+    static KubernetesMockServer server;
+    static PrometheusServer prometheus;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        ModelSet neuralHive = ModelSet.resolve(TestConfigs.fromYaml(""));
+        prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(RecordedHistory.drift(),
+                Policies.from(neuralHive), Duration.ofMinutes(1)));
+        server = MainTestCluster.start();
+        KubernetesClient client = server.createClient();
+        FiredSignal psi = new FiredSignal("ticket-duration-predictor", "feature-psi", 0.262, "> 0.25");
+        Instant started = FIRED.plusSeconds(60);
+        HistoryEntry entry = new HistoryEntry("r" + started.getEpochSecond(),
+                Optional.of("ml-retrain-emergency-" + started.getEpochSecond()), started, started.plusSeconds(1800),
+                HistoryEntry.Outcome.RETRAINED, "training Job complete", List.of(psi)).withTimeline(new Timeline(
+                        List.of(new Timeline.Mark(RemediationState.FIRING, FIRED),
+                                new Timeline.Mark(RemediationState.RETRAINING, started),
+                                new Timeline.Mark(RemediationState.HEALTHY, started.plusSeconds(1800))),
+                        Optional.of(new Timeline.Approval(Timeline.AUTO, started))));
+        TargetState healthy = new TargetState(RemediationState.HEALTHY, started.plusSeconds(1800), Optional.empty(),
+                Optional.empty(), false, List.of(), false, List.of(started), Optional.of(started.plusSeconds(1800)));
+        assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(CRON_JOB, 0,
+                new TargetRecord(3, healthy, "training Job complete", Progress.EMPTY, Map.of(), List.of(entry))))
+                .isTrue();
+        client.close();
+    }
+
+    @AfterAll
+    static void stop() {
+        MainTestCluster.stop(server);
+        if (prometheus != null) {
+            prometheus.close();
+        }
+    }
+
+    private Path config(String prometheusUrl) throws IOException {
+        return Files.writeString(dir.resolve("guardian-" + Math.abs(prometheusUrl.hashCode()) + ".yaml"), """
+                guardian:
+                  namespace: %s
+                  prometheus:
+                    url: %s
+                """.formatted(NAMESPACE, prometheusUrl));
+    }
+
+    @Test
+    void givenTheIncidentInPrometheus_whenDrafted_thenEachSignalHasItsWorstValueOverTheWindow(
+            QuarkusMainLauncher launcher) throws IOException {
+        LaunchResult result = launcher.launch("postmortem", "--config", config(prometheus.url()).toString(),
+                "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+        assertThat(result.getOutput())
+                .contains("From 2026-02-14T00:34:00Z to 2026-02-14T02:05:00Z (30m either side of the first breach"
+                        + " and the end)")
+                .contains("| ticket-duration-predictor/feature-psi | > 0.25 (clear <= 0.2) | 0.34 |"
+                        + " 2026-02-14T01:10:00Z | 0.34 | 1h1m15s |")
+                .contains("| ticket-duration-predictor/mae-percentage | > 20 for 1h (clear <= 18) | 24 |")
+                .contains("| ticket-duration-predictor/mae-ratio | > 1.5 (clear <= 1.3) | no value | - | - | 0s (365 of"
+                        + " 365 points inconclusive) |");
+    }
+
+    @Test
+    void givenPrometheusDown_whenDrafted_thenTheSignalsAreMarkedUnavailableAndTheDraftIsStillWritten(
+            QuarkusMainLauncher launcher) throws IOException {
+        String down = "http://127.0.0.1:" + PrometheusServer.closedPort();
+
+        LaunchResult result = launcher.launch("postmortem", "--config", config(down).toString(), "--target",
+                CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+        assertThat(result.getOutput()).containsPattern("\\| ticket-duration-predictor/feature-psi \\| > 0.25 \\(clear"
+                + " <= 0.2\\) \\| unavailable: prometheus: Prometheus unreachable: .+ \\| \\| \\| \\|")
+                .contains("## Timeline");
+    }
+}
