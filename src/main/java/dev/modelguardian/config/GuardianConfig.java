@@ -536,6 +536,13 @@ public interface GuardianConfig {
             @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
                     + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
             List<String> milestones();
+
+            /**
+             * When a remediation ends, add the post-mortem draft's one-line summary (outcome, time from the first
+             * breach) and the command that writes the draft to the message. Off by default: a channel people read.
+             */
+            @WithDefault("false")
+            boolean postmortemSummary();
         }
 
         /**
@@ -587,6 +594,13 @@ public interface GuardianConfig {
             @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
                     + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
             List<String> milestones();
+
+            /**
+             * When a remediation ends, carry its post-mortem draft (Markdown, without the signals over the window) in
+             * the payload's {@code postmortem} field, for a receiver that files it (a wiki, a ticket).
+             */
+            @WithDefault("true")
+            boolean postmortem();
         }
     }
 

@@ -19,13 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import dev.modelguardian.app.postmortem.PostmortemDraft;
-import dev.modelguardian.app.postmortem.SignalWindow;
-import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.app.wiring.KubeBeans;
+import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.core.postmortem.PostmortemDraft;
+import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;

@@ -31,8 +31,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import dev.modelguardian.app.postmortem.PostmortemDraft;
-import dev.modelguardian.app.postmortem.SignalWindow;
 import dev.modelguardian.app.replay.HtmlReport;
 import dev.modelguardian.app.replay.PrometheusHistory;
 import dev.modelguardian.app.replay.Replay;
@@ -48,6 +46,8 @@ import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.postmortem.PostmortemDraft;
+import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.TimedObservation;

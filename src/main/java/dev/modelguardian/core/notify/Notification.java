@@ -34,18 +34,30 @@ import dev.modelguardian.core.remediation.Trainer;
  * @param resolves      incidents this milestone ends (on {@link Milestone#RECOVERED})
  * @param trainingLog   the failed training run's last log lines, on {@link Milestone#FAILED} and
  *                      {@link Milestone#ROLLED_BACK} when they were kept
+ * @param postmortem    the post-mortem draft of the remediation that ended in this step, if one did
  */
 public record Notification(Milestone milestone, Instant at, String namespace, String target, Trainer trainer,
         List<String> models, RemediationState from, RemediationState to, Optional<String> remediationId,
         Optional<String> job, List<TargetHealth.FiredSignal> trigger, Optional<String> requestedBy, String action, String reason,
         Optional<String> outcome, Optional<Duration> took, Optional<String> rollbackHint, String incidentKey,
-        List<String> resolves, Optional<LogTail> trainingLog) {
+        List<String> resolves, Optional<LogTail> trainingLog, Optional<Draft> postmortem) {
 
     public Notification {
         trainingLog = trainingLog == null ? Optional.empty() : trainingLog;
+        postmortem = postmortem == null ? Optional.empty() : postmortem;
         models = List.copyOf(models);
         trigger = List.copyOf(trigger);
         resolves = List.copyOf(resolves);
+    }
+
+    /**
+     * The post-mortem draft of a remediation that ended (core/postmortem renders it).
+     *
+     * @param summary  its one-line summary, with the outcome and the time from the first breach
+     * @param markdown the whole draft
+     * @param command  the command that writes it again with the signals over the window
+     */
+    public record Draft(String summary, String markdown, String command) {
     }
 
     /** One line for headlines and the plain-text fallback, e.g. {@code orchestrator-...: rolled back}. */

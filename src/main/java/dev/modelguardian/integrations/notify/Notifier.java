@@ -19,6 +19,7 @@ import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.notify.IncidentKeys;
 import dev.modelguardian.core.notify.Milestone;
 import dev.modelguardian.core.notify.Notification;
+import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.Hold;
@@ -160,7 +161,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
                     s.trigger(), s.requestedBy(), action(Milestone.ROLLBACK_FAILED, target, record, record, s.jobName(),
                             Optional.empty()),
                     "cannot " + action + ": " + message, Optional.empty(), Optional.empty(), Optional.empty(),
-                    IncidentKeys.of(namespace, target.name(), record, record), List.of(), Optional.empty()));
+                    IncidentKeys.of(namespace, target.name(), record, record), List.of(), Optional.empty(),
+                    Optional.empty()));
         } catch (RuntimeException e) {
             LOG.warnf("Notification of target %s skipped: %s", target.name(), e.getClass().getSimpleName());
         }
@@ -203,7 +205,18 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 IncidentKeys.of(namespace, target.name(), before, after), resolves,
                 milestone == Milestone.FAILED || milestone == Milestone.ROLLED_BACK
                         ? after.progress().trainingLog().or(() -> ended.flatMap(HistoryEntry::trainingLog))
-                        : Optional.empty());
+                        : Optional.empty(),
+                ended.filter(e -> e.outcome() != HistoryEntry.Outcome.DRY_RUN).map(e -> draft(target, e)));
+    }
+
+    /**
+     * The post-mortem draft of a remediation that ended: from what the state keeps, without the signals over the
+     * window (no notification waits on Prometheus; the draft's command adds them).
+     */
+    private Notification.Draft draft(TargetSpec target, HistoryEntry ended) {
+        PostmortemDraft draft = new PostmortemDraft(namespace, "the guardian's state in " + namespace, target, ended,
+                rollbackHint, List.of(), clock.instant());
+        return new Notification.Draft(draft.summary(), draft.markdown(), draft.command());
     }
 
     private Notification inconclusive(TargetSpec target, TargetRecord record, Instant since, Duration lasted,
@@ -216,7 +229,8 @@ public class Notifier implements RemediationListener, AutoCloseable {
                 "signals inconclusive (no data, NaN or source errors) since " + since + ", for "
                         + dev.modelguardian.core.policy.Durations.format(lasted.withNanos(0)) + " (limit "
                         + dev.modelguardian.core.policy.Durations.format(inconclusiveAfter) + ")",
-                Optional.empty(), Optional.empty(), Optional.empty(), key, List.of(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), key, List.of(), Optional.empty(),
+                Optional.empty());
     }
 
     private Notification recovered(TargetSpec target, TargetRecord record, List<String> resolves) {
@@ -224,7 +238,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
         return new Notification(Milestone.RECOVERED, clock.instant(), namespace, target.name(), target.trainer(),
                 target.models(), state, state, Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
                 "none: the target is healthy", "signals conclusive and healthy again", Optional.empty(),
-                Optional.empty(), Optional.empty(), resolves.getFirst(), resolves, Optional.empty());
+                Optional.empty(), Optional.empty(), resolves.getFirst(), resolves, Optional.empty(), Optional.empty());
     }
 
     /** What the guardian did at this milestone, or does next, in one sentence. */

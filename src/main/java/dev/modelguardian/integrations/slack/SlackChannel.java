@@ -29,8 +29,15 @@ public final class SlackChannel implements Channel {
     private final URI uri;
     private final String url;
     private final Set<Milestone> milestones;
+    private final boolean postmortemSummary;
 
     public SlackChannel(String url, Set<Milestone> milestones) {
+        this(url, milestones, false);
+    }
+
+    /** As above; {@code postmortemSummary}: add the draft's summary when a remediation ended. */
+    public SlackChannel(String url, Set<Milestone> milestones, boolean postmortemSummary) {
+        this.postmortemSummary = postmortemSummary;
         this.url = url;
         this.uri = URI.create(url);
         this.milestones = Set.copyOf(milestones);
@@ -58,12 +65,17 @@ public final class SlackChannel implements Channel {
 
     @Override
     public List<Outgoing> render(Notification n) {
-        return List.of(new Outgoing(uri, Json.bytes(message(n)), Map.of(), n.milestone().configName() + " of "
-                + n.target()));
+        return List.of(new Outgoing(uri, Json.bytes(message(n, postmortemSummary)), Map.of(),
+                n.milestone().configName() + " of " + n.target()));
     }
 
     /** The message: {@code text} and {@code blocks}. */
     static Map<String, Object> message(Notification n) {
+        return message(n, false);
+    }
+
+    /** The message, with the post-mortem draft's summary when asked and a remediation ended. */
+    static Map<String, Object> message(Notification n, boolean postmortemSummary) {
         List<Object> blocks = new ArrayList<>();
         blocks.add(Json.object().with("type", "header").with("text", plain(cut(icon(n.milestone()) + " "
                 + n.headline(), HEADER_MAX))));
@@ -86,6 +98,10 @@ public final class SlackChannel implements Channel {
         }
         n.trainingLog().ifPresent(log -> blocks.add(section(logSection(log))));
         blocks.add(section("*Action:* " + escape(n.action())));
+        if (postmortemSummary) {
+            n.postmortem().ifPresent(d -> blocks.add(section("*Post-mortem draft:* " + escape(d.summary()).replace("**",
+                    "*") + "\nWrite it with `" + escape(d.command()) + "`")));
+        }
         n.rollbackHint().ifPresent(hint -> blocks.add(section("*Make the rollback permanent:* set `" + escape(hint)
                 + "` in the Helm values (or your GitOps source), or the next sync re-enables it")));
         blocks.add(Json.object().with("type", "context").with("elements", List.of(mrkdwn("model-guardian · "

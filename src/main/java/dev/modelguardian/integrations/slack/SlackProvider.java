@@ -58,6 +58,7 @@ public final class SlackProvider implements ChannelProvider {
     @Override
     public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
         return notify.slack().webhookUrl().filter(u -> !u.isBlank())
-                .map(url -> new SlackChannel(url, ChannelChecks.milestoneSet(notify.slack().milestones())));
+                .map(url -> new SlackChannel(url, ChannelChecks.milestoneSet(notify.slack().milestones()),
+                        notify.slack().postmortemSummary()));
     }
 }

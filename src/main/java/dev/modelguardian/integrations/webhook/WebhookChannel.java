@@ -32,8 +32,15 @@ public final class WebhookChannel implements Channel {
     private final String url;
     private final Optional<String> hmacKey;
     private final Set<Milestone> milestones;
+    private final boolean postmortem;
 
     public WebhookChannel(String url, Optional<String> hmacKey, Set<Milestone> milestones) {
+        this(url, hmacKey, milestones, true);
+    }
+
+    /** As above; {@code postmortem}: carry the draft of a remediation that ended in the payload. */
+    public WebhookChannel(String url, Optional<String> hmacKey, Set<Milestone> milestones, boolean postmortem) {
+        this.postmortem = postmortem;
         this.url = url;
         this.uri = URI.create(url);
         this.hmacKey = hmacKey;
@@ -70,15 +77,22 @@ public final class WebhookChannel implements Channel {
 
     @Override
     public List<Outgoing> render(Notification n) {
-        byte[] body = Json.bytes(payload(n));
+        byte[] body = Json.bytes(payload(n, postmortem));
         Map<String, String> headers = hmacKey.map(key -> Map.of(SIGNATURE_HEADER, "sha256=" + sign(key, body)))
                 .orElse(Map.of());
         return List.of(new Outgoing(uri, body, headers, n.milestone().configName() + " of " + n.target()));
     }
 
     static Map<String, Object> payload(Notification n) {
+        return payload(n, true);
+    }
+
+    static Map<String, Object> payload(Notification n, boolean withPostmortem) {
         Json.Fields payload = Json.object().with("schema", SCHEMA);
         payload.putAll(Json.facts(n));
+        if (withPostmortem) {
+            payload.with("postmortem", n.postmortem().map(Notification.Draft::markdown));
+        }
         return payload;
     }
 

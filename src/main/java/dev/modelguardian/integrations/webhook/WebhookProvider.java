@@ -80,6 +80,7 @@ public final class WebhookProvider implements ChannelProvider {
     public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
         GuardianConfig.Notify.Webhook webhook = notify.webhook();
         return webhook.url().filter(u -> !u.isBlank()).map(url -> new WebhookChannel(url,
-                webhook.hmacKey().filter(k -> !k.isBlank()), ChannelChecks.milestoneSet(webhook.milestones())));
+                webhook.hmacKey().filter(k -> !k.isBlank()), ChannelChecks.milestoneSet(webhook.milestones()),
+                webhook.postmortem()));
     }
 }

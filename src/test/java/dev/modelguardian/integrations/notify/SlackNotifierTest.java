@@ -231,4 +231,29 @@ class SlackNotifierTest {
         }
         assertThat(messages.get(0).get("blocks").toString()).doesNotContain("CUDA");
     }
+
+    @Test
+    void givenPostmortemSummaryOn_whenRolledBack_thenTheMessageHasTheDraftsSummaryAndItsCommandOnlyThen() {
+        slack.stubFor(post(PATH).willReturn(ok("ok")));
+        Notifier notifier = notifier("  postmortem-summary: true\n");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining());
+
+        List<JsonNode> messages = received(4);
+        assertThat(messages.get(3).get("blocks").toString()).contains("*Post-mortem draft:* ticket-duration-predictor"
+                + " mae-ratio, ticket-duration-predictor feature-psi breached").contains("Outcome: *rolled_back* after"
+                        + " 12m").contains("model-guardian postmortem --target orchestrator-dynamic-ml-training"
+                                + " --remediation " + Story.remediationId(Story.T0));
+        assertThat(messages.subList(0, 3)).noneMatch(m -> m.toString().contains("Post-mortem draft"));
+    }
+
+    @Test
+    void givenTheDefaults_whenRolledBack_thenNoPostmortemSummaryInSlack() {
+        slack.stubFor(post(PATH).willReturn(ok("ok")));
+        Notifier notifier = notifier("");
+
+        NotifyTesting.tell(notifier, new Story().failedTraining());
+
+        assertThat(received(4)).noneMatch(m -> m.toString().contains("Post-mortem draft"));
+    }
 }

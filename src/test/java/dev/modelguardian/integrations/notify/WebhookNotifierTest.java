@@ -93,4 +93,25 @@ class WebhookNotifierTest {
         assertThat(payload.get("action").asText()).startsWith("rolled back");
         assertThat(payload.get("at").asText()).isEqualTo(Story.T0.toString());
     }
+
+    @Test
+    void givenARollback_whenSent_thenThePayloadCarriesThePostmortemDraftAndEarlierMilestonesDoNot() throws Exception {
+        LoggedRequest request = rolledBack("webhook:\n  url: " + hook.baseUrl() + PATH);
+
+        String draft = Json.MAPPER.readTree(request.getBodyAsString()).get("postmortem").asText();
+        assertThat(draft).startsWith("# Post-mortem draft: orchestrator-dynamic-ml-training, remediation "
+                + Story.remediationId(Story.T0) + "\n")
+                .contains("Outcome: **rolled_back** after 12m from the first breach.")
+                .contains("| PagerDuty dedup key | `" + PagerDutyNotifierTest.remediationKey() + "` |");
+        assertThat(hook.getAllServeEvents()).map(e -> e.getRequest().getBodyAsString())
+                .filteredOn(body -> !body.contains("\"milestone\":\"rolled-back\""))
+                .hasSize(3).noneMatch(body -> body.contains("\"postmortem\""));
+    }
+
+    @Test
+    void givenPostmortemOff_whenRolledBack_thenThePayloadHasNoDraft() throws Exception {
+        LoggedRequest request = rolledBack("webhook:\n  url: " + hook.baseUrl() + PATH + "\n  postmortem: false");
+
+        assertThat(Json.MAPPER.readTree(request.getBodyAsString()).has("postmortem")).isFalse();
+    }
 }

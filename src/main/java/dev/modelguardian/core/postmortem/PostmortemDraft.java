@@ -1,4 +1,4 @@
-package dev.modelguardian.app.postmortem;
+package dev.modelguardian.core.postmortem;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +51,11 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
     public static Window window(HistoryEntry entry, Instant now) {
         Instant end = entry.ended().plus(MARGIN);
         return new Window(firstBreach(entry).minus(MARGIN), end.isAfter(now) ? now : end);
+    }
+
+    /** The command that writes this draft from the cluster, with the signals over the window. */
+    public String command() {
+        return "model-guardian postmortem --target " + target.name() + " --remediation " + entry.id();
     }
 
     /** The draft as Markdown. */
@@ -191,7 +196,7 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
     }
 
     /** One sentence: what degraded, what the guardian did, how it ended and how long it took. */
-    String summary() {
+    public String summary() {
         String what = entry.trigger().isEmpty()
                 ? entry.requestedBy().map(by -> "A remediation was requested by hand (" + by + ")")
                         .orElse("A remediation ran")

@@ -1,4 +1,4 @@
-package dev.modelguardian.app.postmortem;
+package dev.modelguardian.core.postmortem;
 
 import java.time.Duration;
 import java.time.Instant;
