@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.modelguardian.app.replay.PostmortemPage;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
@@ -41,7 +42,8 @@ import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
                 + " lines of its log when it failed, each validation check with candidate and serving values, the"
                 + " promotions and rollbacks done, what a person must still do (the Helm values key that makes a"
                 + " rollback stick, the flag to re-enable), questions for the root cause, and the identifiers (Job,"
-                + " MLflow versions, PagerDuty dedup key).",
+                + " MLflow versions, PagerDuty dedup key). --html adds the same content as a page with one chart per"
+                + " signal.",
                 "Reads the state ConfigMap and the signals' sources (Prometheus range queries over the incident window;"
                         + " a source that does not answer leaves its rows marked unavailable): it changes nothing. The"
                         + " latest finished remediation by default; --remediation takes an id from `status`." },
@@ -62,6 +64,10 @@ public class PostmortemCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE.md", description = "write the draft to this file instead of stdout")
     Path out;
+
+    @Option(names = "--html", paramLabel = "FILE.html", description = "also write the draft as a self-contained HTML"
+            + " page with one chart per signal over the incident window (inline SVG, no script, nothing fetched)")
+    Path html;
 
     @Option(names = "--no-signals", description = "leave out the signals over the incident window (read from their"
             + " sources, e.g. Prometheus range queries)")
@@ -122,14 +128,24 @@ public class PostmortemCommand implements Callable<Integer> {
                     .map(p -> SignalWindow.read(p, sources, window.from(), window.to())).toList();
         }
         String namespace = Namespace.resolve(config);
-        String markdown = new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/"
+        PostmortemDraft draft = new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/"
                 + config.state().configMap() + " (`model-guardian status --target " + targetName + "`)", target.get(),
-                entry.get(), config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now)
-                .markdown();
+                entry.get(), config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now);
+        String markdown = draft.markdown();
+        if (html != null) {
+            try {
+                Files.writeString(html, PostmortemPage.render(draft));
+            } catch (IOException e) {
+                return fail(err, "cannot write " + html + ": " + e.getMessage() + "; pass --html a writable file");
+            }
+            err.println("model-guardian: postmortem: HTML draft of remediation " + entry.get().id() + " written to "
+                    + html);
+        }
         if (out == null) {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(markdown);
             stdout.flush();
+            err.flush();
             return 0;
         }
         try {

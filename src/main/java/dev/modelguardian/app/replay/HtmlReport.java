@@ -49,7 +49,7 @@ public final class HtmlReport {
             Map.entry("verified", "#1b5e20"), Map.entry("retrained", "#1b5e20"), Map.entry("rollback", "#e65100"),
             Map.entry("failed", "#b71c1c"));
 
-    private static final String CSS = """
+    static final String CSS = """
             body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 16px;color:#222}
             h1{font-size:1.4em}h2{font-size:1.1em;margin:28px 0 4px}
             p.meta{color:#555;margin:2px 0}

@@ -126,4 +126,35 @@ class PostmortemPrometheusCommandTest {
                 + " <= 0.2\\) \\| unavailable: prometheus: Prometheus unreachable: .+ \\| \\| \\| \\|")
                 .contains("## Timeline");
     }
+
+    @Test
+    void givenHtml_whenDrafted_thenAWellFormedPageWithTheDraftAndOneChartPerSignalWithValuesAndNothingFetched(
+            QuarkusMainLauncher launcher) throws Exception {
+        Path page = dir.resolve("postmortem.html");
+
+        LaunchResult result = launcher.launch("postmortem", "--config", config(prometheus.url()).toString(),
+                "--target", CRON_JOB, "--html", page.toString());
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+        assertThat(result.getErrorOutput()).contains("HTML draft of remediation r" + FIRED.plusSeconds(60)
+                .getEpochSecond() + " written to " + page);
+        String html = Files.readString(page);
+        // Well-formed XML, as the replay report: the JDK's parser reads it.
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+                html.replace("<!DOCTYPE html>", "").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(doc.getElementsByTagName("h1").item(0).getTextContent()).isEqualTo("Post-mortem draft: "
+                + CRON_JOB + ", remediation r" + FIRED.plusSeconds(60).getEpochSecond());
+        // Three signals have values in the recorded incident (mae-ratio and workload-shift have none): three charts,
+        // each with a marker for FIRING, RETRAINING and HEALTHY.
+        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(3);
+        assertThat(html).contains("data-signal=\"ticket-duration-predictor/feature-psi\"")
+                .contains("class=\"marker marker-firing\"").contains("class=\"marker marker-retraining\"")
+                .contains("<td>ticket-duration-predictor/feature-psi</td>")
+                .contains("<strong>retrained</strong>")
+                .contains("default-src 'none'")
+                .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
+    }
 }
