@@ -80,7 +80,9 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         md.append("From first breach to the end: **").append(format(Duration.between(firstBreach, entry.ended())))
                 .append("**.");
         switch (entry.outcome()) {
-            case PROMOTED, RETRAINED -> md.append(" The signals were within their bounds again at the end.");
+            case PROMOTED -> md.append(" Every signal stayed within its bounds for the verify window at the end.");
+            case RETRAINED -> md.append(" The training's own gate was trusted (no registry step): the guardian did not"
+                    + " verify the signals after it.");
             case ROLLED_BACK -> md.append(" The previous state was restored at the end; the signals were not proven"
                     + " healthy by it.");
             case FAILED, NOT_STARTED, REJECTED, DRY_RUN -> md.append(" Nothing was mitigated by the guardian: the"

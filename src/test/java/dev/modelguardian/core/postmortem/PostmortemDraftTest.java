@@ -121,6 +121,8 @@ class PostmortemDraftTest {
         assertThat(md).contains("| first breach the guardian saw fire | 2026-11-24T03:00:00Z |")
                 .contains("Not recorded (the remediation was written by a version that kept no timeline).")
                 .contains("Outcome: **retrained** after 25m")
+                .contains("The training's own gate was trusted (no registry step): the guardian did not verify the"
+                        + " signals after it.")
                 .contains("- [ ] Watch the signals for another day")
                 .doesNotContain("Make the rollback stick");
     }
