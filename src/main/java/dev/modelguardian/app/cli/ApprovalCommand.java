@@ -77,8 +77,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
         RemediationEngine engine = engines.get();
         Optional<TargetSpec> target = engine.target(targetName);
         if (target.isEmpty()) {
-            return fail(err, "no training target '" + targetName + "'; known targets: "
-                    + engine.targets().stream().map(TargetSpec::name).toList(), ERROR);
+            return fail(err, GuardianMain.unknownTarget(targetName, engine.targets()), ERROR);
         }
         Optional<String> who = by != null && !by.isBlank() ? Optional.of(by.strip()) : WhoAmI.of(clients.get());
         if (who.isEmpty()) {

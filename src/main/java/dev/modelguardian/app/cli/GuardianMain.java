@@ -24,6 +24,7 @@ import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.GuardianConfigSourceFactory;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.remediation.TargetSpec;
 
 /**
  * Entry point of every mode. Before Quarkus starts it reads the two things configuration depends on: the
@@ -153,6 +154,12 @@ public class GuardianMain implements QuarkusApplication {
     }
 
     /** Prints every configuration problem, one a line, and returns the error exit code. */
+    /** What every command that takes {@code --target} says of a name that is no training target. */
+    static String unknownTarget(String name, List<TargetSpec> targets) {
+        return "no training target '" + name + "'; known targets: "
+                + targets.stream().map(TargetSpec::name).toList();
+    }
+
     static int reportProblems(PrintWriter err, List<ConfigProblem> problems) {
         err.println("model-guardian: invalid configuration (" + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s") + "):");

@@ -97,8 +97,7 @@ public class PostmortemCommand implements Callable<Integer> {
         List<TargetSpec> targets = KubeBeans.targets(modelSet);
         Optional<TargetSpec> target = targets.stream().filter(t -> t.name().equals(targetName)).findFirst();
         if (target.isEmpty()) {
-            return fail(err, "no training target '" + targetName + "'; known targets: "
-                    + targets.stream().map(TargetSpec::name).toList());
+            return fail(err, GuardianMain.unknownTarget(targetName, targets));
         }
         TargetRecord record;
         try {

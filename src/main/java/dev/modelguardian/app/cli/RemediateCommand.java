@@ -160,8 +160,7 @@ public class RemediateCommand implements Callable<Integer> {
         jobs = triggers.get();
         Optional<TargetSpec> target = engine.target(targetName);
         if (target.isEmpty()) {
-            err.println("model-guardian: remediate: no training target '" + targetName + "'; known targets: "
-                    + engine.targets().stream().map(TargetSpec::name).toList());
+            err.println("model-guardian: remediate: " + GuardianMain.unknownTarget(targetName, engine.targets()));
             err.flush();
             return ERROR;
         }

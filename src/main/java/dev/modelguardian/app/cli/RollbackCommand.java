@@ -71,8 +71,7 @@ public class RollbackCommand implements Callable<Integer> {
         RemediationEngine engine = engines.get();
         Optional<TargetSpec> target = engine.target(targetName);
         if (target.isEmpty()) {
-            err.println("model-guardian: rollback: no training target '" + targetName + "'; known targets: "
-                    + engine.targets().stream().map(TargetSpec::name).toList());
+            err.println("model-guardian: rollback: " + GuardianMain.unknownTarget(targetName, engine.targets()));
             err.flush();
             return ERROR;
         }

@@ -103,8 +103,7 @@ public class StatusCommand implements Callable<Integer> {
         if (targetName != null) {
             List<TargetSpec> chosen = targets.stream().filter(t -> t.name().equals(targetName)).toList();
             if (chosen.isEmpty()) {
-                err.println("model-guardian: status: no training target '" + targetName + "'; known targets: "
-                        + targets.stream().map(TargetSpec::name).toList());
+                err.println("model-guardian: status: " + GuardianMain.unknownTarget(targetName, targets));
                 err.flush();
                 return GuardianMain.EXIT_ERROR;
             }

@@ -27,7 +27,6 @@ public final class PostmortemPage {
 
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern BOLD = Pattern.compile("\\*\\*([^*]+)\\*\\*");
-    private static final String SIGNALS_HEADING = "## Signals over the incident window";
 
     private PostmortemPage() {
     }
@@ -51,7 +50,7 @@ public final class PostmortemPage {
                 if (inSignals) {
                     charts(html, draft);
                 }
-                inSignals = line.equals(SIGNALS_HEADING);
+                inSignals = line.equals(PostmortemDraft.SIGNALS_HEADING);
                 html.append("<h2>").append(inline(line.substring(3))).append("</h2>\n");
                 i++;
             } else if (line.startsWith("# ")) {

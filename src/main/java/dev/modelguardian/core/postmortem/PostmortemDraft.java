@@ -36,6 +36,9 @@ import dev.modelguardian.core.remediation.Verdict;
 public record PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
         Optional<String> rollbackHint, List<SignalWindow> signals, Instant at) {
 
+    /** The heading of the signals' section, after which a page may draw their charts. */
+    public static final String SIGNALS_HEADING = "## Signals over the incident window";
+
     /** How far before the first breach and after the end the signals are shown. */
     public static final Duration MARGIN = Duration.ofMinutes(30);
 
@@ -132,7 +135,7 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         md.append("## Training\n\n");
         md.append(entry.job().map(job -> run + " `" + job + "` from " + target.trainer().source() + ".")
                 .orElse("No training run was started.")).append('\n');
-        steps.stream().filter(s -> s.step().equals("Job running")).findFirst()
+        steps.stream().filter(s -> s.step().equals(StepDurations.JOB_RUNNING)).findFirst()
                 .ifPresent(s -> md.append("It ran for ").append(format(s.took())).append(".\n"));
         entry.trainingLog().ifPresent(log -> appendLog(md, log));
         md.append('\n');
@@ -226,7 +229,7 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
             return;
         }
         Window window = window(entry, at);
-        md.append("## Signals over the incident window\n\n");
+        md.append(SIGNALS_HEADING).append("\n\n");
         md.append("From ").append(window.from()).append(" to ").append(window.to()).append(" (")
                 .append(format(MARGIN)).append(" either side of the first breach and the end), as the signals'"
                         + " sources kept them.\n\n");

@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class StepDurations {
 
     public static final String FIRING_TO_RETRAINING = "firing -> retraining started";
+    /** The step of the training run, from RETRAINING to the next state. */
+    public static final String JOB_RUNNING = "Job running";
 
     private StepDurations() {
     }
@@ -103,7 +105,7 @@ public final class StepDurations {
     private static Optional<String> name(RemediationState state) {
         return switch (state) {
             case AWAITING_APPROVAL -> Optional.of("awaiting approval");
-            case RETRAINING -> Optional.of("Job running");
+            case RETRAINING -> Optional.of(JOB_RUNNING);
             case VALIDATING -> Optional.of("validation");
             case PROMOTING -> Optional.of("promotion");
             case VERIFYING -> Optional.of("verification");

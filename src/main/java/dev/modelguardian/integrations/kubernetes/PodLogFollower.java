@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -158,10 +156,7 @@ public final class PodLogFollower implements TrainingTrigger.Watch {
 
     private List<Pod> pods() {
         return client.pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
-                .sorted(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
-                        .thenComparing(p -> p.getStatus() == null ? ""
-                                : Objects.toString(p.getStatus().getStartTime(), "")))
-                .toList();
+                .sorted(PodLogs.BY_AGE).toList();
     }
 
     /** Whether a container of the pod runs or ran: it has a log. */

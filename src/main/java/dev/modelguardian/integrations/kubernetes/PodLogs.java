@@ -79,6 +79,11 @@ public final class PodLogs {
         FAILED
     }
 
+    /** Oldest first: created earlier, or (created in the same second) started earlier. */
+    static final Comparator<Pod> BY_AGE = Comparator
+            .comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(p -> p.getStatus() == null ? "" : Objects.toString(p.getStatus().getStartTime(), ""));
+
     /** How a pod and its container are named in messages: {@code pod NAME container C}. */
     public static String source(Pod pod, String container) {
         return "pod " + pod.getMetadata().getName() + " container " + container;
@@ -89,15 +94,10 @@ public final class PodLogs {
      * with an error, else the newest (a run that timed out or got stuck is still running).
      */
     public static Optional<Pod> failing(List<Pod> pods) {
-        // Created later, or (created in the same second) started later.
-        Comparator<Pod> newest = Comparator.comparing(
-                (Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
-                .thenComparing(p -> p.getStatus() == null ? "" : Objects.toString(p.getStatus().getStartTime(), ""))
-                .reversed();
         return pods.stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()))
-                .min(newest)
-                .or(() -> pods.stream().filter(p -> failedContainer(p).isPresent()).min(newest))
-                .or(() -> pods.stream().min(newest));
+                .max(BY_AGE)
+                .or(() -> pods.stream().filter(p -> failedContainer(p).isPresent()).max(BY_AGE))
+                .or(() -> pods.stream().max(BY_AGE));
     }
 
     /** The container of {@code pod} that exited with an error, else its first. */
@@ -190,24 +190,17 @@ public final class PodLogs {
         if (streaming) {
             request.forStreaming();
         }
-        HttpResponse<InputStream> response = null;
-        // Twice at most: a pooled connection the API server closed after the previous log stream fails the first
-        // request without it ever reaching the server.
-        for (int attempt = 1; response == null; attempt++) {
-            try {
-                response = client.getHttpClient().sendAsync(request.build(), InputStream.class)
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Unreadable(Cause.FAILED, "interrupted while asking for the log of pod " + pod);
-            } catch (ExecutionException | TimeoutException e) {
-                if (attempt == 1 && e instanceof ExecutionException) {
-                    continue;
-                }
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                throw new Unreadable(Cause.FAILED, "the API server did not answer for the log of pod " + pod + ": "
-                        + cause);
-            }
+        HttpResponse<InputStream> response;
+        try {
+            response = client.getHttpClient().sendAsync(request.build(), InputStream.class)
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreadable(Cause.FAILED, "interrupted while asking for the log of pod " + pod);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new Unreadable(Cause.FAILED, "the API server did not answer for the log of pod " + pod + ": "
+                    + cause);
         }
         if (response.isSuccessful()) {
             return response.body();
