@@ -71,6 +71,7 @@ public class ServeLoop {
 
     /** From now on the scheduler runs cycles ({@code serve} only). */
     public void enable() {
+        metrics.sourceErrorLimit(config.sourceErrorLimit());
         enabled = true;
     }
 
@@ -118,6 +119,7 @@ public class ServeLoop {
             RemediationEngine.CycleReport report = engine.runCycle();
             lastCycle = report;
             metrics.evaluations(report.evaluations());
+            metrics.targets(report.targets());
             metrics.cycle(report.took());
             for (Evaluation e : report.evaluations()) {
                 boolean scrape = e.policy().query() instanceof SignalQuery.Scrape;

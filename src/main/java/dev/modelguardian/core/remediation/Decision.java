@@ -1,6 +1,8 @@
 package dev.modelguardian.core.remediation;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One step the decider asks for. A state change is persisted before anything is done about it; an action is taken
@@ -8,8 +10,23 @@ import java.util.List;
  */
 public sealed interface Decision {
 
-    /** Nothing to do now: {@code hold} says why, {@code detail} says it with the numbers (status API, logs). */
-    record Stay(Hold hold, String detail) implements Decision {
+    /**
+     * Nothing to do now: {@code hold} says why, {@code detail} says it with the numbers (status API, logs).
+     * {@code until} is when the guardian moves the target on by itself if nothing else happens first (a running
+     * training's timeout, the end of the registry wait or of the verify window); empty for a stay with no deadline.
+     * A target still there well after it means the guardian stopped acting on it (metric
+     * {@code guardian_target_deadline_timestamp_seconds}).
+     */
+    record Stay(Hold hold, String detail, Optional<Instant> until) implements Decision {
+
+        public Stay {
+            until = until == null ? Optional.empty() : until;
+        }
+
+        /** A stay with no deadline of its own. */
+        public Stay(Hold hold, String detail) {
+            this(hold, detail, Optional.empty());
+        }
     }
 
     /** Persist the state {@code reason}'s edge leads to; {@code detail} says why, with the numbers. */

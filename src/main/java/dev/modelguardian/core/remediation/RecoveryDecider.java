@@ -62,14 +62,16 @@ public final class RecoveryDecider {
         Instant giveUp = s.since().plus(spec.registryWait());
         return switch (observed) {
             case RegistryObservation.Unreadable u -> u.retryable() && waited.compareTo(spec.registryWait()) < 0
-                    ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, "registry unreadable (" + u.reason() + "); retrying, rolling back at " + giveUp)
+                    ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, "registry unreadable (" + u.reason() + "); retrying, rolling back at " + giveUp,
+                            Optional.of(giveUp))
                     : new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE, "validation impossible: registry unreadable"
                             + (u.retryable() ? " for " + Durations.format(waited.withNanos(0)) : "") + ": "
                             + u.reason());
             case RegistryObservation.Seen seen -> switch (Validator.validate(spec.models(), snapshot.get(), seen,
                     now)) {
                 case Validator.Outcome.Wait w -> waited.compareTo(spec.registryWait()) < 0
-                        ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, w.reason() + "; waiting until " + giveUp)
+                        ? new Decision.Stay(Hold.WAITING_FOR_REGISTRY, w.reason() + "; waiting until " + giveUp,
+                                Optional.of(giveUp))
                         : new Decision.MoveTo(Reason.VALIDATION_IMPOSSIBLE, "validation impossible: " + w.reason()
                                 + " after " + Durations.format(waited.withNanos(0)));
                 case Validator.Outcome.Decided d -> new Decision.Validated(d.verdict(),
@@ -122,7 +124,7 @@ public final class RecoveryDecider {
             return new Decision.Stay(Hold.VERIFYING, "verifying until " + end + ", " + Durations.format(Duration.between(now, end)
                     .withNanos(0)) + " left" + (breaching ? "; waiting for "
                     + (health.firing().isEmpty() ? "a pending policy" : RemediationEngine.summary(health.firing()))
-                    + " to clear" : ""));
+                    + " to clear" : ""), Optional.of(end));
         }
         if (breaching) {
             return new Decision.MoveTo(Reason.STILL_BREACHING, "still breaching after the "

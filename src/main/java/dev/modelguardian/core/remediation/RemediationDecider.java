@@ -127,7 +127,8 @@ public final class RemediationDecider {
                 yield running.compareTo(limit) > 0
                         ? new Decision.MoveTo(Reason.JOB_TIMED_OUT, run + " timed out after "
                                 + Durations.format(running.withNanos(0)) + " (limit " + Durations.format(limit) + ")")
-                        : new Decision.Stay(Hold.JOB_RUNNING, run + " running for " + Durations.format(running.withNanos(0)));
+                        : new Decision.Stay(Hold.JOB_RUNNING, run + " running for " + Durations.format(running.withNanos(0)),
+                                Optional.of(state.since().plus(limit)));
             }
             case JobObservation.Succeeded s -> new Decision.MoveTo(Reason.JOB_SUCCEEDED,
                     run + " complete");

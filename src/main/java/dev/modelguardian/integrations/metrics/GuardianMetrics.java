@@ -1,6 +1,7 @@
 package dev.modelguardian.integrations.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +20,14 @@ import io.micrometer.core.instrument.Timer;
 
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TargetState;
 
 /**
  * The guardian's Micrometer metrics, served by {@code serve} on {@code /q/metrics}. Micrometer names are dotted; the
@@ -30,15 +36,30 @@ import dev.modelguardian.core.remediation.RemediationState;
  *
  * <pre>
  * guardian.signal.value          guardian_signal_value{model,signal}                      gauge, NaN without a value
+ * guardian.signal.source.errors  guardian_signal_source_errors{model,signal}              gauge, source errors in a row
+ * guardian.source.error.limit    guardian_source_error_limit                              gauge, guardian.source-error-limit
  * guardian.policy.state          guardian_policy_state{model,signal,state}                1 for the current state, 0 for the others
  * guardian.target.state          guardian_target_state{target,state}                      1 for the current state, 0 for the others
+ * guardian.target.state.since    guardian_target_state_since_timestamp_seconds{target}    when it entered its state (Unix time)
+ * guardian.target.deadline       guardian_target_deadline_timestamp_seconds{target}       when the guardian moves it on by itself, NaN for none
  * guardian.remediations          guardian_remediations_total{target,outcome}              counter
+ * guardian.remediation.duration  guardian_remediation_duration_seconds{outcome}           histogram, decided to ended
+ * guardian.action.failures       guardian_action_failures_total{target,state}             counter of failed cluster or registry actions
  * guardian.leader                guardian_leader                                          1 while this replica leads, else 0
  * guardian.cycle                 guardian_cycle_seconds                                   timer of whole evaluation cycles
  * guardian.external.call         guardian_external_call_seconds{system,operation,outcome} timer of calls to other systems
  * </pre>
  *
- * Tags are low-cardinality: model, signal and target names come from the configuration, states and outcomes from
+ * The dashboard in {@code monitoring/grafana-dashboard.json} and the alert rules in {@code monitoring/rules.yaml} read
+ * these names; renaming one breaks them (MonitoringTest and DashboardIT run every expression against a real
+ * Prometheus).
+ *
+ * The remediation counter of a target exists at 0 for every outcome from the first cycle that reads the target,
+ * and the duration histogram for every outcome from the start, so {@code increase()} counts the first remediation too
+ * (a series that appears at 1 has no increase). The histogram has no target tag: 11 series per outcome whatever the
+ * number of targets.
+ *
+ * <p>Tags are low-cardinality: model, signal and target names come from the configuration, states and outcomes from
  * enums (lower case), {@code operation} must be a fixed word chosen by the caller (never an object name or a query).
  * Every state of a state set is present, so PromQL can alert on {@code guardian_policy_state{state="firing"} == 1}.
  *
@@ -61,10 +82,18 @@ public final class GuardianMetrics implements RemediationListener {
         }
     }
 
+    /** The histogram buckets of {@code guardian_remediation_duration_seconds}: training runs for minutes to hours. */
+    static final Duration[] MITIGATION_BUCKETS = {Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
+            Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(24)};
+
     private final MeterRegistry registry;
     private final Map<List<String>, AtomicReference<Double>> signalValues = new ConcurrentHashMap<>();
     private final Map<List<String>, AtomicReference<PolicyState>> policyStates = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<RemediationState>> targetStates = new ConcurrentHashMap<>();
+    private final Map<List<String>, AtomicReference<Double>> sourceErrors = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> since = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> deadlines = new ConcurrentHashMap<>();
+    private final AtomicInteger sourceErrorLimit = new AtomicInteger();
     private final AtomicInteger leader = new AtomicInteger();
     private final Timer cycle;
 
@@ -75,20 +104,101 @@ public final class GuardianMetrics implements RemediationListener {
                 .description("1 while this replica holds the leader Lease and acts, else 0")
                 .strongReference(true)
                 .register(registry);
+        for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
+            duration(outcome);
+        }
+        Gauge.builder("guardian.source.error.limit", sourceErrorLimit, AtomicInteger::get)
+                .description("Consecutive source errors after which a signal raises its own alert"
+                        + " (guardian.source-error-limit)")
+                .strongReference(true)
+                .register(registry);
         this.cycle = Timer.builder("guardian.cycle")
                 .description("Duration of one evaluation cycle over every policy and target")
                 .publishPercentileHistogram(false)
                 .register(registry);
     }
 
-    /** Follows every persisted step: the target's state, and the outcome of a remediation that ended. */
+    /**
+     * Follows every persisted step: the target's state and since when, no deadline until the next stay says one, and
+     * the outcome and duration of a remediation that ended.
+     */
     @Override
     public void stepped(Step step) {
-        targetState(step.target().name(), step.after().current().state());
+        String target = step.target().name();
+        target(target, step.after().current());
+        deadline(target).set(Double.NaN);
         if (step.after().history().size() != step.before().history().size()
                 || !step.after().last().equals(step.before().last())) {
-            step.after().last().ifPresent(entry -> remediationEnded(step.target().name(), entry.outcome()));
+            step.after().last().ifPresent(entry -> remediationEnded(target, entry));
         }
+    }
+
+    /** A stay: the target's state, and the deadline by which the guardian itself moves it on, if the stay has one. */
+    @Override
+    public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
+        target(target.name(), record.current());
+        deadline(target.name())
+                .set(stay.until().map(GuardianMetrics::seconds).orElse(Double.NaN));
+    }
+
+    /** Counts an action that failed, by the state the target was in (a failed rollback: {@code rolling_back}). */
+    @Override
+    public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
+        Counter.builder("guardian.action.failures")
+                .description("Cluster or registry actions of a remediation that failed (each try), by the state the"
+                        + " target was in")
+                .tags("target", target.name(), "state", record.current().state().name().toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+
+    /** The state of every target a cycle read (a replica that does not lead reads none). */
+    public void targets(List<RemediationEngine.TargetReport> reports) {
+        for (RemediationEngine.TargetReport report : reports) {
+            if (report.record() != null) {
+                target(report.target().name(), report.record().current());
+            }
+        }
+    }
+
+    /** The configured {@code guardian.source-error-limit}, for alerts that compare with it. */
+    public void sourceErrorLimit(int limit) {
+        sourceErrorLimit.set(limit);
+    }
+
+    private AtomicReference<Double> deadline(String target) {
+        return holder(deadlines, target, "guardian.target.deadline", "When the guardian moves the target out of its"
+                + " current state by itself (a training's timeout, the end of the registry wait or verify window),"
+                + " Unix time; NaN when the state has no deadline");
+    }
+
+    private void target(String target, TargetState state) {
+        if (!targetStates.containsKey(target)) {
+            for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
+                remediations(target, outcome);
+            }
+        }
+        targetState(target, state.state());
+        holder(since, target, "guardian.target.state.since", "When the target entered its current state, Unix time")
+                .set(seconds(state.since()));
+    }
+
+    private AtomicReference<Double> holder(Map<String, AtomicReference<Double>> holders, String target, String name,
+            String description) {
+        return holders.computeIfAbsent(target, k -> {
+            AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+            Gauge.builder(name, holder, AtomicReference::get)
+                    .description(description)
+                    .baseUnit("timestamp_seconds")
+                    .tags("target", target)
+                    .strongReference(true)
+                    .register(registry);
+            return holder;
+        });
+    }
+
+    private static double seconds(Instant at) {
+        return at.toEpochMilli() / 1000.0;
     }
 
     /** Updates the signal value and policy state of every evaluated policy. */
@@ -108,6 +218,15 @@ public final class GuardianMetrics implements RemediationListener {
                         .register(registry);
                 return holder;
             }).set(value);
+            sourceErrors.computeIfAbsent(key, k -> {
+                AtomicReference<Double> holder = new AtomicReference<>(0.0);
+                Gauge.builder("guardian.signal.source.errors", holder, AtomicReference::get)
+                        .description("Source errors in a row for the signal; 0 after any answer from the source")
+                        .tags("model", model, "signal", signal)
+                        .strongReference(true)
+                        .register(registry);
+                return holder;
+            }).set((double) evaluation.status().consecutiveSourceErrors());
             policyStates.computeIfAbsent(key, k -> stateSet("guardian.policy.state",
                     "1 for the policy's current state, 0 for the others", PolicyState.values(), "model", model,
                     "signal", signal)).set(evaluation.status().state());
@@ -121,13 +240,27 @@ public final class GuardianMetrics implements RemediationListener {
                 RemediationState.values(), "target", target)).set(state);
     }
 
-    /** Counts a remediation that reached {@code outcome}. */
-    public void remediationEnded(String target, HistoryEntry.Outcome outcome) {
-        Counter.builder("guardian.remediations")
+    /** Counts a remediation that ended, and how long it took from the decision to retrain to its end. */
+    public void remediationEnded(String target, HistoryEntry entry) {
+        remediations(target, entry.outcome()).increment();
+        Duration took = Duration.between(entry.started(), entry.ended());
+        duration(entry.outcome()).record(took.isNegative() ? Duration.ZERO : took);
+    }
+
+    private Counter remediations(String target, HistoryEntry.Outcome outcome) {
+        return Counter.builder("guardian.remediations")
                 .description("Remediations by training target and outcome")
                 .tags("target", target, "outcome", outcome.tag())
-                .register(registry)
-                .increment();
+                .register(registry);
+    }
+
+    private Timer duration(HistoryEntry.Outcome outcome) {
+        return Timer.builder("guardian.remediation.duration")
+                .description("How long remediations took, from the decision to retrain to their end (time to"
+                        + " mitigation for promoted, retrained and rolled back ones)")
+                .tags("outcome", outcome.tag())
+                .serviceLevelObjectives(MITIGATION_BUCKETS)
+                .register(registry);
     }
 
     /** Whether this replica leads (and so evaluates and acts). */

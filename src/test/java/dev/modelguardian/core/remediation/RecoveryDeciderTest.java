@@ -108,7 +108,10 @@ class RecoveryDeciderTest {
                 new RegistryObservation.Unreadable("HTTP 503", true), T0.plusSeconds(60));
 
         assertThat(d).isInstanceOfSatisfying(Decision.Stay.class,
-                s -> assertThat(s.detail()).contains("HTTP 503").contains("rolling back at 2026-11-24T03:05:00Z"));
+                s -> {
+                    assertThat(s.detail()).contains("HTTP 503").contains("rolling back at 2026-11-24T03:05:00Z");
+                    assertThat(s.until()).contains(Instant.parse("2026-11-24T03:05:00Z"));
+                });
     }
 
     @Test
@@ -173,7 +176,8 @@ class RecoveryDeciderTest {
         Decision d = RecoveryDecider.verifying(passedAfter(MAE_FIRING), SPEC, stillFiring, T0.plusSeconds(60));
 
         assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 4m left; waiting for"
-                + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h) to clear"));
+                + " ticket-duration-predictor/mae-percentage 24 (> 20 for 1h) to clear",
+                Optional.of(Instant.parse("2026-11-24T03:05:00Z"))));
     }
 
     @Test
@@ -232,14 +236,16 @@ class RecoveryDeciderTest {
     void givenARemediationRequestedByHand_whenHealthyInsideTheWindow_thenItWaitsOnlyForTheWindowWithNothingToClear() {
         Decision d = RecoveryDecider.verifying(requestedByHand(), SPEC, HEALTHY, T0.plusSeconds(290));
 
-        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 10s left"));
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 10s left",
+                Optional.of(Instant.parse("2026-11-24T03:05:00Z"))));
     }
 
     @Test
     void givenHealthyBeforeTheWindowEnds_whenVerifying_thenItWaitsForTheWholeWindow() {
         Decision d = RecoveryDecider.verifying(passed(RemediationState.VERIFYING), SPEC, HEALTHY, T0.plusSeconds(299));
 
-        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 1s left"));
+        assertThat(d).isEqualTo(new Decision.Stay(Hold.VERIFYING, "verifying until 2026-11-24T03:05:00Z, 1s left",
+                Optional.of(Instant.parse("2026-11-24T03:05:00Z"))));
     }
 
     @Test

@@ -218,7 +218,17 @@ class RemediationDeciderTest {
     @Test
     void givenRetraining_whenTheJobIsRunningWithinItsTimeout_thenItWaits() {
         assertThat(decideJob(retraining(true), RUNNING))
-                .isEqualTo(new Decision.Stay(Hold.JOB_RUNNING, "Job ml-retrain-emergency-1 running for 10m"));
+                .isEqualTo(new Decision.Stay(Hold.JOB_RUNNING, "Job ml-retrain-emergency-1 running for 10m",
+                        Optional.of(NOW.plus(Duration.ofMinutes(55)))));
+    }
+
+    @Test
+    void givenRetrainingAJobWithItsOwnDeadline_whenItRuns_thenTheStayLastsUntilThatDeadlinePlusTheMargin() {
+        JobObservation running = new JobObservation.Running(Optional.of(Duration.ofHours(2)), "1 pod Running");
+
+        assertThat(decideJob(retraining(true), running)).isInstanceOfSatisfying(Decision.Stay.class,
+                stay -> assertThat(stay.until()).contains(NOW.minus(Duration.ofMinutes(10))
+                        .plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5))));
     }
 
     @Test

@@ -24,7 +24,12 @@ import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.Hold;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
@@ -39,10 +44,24 @@ class GuardianMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final GuardianMetrics metrics = new GuardianMetrics(registry);
 
+    private static final TargetSpec SPEC = new TargetSpec(TARGET, TARGET, List.of(MODEL));
+
+    private static HistoryEntry ended(HistoryEntry.Outcome outcome, Duration took) {
+        return new HistoryEntry("r1", Optional.empty(), T0, T0.plus(took), outcome, "ended", List.of());
+    }
+
+    private double targetGauge(String name) {
+        return registry.get(name).tags("target", TARGET).gauge().value();
+    }
+
     private static Evaluation evaluation(String signal, PolicyState state, OptionalDouble value) {
+        return evaluation(signal, state, value, 0);
+    }
+
+    private static Evaluation evaluation(String signal, PolicyState state, OptionalDouble value, int sourceErrors) {
         Policy policy = new Policy(MODEL, signal, new SignalQuery.PromQl("max(mae)"), Bound.above(20).withClear(18),
                 Duration.ofHours(1), Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
-        PolicyStatus status = new PolicyStatus(state, T0, Optional.empty(), Optional.empty(), value, 1, 0,
+        PolicyStatus status = new PolicyStatus(state, T0, Optional.empty(), Optional.empty(), value, 1, sourceErrors,
                 Optional.empty());
         return new Evaluation(policy, status, Duration.ofMillis(12));
     }
@@ -113,15 +132,83 @@ class GuardianMetricsTest {
 
     @Test
     void givenRemediationsEnd_whenCounted_thenTheCounterIsPerTargetAndOutcome() {
-        metrics.remediationEnded(TARGET, HistoryEntry.Outcome.RETRAINED);
-        metrics.remediationEnded(TARGET, HistoryEntry.Outcome.RETRAINED);
-        metrics.remediationEnded(TARGET, HistoryEntry.Outcome.ROLLED_BACK);
+        metrics.remediationEnded(TARGET, ended(HistoryEntry.Outcome.RETRAINED, Duration.ofMinutes(20)));
+        metrics.remediationEnded(TARGET, ended(HistoryEntry.Outcome.RETRAINED, Duration.ofMinutes(20)));
+        metrics.remediationEnded(TARGET, ended(HistoryEntry.Outcome.ROLLED_BACK, Duration.ofMinutes(20)));
 
         assertThat(registry.get("guardian.remediations").tags("target", TARGET, "outcome", "retrained").counter()
                 .count()).isEqualTo(2.0);
         assertThat(registry.get("guardian.remediations").tags("target", TARGET, "outcome", "rolled_back").counter()
                 .count()).isEqualTo(1.0);
         assertThat(registry.find("guardian.remediations").counters()).hasSize(2);
+    }
+
+    @Test
+    void givenATargetSeenForTheFirstTime_whenItsStateIsRecorded_thenItsRemediationCounterExistsAtZeroForEveryOutcome() {
+        metrics.stayed(SPEC, TargetRecord.initial(T0), new Decision.Stay(Hold.HEALTHY, "all signals healthy"));
+
+        assertThat(registry.find("guardian.remediations").tags("target", TARGET).counters())
+                .hasSize(HistoryEntry.Outcome.values().length).allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+
+    @Test
+    void givenARemediationEnds_whenRecorded_thenItsDurationFallsInTheMitigationBuckets() {
+        metrics.remediationEnded(TARGET, ended(HistoryEntry.Outcome.PROMOTED, Duration.ofMinutes(42)));
+
+        Timer took = registry.get("guardian.remediation.duration").tags("outcome", "promoted").timer();
+        assertThat(took.count()).isEqualTo(1);
+        assertThat(took.totalTime(TimeUnit.MINUTES)).isEqualTo(42.0);
+        assertThat(took.takeSnapshot().histogramCounts()).extracting(c -> (long) c.bucket(TimeUnit.MINUTES))
+                .containsExactly(5L, 15L, 30L, 60L, 120L, 240L, 480L, 1440L);
+        assertThat(took.takeSnapshot().histogramCounts()).filteredOn(c -> c.count() > 0)
+                .extracting(c -> (long) c.bucket(TimeUnit.MINUTES)).first().isEqualTo(60L);
+    }
+
+    @Test
+    void givenAStayWithADeadline_whenTold_thenTheTargetsDeadlineAndSinceAreItsUnixTimes() {
+        TargetRecord retraining = TargetRecord.initial(T0).with(TargetState.healthy(T0)
+                .moveTo(RemediationState.RETRAINING, T0.plusSeconds(60)), "fired");
+
+        metrics.stayed(SPEC, retraining, new Decision.Stay(Hold.JOB_RUNNING, "running",
+                Optional.of(T0.plus(Duration.ofMinutes(66)))));
+
+        assertThat(targetGauge("guardian.target.deadline")).isEqualTo(T0.plus(Duration.ofMinutes(66)).getEpochSecond());
+        assertThat(targetGauge("guardian.target.state.since")).isEqualTo(T0.plusSeconds(60).getEpochSecond());
+        assertThat(targetState("retraining")).isEqualTo(1.0);
+    }
+
+    @Test
+    void givenAStayWithoutDeadline_whenTold_thenTheDeadlineIsNaN() {
+        metrics.stayed(SPEC, TargetRecord.initial(T0), new Decision.Stay(Hold.JOB_RUNNING, "running",
+                Optional.of(T0.plus(Duration.ofMinutes(66)))));
+
+        metrics.stayed(SPEC, TargetRecord.initial(T0), new Decision.Stay(Hold.HEALTHY, "all signals healthy"));
+
+        assertThat(targetGauge("guardian.target.deadline")).isNaN();
+        assertThat(registry.find("guardian.target.deadline").gauges()).hasSize(1);
+    }
+
+    @Test
+    void givenAnActionFailsWhileRollingBack_whenTold_thenTheFailureIsCountedUnderRollingBack() {
+        TargetRecord rollingBack = TargetRecord.initial(T0).with(TargetState.healthy(T0)
+                .moveTo(RemediationState.ROLLING_BACK, T0), "validation failed");
+
+        metrics.actionFailed(SPEC, rollingBack, "restore version 11 of ticket-duration-predictor", "HTTP 503");
+        metrics.actionFailed(SPEC, rollingBack, "restore version 11 of ticket-duration-predictor", "HTTP 503");
+
+        assertThat(registry.get("guardian.action.failures").tags("target", TARGET, "state", "rolling_back").counter()
+                .count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void givenSourceErrorsInARow_whenEvaluated_thenTheGaugeCountsThemAndAnAnswerResetsIt() {
+        metrics.evaluations(List.of(evaluation("mae-percentage", PolicyState.INCONCLUSIVE, OptionalDouble.empty(), 4)));
+        assertThat(registry.get("guardian.signal.source.errors").tags("model", MODEL, "signal", "mae-percentage")
+                .gauge().value()).isEqualTo(4.0);
+
+        metrics.evaluations(List.of(evaluation("mae-percentage", PolicyState.HEALTHY, OptionalDouble.of(3), 0)));
+        assertThat(registry.get("guardian.signal.source.errors").tags("model", MODEL, "signal", "mae-percentage")
+                .gauge().value()).isZero();
     }
 
     @Test
@@ -177,7 +264,13 @@ class GuardianMetricsTest {
         GuardianMetrics onPrometheus = new GuardianMetrics(prometheus);
         onPrometheus.evaluations(List.of(evaluation("mae-percentage", PolicyState.FIRING, OptionalDouble.of(24))));
         onPrometheus.targetState(TARGET, RemediationState.RETRAINING);
-        onPrometheus.remediationEnded(TARGET, HistoryEntry.Outcome.DRY_RUN);
+        onPrometheus.remediationEnded(TARGET, ended(HistoryEntry.Outcome.DRY_RUN, Duration.ZERO));
+        onPrometheus.sourceErrorLimit(3);
+        TargetRecord retraining = TargetRecord.initial(T0).with(TargetState.healthy(T0)
+                .moveTo(RemediationState.RETRAINING, T0), "fired");
+        onPrometheus.stayed(SPEC, retraining, new Decision.Stay(Hold.JOB_RUNNING, "running",
+                Optional.of(T0.plus(Duration.ofMinutes(65)))));
+        onPrometheus.actionFailed(SPEC, retraining, "create Job", "HTTP 403");
         onPrometheus.leader(true);
         onPrometheus.cycle(Duration.ofMillis(250));
         onPrometheus.externalCall(ExternalSystem.MLFLOW, "get_version", true, Duration.ofMillis(30));
@@ -193,16 +286,27 @@ class GuardianMetricsTest {
                 "guardian_cycle_seconds_count 1.0",
                 "guardian_cycle_seconds_sum 0.25",
                 "guardian_cycle_seconds_max 0.25",
-                "guardian_external_call_seconds_count{operation=\"get_version\",outcome=\"ok\",system=\"mlflow\",} 1.0")
-                .doesNotContain("_bucket");
+                "guardian_external_call_seconds_count{operation=\"get_version\",outcome=\"ok\",system=\"mlflow\",} 1.0",
+                "guardian_signal_source_errors{model=\"ticket-duration-predictor\",signal=\"mae-percentage\",} 0.0",
+                "guardian_source_error_limit 3.0",
+                "guardian_target_state_since_timestamp_seconds{target=\"orchestrator-dynamic-ml-training\",} 1.795552402E9",
+                "guardian_target_deadline_timestamp_seconds{target=\"orchestrator-dynamic-ml-training\",} 1.795556302E9",
+                "guardian_action_failures_total{state=\"retraining\",target=\"orchestrator-dynamic-ml-training\",} 1.0",
+                "guardian_remediation_duration_seconds_bucket{outcome=\"dry_run\",le=\"300.0\",} 1.0",
+                "guardian_remediation_duration_seconds_count{outcome=\"dry_run\",} 1.0",
+                "guardian_remediation_duration_seconds_count{outcome=\"promoted\",} 0.0")
+                .doesNotContain("guardian_cycle_seconds_bucket", "guardian_external_call_seconds_bucket");
     }
 
     @Test
-    void givenTheMetricsObject_whenConstructed_thenOnlyTheLeaderGaugeAndTheCycleTimerExistYet() {
+    void givenTheMetricsObject_whenConstructed_thenOnlyTheLeaderTheSourceErrorLimitTheCycleAndTheDurationsExistYet() {
         MeterRegistry fresh = new SimpleMeterRegistry();
         new GuardianMetrics(fresh);
 
-        assertThat(fresh.getMeters()).extracting(m -> m.getId().getName()).containsExactlyInAnyOrder("guardian.leader",
-                "guardian.cycle");
+        // (The simple registry adds a guardian.remediation.duration.histogram gauge per bucket; Prometheus does not.)
+        assertThat(fresh.getMeters()).extracting(m -> m.getId().getName())
+                .filteredOn(name -> !name.endsWith(".histogram")).containsOnly("guardian.leader",
+                "guardian.source.error.limit", "guardian.cycle", "guardian.remediation.duration");
+        assertThat(fresh.find("guardian.remediation.duration").timers()).hasSize(HistoryEntry.Outcome.values().length);
     }
 }
