@@ -48,7 +48,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public PrometheusServer(MetricsEndpoint endpoint) {
-        this(endpoint, null);
+        this(endpoint, scrapeConfig("model-server", endpoint.hostPort(), "/metrics"), null);
     }
 
     /**
@@ -56,10 +56,25 @@ public final class PrometheusServer implements AutoCloseable {
      * {@code # EOF}), written into its TSDB by {@code promtool tsdb create-blocks-from openmetrics} before it starts.
      */
     public static PrometheusServer withHistory(String openMetrics) {
-        return new PrometheusServer(null, openMetrics);
+        return new PrometheusServer(null, "scrape_configs: []\n", openMetrics);
     }
 
-    private PrometheusServer(MetricsEndpoint endpoint, String openMetrics) {
+    /** A server that scrapes {@code http://hostPort metricsPath} every second as job {@code job}. */
+    public static PrometheusServer scraping(String job, String hostPort, String metricsPath) {
+        return new PrometheusServer(null, scrapeConfig(job, hostPort, metricsPath), null);
+    }
+
+    private static String scrapeConfig(String job, String hostPort, String metricsPath) {
+        return """
+                scrape_configs:
+                  - job_name: %s
+                    metrics_path: %s
+                    static_configs:
+                      - targets: ['%s']
+                """.formatted(job, metricsPath, hostPort);
+    }
+
+    private PrometheusServer(MetricsEndpoint endpoint, String scrapeConfigs, String openMetrics) {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " not found: install Debian's 'prometheus' package"
                     + " (.ci/run does) or set -Dprometheus.binary");
@@ -68,20 +83,11 @@ public final class PrometheusServer implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("prometheus-test");
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, endpoint == null ? """
+            Files.writeString(config, """
                     global:
                       scrape_interval: 1s
                       evaluation_interval: 1s
-                    scrape_configs: []
-                    """ : """
-                    global:
-                      scrape_interval: 1s
-                      evaluation_interval: 1s
-                    scrape_configs:
-                      - job_name: model-server
-                        static_configs:
-                          - targets: ['%s']
-                    """.formatted(endpoint.hostPort()));
+                    """ + scrapeConfigs);
             if (openMetrics != null) {
                 backfill(openMetrics);
             }
@@ -141,6 +147,20 @@ public final class PrometheusServer implements AutoCloseable {
             HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
             JsonNode result = mapper.readTree(r.body()).path("data").path("result");
             return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The response of {@code /api/v1/query_range} for {@code promql} from {@code start} to {@code end} every
+     * {@code step}: status, errorType and error as Prometheus gives them, data.result the series.
+     */
+    public JsonNode queryRange(String promql, java.time.Instant start, java.time.Instant end, Duration step) {
+        try {
+            return mapper.readTree(get("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                    + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step="
+                    + step.toSeconds()).body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
