@@ -122,16 +122,29 @@ public final class HeadlessChromium implements AutoCloseable {
      * the page produced while loading.
      */
     public List<String> load(Path file) {
+        return load(file.toUri());
+    }
+
+    /**
+     * Loads {@code url} and waits for its load event; returns the console errors (a Content-Security-Policy
+     * violation is one), failed loads and uncaught exceptions the page produced while loading.
+     */
+    public List<String> load(URI url) {
         errors.clear();
         loaded = new CompletableFuture<>();
-        ObjectNode params = mapper.createObjectNode().put("url", file.toUri().toString());
+        ObjectNode params = mapper.createObjectNode().put("url", url.toString());
         JsonNode answer = send("Page.navigate", params);
         if (answer.has("errorText")) {
-            throw new IllegalStateException("navigation to " + file + " failed: " + answer.path("errorText").asText());
+            throw new IllegalStateException("navigation to " + url + " failed: " + answer.path("errorText").asText());
         }
-        wait(loaded, "the load event of " + file);
+        wait(loaded, "the load event of " + url);
         // One round trip after the load event: every event sent before it has been handled.
         evaluate("1");
+        return List.copyOf(errors);
+    }
+
+    /** The console errors, failed loads and uncaught exceptions since the last load. */
+    public List<String> errors() {
         return List.copyOf(errors);
     }
 

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,12 +20,10 @@ import picocli.CommandLine.Spec;
 
 import dev.modelguardian.app.replay.PostmortemPage;
 import dev.modelguardian.app.wiring.KubeBeans;
-import dev.modelguardian.app.wiring.Policies;
+import dev.modelguardian.app.wiring.Postmortems;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
-import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
-import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
@@ -118,18 +115,8 @@ public class PostmortemCommand implements Callable<Integer> {
                     + "; the state keeps " + history.stream().map(HistoryEntry::id).toList()
                     + " (guardian.state.history: " + config.state().history() + ")");
         }
-        Instant now = clock.instant();
-        List<SignalWindow> signals = List.of();
-        if (!noSignals) {
-            PostmortemDraft.Window window = PostmortemDraft.window(entry.get(), now);
-            MetricSources sources = this.sources.get();
-            signals = Policies.from(modelSet).stream().filter(p -> target.get().models().contains(p.model()))
-                    .map(p -> SignalWindow.read(p, sources, window.from(), window.to())).toList();
-        }
-        String namespace = Namespace.resolve(config);
-        PostmortemDraft draft = new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/"
-                + config.state().configMap() + " (`model-guardian status --target " + targetName + "`)", target.get(),
-                entry.get(), config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now);
+        PostmortemDraft draft = Postmortems.draft(config, modelSet, noSignals ? Optional.empty()
+                : Optional.of(sources.get()), target.get(), entry.get(), clock.instant());
         String markdown = draft.markdown();
         if (html != null) {
             try {

@@ -1,18 +1,12 @@
 package dev.modelguardian.app.replay;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.postmortem.SignalWindow;
-import dev.modelguardian.core.remediation.Timeline;
 
 /**
  * The post-mortem draft as one self-contained HTML page: the draft's Markdown as HTML, and after the signals' table one
@@ -99,32 +93,16 @@ public final class PostmortemPage {
     /** One chart per signal with a value in the window, with a marker per state the remediation entered. */
     private static void charts(StringBuilder html, PostmortemDraft draft) {
         PostmortemDraft.Window window = PostmortemDraft.window(draft.entry(), draft.at());
-        List<TimelineEvent> marks = new ArrayList<>();
-        for (Timeline.Mark mark : draft.entry().timeline().marks()) {
-            marks.add(new TimelineEvent(mark.at(), mark.state().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    null, draft.target().name() + " entered " + mark.state(), Map.of()));
-        }
+        List<SignalChart.Marker> marks = draft.entry().timeline().marks().stream()
+                .map(m -> SignalChart.Marker.of(draft.target().name(), m)).toList();
         for (SignalWindow w : draft.signals()) {
-            if (w.worst().isEmpty()) {
-                // Unavailable, or no value at all over the window: the table says so; an empty chart adds nothing.
-                continue;
+            // Unavailable, or no value at all over the window: the table says so; an empty chart adds nothing.
+            String chart = SignalChart.render(w, marks, window.from(), window.to());
+            if (!chart.isEmpty()) {
+                html.append("<section class=\"signal\">\n<h3>").append(Html.escape(w.policy().key())).append("</h3>\n")
+                        .append(chart).append("</section>\n");
             }
-            List<Replay.Sample> samples = w.points().stream().map(p -> {
-                OptionalDouble v = SignalWindow.value(p);
-                PolicyState state = v.isEmpty() ? PolicyState.INCONCLUSIVE
-                        : w.policy().bound().breached(v.getAsDouble()) ? PolicyState.FIRING : PolicyState.HEALTHY;
-                return new Replay.Sample(p.at(), v, state);
-            }).toList();
-            html.append("<section class=\"signal\">\n<h3>").append(Html.escape(w.policy().key())).append("</h3>\n")
-                    .append(HtmlReport.chart(w.policy().key(), w.policy(), samples, marks, window.from(),
-                            latest(window.to(), samples)))
-                    .append("</section>\n");
         }
-    }
-
-    private static Instant latest(Instant end, List<Replay.Sample> samples) {
-        Instant last = samples.getLast().at();
-        return last.isAfter(end) ? last : end;
     }
 
     /** A Markdown table (a header row, a separator, body rows) from line {@code start}; the line after it. */

@@ -121,7 +121,9 @@ class NativeImageReadinessTest {
             "app/cli/RemediateCommand.java", List.of(dev.modelguardian.core.remediation.LogTail.class),
             "integrations/http/Json.java", List.of(Json.Fields.class),
             "app/api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class, ApiError.class),
-            "app/api/ApiToken.java", List.of(ApiError.class));
+            "app/api/ApiToken.java", List.of(ApiError.class),
+            // The status page's HTML, stylesheet and script are Strings: no object of ours reaches Jackson.
+            "app/page/StatusPage.java", List.of());
 
     /** What hands an object to Jackson's data binding or to a JAX-RS Response in the sources. */
     static final Pattern JSON_BINDING = Pattern.compile(
@@ -143,7 +145,8 @@ class NativeImageReadinessTest {
      */
     static final Map<String, List<String>> RESOURCE_READERS = Map.of(
             "config/ModelSet.java", List.of(ModelSet.BUNDLED),
-            "app/replay/Scenario.java", Scenario.BUNDLED.stream().map(Scenario::bundledResource).toList());
+            "app/replay/Scenario.java", Scenario.BUNDLED.stream().map(Scenario::bundledResource).toList(),
+            "app/page/StatusPage.java", List.of(dev.modelguardian.app.page.StatusPage.SCRIPT_RESOURCE));
 
     static final Pattern CLASSPATH_READ = Pattern.compile(
             "getResource(AsStream|s)?\\(|getSystemResource(AsStream|s)?\\(");

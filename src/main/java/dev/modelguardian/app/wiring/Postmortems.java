@@ -1,0 +1,39 @@
+package dev.modelguardian.app.wiring;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Namespace;
+import dev.modelguardian.core.postmortem.PostmortemDraft;
+import dev.modelguardian.core.postmortem.SignalWindow;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.signal.MetricSources;
+
+/** The post-mortem draft of one finished remediation, as {@code postmortem} writes it and the status page serves it. */
+public final class Postmortems {
+
+    private Postmortems() {
+    }
+
+    /**
+     * The draft of {@code entry} of {@code target}, with its signals over the incident window read from
+     * {@code sources} (none when empty: {@code postmortem --no-signals}).
+     */
+    public static PostmortemDraft draft(GuardianConfig config, ModelSet models, Optional<MetricSources> sources,
+            TargetSpec target, HistoryEntry entry, Instant now) {
+        List<SignalWindow> signals = List.of();
+        if (sources.isPresent()) {
+            PostmortemDraft.Window window = PostmortemDraft.window(entry, now);
+            signals = Policies.from(models).stream().filter(p -> target.models().contains(p.model()))
+                    .map(p -> SignalWindow.read(p, sources.get(), window.from(), window.to())).toList();
+        }
+        String namespace = Namespace.resolve(config);
+        return new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/" + config.state().configMap()
+                + " (`model-guardian status --target " + target.name() + "`)", target, entry,
+                config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now);
+    }
+}
