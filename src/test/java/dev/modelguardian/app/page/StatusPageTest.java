@@ -138,9 +138,13 @@ class StatusPageTest {
     static HistoryEntry incident() {
         FiredSignal psi = new FiredSignal("ticket-duration-predictor", "feature-psi", 0.262, "> 0.25");
         return new HistoryEntry("r" + STARTED.getEpochSecond(), Optional.of("ml-retrain-emergency-"
-                + STARTED.getEpochSecond()), STARTED, ENDED, HistoryEntry.Outcome.RETRAINED, "training Job complete",
-                List.of(psi)).withTimeline(new Timeline(List.of(new Timeline.Mark(RemediationState.FIRING, FIRED),
+                + STARTED.getEpochSecond()), STARTED, ENDED, HistoryEntry.Outcome.PROMOTED,
+                "verified: every signal within bounds for 5m", List.of(psi)).withTimeline(new Timeline(List.of(
+                        new Timeline.Mark(RemediationState.FIRING, FIRED),
                         new Timeline.Mark(RemediationState.RETRAINING, STARTED),
+                        new Timeline.Mark(RemediationState.VALIDATING, ENDED.minusSeconds(600)),
+                        new Timeline.Mark(RemediationState.PROMOTING, ENDED.minusSeconds(540)),
+                        new Timeline.Mark(RemediationState.VERIFYING, ENDED.minusSeconds(300)),
                         new Timeline.Mark(RemediationState.HEALTHY, ENDED)),
                         Optional.of(new Timeline.Approval(Timeline.AUTO, STARTED))))
                 .withTrainingLog(Optional.of(LogTail.of("pod ml-retrain-emergency-1-x7k2p, container trainer",
@@ -223,9 +227,10 @@ class StatusPageTest {
         assertThat(chromium.evaluate("Array.from(document.querySelectorAll('section.signal[data-signal="
                 + "\"ticket-duration-predictor/feature-psi\"] .marker title')).map(t => t.textContent).join('|')")
                 .asText()).contains(CRON_JOB + " entered FIRING", CRON_JOB + " entered RETRAINING",
-                        CRON_JOB + " entered HEALTHY");
+                        CRON_JOB + " entered PROMOTING", CRON_JOB + " entered HEALTHY");
         String history = chromium.evaluate("document.querySelector('article.remediation').innerText").asText();
-        assertThat(history).contains("r" + STARTED.getEpochSecond(), "retrained", "took 30m",
+        assertThat(history).contains("r" + STARTED.getEpochSecond(), "promoted", "took 30m",
+                "Job running 20m, validation 1m, promotion 4m, verification 5m",
                 "ticket-duration-predictor/feature-psi 0.262 (> 0.25)", "epoch 12/12 loss=0.031",
                 "post-mortem draft");
         assertThat(chromium.evaluate("document.querySelector('section.actions').getAttribute('data-enabled')")
@@ -265,6 +270,8 @@ class StatusPageTest {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> chromium.evaluate("document.querySelector('h2.target .badge').textContent").asText()
                         .equals("retraining"));
+        assertThat(chromium.evaluate("document.querySelector('section.current').innerText").asText())
+                .as("the training Job the approval started").contains("run ml-retrain-emergency-");
         assertThat(chromium.evaluate("document.body.innerHTML").asText()).doesNotContain(TOKEN);
         assertThat(chromium.errors()).as("the refused request is the page's only error").singleElement()
                 .asString().contains("403 (Forbidden)", "/approve");
