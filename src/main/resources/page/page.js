@@ -6,7 +6,8 @@
   'use strict';
 
   var body = document.body;
-  var every = (parseInt(body.getAttribute('data-refresh'), 10) || 5) * 1000;
+  // 0 for a page of the past (an ?until= window): nothing to refresh.
+  var every = (parseInt(body.getAttribute('data-refresh'), 10) || 0) * 1000;
   var offline = document.getElementById('offline');
   var offlineSince = document.getElementById('offline-since');
   var busy = false;
@@ -15,10 +16,17 @@
     return document.getElementById('live');
   }
 
-  // The live part of a freshly fetched page replaces ours, unless the person is in the middle of an action.
+  // Not while the person is at the actions: typing the token or a reason, a confirmation asked, a request sent.
+  function holding() {
+    var at = document.activeElement;
+    return busy || document.querySelector('form.action[data-confirming="true"]') !== null
+      || (at && at.closest && at.closest('section.actions') !== null);
+  }
+
+  // The live part of a freshly fetched page replaces ours; checked again when the answer arrives, since the person
+  // may have started an action while it was on its way.
   function refresh() {
-    if (busy || document.querySelector('form.action[data-confirming="true"]')
-        || (document.activeElement && document.activeElement.closest && document.activeElement.closest('form.action'))) {
+    if (holding()) {
       return;
     }
     fetch(window.location.href, { headers: { Accept: 'text/html' }, cache: 'no-store', credentials: 'omit' })
@@ -29,26 +37,37 @@
         return response.text();
       })
       .then(function (html) {
+        offline.hidden = true;
         var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('live');
         var current = live();
-        if (fresh && current) {
-          // What the person typed and the last action's outcome outlive the refresh.
-          var token = document.getElementById('token');
-          var typed = token ? token.value : '';
-          var said = document.querySelector('section.actions .result');
-          current.replaceWith(document.importNode(fresh, true));
-          var again = document.getElementById('token');
-          if (again) {
-            again.value = typed;
-          }
-          var out = document.querySelector('section.actions .result');
-          if (said && out) {
-            out.textContent = said.textContent;
-            out.className = said.className;
-          }
-          enable();
+        if (!fresh || !current || holding()) {
+          return;
         }
-        offline.hidden = true;
+        // What the person typed and the last action's outcome outlive the refresh.
+        var token = document.getElementById('token');
+        var typed = token ? token.value : '';
+        var said = document.querySelector('section.actions .result');
+        var reasons = Array.prototype.map.call(document.querySelectorAll('form.action input[name="reason"]'),
+          function (input) {
+            return [input.closest('form').getAttribute('data-action'), input.value];
+          });
+        current.replaceWith(document.importNode(fresh, true));
+        reasons.forEach(function (kept) {
+          var input = document.querySelector('form.action[data-action="' + kept[0] + '"] input[name="reason"]');
+          if (input) {
+            input.value = kept[1];
+          }
+        });
+        var again = document.getElementById('token');
+        if (again) {
+          again.value = typed;
+        }
+        var out = document.querySelector('section.actions .result');
+        if (said && out) {
+          out.textContent = said.textContent;
+          out.className = said.className;
+        }
+        enable();
       })
       .catch(function () {
         if (offline.hidden) {
@@ -117,6 +136,13 @@
       button.textContent = 'Confirm: ' + button.textContent;
       form.setAttribute('data-confirming', 'true');
       result(form, form.getAttribute('data-confirm') + ' Click again to confirm.', true);
+      // An unanswered confirmation expires: a click much later must not act on what the page showed then.
+      window.setTimeout(function () {
+        if (form.getAttribute('data-confirming') === 'true') {
+          reset(null);
+          result(form, 'Not confirmed; nothing was sent.', false);
+        }
+      }, 15000);
       return;
     }
     form.removeAttribute('data-confirming');
@@ -151,5 +177,7 @@
   });
 
   enable();
-  window.setInterval(refresh, every);
+  if (every > 0) {
+    window.setInterval(refresh, every);
+  }
 }());

@@ -50,7 +50,7 @@ class MonitoringTest {
     void givenTheRulesFile_whenPromtoolChecksIt_thenEveryRuleIsValid() throws Exception {
         String out = promtool("check", "rules", RULES.toString());
 
-        assertThat(out).contains("SUCCESS: 6 rules found");
+        assertThat(out).contains("SUCCESS: 7 rules found");
     }
 
     @Test
@@ -68,7 +68,7 @@ class MonitoringTest {
         String tests = Files.readString(DIR.resolve("rules.test.yaml"));
 
         assertThat(rules).extracting(r -> r.get("alert")).containsExactly("ModelGuardianNoLeader",
-                "ModelGuardianSplitLeader", "ModelGuardianRollbackFailed", "ModelGuardianSourceErrors",
+                "ModelGuardianDown", "ModelGuardianSplitLeader", "ModelGuardianRollbackFailed", "ModelGuardianSourceErrors",
                 "ModelGuardianTargetStuck", "ModelGuardianNotificationsFailing");
         for (Map<String, Object> rule : rules) {
             assertThat(tests).as("a promtool test of %s", rule.get("alert"))

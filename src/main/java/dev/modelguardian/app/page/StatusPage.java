@@ -21,6 +21,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
+
 import io.smallrye.common.annotation.Blocking;
 
 import dev.modelguardian.app.replay.PostmortemPage;
@@ -53,6 +55,8 @@ import dev.modelguardian.integrations.kubernetes.Leadership;
 @Path("/")
 @Blocking
 public class StatusPage {
+
+    private static final Logger LOG = Logger.getLogger(StatusPage.class);
 
     /** The policy of every page: nothing inline, nothing from elsewhere. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -121,6 +125,11 @@ public class StatusPage {
         } catch (DateTimeParseException e) {
             return plain(Response.Status.BAD_REQUEST, "until=" + untilText + " is not an instant; use ISO-8601 UTC,"
                     + " e.g. " + now.truncatedTo(ChronoUnit.MINUTES) + ", or leave it out for now.");
+        }
+        if (until.isBefore(Instant.EPOCH.plus(window.get().length())) || until.isAfter(now.plus(ChronoUnit.DAYS
+                .getDuration()))) {
+            return plain(Response.Status.BAD_REQUEST, "until=" + untilText + " is out of range; use an instant"
+                    + " between 1970 and tomorrow, or leave it out for now.");
         }
         boolean live = !until.isBefore(now.minusSeconds(60));
         Instant end = live ? now : until;
@@ -204,6 +213,8 @@ public class StatusPage {
         try {
             return Optional.of(store.load());
         } catch (RuntimeException e) {
+            LOG.warnf("Status page: the state ConfigMap %s/%s cannot be read: %s", Namespace.resolve(config),
+                    config.state().configMap(), e.getMessage());
             return Optional.empty();
         }
     }

@@ -43,7 +43,7 @@ public final class StatusPageHtml {
     public record Freshness(Optional<Instant> lastCycle, Duration interval, Optional<String> cycleError,
             List<Evaluation> sourceErrors) {
 
-        /** Data older than three intervals is stale: cycles stopped (not leading is no reason: every replica reads). */
+        /** Data older than three intervals is stale: the leader's cycles stopped. */
         boolean stale(Instant now) {
             return lastCycle.map(at -> Duration.between(at, now).compareTo(interval.multipliedBy(3)) > 0)
                     .orElse(true);
@@ -61,7 +61,7 @@ public final class StatusPageHtml {
 
     /** Every target and signal. */
     public static String overview(Context context, List<Row> targets, List<Evaluation> evaluations) {
-        StringBuilder html = head(context, "model-guardian · " + context.namespace(), false);
+        StringBuilder html = head(context, "model-guardian · " + context.namespace(), true);
         live(html, context);
         html.append("<h2>Targets</h2>\n<table class=\"targets\">\n<tr><th>target</th><th>state</th><th>since</th>"
                 + "<th>models</th><th>now</th><th>last remediation</th></tr>\n");
@@ -90,7 +90,7 @@ public final class StatusPageHtml {
             Instant until, boolean live, List<SignalWindow> charts) {
         TargetSpec spec = row.spec();
         TargetRecord r = row.record();
-        StringBuilder html = head(context, spec.name() + " · model-guardian", true);
+        StringBuilder html = head(context, spec.name() + " · model-guardian", live);
         live(html, context);
         html.append("<p class=\"crumbs\"><a href=\"/\">all targets</a></p>\n<h2 class=\"target\">")
                 .append(esc(spec.name())).append(' ');
@@ -297,14 +297,17 @@ public final class StatusPageHtml {
         html.append("</details>\n");
     }
 
-    /** The document up to {@code <main>}: stylesheet and script by URL, the header. */
-    private static StringBuilder head(Context context, String title, boolean actions) {
+    /**
+     * The document up to {@code <main>}: stylesheet and script by URL, the header; a page of the past
+     * ({@code live} false) is not refreshed.
+     */
+    private static StringBuilder head(Context context, String title, boolean live) {
         StringBuilder html = new StringBuilder(16 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>")
                 .append(esc(title)).append("</title>\n<meta name=\"viewport\" content=\"width=device-width,"
                         + " initial-scale=1\"/>\n<link rel=\"stylesheet\" href=\"/ui/page.css\"/>\n"
                         + "<script src=\"/ui/page.js\" defer=\"defer\"></script>\n</head>\n<body data-refresh=\"")
-                .append(REFRESH.toSeconds()).append("\">\n<header><h1><a href=\"/\">model-guardian</a></h1>"
+                .append(live ? REFRESH.toSeconds() : 0).append("\">\n<header><h1><a href=\"/\">model-guardian</a></h1>"
                         + "<p class=\"meta\">namespace ").append(esc(context.namespace())).append(" · ")
                 .append(context.leading() ? "this replica (" + esc(context.identity()) + ") leads"
                         : "this replica (" + esc(context.identity()) + ") does not lead"
@@ -322,7 +325,13 @@ public final class StatusPageHtml {
                         .orElse("no cycle has run yet"))
                 .append(" (every ").append(esc(Durations.format(f.interval()))).append(") · page rendered ")
                 .append(context.now().truncatedTo(ChronoUnit.SECONDS)).append("</p>\n");
-        if (f.stale(context.now())) {
+        if (!context.leading()) {
+            // Only the leader evaluates: a follower's page shows the state (shared) but no fresh signals.
+            html.append("<p class=\"banner stale\" data-banner=\"follower\">This replica does not lead, so it does"
+                    + " not evaluate the signals; ").append(context.leader().map(l -> "the leader " + esc(l)
+                            + " does: its page is current (kubectl port-forward pod/" + esc(l) + " 8686).")
+                            .orElse("no replica leads now.")).append("</p>\n");
+        } else if (f.stale(context.now())) {
             html.append("<p class=\"banner stale\" data-banner=\"stale\">The data is stale: ")
                     .append(f.lastCycle().map(at -> "the last cycle ran " + ago(at, context.now()))
                             .orElse("no cycle has run yet"))

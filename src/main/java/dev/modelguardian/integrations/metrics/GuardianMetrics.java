@@ -27,7 +27,6 @@ import dev.modelguardian.core.remediation.RemediationListener;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.core.remediation.TargetState;
 
 /**
  * The guardian's Micrometer metrics, served by {@code serve} on {@code /q/metrics}. Micrometer names are dotted; the
@@ -86,6 +85,10 @@ public final class GuardianMetrics implements RemediationListener {
     static final Duration[] MITIGATION_BUCKETS = {Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
             Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(24)};
 
+    /** The states in which a remediation takes actions that can fail (snapshot, Job, promotion, rollback). */
+    static final List<RemediationState> ACTING = List.of(RemediationState.RETRAINING, RemediationState.VALIDATING,
+            RemediationState.PROMOTING, RemediationState.VERIFYING, RemediationState.ROLLING_BACK);
+
     private final MeterRegistry registry;
     private final Map<List<String>, AtomicReference<Double>> signalValues = new ConcurrentHashMap<>();
     private final Map<List<String>, AtomicReference<PolicyState>> policyStates = new ConcurrentHashMap<>();
@@ -125,7 +128,7 @@ public final class GuardianMetrics implements RemediationListener {
     @Override
     public void stepped(Step step) {
         String target = step.target().name();
-        target(target, step.after().current());
+        target(target, step.after());
         deadline(target).set(Double.NaN);
         if (step.after().history().size() != step.before().history().size()
                 || !step.after().last().equals(step.before().last())) {
@@ -136,7 +139,7 @@ public final class GuardianMetrics implements RemediationListener {
     /** A stay: the target's state, and the deadline by which the guardian itself moves it on, if the stay has one. */
     @Override
     public void stayed(TargetSpec target, TargetRecord record, Decision.Stay stay) {
-        target(target.name(), record.current());
+        target(target.name(), record);
         deadline(target.name())
                 .set(stay.until().map(GuardianMetrics::seconds).orElse(Double.NaN));
     }
@@ -144,19 +147,22 @@ public final class GuardianMetrics implements RemediationListener {
     /** Counts an action that failed, by the state the target was in (a failed rollback: {@code rolling_back}). */
     @Override
     public void actionFailed(TargetSpec target, TargetRecord record, String action, String message) {
-        Counter.builder("guardian.action.failures")
+        actionFailures(target.name(), record.current().state()).increment();
+    }
+
+    private Counter actionFailures(String target, RemediationState state) {
+        return Counter.builder("guardian.action.failures")
                 .description("Cluster or registry actions of a remediation that failed (each try), by the state the"
                         + " target was in")
-                .tags("target", target.name(), "state", record.current().state().name().toLowerCase(Locale.ROOT))
-                .register(registry)
-                .increment();
+                .tags("target", target, "state", state.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     /** The state of every target a cycle read (a replica that does not lead reads none). */
     public void targets(List<RemediationEngine.TargetReport> reports) {
         for (RemediationEngine.TargetReport report : reports) {
             if (report.record() != null) {
-                target(report.target().name(), report.record().current());
+                target(report.target().name(), report.record());
             }
         }
     }
@@ -172,15 +178,24 @@ public final class GuardianMetrics implements RemediationListener {
                 + " Unix time; NaN when the state has no deadline");
     }
 
-    private void target(String target, TargetState state) {
+    /**
+     * The target's state and since when; a target the state has never stored (revision 0) has no since. The first time
+     * a target is seen, its remediation counters (every outcome) and action-failure counters (every state a
+     * remediation acts in) start at 0, so that {@code increase()} counts the first one.
+     */
+    private void target(String target, TargetRecord record) {
         if (!targetStates.containsKey(target)) {
             for (HistoryEntry.Outcome outcome : HistoryEntry.Outcome.values()) {
                 remediations(target, outcome);
             }
+            for (RemediationState state : ACTING) {
+                actionFailures(target, state);
+            }
         }
-        targetState(target, state.state());
-        holder(since, target, "guardian.target.state.since", "When the target entered its current state, Unix time")
-                .set(seconds(state.since()));
+        targetState(target, record.current().state());
+        holder(since, target, "guardian.target.state.since", "When the target entered its current state, Unix time;"
+                + " NaN for a target the state has not stored yet")
+                .set(record.revision() == 0 ? Double.NaN : seconds(record.current().since()));
     }
 
     private AtomicReference<Double> holder(Map<String, AtomicReference<Double>> holders, String target, String name,
@@ -263,9 +278,21 @@ public final class GuardianMetrics implements RemediationListener {
                 .register(registry);
     }
 
-    /** Whether this replica leads (and so evaluates and acts). */
+    /**
+     * Whether this replica leads (and so evaluates and acts). A replica that stops leading stops evaluating: its
+     * signal values, policy and target states, deadlines and source errors are cleared (NaN, no state, 0) so that
+     * only the leader's are counted and no alert fires on what a former leader last saw.
+     */
     public void leader(boolean leading) {
         leader.set(leading ? 1 : 0);
+        if (!leading) {
+            signalValues.values().forEach(h -> h.set(Double.NaN));
+            sourceErrors.values().forEach(h -> h.set(0.0));
+            policyStates.values().forEach(h -> h.set(null));
+            targetStates.values().forEach(h -> h.set(null));
+            since.values().forEach(h -> h.set(Double.NaN));
+            deadlines.values().forEach(h -> h.set(Double.NaN));
+        }
     }
 
     /** Records how long one evaluation cycle took. */

@@ -88,6 +88,29 @@ class StatusPageHtmlTest {
     }
 
     @Test
+    void givenAReplicaThatDoesNotLead_whenRendered_thenItPointsAtTheLeaderInsteadOfCallingItsDataStale() {
+        StatusPageHtml.Context follower = new StatusPageHtml.Context("neural-hive", NOW, "guardian-1", false,
+                Optional.of("guardian-0"), new StatusPageHtml.Freshness(Optional.empty(), Duration.ofMinutes(1),
+                        Optional.empty(), List.of()), true);
+
+        assertThat(StatusPageHtml.overview(follower, List.of(), List.of()))
+                .contains("data-banner=\"follower\">This replica does not lead, so it does not evaluate the signals;"
+                        + " the leader guardian-0 does: its page is current (kubectl port-forward pod/guardian-0 8686).")
+                .doesNotContain("data-banner=\"stale\"");
+    }
+
+    @Test
+    void givenAPageOfThePast_whenRendered_thenItDoesNotAskToBeRefreshed() {
+        String past = StatusPageHtml.target(context(Optional.of(NOW), true), new StatusPageHtml.Row(TARGET,
+                in(RemediationState.HEALTHY, List.of())), List.of(), ChartWindow.ONE_DAY,
+                Instant.parse("2026-02-14T03:00:00Z"), false, List.of());
+
+        assertThat(past).contains("<body data-refresh=\"0\">");
+        assertThat(target(context(Optional.of(NOW), true), in(RemediationState.HEALTHY, List.of()), true))
+                .contains("<body data-refresh=\"5\">");
+    }
+
+    @Test
     void givenDurations_whenSaidAsAgo_thenAsPreciseAsUseful() {
         assertThat(StatusPageHtml.ago(NOW.minusSeconds(42), NOW)).isEqualTo("42s ago");
         assertThat(StatusPageHtml.ago(NOW.minusSeconds(5 * 3600 + 20 * 60 + 7), NOW)).isEqualTo("5h20m ago");

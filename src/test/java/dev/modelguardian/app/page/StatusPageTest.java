@@ -49,6 +49,7 @@ import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.testing.HeadlessChromium;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PrometheusServer;
@@ -116,6 +117,9 @@ class StatusPageTest {
     @Inject
     ServeLoop loop;
 
+    @Inject
+    Leadership leadership;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -124,7 +128,11 @@ class StatusPageTest {
         NeuralHive.reset(client);
         if (chromium == null) {
             chromium = new HeadlessChromium();
+            // This replica leads, as the one sidecar does: its page is the current one.
+            leadership.start();
         }
+        await("this replica leads").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(leadership::isLeader);
     }
 
     @AfterAll
@@ -191,7 +199,8 @@ class StatusPageTest {
         assertThat(chromium.load(page("/"))).as("console errors (a CSP violation is one)").isEmpty();
         assertThat(chromium.evaluate("document.querySelectorAll('table.signals tr').length").asInt())
                 .as("a row per signal of the bundled policies after a cycle").isGreaterThan(3);
-        assertThat(chromium.evaluate("document.querySelectorAll('[data-banner=stale]').length").asInt()).isZero();
+        assertThat(chromium.evaluate("document.querySelectorAll('.banner:not([hidden])').length").asInt())
+                .as("a leader with a fresh cycle: no banner").isZero();
         screenshot("status-page.png");
     }
 
@@ -204,6 +213,8 @@ class StatusPageTest {
                 .body(containsString("window=2h is not a chart window; use one of 1h, 6h, 24h, 7d."));
         given().when().get("/targets/" + CRON_JOB + "?until=yesterday").then().statusCode(400)
                 .body(containsString("until=yesterday is not an instant; use ISO-8601 UTC"));
+        given().when().get("/targets/" + CRON_JOB + "?until=-1000000000-01-01T00:00:00Z").then().statusCode(400)
+                .body(containsString("is out of range; use an instant between 1970 and tomorrow"));
         given().when().get("/targets/" + CRON_JOB + "/remediations/r1/postmortem").then().statusCode(404)
                 .body(containsString("keeps no finished remediation r1"));
     }
@@ -235,6 +246,7 @@ class StatusPageTest {
                 "post-mortem draft");
         assertThat(chromium.evaluate("document.querySelector('section.actions').getAttribute('data-enabled')")
                 .asText()).as("a past window sends no action").isEqualTo("false");
+        assertThat(chromium.evaluate("document.body.dataset.refresh").asText()).as("nor refreshes").isEqualTo("0");
         screenshot("status-page-incident.png");
 
         String postmortem = chromium.evaluate("document.querySelector('article.remediation a[href$=\"/postmortem\"]')"
@@ -258,8 +270,11 @@ class StatusPageTest {
                 .until(() -> result().contains("refused (HTTP 403, forbidden)"));
         assertThat(store.load().targets().get(CRON_JOB).current().state())
                 .isEqualTo(RemediationState.AWAITING_APPROVAL);
-        assertThat(chromium.evaluate("document.body.innerHTML").asText()).as("the typed token never written into"
-                + " the page").doesNotContain("not-the-token");
+        assertThat(chromium.evaluate("[document.body.innerHTML, location.href, document.cookie,"
+                + " JSON.stringify(Object.assign({}, localStorage)), JSON.stringify(Object.assign({}, sessionStorage)),"
+                + " String(document.getElementById('token').getAttribute('value'))].join('|')").asText())
+                .as("the typed token only in the field: not in the markup, the URL, a cookie or storage")
+                .doesNotContain("not-the-token");
 
         click("approve", TOKEN);
         await("the approval accepted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
@@ -272,7 +287,11 @@ class StatusPageTest {
                         .equals("retraining"));
         assertThat(chromium.evaluate("document.querySelector('section.current').innerText").asText())
                 .as("the training Job the approval started").contains("run ml-retrain-emergency-");
-        assertThat(chromium.evaluate("document.body.innerHTML").asText()).doesNotContain(TOKEN);
+        assertThat(chromium.evaluate("[document.body.innerHTML, location.href, document.cookie,"
+                + " JSON.stringify(Object.assign({}, localStorage)), JSON.stringify(Object.assign({}, sessionStorage))]"
+                + ".join('|')").asText()).doesNotContain(TOKEN);
+        assertThat(chromium.evaluate("document.getElementById('token').value").asText())
+                .as("kept in the field across the refresh").isEqualTo(TOKEN);
         assertThat(chromium.errors()).as("the refused request is the page's only error").singleElement()
                 .asString().contains("403 (Forbidden)", "/approve");
     }

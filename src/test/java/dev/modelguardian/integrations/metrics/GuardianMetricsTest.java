@@ -149,6 +149,38 @@ class GuardianMetricsTest {
 
         assertThat(registry.find("guardian.remediations").tags("target", TARGET).counters())
                 .hasSize(HistoryEntry.Outcome.values().length).allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(registry.get("guardian.action.failures").tags("target", TARGET, "state", "rolling_back")
+                .counter().count()).as("a first failed rollback is an increase the alert sees").isZero();
+        assertThat(registry.find("guardian.action.failures").counters()).hasSize(GuardianMetrics.ACTING.size());
+    }
+
+    @Test
+    void givenATargetTheStateHasNotStored_whenRead_thenItHasNoSince() {
+        metrics.stayed(SPEC, TargetRecord.initial(T0), new Decision.Stay(Hold.HEALTHY, "all signals healthy"));
+
+        assertThat(targetGauge("guardian.target.state.since")).as("not 'since now' on every cycle").isNaN();
+        assertThat(targetState("healthy")).isEqualTo(1.0);
+    }
+
+    @Test
+    void givenLeadershipLost_whenRecorded_thenWhatThisReplicaLastSawIsCleared() {
+        metrics.leader(true);
+        metrics.evaluations(List.of(evaluation("mae-percentage", PolicyState.FIRING, OptionalDouble.of(24), 4)));
+        TargetRecord retraining = TargetRecord.initial(T0).with(TargetState.healthy(T0)
+                .moveTo(RemediationState.RETRAINING, T0), "fired");
+        metrics.stayed(SPEC, retraining, new Decision.Stay(Hold.JOB_RUNNING, "running",
+                Optional.of(T0.plus(Duration.ofMinutes(65)))));
+
+        metrics.leader(false);
+
+        assertThat(registry.get("guardian.signal.value").tags("model", MODEL, "signal", "mae-percentage").gauge()
+                .value()).isNaN();
+        assertThat(registry.get("guardian.signal.source.errors").tags("model", MODEL, "signal", "mae-percentage")
+                .gauge().value()).isZero();
+        assertThat(registry.find("guardian.policy.state").gauges()).allSatisfy(g -> assertThat(g.value()).isZero());
+        assertThat(registry.find("guardian.target.state").gauges()).allSatisfy(g -> assertThat(g.value()).isZero());
+        assertThat(targetGauge("guardian.target.deadline")).isNaN();
+        assertThat(targetGauge("guardian.target.state.since")).isNaN();
     }
 
     @Test
