@@ -320,6 +320,16 @@ public final class ConfigValidator {
             source.get().validateSignal(prefix, signal, problems);
         }
 
+        signal.breakdown().ifPresent(label -> {
+            if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                problems.add(new ConfigProblem(prefix + ".breakdown", "'" + label + "' is not a label name; use the"
+                        + " label whose values to rank, e.g. feature"));
+            } else if (!kind.equals("prometheus")) {
+                problems.add(new ConfigProblem(prefix + ".breakdown", "the " + kind + " source keeps no history to"
+                        + " rank '" + label + "' over; remove breakdown or read the signal from prometheus"));
+            }
+        });
+
         OptionalDouble above = signal.above();
         OptionalDouble below = signal.below();
         if (above.isEmpty() && below.isEmpty()) {

@@ -236,6 +236,13 @@ public interface GuardianConfig {
 
         /** Free text shown next to the signal in reports. */
         Optional<String> description();
+
+        /**
+         * A label whose values the post-mortem ranks, worst first over the incident window: the inputs that moved most
+         * (Neural Hive's per-feature drift: {@code feature}). The query must be {@code max(...)} or {@code min(...)}
+         * of series that carry the label; the {@code prometheus} source only.
+         */
+        Optional<String> breakdown();
     }
 
     /** A training target: what trains one or more models (a CronJob by default), and what follows the training. */

@@ -91,6 +91,24 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void givenABreakdownThatIsNotALabelName_whenValidated_thenProblemOnTheBreakdownShowsOne() {
+        ConfigProblem problem = single(oneSignal("query: max(psi)\nabove: 0.25\nbreakdown: \"feature name\""));
+
+        assertThat(problem.property()).isEqualTo(SIGNAL + ".breakdown");
+        assertThat(problem.message()).contains("'feature name' is not a label name").contains("e.g. feature");
+    }
+
+    @Test
+    void givenABreakdownOnAScrapedSignal_whenValidated_thenProblemSaysTheSourceKeepsNoHistory() {
+        List<ConfigProblem> problems = validate(oneSignal(
+                "source: scrape\nmetric: psi\nabove: 0.25\nbreakdown: feature"));
+
+        assertThat(problems).filteredOn(p -> p.property().equals(SIGNAL + ".breakdown")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("the scrape source keeps no history to rank"
+                        + " 'feature' over; remove breakdown or read the signal from prometheus"));
+    }
+
+    @Test
     void givenNegativeBound_whenValidated_thenProblemOnThatBoundAsksForAValueAtLeastZero() {
         ConfigProblem problem = single(oneSignal("query: up\nabove: -0.25"));
 

@@ -38,6 +38,28 @@ public final class RecordedHistory {
         }
     }
 
+    /** The input of a split signal (a policy with a breakdown label) that carries the recorded values. */
+    public static final String DRIFTED = "ticket_priority";
+    /** The other input of a split signal, at half the recorded values. */
+    public static final String STEADY = "queue_depth";
+
+    private static void sample(StringBuilder family, String series, double value, long seconds) {
+        family.append(series).append(' ').append(Double.isNaN(value) ? "NaN" : Double.toString(value)).append(' ')
+                .append(seconds).append('\n');
+    }
+
+    /** {@code name{a="b"}} with {@code label="value"} added. */
+    private static String labelled(String selector, String label, String value) {
+        int brace = selector.indexOf('{');
+        return brace < 0 ? selector + "{" + label + "=\"" + value + "\"}"
+                : selector.substring(0, brace + 1) + label + "=\"" + value + "\"," + selector.substring(brace + 1);
+    }
+
+    /**
+     * The scenario's signals as OpenMetrics samples every {@code every}, each on the selector of its policy's query;
+     * a signal its policy splits by a label ({@link Policy#breakdown()}) as two inputs, {@link #DRIFTED} with the
+     * recorded values and {@link #STEADY} at half of them, so that the policy's max(...) reads the recorded values.
+     */
     public static String openMetrics(Scenario scenario, List<Policy> policies, Duration every) {
         Map<String, StringBuilder> families = new LinkedHashMap<>();
         for (String signal : scenario.signals().keySet()) {
@@ -51,9 +73,17 @@ public final class RecordedHistory {
             for (Duration at = Duration.ZERO; at.compareTo(scenario.duration()) <= 0; at = at.plus(every)) {
                 long seconds = scenario.start().plus(at).getEpochSecond();
                 switch (scenario.observe(signal, at)) {
-                    case Observation.Value v -> family.append(m.group(1)).append(' ')
-                            .append(Double.isNaN(v.value()) ? "NaN" : Double.toString(v.value())).append(' ')
-                            .append(seconds).append('\n');
+                    case Observation.Value v -> {
+                        if (policy.breakdown().isEmpty()) {
+                            sample(family, m.group(1), v.value(), seconds);
+                        } else {
+                            // Two inputs whose maximum is the recorded value: the one that drifted, one at half of it.
+                            sample(family, labelled(m.group(1), policy.breakdown().get(), DRIFTED), v.value(),
+                                    seconds);
+                            sample(family, labelled(m.group(1), policy.breakdown().get(), STEADY), v.value() / 2,
+                                    seconds);
+                        }
+                    }
                     case Observation.NoData ignored -> {
                     }
                     case Observation.SourceError ignored -> {

@@ -46,6 +46,7 @@ import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.postmortem.InputDrift;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -247,7 +248,11 @@ public class ReplayCommand implements Callable<Integer> {
         });
         return new PostmortemDraft(Namespace.resolve(config), "the replay of scenario " + result.scenario().name()
                 + " (its state in memory)",
-                ended.spec(), entry, config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, end)
+                ended.spec(), entry, config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals,
+                signals.stream().map(SignalWindow::policy).filter(p -> p.breakdown().isPresent())
+                        .map(p -> InputDrift.unavailable(p, p.breakdown().get(), "a replay simulates the signal, not"
+                                + " its inputs"))
+                        .toList(), end)
                 .markdown();
     }
 

@@ -28,7 +28,8 @@ public final class Policies {
             }
             SignalQuery query = Extensions.query(s);
             policies.add(new Policy(model, name, query, bound, s.forDuration(),
-                    s.reduce().orElse(bound.direction().defaultReduce()), s.noData(), s.description().orElse("")));
+                    s.reduce().orElse(bound.direction().defaultReduce()), s.noData(), s.description().orElse(""),
+                    s.breakdown()));
         }));
         return List.copyOf(policies);
     }

@@ -7,6 +7,8 @@ import java.util.Optional;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.core.policy.Policy;
+import dev.modelguardian.core.postmortem.InputDrift;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -21,19 +23,24 @@ public final class Postmortems {
 
     /**
      * The draft of {@code entry} of {@code target}, with its signals over the incident window read from
-     * {@code sources} (none when empty: {@code postmortem --no-signals}).
+     * {@code sources} (none when empty: {@code postmortem --no-signals}), and those with a breakdown label split by it.
      */
     public static PostmortemDraft draft(GuardianConfig config, ModelSet models, Optional<MetricSources> sources,
             TargetSpec target, HistoryEntry entry, Instant now) {
         List<SignalWindow> signals = List.of();
+        List<InputDrift> inputs = List.of();
         if (sources.isPresent()) {
             PostmortemDraft.Window window = PostmortemDraft.window(entry, now);
-            signals = Policies.from(models).stream().filter(p -> target.models().contains(p.model()))
-                    .map(p -> SignalWindow.read(p, sources.get(), window.from(), window.to())).toList();
+            List<Policy> policies = Policies.from(models).stream().filter(p -> target.models().contains(p.model()))
+                    .toList();
+            signals = policies.stream().map(p -> SignalWindow.read(p, sources.get(), window.from(), window.to()))
+                    .toList();
+            inputs = policies.stream().flatMap(p -> InputDrift.read(p, sources.get(), window.from(), window.to())
+                    .stream()).toList();
         }
         String namespace = Namespace.resolve(config);
         return new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/" + config.state().configMap()
                 + " (`model-guardian status --target " + target.name() + "`)", target, entry,
-                config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, now);
+                config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, inputs, now);
     }
 }

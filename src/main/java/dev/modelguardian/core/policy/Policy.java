@@ -1,6 +1,7 @@
 package dev.modelguardian.core.policy;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
@@ -10,7 +11,17 @@ import dev.modelguardian.core.signal.SignalQuery;
  * what no data means.
  */
 public record Policy(String model, String signal, SignalQuery query, Bound bound, Duration forDuration, Reduce reduce,
-        NoDataPolicy noData, String description) {
+        NoDataPolicy noData, String description, Optional<String> breakdown) {
+
+    public Policy {
+        breakdown = breakdown == null ? Optional.empty() : breakdown;
+    }
+
+    /** A policy whose signal is not split by a label. */
+    public Policy(String model, String signal, SignalQuery query, Bound bound, Duration forDuration, Reduce reduce,
+            NoDataPolicy noData, String description) {
+        this(model, signal, query, bound, forDuration, reduce, noData, description, Optional.empty());
+    }
 
     /** Stable identity of the policy, {@code model/signal}. */
     public String key() {

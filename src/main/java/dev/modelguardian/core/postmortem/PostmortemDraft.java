@@ -31,10 +31,11 @@ import dev.modelguardian.core.remediation.Verdict;
  * @param rollbackHint what makes a rollback stick (the Helm values key), when configured
  * @param signals     the target's signals over {@link #window}, each as its source kept it or why not; empty when
  *                    they were not read
+ * @param inputs      the signals with a breakdown label split by it over the window (the inputs that moved most)
  * @param at          when the draft is written
  */
 public record PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
-        Optional<String> rollbackHint, List<SignalWindow> signals, Instant at) {
+        Optional<String> rollbackHint, List<SignalWindow> signals, List<InputDrift> inputs, Instant at) {
 
     /** The heading of the signals' section, after which a page may draw their charts. */
     public static final String SIGNALS_HEADING = "## Signals over the incident window";
@@ -44,6 +45,13 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
 
     public PostmortemDraft {
         signals = List.copyOf(signals);
+        inputs = List.copyOf(inputs);
+    }
+
+    /** A draft without any signal split by a label. */
+    public PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
+            Optional<String> rollbackHint, List<SignalWindow> signals, Instant at) {
+        this(namespace, state, target, entry, rollbackHint, signals, List.of(), at);
     }
 
     /** The incident window of {@code entry}: {@link #MARGIN} before its first breach to {@link #MARGIN} after its end. */
@@ -251,6 +259,40 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
                     .append(" |\n");
         }
         md.append('\n');
+        appendInputs(md);
+    }
+
+    /** Per signal with a breakdown label: its inputs, worst first, at most {@link InputDrift#SHOWN}. */
+    private void appendInputs(StringBuilder md) {
+        if (inputs.isEmpty()) {
+            return;
+        }
+        md.append("## Inputs that moved most\n\n");
+        for (InputDrift drift : inputs) {
+            md.append("`").append(drift.policy().key()).append("` by `").append(drift.label()).append("`");
+            if (drift.unavailable().isPresent()) {
+                md.append(": unavailable: ").append(drift.unavailable().get()).append(".\n\n");
+                continue;
+            }
+            if (drift.inputs().isEmpty()) {
+                md.append(": no series over the window.\n\n");
+                continue;
+            }
+            md.append(", worst first (bound ").append(cell(drift.policy().describeBound())).append("):\n\n");
+            md.append("| ").append(drift.label()).append(" | worst | at | at the end | past the trigger |\n")
+                    .append("|---|---|---|---|---|\n");
+            for (InputDrift.Input input : drift.inputs().subList(0, Math.min(InputDrift.SHOWN,
+                    drift.inputs().size()))) {
+                md.append("| ").append(cell(input.value())).append(" | ").append(Bound.format(input.worst()))
+                        .append(" | ").append(input.at()).append(" | ").append(Bound.format(input.last()))
+                        .append(" | ").append(drift.policy().bound().breached(input.worst()) ? "yes" : "no")
+                        .append(" |\n");
+            }
+            if (drift.inputs().size() > InputDrift.SHOWN) {
+                md.append("\nAnd ").append(drift.inputs().size() - InputDrift.SHOWN).append(" more.\n");
+            }
+            md.append('\n');
+        }
     }
 
     private List<String> todo() {

@@ -46,6 +46,33 @@ public interface MetricSource {
          * @throws IllegalArgumentException if {@code query} is not of this source's kind
          */
         History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException;
+
+        /**
+         * The series of {@code query} split by {@code label} over {@code window} before the cycle's instant: one series
+         * per value of the label (the post-mortem's inputs that moved most), or {@link Breakdown.NotKept} when this
+         * source cannot split a signal (the default: it keeps no history, or no labels).
+         *
+         * @throws SourceException          if the source could not answer
+         * @throws IllegalArgumentException if {@code query} is not of this source's kind
+         */
+        default Breakdown breakdown(SignalQuery query, String label, Duration window) throws SourceException {
+            return new Breakdown.NotKept("the " + query.kind() + " source cannot split a signal by label");
+        }
+    }
+
+    /** What a source answered when asked to split a signal by a label. */
+    sealed interface Breakdown {
+
+        /** One series per value of the label ({@link Series#labels()} holds it), over the window asked. */
+        record Split(String label, List<Series> series) implements Breakdown {
+            public Split {
+                series = List.copyOf(series);
+            }
+        }
+
+        /** The source cannot split this signal; {@code why} says why, for the reader of the post-mortem. */
+        record NotKept(String why) implements Breakdown {
+        }
     }
 
     /** What a source answered when asked for history. */

@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -77,8 +80,49 @@ public final class PrometheusSource implements MetricSource {
             public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
                 return new History.Points(PrometheusSource.this.history(promQl(query), reduce, at, window));
             }
+
+            @Override
+            public Breakdown breakdown(SignalQuery query, String label, Duration window) throws SourceException {
+                Optional<String> split = splitBy(promQl(query).query(), label);
+                if (split.isEmpty()) {
+                    return new Breakdown.NotKept("the query is not max(...) or min(...) of the series that carry '"
+                            + label + "': " + promQl(query).query());
+                }
+                Duration step = gridStep(window);
+                long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
+                String promql = split.get();
+                List<Series> series = withPermit(() -> prometheus.queryRange(promql, at.minus(step.multipliedBy(steps)),
+                        at, step));
+                return new Breakdown.Split(label, series);
+            }
         };
     }
+
+    /**
+     * {@code max(EXPR)} or {@code min(EXPR)} as {@code max by (label) (EXPR)}: the same signal, one series per value
+     * of {@code label}; empty for any other shape of query (the label is aggregated away in a way this cannot undo).
+     */
+    static Optional<String> splitBy(String promql, String label) {
+        String q = promql.strip();
+        Matcher m = AGGREGATION.matcher(q);
+        if (!m.lookingAt()) {
+            return Optional.empty();
+        }
+        // The parenthesis after max/min must close at the very end: max(a) / max(b) is not one aggregation.
+        int depth = 0;
+        int open = m.end(1);
+        for (int i = open; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0 && i != q.length() - 1) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(m.group(1) + " by (" + label + ") " + q.substring(open).strip());
+    }
+
+    private static final Pattern AGGREGATION = Pattern.compile("^(max|min)\\s*(?=\\()", Pattern.DOTALL);
 
     /** The current value of a PromQL query, reduced over its series. */
     Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {

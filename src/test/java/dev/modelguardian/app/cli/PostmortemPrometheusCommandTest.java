@@ -110,7 +110,12 @@ class PostmortemPrometheusCommandTest {
                         + " 2026-02-14T01:10:00Z | 0.34 | 1h1m15s |")
                 .contains("| ticket-duration-predictor/mae-percentage | > 20 for 1h (clear <= 18) | 24 |")
                 .contains("| ticket-duration-predictor/mae-ratio | > 1.5 (clear <= 1.3) | no value | - | - | 0s (365 of"
-                        + " 365 points inconclusive) |");
+                        + " 365 points inconclusive) |")
+                .contains("## Inputs that moved most\n\n`ticket-duration-predictor/feature-psi` by `feature`, worst first"
+                        + " (bound > 0.25 (clear <= 0.2)):\n\n| feature | worst | at | at the end | past the trigger |\n"
+                        + "|---|---|---|---|---|\n"
+                        + "| ticket_priority | 0.34 | 2026-02-14T01:10:00Z | 0.34 | yes |\n"
+                        + "| queue_depth | 0.17 | 2026-02-14T01:10:00Z | 0.17 | no |\n");
     }
 
     @Test
@@ -124,6 +129,8 @@ class PostmortemPrometheusCommandTest {
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
         assertThat(result.getOutput()).containsPattern("\\| ticket-duration-predictor/feature-psi \\| > 0.25 \\(clear"
                 + " <= 0.2\\) \\| unavailable: prometheus: Prometheus unreachable: .+ \\| \\| \\| \\|")
+                .containsPattern("`ticket-duration-predictor/feature-psi` by `feature`: unavailable: prometheus:"
+                        + " Prometheus unreachable: .+\\.\n")
                 .contains("## Timeline");
     }
 

@@ -158,4 +158,37 @@ class PostmortemDraftTest {
                 .contains("| ticket-duration-predictor/mae-ratio | > 1.5 | unavailable: prometheus did not answer:"
                         + " connection refused | | | |");
     }
+
+    @Test
+    void givenASignalSplitByFeature_whenDrafted_thenTheInputsThatMovedMostAreListedWorstFirstTenAtMost() {
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1500),
+                HistoryEntry.Outcome.RETRAINED, "training Job " + JOB + " complete", List.of(MAE))
+                .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
+                        RemediationState.HEALTHY));
+        dev.modelguardian.core.policy.Policy psi = new dev.modelguardian.core.policy.Policy(
+                "ticket-duration-predictor", "feature-psi", new dev.modelguardian.core.signal.SignalQuery.PromQl(
+                        "max(psi)"), dev.modelguardian.core.policy.Bound.above(0.25), Duration.ZERO,
+                dev.modelguardian.core.signal.Reduce.MAX, dev.modelguardian.core.policy.NoDataPolicy.INCONCLUSIVE, "",
+                Optional.of("feature"));
+        List<InputDrift.Input> inputs = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            inputs.add(new InputDrift.Input("f" + i, 0.4 - i * 0.02, FIRED.plusSeconds(60L * i), 0.1));
+        }
+        SignalWindow window = new SignalWindow(psi, List.of(new dev.modelguardian.core.signal.TimedObservation(
+                FIRED, dev.modelguardian.core.signal.Observation.of(0.4))), Optional.empty());
+
+        String md = new PostmortemDraft("neural-hive", "the state ConfigMap neural-hive/model-guardian-state", TARGET,
+                entry, Optional.empty(), List.of(window), List.of(new InputDrift(psi, "feature", inputs,
+                        Optional.empty()), InputDrift.unavailable(psi, "segment", "the query is not max(...)")),
+                T0.plusSeconds(7200)).markdown();
+
+        assertThat(md).contains("## Inputs that moved most\n\n`ticket-duration-predictor/feature-psi` by `feature`,"
+                + " worst first (bound > 0.25):\n\n| feature | worst | at | at the end | past the trigger |\n")
+                .contains("| f0 | 0.4 | " + FIRED + " | 0.1 | yes |\n")
+                .contains("| f7 | 0.26 | " + FIRED.plusSeconds(420) + " | 0.1 | yes |\n")
+                .contains("| f8 | 0.24 | " + FIRED.plusSeconds(480) + " | 0.1 | no |\n")
+                .doesNotContain("| f10 |").contains("\nAnd 2 more.\n")
+                .contains("`ticket-duration-predictor/feature-psi` by `segment`: unavailable: the query is not"
+                        + " max(...).\n");
+    }
 }
