@@ -95,7 +95,7 @@ public interface MetricSource {
 
     /**
      * A source of {@code kind} that cannot answer at all, e.g. because its URL is not configured: every read is an
-     * {@link Observation.SourceError} with {@code reason}, every history a {@link SourceException} with it.
+     * {@link Observation.SourceError} with {@code reason}, every history and breakdown a {@link SourceException} with it.
      */
     static MetricSource unavailable(String kind, String reason) {
         Objects.requireNonNull(kind, "kind");
@@ -108,6 +108,11 @@ public interface MetricSource {
 
             @Override
             public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
+                throw new SourceException(reason);
+            }
+
+            @Override
+            public Breakdown breakdown(SignalQuery query, String label, Duration window) throws SourceException {
                 throw new SourceException(reason);
             }
         };

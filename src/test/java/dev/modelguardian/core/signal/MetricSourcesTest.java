@@ -82,7 +82,7 @@ class MetricSourcesTest {
     }
 
     @Test
-    void givenUnavailableSource_whenReadAndAskedForHistory_thenErrorAndSourceExceptionCarryTheReason() {
+    void givenUnavailableSource_whenReadAndAskedForHistoryOrASplit_thenErrorAndSourceExceptionCarryTheReason() {
         MetricSource source = MetricSource.unavailable("prometheus", "guardian.prometheus.url is not set");
         MetricSource.Cycle cycle = source.open(AT);
 
@@ -90,6 +90,8 @@ class MetricSourcesTest {
         assertThat(cycle.read(new SignalQuery.PromQl("up"), Reduce.MAX))
                 .isEqualTo(Observation.error("guardian.prometheus.url is not set"));
         assertThatThrownBy(() -> cycle.history(new SignalQuery.PromQl("up"), Reduce.MAX, Duration.ofMinutes(5)))
+                .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
+        assertThatThrownBy(() -> cycle.breakdown(new SignalQuery.PromQl("max(up)"), "job", Duration.ofMinutes(5)))
                 .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
     }
 }
