@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import dev.modelguardian.app.replay.PostmortemPage;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Postmortems;
 import dev.modelguardian.config.GuardianConfig;
@@ -91,7 +92,8 @@ public class PostmortemCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        List<TargetSpec> targets = KubeBeans.targets(modelSet);
+        // With the registry step when a registry is configured: the draft names each model as it is registered.
+        List<TargetSpec> targets = KubeBeans.targets(modelSet, Extensions.registry(config).isPresent());
         Optional<TargetSpec> target = targets.stream().filter(t -> t.name().equals(targetName)).findFirst();
         if (target.isEmpty()) {
             return fail(err, GuardianMain.unknownTarget(targetName, targets));

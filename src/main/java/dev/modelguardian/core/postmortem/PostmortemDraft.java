@@ -32,10 +32,12 @@ import dev.modelguardian.core.remediation.Verdict;
  * @param signals     the target's signals over {@link #window}, each as its source kept it or why not; empty when
  *                    they were not read
  * @param inputs      the signals with a breakdown label split by it over the window (the inputs that moved most)
+ * @param registry    the validated candidates as the registry shows them now; empty when it was not read
  * @param at          when the draft is written
  */
 public record PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
-        Optional<String> rollbackHint, List<SignalWindow> signals, List<InputDrift> inputs, Instant at) {
+        Optional<String> rollbackHint, List<SignalWindow> signals, List<InputDrift> inputs,
+        Optional<RegistryVersions> registry, Instant at) {
 
     /** The heading of the signals' section, after which a page may draw their charts. */
     public static final String SIGNALS_HEADING = "## Signals over the incident window";
@@ -46,12 +48,19 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
     public PostmortemDraft {
         signals = List.copyOf(signals);
         inputs = List.copyOf(inputs);
+        registry = registry == null ? Optional.empty() : registry;
     }
 
-    /** A draft without any signal split by a label. */
+    /** A draft without any signal split by a label, the registry not read. */
     public PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
             Optional<String> rollbackHint, List<SignalWindow> signals, Instant at) {
-        this(namespace, state, target, entry, rollbackHint, signals, List.of(), at);
+        this(namespace, state, target, entry, rollbackHint, signals, List.of(), Optional.empty(), at);
+    }
+
+    /** A draft with the registry not read. */
+    public PostmortemDraft(String namespace, String state, TargetSpec target, HistoryEntry entry,
+            Optional<String> rollbackHint, List<SignalWindow> signals, List<InputDrift> inputs, Instant at) {
+        this(namespace, state, target, entry, rollbackHint, signals, inputs, Optional.empty(), at);
     }
 
     /** The incident window of {@code entry}: {@link #MARGIN} before its first breach to {@link #MARGIN} after its end. */
@@ -175,6 +184,8 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
             md.append('\n');
         }
 
+        registry.ifPresent(r -> appendRegistry(md, r));
+
         md.append("## Actions the guardian took\n\n");
         if (entry.actions().isEmpty()) {
             md.append("None beyond the training run.\n\n");
@@ -260,6 +271,32 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         }
         md.append('\n');
         appendInputs(md);
+    }
+
+    /** The validated candidates as the registry shows them now, or why a version or its run is missing. */
+    private void appendRegistry(StringBuilder md, RegistryVersions versions) {
+        if (versions.rows().isEmpty()) {
+            return;
+        }
+        md.append("## Model versions in the registry now\n\n");
+        md.append("As the registry showed them at ").append(at).append(":\n\n");
+        md.append("| model | version | stage | aliases | status | run | run status |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (RegistryVersions.Row row : versions.rows()) {
+            md.append("| ").append(cell(row.registered())).append(" | v").append(cell(row.version())).append(" | ");
+            if (row.now().isEmpty()) {
+                md.append(cell(row.problem().orElse("unavailable"))).append(" | | | | |\n");
+                continue;
+            }
+            var v = row.now().get();
+            md.append(cell(v.stage())).append(" | ").append(v.aliases().isEmpty() ? "-" : cell(String.join(", ",
+                    v.aliases()))).append(" | ").append(v.status().name()).append(" | ")
+                    .append(v.runId().map(id -> "`" + id + "`").orElse("-")).append(" | ")
+                    .append(row.run().map(run -> cell(run.status()) + " (experiment " + cell(run.experimentId()) + ")")
+                            .or(() -> row.problem().map(PostmortemDraft::cell)).orElse("-"))
+                    .append(" |\n");
+        }
+        md.append('\n');
     }
 
     /** Per signal with a breakdown label: its inputs, worst first, at most {@link InputDrift#SHOWN}. */

@@ -32,8 +32,10 @@ import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
+import dev.modelguardian.core.remediation.Verdict;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.MainTestCluster;
+import dev.modelguardian.testing.MlflowStandIn;
 
 /**
  * {@code postmortem} against the fabric8 mock server in CRUD mode holding a state ConfigMap with two finished
@@ -150,5 +152,42 @@ class PostmortemCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.getErrorOutput()).contains("target " + CRON_JOB + " has no finished remediation yet");
+    }
+
+    @Test
+    void givenAPromotedCandidateAndMlflow_whenDrafted_thenTheVersionIsShownAsTheRegistryHasItNow(
+            QuarkusMainLauncher launcher) throws IOException {
+        MlflowStandIn mlflow = MlflowStandIn.startNew();
+        try {
+            mlflow.model("ticket-duration-predictor").productionVersion("13", Map.of("mae_percentage", 11.2));
+            mlflow.model("ticket-anomaly-detector");
+            Verdict verdict = new Verdict(T1, true, List.of(
+                    new Verdict.ModelVerdict("ticket-duration-predictor", Optional.of("13"), "serving v12", true,
+                            List.of(), Optional.empty()),
+                    new Verdict.ModelVerdict("ticket-anomaly-detector", Optional.of("4"), "serving v3", true,
+                            List.of(), Optional.empty())));
+            HistoryEntry promoted = new HistoryEntry("r" + T1.getEpochSecond(), Optional.of("ml-retrain-emergency-"
+                    + T1.getEpochSecond()), T1, T1.plusSeconds(1500), HistoryEntry.Outcome.PROMOTED, "verified",
+                    List.of(), Optional.of(verdict), List.of());
+            client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+            assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(CRON_JOB, 0,
+                    new TargetRecord(3, TargetState.healthy(T1.plusSeconds(1500)), "verified", Progress.EMPTY,
+                            Map.of(), List.of(promoted)))).isTrue();
+            Path withMlflow = Files.writeString(dir.resolve("guardian-mlflow.yaml"), "guardian:\n  namespace: "
+                    + NAMESPACE + "\n  mlflow:\n    url: " + mlflow.url() + "\n");
+
+            LaunchResult result = launcher.launch("postmortem", "--config", withMlflow.toString(), "--target",
+                    CRON_JOB);
+
+            assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isZero();
+            assertThat(result.getOutput()).contains("## Model versions in the registry now")
+                    .containsPattern("\\| ticket-duration-predictor \\| v13 \\| Production \\| - \\| READY \\|"
+                            + " `[0-9a-f]+` \\| FINISHED \\(experiment 1\\) \\|")
+                    .containsPattern("\\| ticket-anomaly-detector \\| v4 \\| version unavailable: .+ \\| \\| \\|"
+                            + " \\| \\|");
+            assertThat(mlflow.requests("GET", "model-versions/get")).as("one read per candidate").hasSize(2);
+        } finally {
+            mlflow.stop();
+        }
     }
 }

@@ -191,4 +191,31 @@ class PostmortemDraftTest {
                 .contains("`ticket-duration-predictor/feature-psi` by `segment`: unavailable: the query is not"
                         + " max(...).\n");
     }
+
+    @Test
+    void givenTheCandidatesReadFromTheRegistry_whenDrafted_thenEachHasItsStageAliasesStatusAndRunOrWhyNot() {
+        dev.modelguardian.core.registry.ModelVersion v13 = new dev.modelguardian.core.registry.ModelVersion(
+                "ticket_duration_predictor", "13", T0, "Production",
+                dev.modelguardian.core.registry.ModelVersion.Status.READY, Optional.of("9f2c"), List.of("champion"));
+        RegistryVersions registry = new RegistryVersions(List.of(
+                new RegistryVersions.Row("ticket-duration-predictor", "ticket_duration_predictor", "13",
+                        Optional.of(v13), Optional.of(new dev.modelguardian.core.registry.Run("9f2c", "7", "FINISHED",
+                                Map.of())), Optional.empty()),
+                new RegistryVersions.Row("ticket-anomaly-detector", "ticket-anomaly-detector", "4", Optional.empty(),
+                        Optional.empty(), Optional.of("version unavailable: MLflow unreachable"))));
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0, T0.plusSeconds(1500),
+                HistoryEntry.Outcome.PROMOTED, "verified", List.of(MAE));
+
+        String md = new PostmortemDraft("neural-hive", "the state ConfigMap neural-hive/model-guardian-state", TARGET,
+                entry, Optional.empty(), List.of(), List.of(), Optional.of(registry), T0.plusSeconds(7200))
+                .markdown();
+
+        assertThat(md).contains("## Model versions in the registry now\n\nAs the registry showed them at "
+                + T0.plusSeconds(7200) + ":\n\n| model | version | stage | aliases | status | run | run status |\n")
+                .contains("| ticket_duration_predictor | v13 | Production | champion | READY | `9f2c` | FINISHED"
+                        + " (experiment 7) |\n")
+                .contains("| ticket-anomaly-detector | v4 | version unavailable: MLflow unreachable | | | | |\n");
+        assertThat(md.indexOf("## Model versions in the registry now")).isGreaterThan(md.indexOf("## Validation"))
+                .isLessThan(md.indexOf("## Actions the guardian took"));
+    }
 }
