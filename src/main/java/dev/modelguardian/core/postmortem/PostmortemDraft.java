@@ -229,9 +229,25 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         String did = entry.job().map(job -> "the guardian retrained through " + target.trainer().run(job) + " from "
                 + target.trainer().source()).orElse("the guardian started no training");
         String took = format(Duration.between(firstBreach(), entry.ended()));
+        List<String> against = new ArrayList<>();
+        for (StepDurations.Step step : StepDurations.finished(entry.timeline())) {
+            String byHand = RUNBOOK_BY_HAND.get(step.step());
+            if (byHand != null) {
+                against.add(step.step() + " " + format(step.took()) + " (" + byHand + ")");
+            }
+        }
         return what + "; " + did + ". Outcome: **" + entry.outcome().tag() + "** after " + took
-                + " from the first breach.";
+                + " from the first breach." + (against.isEmpty() ? ""
+                        : " Against the runbook's own estimates by hand: " + String.join(", ", against) + ".");
     }
+
+    /**
+     * What the runbook estimates each step takes a person by hand: retraining 15-30 min, validating the new versions
+     * in MLflow 5 min, rolling back (flag off, previous version to Production) 2 min.
+     */
+    static final java.util.Map<String, String> RUNBOOK_BY_HAND = java.util.Map.of(
+            StepDurations.JOB_RUNNING, "runbook 15-30 min", StepDurations.VALIDATION, "runbook 5 min",
+            StepDurations.ROLLBACK, "runbook 2 min");
 
     private Instant firstBreach() {
         return firstBreach(entry);

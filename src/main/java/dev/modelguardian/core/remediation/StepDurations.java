@@ -21,6 +21,10 @@ public final class StepDurations {
     public static final String FIRING_TO_RETRAINING = "firing -> retraining started";
     /** The step of the training run, from RETRAINING to the next state. */
     public static final String JOB_RUNNING = "Job running";
+    /** The step of a target in VALIDATING. */
+    public static final String VALIDATION = "validation";
+    /** The step of a target in ROLLING_BACK. */
+    public static final String ROLLBACK = "rollback";
 
     private StepDurations() {
     }
@@ -106,10 +110,10 @@ public final class StepDurations {
         return switch (state) {
             case AWAITING_APPROVAL -> Optional.of("awaiting approval");
             case RETRAINING -> Optional.of(JOB_RUNNING);
-            case VALIDATING -> Optional.of("validation");
+            case VALIDATING -> Optional.of(VALIDATION);
             case PROMOTING -> Optional.of("promotion");
             case VERIFYING -> Optional.of("verification");
-            case ROLLING_BACK -> Optional.of("rollback");
+            case ROLLING_BACK -> Optional.of(ROLLBACK);
             // Where a remediation ends, not a step of it (FIRING is named above).
             case HEALTHY, PENDING, FIRING, ROLLED_BACK -> Optional.empty();
         };

@@ -218,4 +218,21 @@ class PostmortemDraftTest {
         assertThat(md.indexOf("## Model versions in the registry now")).isGreaterThan(md.indexOf("## Validation"))
                 .isLessThan(md.indexOf("## Actions the guardian took"));
     }
+
+    @Test
+    void givenARemediationThatTrainedValidatedAndRolledBack_whenSummarised_thenEachStepIsSetAgainstTheRunbookByHand() {
+        Timeline timeline = new Timeline(List.of(new Timeline.Mark(RemediationState.FIRING, T0),
+                new Timeline.Mark(RemediationState.RETRAINING, T0.plusSeconds(60)),
+                new Timeline.Mark(RemediationState.VALIDATING, T0.plusSeconds(60 + 1680)),
+                new Timeline.Mark(RemediationState.ROLLING_BACK, T0.plusSeconds(60 + 1680 + 40)),
+                new Timeline.Mark(RemediationState.ROLLED_BACK, T0.plusSeconds(60 + 1680 + 40 + 3))),
+                Optional.empty());
+        HistoryEntry entry = new HistoryEntry("r1763953200", Optional.of(JOB), T0.plusSeconds(60),
+                T0.plusSeconds(1783), HistoryEntry.Outcome.ROLLED_BACK, "validation failed", List.of(MAE))
+                .withTimeline(timeline);
+
+        assertThat(draft(entry)).contains("Outcome: **rolled_back** after 29m43s from the first breach. Against the"
+                + " runbook's own estimates by hand: Job running 28m (runbook 15-30 min), validation 40s (runbook 5"
+                + " min), rollback 3s (runbook 2 min).");
+    }
 }
