@@ -35,16 +35,21 @@ import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 /** Runbook step 5: the post-mortem draft of one finished remediation, from what the state ConfigMap kept. */
 @Command(name = "postmortem", aliases = "post-mortem", mixinStandardHelpOptions = true,
         description = { "Writes a post-mortem draft (Markdown) for one finished remediation of a training target: the"
-                + " summary with the time from first breach to the end, the impact window, what fired with values and"
-                + " bounds, each signal's worst value and time past its trigger over the window, the timeline with each step's duration and who approved, the training run and the last"
+                + " summary with the time from first breach to the end and each step against the runbook's estimates"
+                + " by hand, the impact window, what fired with values and bounds, each signal's worst value and time"
+                + " past its trigger over the window, the inputs that moved most (a signal with a breakdown label),"
+                + " the timeline with each step's duration and who approved, the training run and the last"
                 + " lines of its log when it failed, each validation check with candidate and serving values, the"
+                + " candidates as the registry shows them now, the"
                 + " promotions and rollbacks done, what a person must still do (the Helm values key that makes a"
                 + " rollback stick, the flag to re-enable), questions for the root cause, and the identifiers (Job,"
                 + " MLflow versions, PagerDuty dedup key). --html adds the same content as a page with one chart per"
                 + " signal.",
-                "Reads the state ConfigMap and the signals' sources (Prometheus range queries over the incident window;"
-                        + " a source that does not answer leaves its rows marked unavailable): it changes nothing. The"
-                        + " latest finished remediation by default; --remediation takes an id from `status`." },
+                "Reads the state ConfigMap, the signals' sources (Prometheus range queries over the incident window,"
+                        + " and per input for a signal with a breakdown label) and the model registry (each validated"
+                        + " candidate as MLflow shows it now); a source or registry that does not answer leaves its"
+                        + " rows marked unavailable. It changes nothing. The latest finished remediation by default;"
+                        + " --remediation takes an id from `status`." },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:the draft was written", "3:configuration or runtime error, an unknown target or"
                 + " remediation, no finished remediation yet, or the file could not be written" })
@@ -67,8 +72,8 @@ public class PostmortemCommand implements Callable<Integer> {
             + " page with one chart per signal over the incident window (inline SVG, no script, nothing fetched)")
     Path html;
 
-    @Option(names = "--no-signals", description = "leave out the signals over the incident window (read from their"
-            + " sources, e.g. Prometheus range queries)")
+    @Option(names = "--no-signals", description = "read nothing but the state: leave out the signals over the"
+            + " incident window (Prometheus range queries), the inputs that moved most and the registry's versions")
     boolean noSignals;
 
     @Spec
