@@ -127,6 +127,19 @@ class DashboardIT {
         // rate() needs two samples that differ in its window: a few more cycles, scraped.
         await("three more cycles scraped").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> prometheus.queryValue("increase(guardian_cycle_seconds_count[1m])") >= 3);
+        // Then the model server breaks: its scrapes are external call errors, and once they pass
+        // guardian.source-error-limit (3) the source-error alert's own expression selects the signal, on what serve
+        // really exposes (not on the dashboard's zero fallbacks).
+        model.failWith(503);
+        String sourceErrors = (String) Monitoring.rules(Monitoring.yaml(Monitoring.RULES)).stream()
+                .filter(r -> r.get("alert").equals("ModelGuardianSourceErrors")).findFirst().orElseThrow()
+                .get("expr");
+        await("the source-error alert's expression selects the failing signal").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .failFast("serve exited early; its output is in " + log, () -> !serve.isAlive())
+                .until(() -> prometheus.queryValue(sourceErrors) >= 3);
+        assertThat(prometheus.queryValue("sum(rate(guardian_external_call_seconds_count{system=\"scrape\","
+                + "outcome=\"error\"}[1m]))")).as("scrape errors counted").isPositive();
 
         JsonNode dashboard = Monitoring.dashboard();
         List<String> failures = new ArrayList<>();
