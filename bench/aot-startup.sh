@@ -12,11 +12,14 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 JAVA_HOME=$(./dev jdk)
 export JAVA_HOME
+major=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[ "$major" -ge 25 ] 2>/dev/null || { echo "aot-startup: needs a JDK 25+ for -XX:AOTCacheOutput; ./dev picked $JAVA_HOME ($major)" >&2; exit 3; }
 [ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
   || ./mvnw -q -B package -DskipTests >&2
 cd target/quarkus-app
 cache=$(mktemp -d)/app.aot
-"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$cache" -jar quarkus-run.jar replay >/dev/null 2>&1
+"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$cache" -jar quarkus-run.jar replay >/dev/null 2>&1 \
+  || { echo "aot-startup: the training run (replay) failed" >&2; exit 1; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A FLAGS=(

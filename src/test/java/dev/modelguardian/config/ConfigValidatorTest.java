@@ -99,6 +99,15 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void givenABreakdownOnAQueryThatIsNotMaxOrMin_whenValidated_thenProblemSaysWhichShapeItNeeds() {
+        ConfigProblem problem = single(oneSignal("query: sum(psi)\nabove: 0.25\nbreakdown: feature"));
+
+        assertThat(problem.property()).isEqualTo(SIGNAL + ".breakdown");
+        assertThat(problem.message()).contains("'feature' can only split a query that is max(...) or min(...) of the"
+                + " series that carry it, not sum(psi)");
+    }
+
+    @Test
     void givenABreakdownOnAScrapedSignal_whenValidated_thenProblemSaysTheSourceKeepsNoHistory() {
         List<ConfigProblem> problems = validate(oneSignal(
                 "source: scrape\nmetric: psi\nabove: 0.25\nbreakdown: feature"));

@@ -250,8 +250,8 @@ public class ReplayCommand implements Callable<Integer> {
                 + " (its state in memory)",
                 ended.spec(), entry, config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals,
                 signals.stream().map(SignalWindow::policy).filter(p -> p.breakdown().isPresent())
-                        .map(p -> InputDrift.unavailable(p, p.breakdown().get(), "a replay simulates the signal, not"
-                                + " its inputs"))
+                        .map(p -> InputDrift.unavailable(p, p.breakdown().get(), "a replay does not split a signal by"
+                                + " its label"))
                         .toList(), end)
                 .markdown();
     }

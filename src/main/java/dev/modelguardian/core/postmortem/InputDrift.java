@@ -58,11 +58,18 @@ public record InputDrift(Policy policy, String label, List<Input> inputs, Option
             });
         } catch (SourceException e) {
             return Optional.of(unavailable(policy, label, kind + ": " + e.getMessage()));
+        } catch (RuntimeException e) {
+            // A malformed answer, a query the source refuses: this section says so, the draft is still written.
+            return Optional.of(unavailable(policy, label, kind + ": " + e));
         }
     }
 
     /** The split of {@code series} (one per value of {@code label}), worst first. */
     static InputDrift of(Policy policy, String label, List<Series> series) {
+        if (!series.isEmpty() && series.stream().noneMatch(s -> s.labels().containsKey(label))) {
+            return unavailable(policy, label, "no series of the query carries '" + label + "' (an inner aggregation"
+                    + " drops it)");
+        }
         boolean above = policy.bound().direction() == Direction.ABOVE;
         List<Input> inputs = new ArrayList<>();
         for (Series s : series) {

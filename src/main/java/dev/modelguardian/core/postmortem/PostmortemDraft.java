@@ -324,7 +324,7 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         for (InputDrift drift : inputs) {
             md.append("`").append(drift.policy().key()).append("` by `").append(drift.label()).append("`");
             if (drift.unavailable().isPresent()) {
-                md.append(": unavailable: ").append(drift.unavailable().get()).append(".\n\n");
+                md.append(": unavailable: ").append(cell(drift.unavailable().get())).append(".\n\n");
                 continue;
             }
             if (drift.inputs().isEmpty()) {
@@ -408,8 +408,9 @@ public record PostmortemDraft(String namespace, String state, TargetSpec target,
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
+    /** {@code text} as one Markdown table cell: bars escaped, line breaks as spaces, nothing for null. */
     private static String cell(String text) {
-        return text.replace("|", "\\|");
+        return text == null ? "-" : text.replace("|", "\\|").replaceAll("\\R", " ");
     }
 
     private static String format(Duration d) {

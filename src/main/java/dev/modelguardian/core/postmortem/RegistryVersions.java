@@ -39,6 +39,8 @@ public record RegistryVersions(List<Row> rows) {
     /** The candidates of {@code entry}'s verdict read from {@code registry}; empty rows without a verdict. */
     public static RegistryVersions read(HistoryEntry entry, TargetSpec target, ModelRegistry registry) {
         List<Row> rows = new ArrayList<>();
+        // A registry that did not answer (after its client's retries) is not asked again for every candidate.
+        Optional<String> down = Optional.empty();
         for (Verdict.ModelVerdict m : entry.verdict().map(Verdict::models).orElse(List.of())) {
             if (m.candidate().isEmpty()) {
                 continue;
@@ -46,12 +48,21 @@ public record RegistryVersions(List<Row> rows) {
             String version = m.candidate().get();
             String registered = Optional.ofNullable(target.recovery().models().get(m.model()))
                     .map(RecoverySpec.ModelCheck::registry).map(r -> r.name()).orElse(m.model());
+            if (down.isPresent()) {
+                rows.add(new Row(m.model(), registered, version, Optional.empty(), Optional.empty(),
+                        Optional.of("not read: the registry did not answer (" + down.get() + ")")));
+                continue;
+            }
             ModelVersion now;
             try {
                 now = registry.version(registered, version);
-            } catch (ModelRegistry.RegistryException e) {
+            } catch (RuntimeException e) {
+                String why = e instanceof ModelRegistry.RegistryException r ? r.getMessage() : e.toString();
+                if (e instanceof ModelRegistry.RegistryException r && r.retryable()) {
+                    down = Optional.of(why);
+                }
                 rows.add(new Row(m.model(), registered, version, Optional.empty(), Optional.empty(),
-                        Optional.of("version unavailable: " + e.getMessage())));
+                        Optional.of("version unavailable: " + why)));
                 continue;
             }
             Optional<Run> run = Optional.empty();
@@ -59,8 +70,9 @@ public record RegistryVersions(List<Row> rows) {
             if (now.runId().isPresent()) {
                 try {
                     run = Optional.of(registry.run(now.runId().get()));
-                } catch (ModelRegistry.RegistryException e) {
-                    problem = Optional.of("run " + now.runId().get() + " unavailable: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    problem = Optional.of("run " + now.runId().get() + " unavailable: "
+                            + (e instanceof ModelRegistry.RegistryException ? e.getMessage() : e.toString()));
                 }
             }
             rows.add(new Row(m.model(), registered, version, Optional.of(now), run, problem));

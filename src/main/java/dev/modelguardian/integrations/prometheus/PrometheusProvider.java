@@ -63,6 +63,12 @@ public final class PrometheusProvider implements SourceProvider {
             problems.add(new ConfigProblem(prefix + ".metric",
                     "'metric' and 'labels' belong to the scrape source; use 'query' with source prometheus"));
         }
+        // A breakdown splits max(...) or min(...) of the labelled series; say so now, not in a post-mortem.
+        signal.breakdown().filter(label -> label.matches("[a-zA-Z_][a-zA-Z0-9_]*")).ifPresent(label -> signal.query()
+                .filter(q -> !q.isBlank() && PrometheusSource.splitBy(q, label).isEmpty())
+                .ifPresent(q -> problems.add(new ConfigProblem(prefix + ".breakdown", "'" + label + "' can only split"
+                        + " a query that is max(...) or min(...) of the series that carry it, not " + q
+                        + "; write the query that way or remove breakdown"))));
     }
 
     @Override

@@ -102,22 +102,37 @@ public final class PrometheusSource implements MetricSource {
      * {@code max(EXPR)} or {@code min(EXPR)} as {@code max by (label) (EXPR)}: the same signal, one series per value
      * of {@code label}; empty for any other shape of query (the label is aggregated away in a way this cannot undo).
      */
-    static Optional<String> splitBy(String promql, String label) {
+    public static Optional<String> splitBy(String promql, String label) {
         String q = promql.strip();
         Matcher m = AGGREGATION.matcher(q);
         if (!m.lookingAt()) {
             return Optional.empty();
         }
         // The parenthesis after max/min must close at the very end: max(a) / max(b) is not one aggregation.
+        // Parentheses inside string literals ("(", '(', `(`) and comments (# to the end of the line) do not count.
         int depth = 0;
         int open = m.end(1);
+        char quote = 0;
         for (int i = open; i < q.length(); i++) {
             char c = q.charAt(i);
-            if (c == '(') {
+            if (quote != 0) {
+                if (c == '\\' && quote != '`') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'' || c == '`') {
+                quote = c;
+            } else if (c == '#') {
+                return Optional.empty();
+            } else if (c == '(') {
                 depth++;
             } else if (c == ')' && --depth == 0 && i != q.length() - 1) {
                 return Optional.empty();
             }
+        }
+        if (depth != 0 || quote != 0) {
+            return Optional.empty();
         }
         return Optional.of(m.group(1) + " by (" + label + ") " + q.substring(open).strip());
     }

@@ -124,4 +124,17 @@ class InputDriftTest {
         assertThat(InputDrift.read(policy(Bound.above(0.25), Optional.of("feature")), MetricSources.of(),
                 T0, T0.plusSeconds(3600)).orElseThrow().unavailable()).contains("no prometheus source is configured");
     }
+
+    @Test
+    void givenSeriesThatDoNotCarryTheLabel_whenSplit_thenItIsUnavailableNotOneMadeUpInput() {
+        Series unlabelled = new Series(Map.of("model", "duration-predictor"), List.of(new Series.Point(
+                T0.toEpochMilli(), 0.3)));
+
+        InputDrift drift = InputDrift.of(policy(Bound.above(0.25), Optional.of("feature")), "feature",
+                List.of(unlabelled));
+
+        assertThat(drift.inputs()).isEmpty();
+        assertThat(drift.unavailable()).contains("no series of the query carries 'feature' (an inner aggregation"
+                + " drops it)");
+    }
 }

@@ -179,7 +179,7 @@ class PostmortemDraftTest {
 
         String md = new PostmortemDraft("neural-hive", "the state ConfigMap neural-hive/model-guardian-state", TARGET,
                 entry, Optional.empty(), List.of(window), List.of(new InputDrift(psi, "feature", inputs,
-                        Optional.empty()), InputDrift.unavailable(psi, "segment", "the query is not max(...)")),
+                        Optional.empty()), InputDrift.unavailable(psi, "segment", "the query is\nnot max(...)")),
                 T0.plusSeconds(7200)).markdown();
 
         assertThat(md).contains("## Inputs that moved most\n\n`ticket-duration-predictor/feature-psi` by `feature`,"

@@ -28,4 +28,14 @@ class PrometheusSplitTest {
         assertThat(PrometheusSource.splitBy("max by (feature) (x)", "feature")).isEmpty();
         assertThat(PrometheusSource.splitBy("maximum(x)", "feature")).isEmpty();
     }
+
+    @Test
+    void givenParenthesesInsideStringsOrAComment_whenSplit_thenOnlyTheQuerysOwnCount() {
+        assertThat(PrometheusSource.splitBy("max(http_requests{path=\")\"})", "feature"))
+                .contains("max by (feature) (http_requests{path=\")\"})");
+        assertThat(PrometheusSource.splitBy("max(x{a=\"(\"}) / max(y)", "feature")).isEmpty();
+        assertThat(PrometheusSource.splitBy("max(x{a='\\'('})", "feature")).contains("max by (feature) (x{a='\\'('})");
+        assertThat(PrometheusSource.splitBy("max(x) # the worst input", "feature")).isEmpty();
+        assertThat(PrometheusSource.splitBy("max(x{a=\"unclosed})", "feature")).isEmpty();
+    }
 }
