@@ -18,6 +18,25 @@ public class ScrapedModelProfile implements QuarkusTestProfile {
     public static final String HEALTHY =
             "orchestration_ml_drift_score{drift_type=\"prediction\",model_name=\"duration-predictor\"} 1.1\n";
 
+    /**
+     * The same model and target as a configuration file's {@code models:} and {@code targets:} under {@code guardian:}
+     * (indented two spaces), for tests that start the packaged application with {@code --config}.
+     */
+    public static final String MAE_RATIO_MODELS = """
+              models:
+                ticket-duration-predictor:
+                  signals:
+                    mae-ratio:
+                      source: scrape
+                      metric: orchestration_ml_drift_score
+                      labels:
+                        drift_type: prediction
+                      above: 1.5
+              targets:
+                %s:
+                  models: [ticket-duration-predictor]
+            """.formatted(NeuralHive.CRON_JOB);
+
     @Override
     public Map<String, String> getConfigOverrides() {
         String signal = "guardian.models.ticket-duration-predictor.signals.mae-ratio.";

@@ -25,6 +25,7 @@ import dev.modelguardian.app.wiring.Postmortems;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
+import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
@@ -98,7 +99,8 @@ public class PostmortemCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // With the registry step when a registry is configured: the draft names each model as it is registered.
-        List<TargetSpec> targets = KubeBeans.targets(modelSet, Extensions.registry(config).isPresent());
+        Optional<ModelRegistry> registry = Extensions.registry(config);
+        List<TargetSpec> targets = KubeBeans.targets(modelSet, registry.isPresent());
         Optional<TargetSpec> target = targets.stream().filter(t -> t.name().equals(targetName)).findFirst();
         if (target.isEmpty()) {
             return fail(err, GuardianMain.unknownTarget(targetName, targets));
@@ -123,7 +125,8 @@ public class PostmortemCommand implements Callable<Integer> {
                     + " (guardian.state.history: " + config.state().history() + ")");
         }
         PostmortemDraft draft = Postmortems.draft(config, modelSet, noSignals ? Optional.empty()
-                : Optional.of(sources.get()), target.get(), entry.get(), clock.instant());
+                : Optional.of(sources.get()), noSignals ? Optional.empty() : registry, target.get(), entry.get(),
+                clock.instant());
         String markdown = draft.markdown();
         if (html != null) {
             try {

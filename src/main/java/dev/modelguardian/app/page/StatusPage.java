@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 import io.smallrye.common.annotation.Blocking;
 
 import dev.modelguardian.app.replay.PostmortemPage;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.app.wiring.Postmortems;
 import dev.modelguardian.app.wiring.ServeLoop;
@@ -167,7 +168,7 @@ public class StatusPage {
                     + " (guardian.state.history: " + config.state().history() + ").");
         }
         String html = PostmortemPage.render(Postmortems.draft(config, models, Optional.of(sources.get()),
-                target.get(), entry.get(), now));
+                Extensions.registry(config), target.get(), entry.get(), now));
         return secured(Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")), POSTMORTEM_CSP).build();
     }
 

@@ -12,6 +12,7 @@ import dev.modelguardian.core.postmortem.InputDrift;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.postmortem.RegistryVersions;
 import dev.modelguardian.core.postmortem.SignalWindow;
+import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
@@ -25,14 +26,15 @@ public final class Postmortems {
     /**
      * The draft of {@code entry} of {@code target}, with its signals over the incident window read from
      * {@code sources} (none when empty: {@code postmortem --no-signals}), those with a breakdown label split by it, and
-     * the validated candidates as the configured registry shows them now (with the signals: --no-signals reads only
-     * the state).
+     * the validated candidates as {@code registry} shows them now (none when empty: no registry configured, or
+     * --no-signals, which reads only the state).
      */
     public static PostmortemDraft draft(GuardianConfig config, ModelSet models, Optional<MetricSources> sources,
-            TargetSpec target, HistoryEntry entry, Instant now) {
+            Optional<ModelRegistry> registry, TargetSpec target, HistoryEntry entry, Instant now) {
         List<SignalWindow> signals = List.of();
         List<InputDrift> inputs = List.of();
-        Optional<RegistryVersions> registry = Optional.empty();
+        Optional<RegistryVersions> versions = entry.verdict().isPresent()
+                ? registry.map(r -> RegistryVersions.read(entry, target, r)) : Optional.empty();
         if (sources.isPresent()) {
             PostmortemDraft.Window window = PostmortemDraft.window(entry, now);
             List<Policy> policies = Policies.from(models).stream().filter(p -> target.models().contains(p.model()))
@@ -41,13 +43,10 @@ public final class Postmortems {
                     .toList();
             inputs = policies.stream().flatMap(p -> InputDrift.read(p, sources.get(), window.from(), window.to())
                     .stream()).toList();
-            if (entry.verdict().isPresent()) {
-                registry = Extensions.registry(config).map(r -> RegistryVersions.read(entry, target, r));
-            }
         }
         String namespace = Namespace.resolve(config);
         return new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/" + config.state().configMap()
                 + " (`model-guardian status --target " + target.name() + "`)", target, entry,
-                config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, inputs, registry, now);
+                config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, inputs, versions, now);
     }
 }

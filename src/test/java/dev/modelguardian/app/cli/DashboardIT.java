@@ -1,6 +1,5 @@
 package dev.modelguardian.app.cli;
 
-import static dev.modelguardian.testing.NeuralHive.CRON_JOB;
 import static dev.modelguardian.testing.NeuralHive.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -212,19 +211,7 @@ class DashboardIT {
                     relist-interval: 1s
                   scrape:
                     url: %s
-                  models:
-                    ticket-duration-predictor:
-                      signals:
-                        mae-ratio:
-                          source: scrape
-                          metric: orchestration_ml_drift_score
-                          labels:
-                            drift_type: prediction
-                          above: 1.5
-                  targets:
-                    %s:
-                      models: [ticket-duration-predictor]
-                """.formatted(NAMESPACE, model.url(), CRON_JOB));
+                """.formatted(NAMESPACE, model.url()) + ScrapedModelProfile.MAE_RATIO_MODELS);
         List<String> command = ServeIT.artifact(List.of("-Dkubernetes.master="
                 + client.getConfiguration().getMasterUrl(), "-Dkubernetes.trust.certificates=true",
                 "-Dkubernetes.auth.tryKubeConfig=false", "-Dquarkus.http.port=" + port,

@@ -114,19 +114,7 @@ class ServeIT {
                   interval: 1s
                   scrape:
                     url: %s
-                  models:
-                    ticket-duration-predictor:
-                      signals:
-                        mae-ratio:
-                          source: scrape
-                          metric: orchestration_ml_drift_score
-                          labels:
-                            drift_type: prediction
-                          above: 1.5
-                  targets:
-                    %s:
-                      models: [ticket-duration-predictor]
-                """.formatted(NAMESPACE, metrics.url(), CRON_JOB));
+                """.formatted(NAMESPACE, metrics.url()) + ScrapedModelProfile.MAE_RATIO_MODELS);
         List<String> command = artifact(List.of("-Dkubernetes.master=" + client.getConfiguration().getMasterUrl(),
                 "-Dkubernetes.trust.certificates=true", "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dquarkus.http.port=0"));
