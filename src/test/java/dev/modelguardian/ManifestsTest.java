@@ -43,6 +43,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
+import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.TestConfigs;
@@ -57,7 +58,7 @@ class ManifestsTest {
     static final Path DIR = Path.of("src/main/kubernetes");
     static final List<String> SHAPES = List.of("base", "sidecar", "check", "remediate");
     /** The training triggers' Role rules, one kustomize Component each, by trigger kind. */
-    static final List<String> COMPONENTS = List.of("cronjob", "job-template", "argo-workflow");
+    static final List<String> COMPONENTS = List.of("cronjob", "job-template", "argo-workflow", "http");
     /** Applied with kubectl patch (the Deployment belongs to Helm), so no kustomization lists it as a resource. */
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
@@ -240,6 +241,22 @@ class ManifestsTest {
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults, templated)));
         assertThat(granted).noneMatch(k -> k.contains("cronjobs"));
+    }
+
+    @Test
+    void givenTheHttpComponent_whenExpandedToVerbs_thenItGrantsExactlyTheRecipesSecretAndNoJobsOrWorkflows()
+            throws IOException {
+        // Each documented recipe (docs/triggers) reads the Secret the component names.
+        for (String recipe : List.of("kubeflow-pipelines.yaml", "airflow.yaml", "github-actions.yaml")) {
+            GuardianConfig config = TestConfigs.fromYaml(Files.readString(Path.of("docs/triggers").resolve(recipe)));
+
+            Set<String> granted = granted(componentRules("http"));
+
+            assertThat(granted).as(recipe).containsExactlyInAnyOrderElementsOf(keys(new HttpTriggerProvider()
+                    .permissions(config, KubeBeans.targets(ModelSet.resolve(config)))));
+            assertThat(granted).as(recipe).noneMatch(k -> k.contains("batch") || k.contains("argoproj")
+                    || k.contains("pods"));
+        }
     }
 
     @Test

@@ -40,6 +40,7 @@ import dev.modelguardian.integrations.jobs.JobTemplateProvider;
 import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
+import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
 
 /**
  * Neural Hive's runbook end to end, as a script of engine calls and of what the world does in between (the training
@@ -62,8 +63,17 @@ public final class Runbook {
         /** A Job manifest in a ConfigMap: a Job made from it ({@code trigger.kind: job-template}). */
         JOB_FROM_TEMPLATE,
         /** An Argo WorkflowTemplate: a Workflow submitted from it ({@code trigger.kind: argo-workflow}). */
-        WORKFLOW_FROM_TEMPLATE
+        WORKFLOW_FROM_TEMPLATE,
+        /**
+         * A Kubeflow Pipelines run started through its REST API ({@code trigger.kind: http}), the service a
+         * {@link PipelineStandIn} that outlives every guardian process, its token in a Secret.
+         */
+        RUN_THROUGH_PIPELINE
     }
+
+    /** The pipeline service of {@link Training#RUN_THROUGH_PIPELINE}: one for the JVM, reset by {@link #reset()}. */
+    private static PipelineStandIn pipeline;
+    private static final String PIPELINE_TOKEN = "kfp-runbook-token-42";
 
     /** The ways a remediation (or a rollback by hand) can go. */
     public enum Path {
@@ -137,6 +147,13 @@ public final class Runbook {
         if (training == Training.JOB_FROM_TEMPLATE) {
             JobTemplates.install(world);
         }
+        if (training == Training.RUN_THROUGH_PIPELINE) {
+            pipeline().reset();
+            world.secrets().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("kfp-token").endMetadata()
+                    .withData(Map.of("token", java.util.Base64.getEncoder().encodeToString(PIPELINE_TOKEN.getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)))).build()).createOr(r -> r.update());
+        }
         clock.set(T0);
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
         registry = new InMemoryModelRegistry();
@@ -166,6 +183,8 @@ public final class Runbook {
                     Extensions.trainedFrom("job-template", JobTemplates.CONFIG_MAP), t.models(), t.recovery())).toList();
             case WORKFLOW_FROM_TEMPLATE -> targets.stream().map(t -> new TargetSpec(t.name(),
                     Extensions.trainedFrom("argo-workflow", Argo.TEMPLATE), t.models(), t.recovery())).toList();
+            case RUN_THROUGH_PIPELINE -> targets.stream().map(t -> new TargetSpec(t.name(),
+                    Extensions.trainedFrom("http", "orchestrator-ml-retrain"), t.models(), t.recovery())).toList();
         };
     }
 
@@ -181,6 +200,34 @@ public final class Runbook {
             }
             case WORKFLOW_FROM_TEMPLATE -> new ArgoWorkflows(client, NAMESPACE, Map.of(CRON_JOB, new ArgoTemplate(
                     Argo.TEMPLATE, false, Map.of("remediation-id", "{remediation-id}"))));
+            case RUN_THROUGH_PIPELINE -> {
+                String kfp = pipeline().url() + "/apis/v2beta1/runs";
+                GuardianConfig config = TestConfigs.fromYaml("""
+                        guardian:
+                          targets:
+                            %s:
+                              models: [%s]
+                              trigger:
+                                kind: http
+                                http:
+                                  start:
+                                    url: %s
+                                    body: '{"display_name": "{run}", "runtime_config": {"parameters": {"remediation_id": "{remediation-id}"}}}'
+                                    run-id: /run_id
+                                  status:
+                                    url: %s/{run-id}
+                                    state: /state
+                                    succeeded: [SUCCEEDED]
+                                    failed: [FAILED]
+                                  runs:
+                                    url: %s
+                                    items: /runs
+                                    name: /display_name
+                                  auth:
+                                    secret: kfp-token
+                        """.formatted(CRON_JOB, MODEL, kfp, kfp, kfp));
+                yield new HttpTriggerProvider().trigger(config, config.targets(), client, NAMESPACE, clock);
+            }
         };
     }
 
@@ -277,6 +324,8 @@ public final class Runbook {
             case JOB_FROM_CRONJOB, JOB_FROM_TEMPLATE -> NeuralHive.finish(world, onlyJob(),
                     succeeded ? "Complete" : "Failed", succeeded ? null : "DeadlineExceeded");
             case WORKFLOW_FROM_TEMPLATE -> Argo.finish(world, onlyJob(), succeeded ? "Succeeded" : "Failed");
+            case RUN_THROUGH_PIPELINE -> pipeline().finish(pipeline().idOf(onlyJob()), succeeded ? "SUCCEEDED"
+                    : "FAILED", succeeded ? null : "task train failed");
         }
     }
 
@@ -297,6 +346,7 @@ public final class Runbook {
                     j.getMetadata().getLabels()));
             case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).forEach(w -> labels.put(w.getMetadata().getName(),
                     w.getMetadata().getLabels()));
+            case RUN_THROUGH_PIPELINE -> pipeline().names().forEach(name -> labels.put(name, Map.of()));
         }
         return labels;
     }
@@ -307,7 +357,16 @@ public final class Runbook {
             case JOB_FROM_CRONJOB, JOB_FROM_TEMPLATE -> jobs().stream().map(j -> j.getMetadata().getName()).toList();
             case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).stream().map(w -> w.getMetadata().getName())
                     .toList();
+            case RUN_THROUGH_PIPELINE -> pipeline().names();
         };
+    }
+
+    /** The pipeline service, started on first use; it requires the token of the Secret {@link #reset()} creates. */
+    private static synchronized PipelineStandIn pipeline() {
+        if (pipeline == null) {
+            pipeline = PipelineStandIn.start(PipelineStandIn.Service.KUBEFLOW, "Bearer " + PIPELINE_TOKEN);
+        }
+        return pipeline;
     }
 
     public List<Job> jobs() {

@@ -35,6 +35,7 @@ import dev.modelguardian.integrations.jobs.JobTemplateProvider;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
+import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
 import dev.modelguardian.integrations.prometheus.PrometheusProvider;
 import dev.modelguardian.integrations.scrape.ScrapeProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
@@ -67,7 +68,7 @@ public final class Extensions {
 
     /** The training triggers, in the order their problems and checks are reported; a target selects one by kind. */
     public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(),
-            new JobTemplateProvider(), new ArgoWorkflowProvider());
+            new JobTemplateProvider(), new ArgoWorkflowProvider(), new HttpTriggerProvider());
 
     private Extensions() {
     }
@@ -157,7 +158,7 @@ public final class Extensions {
      */
     public static List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
         List<Permission> all = new ArrayList<>(RequiredPermissions.of(config, targets));
-        TRIGGERS.forEach(t -> all.addAll(t.permissions(ofKind(targets, t.kind()))));
+        TRIGGERS.forEach(t -> all.addAll(t.permissions(config, ofKind(targets, t.kind()))));
         return List.copyOf(all);
     }
 

@@ -55,6 +55,18 @@ public interface TriggerProvider extends TargetRules {
     List<Permission> permissions(List<TargetSpec> targets);
 
     /**
+     * Every Kubernetes API permission this trigger uses for {@code targets}, for a trigger whose permissions name
+     * objects that only the configuration knows (the {@code http} trigger's Secret); by default
+     * {@link #permissions(List)}.
+     *
+     * @param config  the whole configuration tree
+     * @param targets the configured training targets of this kind
+     */
+    default List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+        return permissions(targets);
+    }
+
+    /**
      * The trigger the remediation engine starts, observes and finds training runs through for the targets of this
      * kind; asked only when there is one.
      *

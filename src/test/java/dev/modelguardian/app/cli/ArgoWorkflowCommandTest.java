@@ -103,8 +103,9 @@ class ArgoWorkflowCommandTest {
     /**
      * The JSON a command printed. Several launches share this test's JVM, and the second one's Micrometer warns once
      * that a gauge is registered again (a process runs one command, so users never see it): log lines are left out.
+     * Shared with {@link HttpTriggerCommandTest}.
      */
-    private static JsonNode json(LaunchResult result) throws IOException {
+    static JsonNode json(LaunchResult result) throws IOException {
         return new ObjectMapper().readTree(result.getOutput().lines()
                 .filter(line -> !line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} .*"))
                 .collect(java.util.stream.Collectors.joining("\n")));

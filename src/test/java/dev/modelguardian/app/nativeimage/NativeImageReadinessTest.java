@@ -111,19 +111,23 @@ class NativeImageReadinessTest {
      * Response, and the roots that cover what it hands over. Roots of the JAX-RS signatures and of the state codec
      * are found by {@link #roots()} on their own.
      */
-    static final Map<String, List<Class<?>>> JSON_SITES = Map.of(
-            "integrations/kubernetes/StateCodec.java", List.of(), // its method signatures are roots: see roots()
-            "integrations/kubernetes/ModelServerResources.java", List.of(), // a Map<String, String> of the flags a rollback changed
-            "app/cli/CheckCommand.java", List.of(CheckReport.class),
-            "app/cli/DoctorCommand.java", List.of(DoctorReport.class),
-            "app/cli/StatusCommand.java", List.of(StatusCommand.StatusOutput.class),
+    static final Map<String, List<Class<?>>> JSON_SITES = Map.ofEntries(
+            Map.entry("integrations/kubernetes/StateCodec.java", List.of()), // its method signatures are roots: see roots()
+            // a Map<String, String> of the flags a rollback changed
+            Map.entry("integrations/kubernetes/ModelServerResources.java", List.of()),
+            Map.entry("app/cli/CheckCommand.java", List.of(CheckReport.class)),
+            Map.entry("app/cli/DoctorCommand.java", List.of(DoctorReport.class)),
+            Map.entry("app/cli/StatusCommand.java", List.of(StatusCommand.StatusOutput.class)),
             // remediate --output json: one Map of JDK values per line, the end's with the failed training's LogTail.
-            "app/cli/RemediateCommand.java", List.of(dev.modelguardian.core.remediation.LogTail.class),
-            "integrations/http/Json.java", List.of(Json.Fields.class),
-            "app/api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class, ApiError.class),
-            "app/api/ApiToken.java", List.of(ApiError.class),
+            Map.entry("app/cli/RemediateCommand.java", List.of(dev.modelguardian.core.remediation.LogTail.class)),
+            Map.entry("integrations/http/Json.java", List.of(Json.Fields.class)),
+            Map.entry("app/api/GuardianResource.java", List.of(StatusView.class, StatusView.Target.class,
+                    ApiError.class)),
+            Map.entry("app/api/ApiToken.java", List.of(ApiError.class)),
             // The status page's HTML, stylesheet and script are Strings: no object of ours reaches Jackson.
-            "app/page/StatusPage.java", List.of());
+            Map.entry("app/page/StatusPage.java", List.of()),
+            // The http trigger's bodies and answers are Jackson trees (JsonNode): no class is bound by reflection.
+            Map.entry("integrations/pipeline/PipelineService.java", List.of()));
 
     /** What hands an object to Jackson's data binding or to a JAX-RS Response in the sources. */
     static final Pattern JSON_BINDING = Pattern.compile(

@@ -104,6 +104,27 @@ class ReplayTest {
     }
 
     @Test
+    void givenAScenarioTrainedThroughAPipelineService_whenReplayed_thenEveryStepNamesTheRunAndThePipeline()
+            throws java.io.IOException {
+        String argo;
+        try (var in = ReplayTest.class.getResourceAsStream("/scenarios/argo-retrain.yaml")) {
+            argo = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Scenario http = Scenario.parse(argo.replace("trigger: argo-workflow", "trigger: http"), "http-retrain.yaml");
+
+        Replay.Result result = Replay.run(http, Policies.from(NEURAL_HIVE), NEURAL_HIVE, ReplayTest.GUARDS);
+
+        assertThat(step(result, "job").what()).matches("run ml-retrain-emergency-\\d+ created from Pipeline"
+                + " orchestrator-ml-retrain");
+        assertThat(step(result, "world").what()).matches("run ml-retrain-emergency-\\d+ complete; registered .*");
+        assertThat(result.steps()).noneMatch(s -> s.what().contains("Job ") || s.what().contains("Workflow"));
+        assertThat(result.targets()).singleElement().satisfies(t -> {
+            assertThat(t.runKind()).isEqualTo("run");
+            assertThat(t.history()).extracting(HistoryEntry::outcome).containsExactly(HistoryEntry.Outcome.PROMOTED);
+        });
+    }
+
+    @Test
     void givenBadCandidate_whenReplayed_thenValidationRejectsItAndTheRollbackTurnsTheFlagOffAndNamesTheHelmValue() {
         Replay.Result result = replay("bad-candidate");
 

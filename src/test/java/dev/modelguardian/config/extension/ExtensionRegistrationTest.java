@@ -244,7 +244,7 @@ class ExtensionRegistrationTest {
                 .containsExactly("slack", "pagerduty", "webhook");
         assertThat(Extensions.REGISTRIES).extracting(RegistryProvider::name).containsExactly("mlflow");
         assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::kind).containsExactly("cronjob", "job-template",
-                "argo-workflow");
+                "argo-workflow", "http");
         assertThat(Extensions.TRIGGERS.getFirst()).isInstanceOf(CronJobProvider.class);
         assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
                 .contains("guardian.notify.slack.webhook-url");
