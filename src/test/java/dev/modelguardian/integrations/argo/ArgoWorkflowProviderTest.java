@@ -145,7 +145,7 @@ class ArgoWorkflowProviderTest {
         assertThat(Extensions.validate(config, ModelSet.resolve(config)))
                 .filteredOn(p -> p.property().equals("guardian.targets.training.trigger.kind")).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("unknown training trigger kind 'argo-workflows';"
-                        + " use argo-workflow (closest), or one of cronjob, job-template, argo-workflow"));
+                        + " use argo-workflow (closest), or one of cronjob, job-template, argo-workflow, http"));
     }
 
     @Test

@@ -208,6 +208,33 @@ class PipelineRecipesTest {
     }
 
     @Test
+    void givenTheServiceFailsWhileARunIsFollowed_whenObserved_then5xxAndNoAnswerAreTransientAndRefusedCredentialsPermanent() {
+        PipelineRuns runs = trigger(Recipe.AIRFLOW, y -> y.replace("          auth:",
+                "          request-timeout: 1s\n          auth:"));
+        TargetSpec target = target(Recipe.AIRFLOW);
+        runs.start(target, RUN, REMEDIATION, WHY);
+
+        service.failNext(500, 1);
+        assertThatThrownBy(() -> runs.observe(target, RUN)).isInstanceOfSatisfying(ClusterException.class,
+                e -> assertThat(e.permanent()).isFalse());
+        service.failNext(401, 1);
+        assertThatThrownBy(() -> runs.observe(target, RUN)).isInstanceOfSatisfying(ClusterException.class, e -> {
+            assertThat(e.permanent()).isTrue();
+            assertThat(e.getMessage()).startsWith("cannot read DAG run " + RUN + ": GET http://")
+                    .doesNotContain(Recipes.PASSWORD);
+        });
+        service.failNext(503, 1);
+        assertThatThrownBy(() -> runs.running(target, Optional.empty())).isInstanceOfSatisfying(
+                ClusterException.class, e -> assertThat(e.permanent()).isFalse());
+        service.hangNext();
+        assertThatThrownBy(() -> runs.observe(target, RUN)).isInstanceOfSatisfying(ClusterException.class,
+                e -> assertThat(e.permanent()).isFalse());
+
+        assertThat(runs.observe(target, RUN)).as("once the service answers again")
+                .isEqualTo(new JobObservation.Running(Optional.empty(), "state queued"));
+    }
+
+    @Test
     void givenAKubeflowRunStartedBySomeoneElse_whenTheTargetFires_thenTheRunningOneIsAdoptedByIdAndFollowed() {
         PipelineRuns runs = trigger(Recipe.KUBEFLOW);
         TargetSpec target = target(Recipe.KUBEFLOW);
