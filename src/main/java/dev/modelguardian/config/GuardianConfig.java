@@ -300,7 +300,7 @@ public interface GuardianConfig {
     interface Trigger {
         /**
          * The trigger kind: {@code cronjob} (a Job made from a CronJob, as {@code kubectl create job --from} does),
-         * {@code job-template} (a Job made from a Job manifest kept in a ConfigMap), {@code argo-workflow} (a
+         * {@code job-template} (a Job made from a Job manifest kept in a ConfigMap or inline), {@code argo-workflow} (a
          * Workflow submitted from a WorkflowTemplate, as {@code argo submit --from} does) or {@code http} (a run of a
          * pipeline service started through its REST API).
          */
@@ -455,9 +455,15 @@ public interface GuardianConfig {
         String passwordKey();
     }
 
-    /** A Job made from a Job manifest kept in a ConfigMap, for teams with neither a CronJob nor Argo. */
+    /**
+     * A Job made from a Job manifest kept in a ConfigMap or inline in the configuration, for teams with neither a
+     * CronJob nor Argo.
+     */
     interface JobTemplate {
-        /** The ConfigMap (in the guardian's namespace) holding the manifest; defaults to the target's name. */
+        /**
+         * The ConfigMap (in the guardian's namespace) holding the manifest; defaults to the target's name unless the
+         * manifest is inline.
+         */
         Optional<String> configMap();
 
         /**
@@ -466,6 +472,12 @@ public interface GuardianConfig {
          */
         @WithDefault("job.yaml")
         String key();
+
+        /**
+         * The Job manifest itself, inline (YAML or JSON, as it would be under the ConfigMap's key), instead of a
+         * ConfigMap: checked when the configuration is read, changed by changing the configuration.
+         */
+        Optional<String> manifest();
     }
 
     /** A Workflow submitted from an Argo WorkflowTemplate or ClusterWorkflowTemplate. */

@@ -24,7 +24,7 @@ import dev.modelguardian.core.remediation.TrainingTrigger;
 
 /**
  * The Job template trigger ({@code trigger.kind: job-template}), whole: a Job made from a manifest kept in a
- * ConfigMap, for teams with neither a CronJob nor Argo. Validates {@code trigger.job-template.*}, checks in
+ * ConfigMap or inline in the configuration, for teams with neither a CronJob nor Argo. Validates {@code trigger.job-template.*}, checks in
  * {@code doctor} that the ConfigMap, its key and the manifest are there and usable, lists the permissions, and builds
  * {@link TrainingJobs} with a {@link TemplateSource}: the same Jobs, informer, stuck-pod detection and timeout as the
  * CronJob trigger.
@@ -33,14 +33,23 @@ public final class JobTemplateProvider implements TriggerProvider {
 
     /** This trigger's kind, as {@code trigger.kind} names it. */
     public static final String KIND = "job-template";
+    /** What a target with an inline manifest is trained from, as messages name it. */
+    static final String INLINE_KIND = "JobTemplate";
 
     @Override
     public String kind() {
         return KIND;
     }
 
+    /**
+     * {@inheritDoc} The ConfigMap; for an inline manifest, the target's own {@code JobTemplate} (no object in the
+     * cluster: Events about it regard {@code JobTemplate/<target>} under the guardian's group).
+     */
     @Override
     public Trainer trainer(String name, GuardianConfig.Target target) {
+        if (target.trigger().jobTemplate().manifest().isPresent()) {
+            return new Trainer(KIND, INLINE_KIND, name, "Job", "model-guardian.dev/v1", "batch/v1");
+        }
         return trainedFrom(template(name, target).configMap());
     }
 
@@ -52,7 +61,8 @@ public final class JobTemplateProvider implements TriggerProvider {
 
     static TemplateSource.Template template(String name, GuardianConfig.Target target) {
         GuardianConfig.JobTemplate t = target.trigger().jobTemplate();
-        return new TemplateSource.Template(t.configMap().orElse(name), t.key());
+        return t.manifest().map(TemplateSource.Template::inline)
+                .orElseGet(() -> new TemplateSource.Template(t.configMap().orElse(name), t.key()));
     }
 
     @Override
@@ -74,6 +84,22 @@ public final class JobTemplateProvider implements TriggerProvider {
             t.configMap().ifPresent(c -> problems.add(new ConfigProblem(prefix + ".config-map", "config-map" + fix)));
             if (!t.key().equals("job.yaml")) {
                 problems.add(new ConfigProblem(prefix + ".key", "key" + fix));
+            }
+            t.manifest().ifPresent(m -> problems.add(new ConfigProblem(prefix + ".manifest", "manifest" + fix)));
+            return;
+        }
+        if (t.manifest().isPresent()) {
+            if (t.configMap().isPresent()) {
+                problems.add(new ConfigProblem(prefix + ".config-map", "set together with manifest: the Job manifest is"
+                        + " either in a ConfigMap or inline; remove one"));
+            }
+            if (!t.key().equals("job.yaml")) {
+                problems.add(new ConfigProblem(prefix + ".key", "set together with manifest: key names the manifest in"
+                        + " a ConfigMap; remove it"));
+            }
+            if (TemplateSource.fromManifest(t.manifest().get(), TemplateSource.INLINE, "validation")
+                    instanceof TemplateSource.Loaded.Invalid i) {
+                problems.add(new ConfigProblem(prefix + ".manifest", "the inline manifest " + i.why()));
             }
             return;
         }
@@ -104,9 +130,10 @@ public final class JobTemplateProvider implements TriggerProvider {
             TemplateSource.Template template = settings == null
                     ? new TemplateSource.Template(target.trainer().name(), "job.yaml")
                     : template(target.name(), settings);
-            String check = "job-template/" + template.configMap();
+            String check = "job-template/" + (template.manifest().isPresent() ? target.name() : template.configMap());
             String property = "guardian.targets." + target.name() + ".trigger.job-template";
-            String where = "ConfigMap " + ns + "/" + template.configMap();
+            String where = template.manifest().isPresent() ? "The inline manifest"
+                    : "ConfigMap " + ns + "/" + template.configMap();
             TemplateSource.Loaded loaded;
             try {
                 loaded = new TemplateSource(client, ns, Map.of()).load(template, "doctor-check");
@@ -119,16 +146,17 @@ public final class JobTemplateProvider implements TriggerProvider {
                 continue;
             }
             checks.add(switch (loaded) {
-                case TemplateSource.Loaded.Manifest m -> Check.ok(check, where + " holds a Job manifest under "
-                        + template.key() + " (training target " + target.name() + ")");
+                case TemplateSource.Loaded.Manifest m -> Check.ok(check, where + (template.manifest().isPresent()
+                        ? " is a Job manifest" : " holds a Job manifest under " + template.key()) + " (training target "
+                        + target.name() + ")");
                 case TemplateSource.Loaded.NoConfigMap n -> Check.fail(check, where + " not found (training target "
                         + target.name() + ")", "create it (kubectl create configmap " + template.configMap()
                                 + " --from-file=" + template.key() + "=job.yaml), or set " + property + ".config-map");
                 case TemplateSource.Loaded.NoKey n -> Check.fail(check, where + " has no key " + template.key()
                         + " (its keys: " + (n.keys().isEmpty() ? "none" : String.join(", ", n.keys())) + ")",
                         "put the Job manifest under " + template.key() + ", or set " + property + ".key");
-                case TemplateSource.Loaded.Invalid i -> Check.fail(check, where + " key " + template.key() + " "
-                        + i.why(), "fix the manifest: a batch/v1 Job with spec.template.spec");
+                case TemplateSource.Loaded.Invalid i -> Check.fail(check, template.where(ns) + " " + i.why(),
+                        "fix the manifest: a batch/v1 Job with spec.template.spec");
             });
         }
         return List.copyOf(checks);
@@ -146,8 +174,9 @@ public final class JobTemplateProvider implements TriggerProvider {
             return List.of();
         }
         List<Permission> all = new ArrayList<>();
-        targets.stream().map(t -> t.trainer().name()).distinct().sorted().forEach(cm -> all.addAll(Permission.of("",
-                "configmaps", "the training Job's manifest (job-template trigger)", cm, "get")));
+        targets.stream().filter(t -> t.trainer().kind().equals("ConfigMap")).map(t -> t.trainer().name()).distinct()
+                .sorted().forEach(cm -> all.addAll(Permission.of("", "configmaps", "the training Job's manifest"
+                        + " (job-template trigger)", cm, "get")));
         all.addAll(TrainingJobs.jobPermissions("the target's running Jobs"));
         return List.copyOf(all);
     }

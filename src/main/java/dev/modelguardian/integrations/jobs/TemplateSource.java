@@ -16,8 +16,8 @@ import dev.modelguardian.integrations.kubernetes.ApiFailures;
 
 /**
  * Jobs made from a Job manifest kept in a ConfigMap, read when the run starts (so a team changes its training by
- * editing the ConfigMap, with no restart of the guardian): the manifest's labels, annotations and spec, named as the
- * run, labelled with the ConfigMap. Nothing schedules such Jobs but the guardian, so the Jobs that train a target are
+ * editing the ConfigMap, with no restart of the guardian), or inline in the configuration: the manifest's labels,
+ * annotations and spec, named as the run, labelled with the ConfigMap (or {@code inline}). Nothing schedules such Jobs but the guardian, so the Jobs that train a target are
  * the ones it made from that ConfigMap for that target.
  */
 final class TemplateSource implements JobSource {
@@ -25,13 +25,33 @@ final class TemplateSource implements JobSource {
     /** Label naming the ConfigMap a Job was made from. */
     static final String JOB_TEMPLATE = "model-guardian.dev/job-template";
 
+    /** The value of {@link #JOB_TEMPLATE} on the Jobs of a manifest kept inline in the configuration. */
+    static final String INLINE = "inline";
+
     /**
-     * Where one target's manifest is.
+     * Where one target's manifest is: under a key of a ConfigMap, or inline in the configuration.
      *
-     * @param configMap the ConfigMap's name
+     * @param configMap the ConfigMap's name ({@link #INLINE} for an inline manifest)
      * @param key       the key whose value is the manifest
+     * @param manifest  the manifest itself, when it is inline
      */
-    record Template(String configMap, String key) {
+    record Template(String configMap, String key, java.util.Optional<String> manifest) {
+
+        /** A manifest under {@code key} of ConfigMap {@code configMap}. */
+        Template(String configMap, String key) {
+            this(configMap, key, java.util.Optional.empty());
+        }
+
+        /** A manifest inline in the configuration. */
+        static Template inline(String manifest) {
+            return new Template(INLINE, "", java.util.Optional.of(manifest));
+        }
+
+        /** Where the manifest is, as messages say it. */
+        String where(String namespace) {
+            return manifest.isPresent() ? "the inline manifest (trigger.job-template.manifest)"
+                    : "ConfigMap " + namespace + "/" + configMap + " key " + key;
+        }
     }
 
     private final KubernetesClient client;
@@ -78,17 +98,20 @@ final class TemplateSource implements JobSource {
                     + " target " + target.name(), true, null);
             case Loaded.NoKey n -> throw new ClusterException(where + " has no key " + template.key() + " (its keys: "
                     + (n.keys().isEmpty() ? "none" : String.join(", ", n.keys())) + ")", true, null);
-            case Loaded.Invalid i -> throw new ClusterException(where + " key " + template.key() + " " + i.why(), true,
-                    null);
+            case Loaded.Invalid i -> throw new ClusterException(template.where(namespace) + " " + i.why(), true, null);
         };
     }
 
     /**
-     * Reads {@code template}'s ConfigMap and parses its manifest as the Job {@code jobName}.
+     * Reads {@code template}'s ConfigMap (unless the manifest is inline) and parses its manifest as the Job
+     * {@code jobName}.
      *
      * @throws ClusterException when the ConfigMap cannot be read
      */
     Loaded load(Template template, String jobName) {
+        if (template.manifest().isPresent()) {
+            return fromManifest(template.manifest().get(), INLINE, jobName);
+        }
         ConfigMap configMap;
         try {
             configMap = client.configMaps().inNamespace(namespace).withName(template.configMap()).get();

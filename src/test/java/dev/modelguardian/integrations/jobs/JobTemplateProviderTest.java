@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
@@ -20,7 +21,9 @@ import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.testing.JobTemplates;
+import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.TestConfigs;
 
 /**
@@ -52,6 +55,72 @@ class JobTemplateProviderTest {
         assertThat(Extensions.trainer("training", config(yaml).targets().get("training")).source())
                 .isEqualTo("ConfigMap orchestrator-ml-training-job");
         assertThat(Extensions.trainer("training", config(yaml).targets().get("training")).runKind()).isEqualTo("Job");
+    }
+
+    /** A target whose Job manifest is inline, indented under {@code manifest: |}. */
+    static final String INLINE = """
+                  trigger:
+                    kind: job-template
+                    job-template:
+                      manifest: |
+                        apiVersion: batch/v1
+                        kind: Job
+                        metadata:
+                          labels: {team: ml-platform}
+                        spec:
+                          activeDeadlineSeconds: 3600
+                          template:
+                            spec:
+                              restartPolicy: Never
+                              containers:
+                                - name: train
+                                  image: neural-hive/orchestrator-ml-training:1.4.2
+                                  command: [python, /app/scripts/train_models_production.py]
+            """;
+
+    @Test
+    void givenAnInlineManifest_whenValidatedAndStarted_thenNoProblemAndTheJobIsTheManifestLabelledInlineAndNoConfigMapIsRead() {
+        GuardianConfig config = config(INLINE);
+        var trainer = Extensions.trainer("training", config.targets().get("training"));
+        TargetSpec target = new TargetSpec("training", trainer, List.of("a"), RecoverySpec.NONE);
+        TrainingTrigger jobs = new JobTemplateProvider().trigger(config, config.targets(), client, NeuralHive.NAMESPACE,
+                java.time.Clock.systemUTC());
+
+        jobs.start(target, "ml-retrain-emergency-1764000000", "r1764000000", "a/mae 27 (> 20)");
+
+        assertThat(validate(INLINE)).isEmpty();
+        assertThat(trainer.source()).isEqualTo("JobTemplate training");
+        Job job = client.batch().v1().jobs().inNamespace(NeuralHive.NAMESPACE).withName("ml-retrain-emergency-1764000000")
+                .get();
+        assertThat(job.getMetadata().getLabels()).containsEntry("team", "ml-platform")
+                .containsEntry("model-guardian.dev/job-template", "inline")
+                .containsEntry("model-guardian.dev/remediation-id", "r1764000000");
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers()).singleElement()
+                .satisfies(c -> assertThat(c.getImage()).isEqualTo("neural-hive/orchestrator-ml-training:1.4.2"));
+        assertThat(jobs.running(target, java.util.Optional.of("other"))).contains("ml-retrain-emergency-1764000000");
+        assertThat(new JobTemplateProvider().permissions(List.of(target))).as("no ConfigMap to read")
+                .noneMatch(p -> p.resource().equals("configmaps"));
+        assertThat(new JobTemplateProvider().doctor(List.of(target), client, new DoctorContext(NeuralHive.NAMESPACE,
+                k -> false, Map.of(), config.targets()))).singleElement().satisfies(c -> {
+                    assertThat(c.status()).isEqualTo(Check.Status.OK);
+                    assertThat(c.detail()).isEqualTo("The inline manifest is a Job manifest (training target training)");
+                });
+    }
+
+    @Test
+    void givenAnInlineManifestThatIsNotAJobOrSetWithAConfigMap_whenValidated_thenEachIsNamedWithTheFix() {
+        List<ConfigProblem> notAJob = validate(INLINE.replace("kind: Job", "kind: CronJob"));
+        List<ConfigProblem> both = validate(INLINE.replace("manifest: |", "config-map: train\n          manifest: |"));
+        List<ConfigProblem> onCronJob = validate(INLINE.replace("kind: job-template", "kind: cronjob"));
+
+        assertThat(notAJob).singleElement().satisfies(p -> {
+            assertThat(p.property()).isEqualTo("guardian.targets.training.trigger.job-template.manifest");
+            assertThat(p.message()).startsWith("the inline manifest is not a Job manifest: it is a CronJob");
+        });
+        assertThat(both).extracting(ConfigProblem::property)
+                .containsExactly("guardian.targets.training.trigger.job-template.config-map");
+        assertThat(onCronJob).extracting(ConfigProblem::property)
+                .containsExactly("guardian.targets.training.trigger.job-template.manifest");
     }
 
     @Test
