@@ -59,6 +59,8 @@ class ManifestsTest {
     static final List<String> SHAPES = List.of("base", "sidecar", "check", "remediate");
     /** The training triggers' Role rules, one kustomize Component each, by trigger kind. */
     static final List<String> COMPONENTS = List.of("cronjob", "job-template", "argo-workflow", "http");
+    /** The component that grants what a Role cannot: a ClusterRole for ClusterWorkflowTemplates, and its binding. */
+    static final String CLUSTER_TEMPLATES = "argo-cluster-workflow-template";
     /** Applied with kubectl patch (the Deployment belongs to Helm), so no kustomization lists it as a resource. */
     static final Path SIDECAR_PATCH = DIR.resolve("sidecar/orchestrator-dynamic-patch.yaml");
     static final Set<String> NAMESPACED_KINDS = Set.of("ServiceAccount", "Role", "RoleBinding", "CronJob", "Job");
@@ -113,7 +115,8 @@ class ManifestsTest {
                     Stream.concat(SHAPES.stream(), Stream.of("components")).toList());
         }
         try (Stream<Path> dirs = Files.list(DIR.resolve("components"))) {
-            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(COMPONENTS);
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    Stream.concat(COMPONENTS.stream(), Stream.of(CLUSTER_TEMPLATES)).toList());
         }
         for (String shape : SHAPES) {
             List<String> listed = resources(shape);
@@ -241,6 +244,42 @@ class ManifestsTest {
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults, templated)));
         assertThat(granted).noneMatch(k -> k.contains("cronjobs"));
+    }
+
+    @Test
+    void givenAClusterWorkflowTemplateTarget_whenTheClusterComponentIsRead_thenItsClusterRoleGrantsExactlyTheClusterRowsToTheRolesSubjects()
+            throws IOException {
+        GuardianConfig defaults = TestConfigs.fromYaml("");
+        List<TargetSpec> cluster = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+                .map(t -> new TargetSpec(t.name(), new dev.modelguardian.core.remediation.Trainer("argo-workflow",
+                        "ClusterWorkflowTemplate", "orchestrator-ml-retrain", "Workflow", "argoproj.io/v1alpha1"),
+                        t.models(), t.recovery()))
+                .toList();
+        List<Permission> needed = Extensions.permissions(defaults, cluster);
+        Path dir = DIR.resolve("components").resolve(CLUSTER_TEMPLATES);
+        Map<String, Object> kustomization = yaml(dir.resolve("kustomization.yaml"));
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole role = load(dir.resolve("clusterrole.yaml"),
+                io.fabric8.kubernetes.api.model.rbac.ClusterRole.class);
+        io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding binding = load(dir.resolve("clusterrolebinding.yaml"),
+                io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class);
+        Set<String> roleSubjects = new TreeSet<>();
+        for (Path file : allManifests()) {
+            if (load(file, HasMetadata.class) instanceof RoleBinding b) {
+                b.getSubjects().forEach(sub -> roleSubjects.add(sub.getNamespace() + "/" + sub.getName()));
+            }
+        }
+
+        assertThat(kustomization).containsEntry("kind", "Component").containsEntry("resources",
+                List.of("clusterrole.yaml", "clusterrolebinding.yaml"));
+        assertThat(granted(role.getRules())).containsExactlyInAnyOrderElementsOf(keys(needed.stream()
+                .filter(Permission::cluster).toList()));
+        assertThat(granted(roleRules(List.of("argo-workflow")))).as("the rest from the Role")
+                .containsAll(keys(needed.stream().filter(p -> !p.cluster()).toList()));
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).allSatisfy(sub -> assertThat(sub.getKind()).isEqualTo("ServiceAccount"))
+                .extracting(sub -> sub.getNamespace() + "/" + sub.getName())
+                .containsExactlyInAnyOrderElementsOf(roleSubjects);
     }
 
     @Test

@@ -22,6 +22,9 @@ public class AccessReviews extends KubernetesCrudDispatcher {
     /** Denied permissions, as {@code verb resource[.group][/name]}, e.g. {@code watch jobs.batch}. */
     public final Set<String> denied = ConcurrentHashMap.newKeySet();
 
+    /** The namespace each permission was last asked in ("" for none: a cluster-scoped resource), by permission. */
+    public final java.util.Map<String, String> namespaces = new ConcurrentHashMap<>();
+
     /**
      * The user a SelfSubjectReview names ({@code kubectl auth whoami}); null answers 404, as an API server older than
      * Kubernetes 1.28 does.
@@ -49,6 +52,7 @@ public class AccessReviews extends KubernetesCrudDispatcher {
                 + (a.getSubresource() == null || a.getSubresource().isEmpty() ? "" : "/" + a.getSubresource())
                 + (a.getGroup() == null || a.getGroup().isEmpty() ? "" : "." + a.getGroup())
                 + (a.getName() == null ? "" : "/" + a.getName());
+        namespaces.put(asked, a.getNamespace() == null ? "" : a.getNamespace());
         boolean allowed = !denied.contains(asked);
         review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(allowed).withDenied(!allowed)
                 .withReason(allowed ? "RBAC: allowed by the test" : "RBAC: denied by the test").build());

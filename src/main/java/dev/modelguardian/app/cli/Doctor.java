@@ -242,7 +242,7 @@ final class Doctor {
 
     /** An object that is absent now and that the guardian creates on first use: fine if it may create it. */
     private void creatable(KubernetesClient client, String check, String what, String resource, String group) {
-        Optional<Boolean> allowed = allowed(client, group, resource, "create", Optional.empty());
+        Optional<Boolean> allowed = allowed(client, ns(), group, resource, "create", Optional.empty());
         if (allowed.isEmpty() || allowed.get()) {
             checks.add(Check.ok(check, what + " does not exist yet; the guardian creates it on first use"
                     + (allowed.isEmpty() ? " (could not ask whether it may)" : " and may")));
@@ -312,7 +312,8 @@ final class Doctor {
         List<Permission> needed = Extensions.permissions(config, KubeBeans.targets(models));
         List<Permission> denied = new ArrayList<>();
         for (Permission p : needed) {
-            Optional<Boolean> allowed = allowed(client, p.group(), p.resource(), p.verb(), p.name());
+            Optional<Boolean> allowed = allowed(client, p.cluster() ? null : ns(), p.group(), p.resource(), p.verb(),
+                    p.name());
             if (allowed.isEmpty()) {
                 checks.add(Check.warn("rbac", "could not ask the API server (SelfSubjectAccessReview) whether "
                         + p.describe() + " is allowed", "check the API server's authorization.k8s.io/v1 API"));
@@ -325,7 +326,14 @@ final class Doctor {
         if (denied.isEmpty()) {
             checks.add(Check.ok("rbac", "all " + needed.size() + " permissions granted in " + ns()));
         }
-        for (Permission p : denied) {
+        for (Permission p : denied.stream().filter(Permission::cluster).toList()) {
+            checks.add(Check.fail("rbac", "missing: " + p.describe() + " (cluster-scoped; needed for: " + p.feature()
+                    + ")", "bind a ClusterRole with apiGroups: [\"" + p.group() + "\"], resources: [" + p.resource()
+                            + "]" + p.name().map(n -> ", resourceNames: [" + n + "]").orElse("") + ", verbs: ["
+                            + p.verb() + "] to the guardian's ServiceAccount (src/main/kubernetes/components/"
+                            + "argo-cluster-workflow-template has it)"));
+        }
+        for (Permission p : denied.stream().filter(p -> !p.cluster()).toList()) {
             checks.add(Check.fail("rbac", "missing: " + p.describe() + " in " + ns() + " (needed for: " + p.feature()
                     + ")", "add to Role model-guardian: apiGroups: [\"" + p.group() + "\"], resources: ["
                             + p.resource() + "]" + p.name().map(n -> ", resourceNames: [" + n + "]").orElse("")
@@ -334,11 +342,12 @@ final class Doctor {
         }
     }
 
-    private Optional<Boolean> allowed(KubernetesClient client, String group, String resource, String verb,
-            Optional<String> name) {
+    /** Whether the guardian may; {@code namespace} null for a cluster-scoped resource. */
+    private Optional<Boolean> allowed(KubernetesClient client, String namespace, String group, String resource,
+            String verb, Optional<String> name) {
         SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
                 .withNewResourceAttributes()
-                .withNamespace(ns()).withGroup(group).withResource(resource.split("/")[0])
+                .withNamespace(namespace).withGroup(group).withResource(resource.split("/")[0])
                 .withSubresource(resource.contains("/") ? resource.substring(resource.indexOf('/') + 1) : null)
                 .withVerb(verb).withName(name.orElse(null))
                 .endResourceAttributes().endSpec().build();

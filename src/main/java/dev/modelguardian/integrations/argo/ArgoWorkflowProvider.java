@@ -154,8 +154,8 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
      *
      * <p>From {@link ArgoWorkflows}, one call at a time: get each WorkflowTemplate by name (list for the closest
      * name), create, get and list Workflows. A ClusterWorkflowTemplate is cluster-scoped: the Role of the namespace
-     * cannot grant it and it is not listed here; a ClusterRole must (src/main/kubernetes/components/argo-workflow
-     * says which).
+     * cannot grant it, so its get (by name) and list are cluster permissions, granted by the ClusterRole of
+     * src/main/kubernetes/components/argo-cluster-workflow-template.
      */
     @Override
     public List<Permission> permissions(List<TargetSpec> targets) {
@@ -168,6 +168,14 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
                         "training Workflow submitted from the WorkflowTemplate", template, "get")));
         all.addAll(Permission.of("argoproj.io", "workflowtemplates", "closest existing WorkflowTemplate name when the"
                 + " configured one is missing", null, "list"));
+        List<String> clusterTemplates = targets.stream().filter(t -> t.trainer().kind().equals(
+                "ClusterWorkflowTemplate")).map(t -> t.trainer().name()).distinct().sorted().toList();
+        clusterTemplates.forEach(template -> all.addAll(Permission.ofCluster("argoproj.io", "clusterworkflowtemplates",
+                "training Workflow submitted from the ClusterWorkflowTemplate", template, "get")));
+        if (!clusterTemplates.isEmpty()) {
+            all.addAll(Permission.ofCluster("argoproj.io", "clusterworkflowtemplates", "closest existing"
+                    + " ClusterWorkflowTemplate name when the configured one is missing", null, "list"));
+        }
         all.addAll(Permission.of("argoproj.io", "workflows", "the retraining Workflow", null, "create"));
         all.addAll(Permission.of("argoproj.io", "workflows", "follow the Workflow (names are generated), find the"
                 + " template's running Workflows", null, "get", "list"));
@@ -181,8 +189,11 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     private static Check unreadable(String check, String what, KubernetesClientException e) {
         if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
             return Check.fail(check, what + ": forbidden (403): the guardian may not read it",
-                    "apply the argo-workflow component (src/main/kubernetes/components/argo-workflow) and bind it"
-                            + " to this ServiceAccount");
+                    what.startsWith("ClusterWorkflowTemplate")
+                            ? "apply the argo-cluster-workflow-template component (a ClusterRole and its binding,"
+                                    + " src/main/kubernetes/components/argo-cluster-workflow-template) with this name"
+                            : "apply the argo-workflow component (src/main/kubernetes/components/argo-workflow) and"
+                                    + " bind it to this ServiceAccount");
         }
         return Check.fail(check, what + ": cannot read it: " + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "")
                 + ApiFailures.rootCause(e), "check the API server");

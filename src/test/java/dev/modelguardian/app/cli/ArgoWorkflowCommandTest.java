@@ -177,4 +177,25 @@ class ArgoWorkflowCommandTest {
                 .doesNotContain("cronjob/");
         assertThat(result.exitCode()).isEqualTo(1);
     }
+
+    @Test
+    void givenAClusterWorkflowTemplateWhoseReadIsDenied_whenDoctorRuns_thenTheClusterPermissionIsAskedWithoutANamespaceAndTheClusterRoleNamed(
+            QuarkusMainLauncher launcher) throws IOException {
+        Path config = config("healthy-predictor", Argo.TEMPLATE);
+        Files.writeString(config, Files.readString(config).replace("template: " + Argo.TEMPLATE,
+                "template: " + Argo.TEMPLATE + "\n          cluster-scope: true"));
+        String clusterGet = "get clusterworkflowtemplates.argoproj.io/" + Argo.TEMPLATE;
+        reviews.denied.add(clusterGet);
+
+        LaunchResult result = launcher.launch("doctor", "--config", config.toString());
+
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+rbac\\s+missing: " + clusterGet + " \\(cluster-scoped; needed for:")
+                .contains("components/argo-cluster-workflow-template")
+                .doesNotContain("missing: list clusterworkflowtemplates");
+        assertThat(reviews.namespaces).containsEntry(clusterGet, "")
+                .containsEntry("list clusterworkflowtemplates.argoproj.io", "")
+                .containsEntry("create workflows.argoproj.io", NAMESPACE);
+        assertThat(result.exitCode()).isEqualTo(1);
+    }
 }
