@@ -346,7 +346,11 @@ public final class Runbook {
                     j.getMetadata().getLabels()));
             case WORKFLOW_FROM_TEMPLATE -> Argo.workflows(world).forEach(w -> labels.put(w.getMetadata().getName(),
                     w.getMetadata().getLabels()));
-            case RUN_THROUGH_PIPELINE -> pipeline().names().forEach(name -> labels.put(name, Map.of()));
+            // What a run "carries" is its parameters: the remediation id the start request passed.
+            case RUN_THROUGH_PIPELINE -> pipeline().names().forEach(name -> labels.put(name, Map.of(
+                    dev.modelguardian.integrations.kubernetes.TrainingLabels.REMEDIATION_ID, pipeline()
+                            .run(pipeline().idOf(name)).path("runtime_config").path("parameters")
+                            .path("remediation_id").asText())));
         }
         return labels;
     }
