@@ -579,6 +579,11 @@ class ServeCycleBenchmark {
         }
 
         @Override
+        public TargetRecord target(String target, java.time.Instant now) {
+            return delegate.target(target, now);
+        }
+
+        @Override
         public boolean compareAndSet(String target, long expectedRevision, TargetRecord next) {
             return delegate.compareAndSet(target, expectedRevision, next);
         }

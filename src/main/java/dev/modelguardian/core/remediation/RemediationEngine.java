@@ -98,8 +98,10 @@ public final class RemediationEngine {
         List<TargetReport> reports = new ArrayList<>();
         for (TargetSpec target : targets) {
             TargetHealth health = health(target, evaluations);
-            noteInconclusive(target, state, health);
-            reports.add(advance(target, health, Optional.empty()));
+            boolean noted = noteInconclusive(target, state, health);
+            // The cycle's one read serves each target's first step; a target re-reads only after a write.
+            reports.add(advance(target, health, Optional.empty(), noted ? Optional.empty()
+                    : Optional.of(state.target(target.name(), clock.instant()))));
         }
         return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
     }
@@ -119,7 +121,8 @@ public final class RemediationEngine {
         List<TargetReport> reports = new ArrayList<>();
         for (TargetSpec target : underWay) {
             TargetHealth health = verifying.contains(target) ? health(target, evaluations) : UNOBSERVED;
-            reports.add(advance(target, health, Optional.empty()));
+            reports.add(advance(target, health, Optional.empty(), Optional.of(state.target(target.name(),
+                    clock.instant()))));
         }
         return reports;
     }
@@ -134,7 +137,7 @@ public final class RemediationEngine {
         List<Evaluation> evaluations = evaluate(store.load(), policies);
         TargetHealth health = health(target, evaluations);
         Set<String> models = Set.copyOf(target.models());
-        return advance(target, health, force ? Optional.of(by) : Optional.empty())
+        return advance(target, health, force ? Optional.of(by) : Optional.empty(), Optional.empty())
                 .with(evaluations.stream().filter(e -> models.contains(e.policy().model())).toList());
     }
 
@@ -144,7 +147,7 @@ public final class RemediationEngine {
      */
     public TargetReport approve(TargetSpec target, String approver) {
         for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
-            TargetRecord record = store.load().target(target.name(), clock.instant());
+            TargetRecord record = store.target(target.name(), clock.instant());
             TargetState s = record.current();
             if (s.state() != RemediationState.AWAITING_APPROVAL) {
                 return new TargetReport(target, record, "not waiting for approval (state " + s.state() + ")",
@@ -156,7 +159,7 @@ public final class RemediationEngine {
                     .approvedBy(approver, clock.instant()), new Decision.MoveTo(Reason.APPROVED,
                             "approved by " + approver))) {
                 // The approved remediation starts on its recorded trigger; no signal is read here.
-                return advance(target, UNOBSERVED, Optional.empty());
+                return advance(target, UNOBSERVED, Optional.empty(), Optional.empty());
             }
         }
         throw new IllegalStateException("target " + target.name() + " kept changing while being approved");
@@ -173,7 +176,7 @@ public final class RemediationEngine {
     public TargetReport reject(TargetSpec target, String by, String why) {
         for (int attempt = 0; attempt < MAX_STEPS; attempt++) {
             Instant now = clock.instant();
-            TargetRecord record = store.load().target(target.name(), now);
+            TargetRecord record = store.target(target.name(), now);
             if (record.current().state() != RemediationState.AWAITING_APPROVAL) {
                 return new TargetReport(target, record, "not waiting for approval (state " + record.current().state()
                         + ")", Optional.of("not-awaiting-approval"));
@@ -181,7 +184,7 @@ public final class RemediationEngine {
             Decision.EndRemediation end = new Decision.EndRemediation(Reason.REJECTED, HistoryEntry.Outcome.REJECTED,
                     "rejected by " + by + ": " + why);
             if (end(target, record, end, now)) {
-                return new TargetReport(target, store.load().target(target.name(), now), end.detail(),
+                return new TargetReport(target, store.target(target.name(), now), end.detail(),
                         Optional.empty());
             }
         }
@@ -204,10 +207,10 @@ public final class RemediationEngine {
                         Optional.of("not-leader"));
             }
             Instant now = clock.instant();
-            TargetRecord record = store.load().target(target.name(), now);
+            TargetRecord record = store.target(target.name(), now);
             TargetState s = record.current();
             if (s.state() == RemediationState.ROLLING_BACK) {
-                return advance(target, UNOBSERVED, Optional.empty());
+                return advance(target, UNOBSERVED, Optional.empty(), Optional.empty());
             }
             String id = "rollback-" + now.getEpochSecond();
             Progress progress = record.progress().snapshot().isPresent() ? record.progress()
@@ -220,7 +223,7 @@ public final class RemediationEngine {
                     s.recentStarts(), s.lastFinished(), s.requestedBy());
             Decision.MoveTo move = new Decision.MoveTo(Reason.ROLLBACK_REQUESTED, why);
             if (persist(target, record, record.with(next, progress, why), move)) {
-                return advance(target, UNOBSERVED, Optional.empty());
+                return advance(target, UNOBSERVED, Optional.empty(), Optional.empty());
             }
         }
         throw new IllegalStateException("target " + target.name() + " kept changing while a rollback was requested");
@@ -229,7 +232,7 @@ public final class RemediationEngine {
     /** What {@link #rollback} would do now, changing nothing (the snapshot is read, not persisted, when missing). */
     public List<Action> rollbackPlan(TargetSpec target) {
         Instant now = clock.instant();
-        TargetRecord record = store.load().target(target.name(), now);
+        TargetRecord record = store.target(target.name(), now);
         Progress progress = record.progress().snapshot().isPresent() ? record.progress()
                 : record.progress().withSnapshot(takeSnapshot(target, "rollback-" + now.getEpochSecond(), now));
         TargetState s = record.current();
@@ -275,15 +278,17 @@ public final class RemediationEngine {
      * Persists since when the target's signals are inconclusive, or that they no longer are, so that a restart keeps
      * the time ({@code inconclusive-too-long}). Written only when that changes, on the record read at the start of the
      * cycle: when someone wrote in between, the next cycle notes it. Bookkeeping, not a step: no listener hears it.
+     * Returns whether it wrote (or tried to): the record read at the start of the cycle is then stale.
      */
-    private void noteInconclusive(TargetSpec target, GuardianState state, TargetHealth health) {
+    private boolean noteInconclusive(TargetSpec target, GuardianState state, TargetHealth health) {
         if (!mayAct.getAsBoolean()) {
-            return;
+            return false;
         }
         Instant now = clock.instant();
         TargetRecord record = state.target(target.name(), now);
-        record.inconclusive(health.state() == PolicyState.INCONCLUSIVE, now)
-                .ifPresent(next -> store.compareAndSet(target.name(), record.revision(), next));
+        Optional<TargetRecord> next = record.inconclusive(health.state() == PolicyState.INCONCLUSIVE, now);
+        next.ifPresent(n -> store.compareAndSet(target.name(), record.revision(), n));
+        return next.isPresent();
     }
 
     private static TargetHealth health(TargetSpec target, List<Evaluation> evaluations) {
@@ -309,9 +314,11 @@ public final class RemediationEngine {
     /**
      * Decide, persist, act, persist, until the decider says stay. {@code request} is who asked for a remediation by
      * hand, when someone did: it is decided first, and stands in for a firing signal while no remediation is under
-     * way.
+     * way. {@code known} is the record the caller read for this target just before (the cycle's one read), used for
+     * the first step; every later step, and the first without it, reads the target's record again.
      */
-    private TargetReport advance(TargetSpec target, TargetHealth health, Optional<String> request) {
+    private TargetReport advance(TargetSpec target, TargetHealth health, Optional<String> request,
+            Optional<TargetRecord> known) {
         boolean requestPending = request.isPresent();
         // The request stands in for a firing signal until a remediation is under way, never after.
         boolean forcing = request.isPresent();
@@ -323,7 +330,7 @@ public final class RemediationEngine {
                         Optional.of("not-leader"));
             }
             Instant now = clock.instant();
-            record = store.load().target(target.name(), now);
+            record = step == 0 && known.isPresent() ? known.get() : store.target(target.name(), now);
             TargetState s = record.current();
             forcing = forcing && !inProgress(s.state()) && s.state() != RemediationState.AWAITING_APPROVAL;
             TargetHealth seen = forcing ? health.requested() : health;

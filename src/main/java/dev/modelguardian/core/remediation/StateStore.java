@@ -15,6 +15,15 @@ public interface StateStore {
     GuardianState load();
 
     /**
+     * One target's record as stored now ({@link TargetRecord#initial} at {@code now} when none is): what a
+     * remediation step re-reads after a write. By default the whole state is loaded; a store that can read one target
+     * alone does, so that a step costs the same whatever the number of targets.
+     */
+    default TargetRecord target(String target, java.time.Instant now) {
+        return load().target(target, now);
+    }
+
+    /**
      * Writes {@code next} for {@code target} if the stored record still has {@code expectedRevision} (0 when none is
      * stored). Returns false, writing nothing, when someone else wrote first: the caller re-reads and re-decides.
      * Transient conflicts of the store itself (HTTP 409 on the ConfigMap) are retried inside.

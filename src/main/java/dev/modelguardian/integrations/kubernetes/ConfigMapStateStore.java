@@ -60,6 +60,15 @@ public final class ConfigMapStateStore implements StateStore {
         return decode(get());
     }
 
+    /** {@inheritDoc} One read of the ConfigMap, and only this target's key decoded. */
+    @Override
+    public TargetRecord target(String target, java.time.Instant now) {
+        ConfigMap configMap = get();
+        String key = TARGET_PREFIX + target + TARGET_SUFFIX;
+        String stored = configMap == null || configMap.getData() == null ? null : configMap.getData().get(key);
+        return stored == null ? TargetRecord.initial(now) : codec.readTarget(key, stored);
+    }
+
     @Override
     public boolean compareAndSet(String target, long expectedRevision, TargetRecord next) {
         String key = TARGET_PREFIX + target + TARGET_SUFFIX;

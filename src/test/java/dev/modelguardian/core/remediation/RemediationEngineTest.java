@@ -107,6 +107,70 @@ class RemediationEngineTest {
         return jobs().getFirst().getMetadata().getName();
     }
 
+    /** The state ConfigMap, counting whole-state reads, one-target reads and target writes. */
+    static final class CountingStore implements StateStore {
+        final StateStore delegate;
+        int loads;
+        int targetReads;
+        int writes;
+
+        CountingStore(StateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public GuardianState load() {
+            loads++;
+            return delegate.load();
+        }
+
+        @Override
+        public TargetRecord target(String target, Instant now) {
+            targetReads++;
+            return delegate.target(target, now);
+        }
+
+        @Override
+        public boolean compareAndSet(String target, long expectedRevision, TargetRecord next) {
+            writes++;
+            return delegate.compareAndSet(target, expectedRevision, next);
+        }
+
+        @Override
+        public void savePolicies(java.util.Map<String, dev.modelguardian.core.policy.PolicyStatus> statuses) {
+            delegate.savePolicies(statuses);
+        }
+    }
+
+    @Test
+    void givenHealthySignals_whenACycleRuns_thenTheStateIsReadOnceAndNoTargetIsReadAgainOrWritten() {
+        ScrapeTarget.ENDPOINT.set(HEALTHY);
+        CountingStore store = new CountingStore(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"));
+        RemediationEngine counted = engine(false, false, store);
+        counted.runCycle();
+        store.loads = 0;
+        store.targetReads = 0;
+        store.writes = 0;
+
+        counted.runCycle();
+
+        assertThat(store.loads).isEqualTo(1);
+        assertThat(store.targetReads).isZero();
+        assertThat(store.writes).isZero();
+    }
+
+    @Test
+    void givenFiringPolicy_whenACycleStartsTheJob_thenTheStateIsReadOnceAndTheTargetAgainOnlyAfterEachWrite() {
+        CountingStore store = new CountingStore(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"));
+
+        engine(false, false, store).runCycle();
+
+        assertThat(jobs()).hasSize(1);
+        assertThat(store.loads).isEqualTo(1);
+        assertThat(store.writes).isGreaterThanOrEqualTo(3); // FIRING, RETRAINING, the Job created
+        assertThat(store.targetReads).isEqualTo(store.writes);
+    }
+
     @Test
     void givenFiringPolicy_whenACycleRuns_thenExactlyOneJobIsCreatedWithTheKubectlFields() {
         engine.runCycle();
