@@ -315,7 +315,8 @@ public final class RemediationEngine {
      * Decide, persist, act, persist, until the decider says stay. {@code request} is who asked for a remediation by
      * hand, when someone did: it is decided first, and stands in for a firing signal while no remediation is under
      * way. {@code known} is the record the caller read for this target just before (the cycle's one read), used for
-     * the first step; every later step, and the first without it, reads the target's record again.
+     * the first step; a first step that would do anything but stay checks that the record is still that one (else it
+     * decides again on the fresh one), and every later step, and the first without it, reads the target's record.
      */
     private TargetReport advance(TargetSpec target, TargetHealth health, Optional<String> request,
             Optional<TargetRecord> known) {
@@ -339,6 +340,12 @@ public final class RemediationEngine {
             boolean requestStep = asked.isPresent();
             TargetRecord read = record;
             Decision decision = asked.orElseGet(() -> decide(target, read, seen, now));
+            if (step == 0 && known.isPresent() && !(decision instanceof Decision.Stay)
+                    && store.target(target.name(), now).revision() != record.revision()) {
+                // Someone wrote since the cycle's read (a command, a follow-up): an action (a promotion, flag keys)
+                // must never be taken on a stale record, so decide again on the record as it is now.
+                continue;
+            }
             requestPending = false;
             switch (decision) {
                 case Decision.Stay stay -> {

@@ -108,7 +108,7 @@ class RemediationEngineTest {
     }
 
     /** The state ConfigMap, counting whole-state reads, one-target reads and target writes. */
-    static final class CountingStore implements StateStore {
+    static class CountingStore implements StateStore {
         final StateStore delegate;
         int loads;
         int targetReads;
@@ -160,7 +160,7 @@ class RemediationEngineTest {
     }
 
     @Test
-    void givenFiringPolicy_whenACycleStartsTheJob_thenTheStateIsReadOnceAndTheTargetAgainOnlyAfterEachWrite() {
+    void givenFiringPolicy_whenACycleStartsTheJob_thenTheStateIsReadOnceAndTheTargetOnlyToConfirmItAndAfterEachWrite() {
         CountingStore store = new CountingStore(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"));
 
         engine(false, false, store).runCycle();
@@ -168,7 +168,39 @@ class RemediationEngineTest {
         assertThat(jobs()).hasSize(1);
         assertThat(store.loads).isEqualTo(1);
         assertThat(store.writes).isGreaterThanOrEqualTo(3); // FIRING, RETRAINING, the Job created
-        assertThat(store.targetReads).isEqualTo(store.writes);
+        // One read confirms the cycle's record before the first write, then one after each write.
+        assertThat(store.targetReads).isEqualTo(store.writes + 1);
+    }
+
+    @Test
+    void givenTheRecordChangedSinceTheCyclesRead_whenTheFirstStepWouldCreateTheJob_thenTheStaleDecisionIsNotActedOn() {
+        ConfigMapStateStore real = new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state");
+        // A remediation persisted before a crash, its Job not created yet: the cycle's read says "create it".
+        TargetRecord initial = real.target(CRON_JOB, T0);
+        Snapshot snapshot = new Snapshot("r1", T0, java.util.Map.of(), java.util.Optional.empty(), java.util.Map.of());
+        real.compareAndSet(CRON_JOB, initial.revision(), initial.with(new TargetState(RemediationState.RETRAINING, T0,
+                java.util.Optional.of("r1"), java.util.Optional.of("ml-retrain-emergency-stale"), false, List.of(),
+                false, List.of(T0), java.util.Optional.empty()), initial.progress().withSnapshot(snapshot),
+                "retraining"));
+        // Right after the cycle's read, another process (a remediate Job resuming it) starts the run under another
+        // name and records it: the cycle holds a stale record.
+        StateStore racing = new CountingStore(real) {
+            @Override
+            public GuardianState load() {
+                GuardianState read = super.load();
+                TargetRecord stored = real.target(CRON_JOB, T0);
+                TargetState s = stored.current();
+                real.compareAndSet(CRON_JOB, stored.revision(), stored.with(new TargetState(s.state(), s.since(),
+                        s.remediationId(), java.util.Optional.of("ml-retrain-emergency-other"), true, s.trigger(),
+                        s.approved(), s.recentStarts(), s.lastFinished()), "created by another process"));
+                return read;
+            }
+        };
+
+        engine(false, false, racing).runCycle();
+
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("ml-retrain-emergency-stale").get())
+                .as("no Job from the stale record").isNull();
     }
 
     @Test
