@@ -22,7 +22,7 @@ import dev.modelguardian.core.signal.TimedObservation;
 
 /**
  * One evaluation cycle over every policy: observe (through the {@link MetricSources}, each signal from the source of
- * its kind, one {@link MetricSource.Cycle} per source and cycle), decide (through the pure {@link PolicyEvaluator}),
+ * its kind, one {@link MetricSource.Cycle} per source and cycle, each distinct query read once: {@link SharedReads}), decide (through the pure {@link PolicyEvaluator}),
  * record (into the {@link PolicyStateStore}).
  *
  * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from its source's history
@@ -48,11 +48,14 @@ public final class PolicyEngine {
         List<Evaluation> results = new ArrayList<>(policies.size());
         Map<String, MetricSource.Cycle> cycles = policies.isEmpty() ? Map.of()
                 : sources.open(policies.stream().map(p -> p.query().kind()).distinct().toList(), now);
+        // Signals that share a query share its read.
+        Map<String, MetricSource.Cycle> shared = new java.util.HashMap<>();
+        cycles.forEach((kind, cycle) -> shared.put(kind, new SharedReads(cycle)));
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
             for (Policy policy : policies) {
                 PolicyStatus known = previous.get(policy.key());
-                MetricSource.Cycle cycle = cycles.get(policy.query().kind());
+                MetricSource.Cycle cycle = shared.get(policy.query().kind());
                 futures.add(executor.submit(() -> evaluateOne(policy, known, cycle, now)));
             }
             for (Future<Evaluation> future : futures) {

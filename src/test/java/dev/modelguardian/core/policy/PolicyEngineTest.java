@@ -109,6 +109,24 @@ class PolicyEngineTest {
     }
 
     @Test
+    void givenAWarningAndACriticalBoundOnTheSameQuery_whenEvaluated_thenTheQueryIsReadOnceAndEachBoundDecides() {
+        FakeSource prometheus = new FakeSource("prometheus", 25, HistoryAnswer.BREACHING);
+        Policy warning = promQl("mae", Duration.ZERO);
+        Policy critical = new Policy("m", "mae-critical", new SignalQuery.PromQl("max(mae)"), Bound.above(30),
+                Duration.ZERO, Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+        Policy lowest = new Policy("m", "mae-lowest", new SignalQuery.PromQl("max(mae)"), Bound.above(20),
+                Duration.ZERO, Reduce.MIN, NoDataPolicy.INCONCLUSIVE, "");
+
+        List<Evaluation> evaluations = new PolicyEngine(MetricSources.of(prometheus), CLOCK)
+                .evaluate(List.of(warning, critical, lowest, promQl("other", Duration.ZERO)),
+                        new InMemoryPolicyStateStore());
+
+        assertThat(prometheus.reads).as("max(mae) with MAX once, with MIN once, max(other) once").hasValue(3);
+        assertThat(evaluations).extracting(e -> e.policy().signal() + " " + e.status().state()).containsExactly(
+                "mae FIRING", "mae-critical HEALTHY", "mae-lowest FIRING", "other FIRING");
+    }
+
+    @Test
     void givenOnlyPrometheusSignals_whenEvaluated_thenTheScrapeSourceIsNeverOpened() {
         FakeSource prometheus = new FakeSource("prometheus", 10, HistoryAnswer.BREACHING);
         FakeSource scrape = new FakeSource("scrape", 10, HistoryAnswer.NOT_KEPT);

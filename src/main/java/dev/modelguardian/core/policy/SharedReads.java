@@ -1,0 +1,62 @@
+package dev.modelguardian.core.policy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SourceException;
+
+/**
+ * A cycle that reads each query once: signals that share a query and its reduction (a warning and a critical bound on
+ * the same MAE, the same drift score watched by two targets) share one answer within the cycle, however many policies
+ * ask and however concurrently. Histories and breakdowns are read as asked.
+ */
+final class SharedReads implements MetricSource.Cycle {
+
+    private record Read(SignalQuery query, Reduce reduce) {
+    }
+
+    private final MetricSource.Cycle delegate;
+    private final ConcurrentHashMap<Read, CompletableFuture<Observation>> reads = new ConcurrentHashMap<>();
+
+    SharedReads(MetricSource.Cycle delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public Observation read(SignalQuery query, Reduce reduce) {
+        CompletableFuture<Observation> mine = new CompletableFuture<>();
+        CompletableFuture<Observation> first = reads.putIfAbsent(new Read(query, reduce), mine);
+        if (first != null) {
+            try {
+                return first.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // The first reader's own failure, as it saw it (reads answer errors as observations; this is a bug).
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            Observation observation = delegate.read(query, reduce);
+            mine.complete(observation);
+            return observation;
+        } catch (Throwable e) {
+            // Whatever ends the first read ends the ones waiting on it: none may wait forever.
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public MetricSource.History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
+        return delegate.history(query, reduce, window);
+    }
+
+    @Override
+    public MetricSource.Breakdown breakdown(SignalQuery query, String label, Duration window) throws SourceException {
+        return delegate.breakdown(query, label, window);
+    }
+}
