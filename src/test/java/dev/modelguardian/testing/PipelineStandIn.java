@@ -92,6 +92,7 @@ public final class PipelineStandIn implements AutoCloseable {
     private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
     private final AtomicLong githubIds = new AtomicLong(9_183_741_200L);
     private volatile boolean loseNextAnswer;
+    private volatile boolean rateLimitNextPost;
     private volatile CountDownLatch hang;
     private volatile String echo = "";
 
@@ -239,6 +240,14 @@ public final class PipelineStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * The next start (POST) request answers as GitHub does when the rate limit is spent: 403, {@code
+     * x-ratelimit-remaining: 0}, "API rate limit exceeded".
+     */
+    public void rateLimitNextStart() {
+        rateLimitNextPost = true;
+    }
+
     /** The next start request makes the run, then answers 502 as a proxy that lost the service's answer would. */
     public void loseNextAnswer() {
         loseNextAnswer = true;
@@ -282,6 +291,14 @@ public final class PipelineStandIn implements AutoCloseable {
             }
             if (!expectedAuthorization.equals(headers.get("authorization"))) {
                 error(exchange, 401, "Unauthorized");
+                return;
+            }
+            if (rateLimitNextPost && method.equals("POST")) {
+                rateLimitNextPost = false;
+                exchange.getResponseHeaders().set("x-ratelimit-remaining", "0");
+                exchange.getResponseHeaders().set("x-ratelimit-reset", Long.toString(
+                        java.time.Instant.now().plusSeconds(600).getEpochSecond()));
+                error(exchange, 403, "API rate limit exceeded for installation ID 1234567.");
                 return;
             }
             Integer failure;

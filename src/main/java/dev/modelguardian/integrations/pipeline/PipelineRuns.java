@@ -117,10 +117,26 @@ public final class PipelineRuns implements TrainingTrigger {
                     remediationId, target.name(), found.get());
             return;
         }
+        Instant tried = started.get(key(target, runName));
+        if (tried != null && Duration.between(tried, clock.instant()).compareTo(LISTING_GRACE) < 0) {
+            // The last start got no clear answer and the service may list the run late: wait for it rather than
+            // start a second one.
+            throw new ClusterException(run + ": the start at " + tried + " got no clear answer and the service does"
+                    + " not list the run yet; starting again only after " + LISTING_GRACE.toMinutes() + " minutes",
+                    false, null);
+        }
         Map<String, String> values = withRun(target, runName);
         values.put("remediation-id", remediationId);
         values.put("trigger", why);
-        PipelineService.Started result = service.start(values, remediationId);
+        PipelineService.Started result;
+        try {
+            result = service.start(values, remediationId);
+        } catch (ClusterException e) {
+            if (!e.permanent()) {
+                started.put(key(target, runName), clock.instant()); // it may have been made: see above
+            }
+            throw e;
+        }
         started.put(key(target, runName), clock.instant());
         switch (result) {
             case PipelineService.AlreadyExists a -> LOG.infof("%s of remediation %s of target %s: the service"

@@ -97,7 +97,12 @@ final class PipelineService {
         if (start.runId().isEmpty() || answer.body().length == 0) {
             return new Created(Optional.empty());
         }
-        return new Created(text(answer.json(), start.runId().get()));
+        try {
+            return new Created(text(answer.json(), start.runId().get()));
+        } catch (ClusterException notJson) {
+            // The service accepted the run; its answer is not what was expected: the run is found by name instead.
+            return new Created(Optional.empty());
+        }
     }
 
     /** The answer of the status request for the run {@code runId}; empty when the service does not know it (404). */
@@ -147,7 +152,8 @@ final class PipelineService {
     }
 
     /** An answer to one request, with what is needed to say what went wrong. */
-    private record Answer(String method, String url, int status, byte[] body, List<String> secrets) {
+    private record Answer(String method, String url, int status, byte[] body, List<String> secrets,
+            boolean rateLimited) {
 
         /**
          * Fails unless the answer is a success.
@@ -159,10 +165,16 @@ final class PipelineService {
                 return;
             }
             String said = excerpt();
+            if (rateLimited) {
+                throw new ClusterException("cannot " + what + ": " + method + " " + where(url) + " answered HTTP "
+                        + status + " with a rate limit (" + (said.isEmpty() ? "no message" : said) + "); retried at"
+                        + " the next cycle", false, null);
+            }
             String fix = switch (status) {
                 case 401, 403 -> ": the service refused the credentials; check trigger.http.auth and the Secret's"
                         + " token, and that it may " + what;
-                case 404 -> ": not found; check the URL (trigger.http)";
+                case 404 -> ": not found; check the URL (trigger.http), and that the credentials may see it (some"
+                        + " services, GitHub among them, answer 404 to a token that may not)";
                 case 301, 302, 303, 307, 308 -> ": redirected; set the URL the service redirects to (credentials"
                         + " are never sent on a redirect)";
                 default -> "";
@@ -181,12 +193,13 @@ final class PipelineService {
             }
         }
 
-        /** The start of the body on one line, with every credential masked. */
+        /** The start of the body on one line, with every credential masked (before anything else is changed). */
         String excerpt() {
-            String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+            String text = new String(body, StandardCharsets.UTF_8);
             for (String secret : secrets) {
                 text = text.replace(secret, "***");
             }
+            text = text.replaceAll("\\s+", " ").strip();
             return text.length() > EXCERPT ? text.substring(0, EXCERPT) + "..." : text;
         }
     }
@@ -203,7 +216,11 @@ final class PipelineService {
         credentials.header().ifPresent(h -> request.header("Authorization", h));
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(method, url, response.statusCode(), response.body(), credentials.values());
+            // A rate limit (GitHub answers it with 403 and x-ratelimit-remaining: 0, or with Retry-After) passes.
+            boolean rateLimited = (response.statusCode() == 403 || response.statusCode() == 429)
+                    && (response.headers().firstValue("retry-after").isPresent()
+                            || response.headers().firstValue("x-ratelimit-remaining").filter("0"::equals).isPresent());
+            return new Answer(method, url, response.statusCode(), response.body(), credentials.values(), rateLimited);
         } catch (HttpTimeoutException e) {
             throw new ClusterException(method + " " + where(url) + ": no answer within "
                     + spec.timeout().toSeconds() + "s (trigger.http.request-timeout)", false, null);

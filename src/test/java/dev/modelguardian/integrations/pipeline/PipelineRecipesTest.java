@@ -183,6 +183,7 @@ class PipelineRecipesTest {
                         assertThat(e.permanent()).isFalse();
                         assertThat(e.getMessage()).contains("answered HTTP " + status).doesNotContain(Recipes.TOKEN);
                     });
+            clock.advance(PipelineRuns.LISTING_GRACE); // an unclear start is not repeated before the grace
         }
         service.failNext(503, 1);
         assertThatThrownBy(() -> runs.start(target, RUN, REMEDIATION, WHY)).as("the list before the start")
@@ -203,8 +204,42 @@ class PipelineRecipesTest {
                 });
         assertThat(service.runCount()).isZero();
 
+        clock.advance(PipelineRuns.LISTING_GRACE);
         runs.start(target, RUN, REMEDIATION, WHY);
         assertThat(service.runCount()).as("once the service answers").isEqualTo(1);
+    }
+
+    @Test
+    void givenAStartWithoutAClearAnswer_whenRetriedWithinTheGrace_thenNothingIsPostedAgainUntilItEnds() {
+        PipelineRuns runs = trigger(Recipe.GITHUB);
+        TargetSpec target = target(Recipe.GITHUB);
+        service.failNextStart(502);
+        assertThatThrownBy(() -> runs.start(target, RUN, REMEDIATION, WHY)).isInstanceOf(ClusterException.class);
+
+        assertThatThrownBy(() -> runs.start(target, RUN, REMEDIATION, WHY)).isInstanceOfSatisfying(
+                ClusterException.class, e -> {
+                    assertThat(e.permanent()).isFalse();
+                    assertThat(e.getMessage()).contains("got no clear answer and the service does not list the run"
+                            + " yet; starting again only after 2 minutes");
+                });
+        assertThat(service.requests("POST")).as("one dispatch so far").hasSize(1);
+
+        clock.advance(PipelineRuns.LISTING_GRACE);
+        runs.start(target, RUN, REMEDIATION, WHY);
+        assertThat(service.requests("POST")).hasSize(2);
+        assertThat(service.runCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenGitHubsRateLimit_whenStarting_thenThe403IsTransientAndSaysSo() {
+        PipelineRuns runs = trigger(Recipe.GITHUB);
+        service.rateLimitNextStart();
+
+        assertThatThrownBy(() -> runs.start(target(Recipe.GITHUB), RUN, REMEDIATION, WHY)).isInstanceOfSatisfying(
+                ClusterException.class, e -> {
+                    assertThat(e.permanent()).isFalse();
+                    assertThat(e.getMessage()).contains("answered HTTP 403 with a rate limit");
+                });
     }
 
     @Test
