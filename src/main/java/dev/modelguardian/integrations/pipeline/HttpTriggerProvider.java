@@ -201,6 +201,9 @@ public final class HttpTriggerProvider implements TriggerProvider {
                     .contains(header.toLowerCase(Locale.ROOT))) {
                 problems.add(new ConfigProblem(prefix + ".headers." + header, header + " is not set here: credentials"
                         + " come from a Secret (trigger.http.auth), the rest from the request itself"));
+            } else if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+                problems.add(new ConfigProblem(prefix + ".headers." + header, "the value holds a line break or another"
+                        + " control character, which no HTTP header may; write it on one line"));
             }
         });
         ConfigValidator.positive(problems, prefix + ".request-timeout", http.requestTimeout(), "e.g. 10s");

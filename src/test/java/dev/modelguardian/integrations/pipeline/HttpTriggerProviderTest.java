@@ -114,13 +114,13 @@ class HttpTriggerProviderTest {
     void givenBadPointersStatesHeadersSchemeAndSecret_whenValidated_thenEachIsNamed() {
         List<ConfigProblem> problems = problems(VALID.replace("state: /state", "state: state")
                 .replace("failed: [FAILED]", "failed: [FAILED, SUCCEEDED]")
-                .replace("  auth:\n    secret: kfp-token", "  headers:\n    Authorization: Bearer x\n  auth:\n"
-                        + "    secret: KFP_Token\n    scheme: digest")
+                .replace("  auth:\n    secret: kfp-token", "  headers:\n    Authorization: Bearer x\n"
+                        + "    X-Trace: \"a\\nb\"\n  auth:\n    secret: KFP_Token\n    scheme: digest")
                 .replace("  start:\n", "  start:\n    method: GET\n"));
 
         assertThat(properties(problems)).containsExactly(PREFIX + "start.method", PREFIX + "status.state",
                 PREFIX + "status.failed", PREFIX + "auth.scheme", PREFIX + "auth.secret",
-                PREFIX + "headers.Authorization");
+                PREFIX + "headers.Authorization", PREFIX + "headers.X-Trace");
         assertThat(problems.get(5).message()).contains("credentials come from a Secret (trigger.http.auth)");
     }
 
