@@ -26,9 +26,9 @@ import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /** The HTTP API of {@code serve}: status for everyone, remediate and approve with the bearer token. */
@@ -53,7 +53,7 @@ public class GuardianResource {
     RemediationEngine engine;
 
     @Inject
-    ConfigMapStateStore store;
+    StateStore store;
 
     @Inject
     GuardianConfig config;

@@ -34,7 +34,6 @@ import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.notify.Notifier;
 
 /** The CronJob mode: one evaluation of every policy, and with {@code --remediate} one remediation cycle. */
@@ -90,7 +89,7 @@ public class CheckCommand implements Callable<Integer> {
     Instance<RemediationEngine> engines;
 
     @Inject
-    Instance<ConfigMapStateStore> stores;
+    Instance<StateStore> stores;
 
     @Inject
     Instance<Notifier> notifiers;

@@ -31,7 +31,6 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 
 /** Runbook step 5: the post-mortem draft of one finished remediation, from what the state ConfigMap kept. */
 @Command(name = "postmortem", aliases = "post-mortem", mixinStandardHelpOptions = true,
@@ -87,7 +86,7 @@ public class PostmortemCommand implements Callable<Integer> {
     ModelSet modelSet;
 
     @Inject
-    Instance<ConfigMapStateStore> stores;
+    Instance<StateStore> stores;
 
     @Inject
     Instance<MetricSources> sources;

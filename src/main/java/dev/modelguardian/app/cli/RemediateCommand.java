@@ -38,7 +38,6 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.notify.Notifier;
 
 /** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
@@ -108,7 +107,7 @@ public class RemediateCommand implements Callable<Integer> {
     Instance<RemediationEngine> engines;
 
     @Inject
-    Instance<ConfigMapStateStore> stores;
+    Instance<StateStore> stores;
 
     @Inject
     Instance<TrainingTrigger> triggers;
@@ -126,7 +125,7 @@ public class RemediateCommand implements Callable<Integer> {
     ObjectMapper mapper;
 
     private RemediationEngine engine;
-    private ConfigMapStateStore store;
+    private StateStore store;
     /** Watched only to follow a Job to its end (not with --no-wait, which returns first). */
     private TrainingTrigger jobs;
 

@@ -29,7 +29,6 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
@@ -85,7 +84,7 @@ public class ServeCommand implements Callable<Integer> {
     Instance<TrainingTrigger> triggers;
 
     @Inject
-    Instance<ConfigMapStateStore> stores;
+    Instance<StateStore> stores;
 
     @Inject
     Instance<MetricSources> sources;

@@ -42,7 +42,6 @@ import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Trainer;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 
 /** The audit trail: every target's persisted state and recent history, read from the state ConfigMap. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -87,7 +86,7 @@ public class StatusCommand implements Callable<Integer> {
     ModelSet modelSet;
 
     @Inject
-    Instance<ConfigMapStateStore> stores;
+    Instance<StateStore> stores;
 
     @Inject
     ObjectMapper mapper;
@@ -109,7 +108,7 @@ public class StatusCommand implements Callable<Integer> {
             }
             targets = chosen;
         }
-        ConfigMapStateStore store = stores.get();
+        StateStore store = stores.get();
         GuardianState state;
         try {
             state = store.load();

@@ -38,9 +38,9 @@ import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.remediation.RemediationEngine;
+import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /**
@@ -73,7 +73,7 @@ public class StatusPage {
     RemediationEngine engine;
 
     @Inject
-    ConfigMapStateStore store;
+    StateStore store;
 
     @Inject
     GuardianConfig config;
