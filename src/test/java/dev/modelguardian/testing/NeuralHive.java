@@ -98,7 +98,8 @@ public final class NeuralHive {
             List<String> cronJobs) {
         List<Permission> all = new java.util.ArrayList<>(RequiredPermissions.of(stateConfigMap, lease,
                 List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT)));
-        all.addAll(new dev.modelguardian.integrations.jobs.CronJobProvider().permissions(cronJobs.stream()
+        all.addAll(new dev.modelguardian.integrations.jobs.CronJobProvider().permissions(TestConfigs.fromYaml(""),
+                cronJobs.stream()
                 .map(c -> new dev.modelguardian.core.remediation.TargetSpec(c, c, List.of())).toList()));
         return all;
     }

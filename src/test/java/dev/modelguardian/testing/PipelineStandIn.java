@@ -92,6 +92,7 @@ public final class PipelineStandIn implements AutoCloseable {
     private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
     private final AtomicLong githubIds = new AtomicLong(9_183_741_200L);
     private volatile boolean loseNextAnswer;
+    private volatile boolean htmlNextAnswer;
     private volatile boolean rateLimitNextPost;
     private volatile CountDownLatch hang;
     private volatile String echo = "";
@@ -246,6 +247,11 @@ public final class PipelineStandIn implements AutoCloseable {
      */
     public void rateLimitNextStart() {
         rateLimitNextPost = true;
+    }
+
+    /** The next start request makes the run, then answers 200 with an HTML page (a proxy's, say), not the run. */
+    public void answerNextStartWithHtml() {
+        htmlNextAnswer = true;
     }
 
     /** The next start request makes the run, then answers 502 as a proxy that lost the service's answer would. */
@@ -489,6 +495,16 @@ public final class PipelineStandIn implements AutoCloseable {
     }
 
     private void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        if (htmlNextAnswer && exchange.getRequestMethod().equals("POST")) {
+            htmlNextAnswer = false;
+            byte[] html = "<html><body>Accepted</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, html.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(html);
+            }
+            return;
+        }
         if (loseNextAnswer && exchange.getRequestMethod().equals("POST")) {
             loseNextAnswer = false;
             error(exchange, 502, "Bad Gateway");

@@ -50,21 +50,11 @@ public interface TriggerProvider extends TargetRules {
      * Every Kubernetes API permission this trigger uses for {@code targets}: the rows of its Role rules and of
      * {@code doctor}'s access reviews. Empty when {@code targets} is.
      *
+     * @param config  the whole configuration tree: what a target's {@code Trainer} does not name (the {@code http}
+     *                trigger's Secret) is read from its settings there
      * @param targets the configured training targets of this kind
      */
-    List<Permission> permissions(List<TargetSpec> targets);
-
-    /**
-     * Every Kubernetes API permission this trigger uses for {@code targets}, for a trigger whose permissions name
-     * objects that only the configuration knows (the {@code http} trigger's Secret); by default
-     * {@link #permissions(List)}.
-     *
-     * @param config  the whole configuration tree
-     * @param targets the configured training targets of this kind
-     */
-    default List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
-        return permissions(targets);
-    }
+    List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets);
 
     /**
      * The trigger the remediation engine starts, observes and finds training runs through for the targets of this

@@ -131,7 +131,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
             try {
                 found = workflows.read(template);
             } catch (KubernetesClientException e) {
-                checks.add(unreadable(check, workflows.where(template), e));
+                checks.add(unreadable(check, workflows.where(template), template.clusterScope(), e));
                 continue;
             }
             if (found != null) {
@@ -158,7 +158,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
      * src/main/kubernetes/components/argo-cluster-workflow-template.
      */
     @Override
-    public List<Permission> permissions(List<TargetSpec> targets) {
+    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -186,10 +186,10 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     }
 
     /** A template that cannot be read, in the words of {@code doctor}'s other reads. */
-    private static Check unreadable(String check, String what, KubernetesClientException e) {
+    private static Check unreadable(String check, String what, boolean clusterScope, KubernetesClientException e) {
         if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
             return Check.fail(check, what + ": forbidden (403): the guardian may not read it",
-                    what.startsWith("ClusterWorkflowTemplate")
+                    clusterScope
                             ? "apply the argo-cluster-workflow-template component (a ClusterRole and its binding,"
                                     + " src/main/kubernetes/components/argo-cluster-workflow-template) with this name"
                             : "apply the argo-workflow component (src/main/kubernetes/components/argo-workflow) and"

@@ -97,7 +97,7 @@ public final class CronJobProvider implements TriggerProvider {
      * Jobs. Job and pod names are generated, so those rows cannot be narrowed by resourceNames.
      */
     @Override
-    public List<Permission> permissions(List<TargetSpec> targets) {
+    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }

@@ -169,7 +169,7 @@ public final class JobTemplateProvider implements TriggerProvider {
      * watch Jobs; list pods by label. No CronJob.
      */
     @Override
-    public List<Permission> permissions(List<TargetSpec> targets) {
+    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }

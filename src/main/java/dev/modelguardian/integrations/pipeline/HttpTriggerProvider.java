@@ -149,14 +149,16 @@ public final class HttpTriggerProvider implements TriggerProvider {
         if (runs.url().isPresent()) {
             url(problems, prefix + ".runs.url", runs.url(), "https://kfp.example/apis/v2beta1/runs?page_size=20",
                     Placeholders.RUNS);
-            for (Map.Entry<String, Optional<String>> required : Map.of("items", runs.items(), "name", runs.name())
-                    .entrySet()) {
-                if (required.getValue().isEmpty()) {
-                    problems.add(new ConfigProblem(prefix + ".runs." + required.getKey(), "not set; the runs list"
-                            + " needs where its array is (runs.items, e.g. /runs) and where a run's name is within"
-                            + " one item (runs.name, e.g. /display_name)"));
+            Map<String, Optional<String>> required = new LinkedHashMap<>();
+            required.put("items", runs.items());
+            required.put("name", runs.name());
+            required.forEach((key, value) -> {
+                if (value.isEmpty()) {
+                    problems.add(new ConfigProblem(prefix + ".runs." + key, "not set; the runs list needs where its"
+                            + " array is (runs.items, e.g. /runs) and where a run's name is within one item"
+                            + " (runs.name, e.g. /display_name)"));
                 }
-            }
+            });
         } else {
             Map<String, Optional<String>> orphans = new LinkedHashMap<>();
             orphans.put("items", runs.items());
@@ -242,7 +244,8 @@ public final class HttpTriggerProvider implements TriggerProvider {
                     continue;
                 }
             }
-            if (spec.start().url().startsWith("http:") && spec.auth().isPresent()) {
+            // The scheme, whatever its case; the URL itself may hold placeholders, so it is not parsed here.
+            if (spec.start().url().regionMatches(true, 0, "http:", 0, 5) && spec.auth().isPresent()) {
                 checks.add(Check.warn(check + " transport", "the credentials travel unencrypted to "
                         + PipelineService.where(spec.start().url()), "use the service's https URL"));
             }
@@ -266,12 +269,6 @@ public final class HttpTriggerProvider implements TriggerProvider {
             }
         }
         return List.copyOf(checks);
-    }
-
-    /** {@inheritDoc} Nothing: the Secret's name is in the configuration (see the overload). */
-    @Override
-    public List<Permission> permissions(List<TargetSpec> targets) {
-        return List.of();
     }
 
     /** {@inheritDoc} {@code get} on each credentials' Secret, by name. */

@@ -44,6 +44,7 @@ public final class PipelineRuns implements TrainingTrigger {
     /** How long after starting a run the service may take to list it before it counts as gone. */
     static final Duration LISTING_GRACE = Duration.ofMinutes(2);
     private static final Logger LOG = Logger.getLogger(PipelineRuns.class);
+    private static final String NO_LOG = "the http trigger does not read a run's log; the pipeline service keeps it";
 
     private final Map<String, PipelineService> services;
     private final Clock clock;
@@ -119,11 +120,10 @@ public final class PipelineRuns implements TrainingTrigger {
         }
         Instant tried = started.get(key(target, runName));
         if (tried != null && Duration.between(tried, clock.instant()).compareTo(LISTING_GRACE) < 0) {
-            // The last start got no clear answer and the service may list the run late: wait for it rather than
-            // start a second one.
-            throw new ClusterException(run + ": the start at " + tried + " got no clear answer and the service does"
-                    + " not list the run yet; starting again only after " + LISTING_GRACE.toMinutes() + " minutes",
-                    false, null);
+            // Started (or tried without a clear answer) moments ago, and the service may list a run late: wait for
+            // it rather than start a second one.
+            throw new ClusterException(run + ": started or tried at " + tried + " and the service does not list the"
+                    + " run yet; starting again only after " + LISTING_GRACE.toMinutes() + " minutes", false, null);
         }
         Map<String, String> values = withRun(target, runName);
         values.put("remediation-id", remediationId);
@@ -143,7 +143,8 @@ public final class PipelineRuns implements TrainingTrigger {
                     + " answered 409, it has it already; not starting another", run, remediationId, target.name());
             case PipelineService.Created c -> {
                 c.id().ifPresent(id -> ids.put(key(target, runName), id));
-                LOG.infof("Started %s from pipeline %s for remediation %s of target %s%s", run, service.spec().name(), remediationId, target.name(),
+                LOG.infof("Started %s from pipeline %s for remediation %s of target %s%s", run, service.spec().name(),
+                        remediationId, target.name(),
                         c.id().map(id -> " (id " + id + ")").orElse(service.spec().assignsIds()
                                 ? " (no id in the answer: found by name in the runs list)" : ""));
             }
@@ -163,8 +164,6 @@ public final class PipelineRuns implements TrainingTrigger {
         return () -> {
         };
     }
-
-    private static final String NO_LOG = "the http trigger does not read a run's log; the pipeline service keeps it";
 
     /**
      * The service's id of run {@code runName}: known, or its name when the service takes names as ids, or found in

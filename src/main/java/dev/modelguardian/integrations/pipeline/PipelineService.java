@@ -94,15 +94,8 @@ final class PipelineService {
             return new AlreadyExists();
         }
         answer.require("start a " + spec.runKind());
-        if (start.runId().isEmpty() || answer.body().length == 0) {
-            return new Created(Optional.empty());
-        }
-        try {
-            return new Created(text(answer.json(), start.runId().get()));
-        } catch (ClusterException notJson) {
-            // The service accepted the run; its answer is not what was expected: the run is found by name instead.
-            return new Created(Optional.empty());
-        }
+        // An answer without the id (none, or not JSON) still means the run was accepted: it is found by name.
+        return new Created(start.runId().flatMap(pointer -> answer.parsed().flatMap(json -> text(json, pointer))));
     }
 
     /** The answer of the status request for the run {@code runId}; empty when the service does not know it (404). */
@@ -128,7 +121,7 @@ final class PipelineService {
         JsonNode items = answer.json().at(runs.items());
         List<Item> out = new ArrayList<>();
         if (items.isMissingNode() || items.isNull()) {
-            return out; // an empty list, as Kubeflow and GitHub write it: the key left out
+            return out; // an empty list, as Kubeflow writes it: the key left out
         }
         if (!items.isArray()) {
             throw new ClusterException("GET " + where(runs.url()) + ": " + runs.items() + " is not an array of "
@@ -184,13 +177,23 @@ final class PipelineService {
                     + status + (said.isEmpty() ? "" : " (" + said + ")") + fix, !transientFailure, null);
         }
 
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new ClusterException(method + " " + where(url) + " answered HTTP " + status
-                        + " with a body that is not JSON (" + excerpt() + "); check the URL (trigger.http)", true, null);
+        /** The body as JSON; empty when there is none or it is not JSON. */
+        Optional<JsonNode> parsed() {
+            if (body.length == 0) {
+                return Optional.empty();
             }
+            try {
+                return Optional.of(JSON.readTree(body));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The body as JSON, which it must be. */
+        JsonNode json() {
+            return parsed().orElseThrow(() -> new ClusterException(method + " " + where(url) + " answered HTTP "
+                    + status + " with a body that is not JSON (" + excerpt() + "); check the URL (trigger.http)", true,
+                    null));
         }
 
         /** The start of the body on one line, with every credential masked (before anything else is changed). */

@@ -95,7 +95,7 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public List<Permission> permissions(List<TargetSpec> targets) {
+        public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
             return List.of();
         }
 

@@ -27,6 +27,11 @@ import dev.modelguardian.testing.PodLogServer;
 /** The last lines of a failed Workflow: its failed pod, found by Argo's workflow label, and the main container. */
 class ArgoLogTailTest {
 
+    /** No settings: these triggers read nothing of the configuration for their permissions. */
+    static final dev.modelguardian.config.GuardianConfig NO_SETTINGS =
+            dev.modelguardian.testing.TestConfigs.fromYaml("");
+
+
     static final String TARGET = "orchestrator-dynamic-ml-training";
     static final String WORKFLOW = "ml-retrain-emergency-1763953200";
 
@@ -89,9 +94,9 @@ class ArgoLogTailTest {
 
     @Test
     void givenTheArgoTrigger_whenItsPermissionsAreListed_thenItMayListPodsAndReadTheirLogsAsTheJobTriggersDo() {
-        assertThat(new ArgoWorkflowProvider().permissions(List.of(target)))
+        assertThat(new ArgoWorkflowProvider().permissions(NO_SETTINGS, List.of(target)))
                 .extracting(p -> p.describe()).contains("list pods", "get pods/log");
-        assertThat(new CronJobProvider().permissions(List.of(new TargetSpec(TARGET, TARGET, List.of()))))
+        assertThat(new CronJobProvider().permissions(NO_SETTINGS, List.of(new TargetSpec(TARGET, TARGET, List.of()))))
                 .extracting(p -> p.describe()).contains("list pods", "get pods/log");
     }
 }

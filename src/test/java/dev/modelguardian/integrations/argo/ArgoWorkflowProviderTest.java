@@ -32,6 +32,11 @@ import dev.modelguardian.testing.TestConfigs;
 @EnableKubernetesMockClient(crud = true)
 class ArgoWorkflowProviderTest {
 
+    /** No settings: these triggers read nothing of the configuration for their permissions. */
+    static final dev.modelguardian.config.GuardianConfig NO_SETTINGS =
+            dev.modelguardian.testing.TestConfigs.fromYaml("");
+
+
     KubernetesClient client;
 
     private static GuardianConfig config(String target) {
@@ -175,14 +180,14 @@ class ArgoWorkflowProviderTest {
 
     @Test
     void givenArgoTargets_whenPermissionsAreListed_thenTheyAreWorkflowsAndTheNamedTemplatesAndNoJobs() {
-        List<Permission> permissions = new ArgoWorkflowProvider().permissions(List.of(target("a", Argo.TEMPLATE)));
+        List<Permission> permissions = new ArgoWorkflowProvider().permissions(NO_SETTINGS, List.of(target("a", Argo.TEMPLATE)));
 
         assertThat(permissions).extracting(Permission::describe).containsExactly(
                 "get workflowtemplates.argoproj.io/" + Argo.TEMPLATE, "list workflowtemplates.argoproj.io",
                 "create workflows.argoproj.io", "get workflows.argoproj.io", "list workflows.argoproj.io",
                 "list pods", "get pods/log");
-        assertThat(new ArgoWorkflowProvider().permissions(List.of())).isEmpty();
-        assertThat(new CronJobProvider().permissions(List.of())).as("no CronJob target: no Job permission").isEmpty();
+        assertThat(new ArgoWorkflowProvider().permissions(NO_SETTINGS, List.of())).isEmpty();
+        assertThat(new CronJobProvider().permissions(NO_SETTINGS, List.of())).as("no CronJob target: no Job permission").isEmpty();
     }
 
     private static TargetSpec target(String name, String template) {

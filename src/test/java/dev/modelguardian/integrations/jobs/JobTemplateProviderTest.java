@@ -98,7 +98,7 @@ class JobTemplateProviderTest {
         assertThat(job.getSpec().getTemplate().getSpec().getContainers()).singleElement()
                 .satisfies(c -> assertThat(c.getImage()).isEqualTo("neural-hive/orchestrator-ml-training:1.4.2"));
         assertThat(jobs.running(target, java.util.Optional.of("other"))).contains("ml-retrain-emergency-1764000000");
-        assertThat(new JobTemplateProvider().permissions(List.of(target))).as("no ConfigMap to read")
+        assertThat(new JobTemplateProvider().permissions(config, List.of(target))).as("no ConfigMap to read")
                 .noneMatch(p -> p.resource().equals("configmaps"));
         assertThat(new JobTemplateProvider().doctor(List.of(target), client, new DoctorContext(NeuralHive.NAMESPACE,
                 k -> false, Map.of(), config.targets()))).singleElement().satisfies(c -> {
@@ -175,7 +175,7 @@ class JobTemplateProviderTest {
 
     @Test
     void givenJobTemplateTargets_whenPermissionsAreListed_thenTheNamedConfigMapsAndJobsAndNoCronJob() {
-        List<Permission> permissions = new JobTemplateProvider().permissions(List.of(target("a",
+        List<Permission> permissions = new JobTemplateProvider().permissions(config(""), List.of(target("a",
                 JobTemplates.CONFIG_MAP)));
 
         assertThat(permissions).extracting(Permission::describe).containsExactly(

@@ -171,6 +171,21 @@ class PipelineRecipesTest {
     }
 
     @Test
+    void givenAStartAcceptedWithAnAnswerThatIsNotJson_whenFollowed_thenTheRunIsFoundByNameAndNotStartedAgain() {
+        PipelineRuns runs = trigger(Recipe.KUBEFLOW);
+        TargetSpec target = target(Recipe.KUBEFLOW);
+        service.answerNextStartWithHtml();
+
+        runs.start(target, RUN, REMEDIATION, WHY);
+
+        assertThat(runs.observe(target, RUN)).isEqualTo(new JobObservation.Running(Optional.empty(),
+                "state PENDING"));
+        runs.start(target, RUN, REMEDIATION, WHY);
+        assertThat(service.requests("POST")).hasSize(1);
+        assertThat(service.runCount()).isEqualTo(1);
+    }
+
+    @Test
     void givenTheServiceFails_whenStarting_then5xxAnd429AndNoAnswerAreTransientAnd400IsPermanentAndNothingIsStarted() {
         PipelineRuns runs = trigger(Recipe.KUBEFLOW, y -> y.replace("          auth:",
                 "          request-timeout: 1s\n          auth:"));
@@ -219,8 +234,8 @@ class PipelineRecipesTest {
         assertThatThrownBy(() -> runs.start(target, RUN, REMEDIATION, WHY)).isInstanceOfSatisfying(
                 ClusterException.class, e -> {
                     assertThat(e.permanent()).isFalse();
-                    assertThat(e.getMessage()).contains("got no clear answer and the service does not list the run"
-                            + " yet; starting again only after 2 minutes");
+                    assertThat(e.getMessage()).contains("and the service does not list the run yet; starting again"
+                            + " only after 2 minutes");
                 });
         assertThat(service.requests("POST")).as("one dispatch so far").hasSize(1);
 
