@@ -386,7 +386,7 @@ class ServeStartupBenchmark {
     /** The Lease, the state, Jobs and Events of earlier runs deleted: every run starts on a clean cluster. */
     private static void resetCluster(KubernetesClient client) {
         client.leases().inNamespace(NAMESPACE).withName(LEASE).delete();
-        client.configMaps().inNamespace(NAMESPACE).withName(STATE).delete();
+        dev.modelguardian.testing.NeuralHive.deleteState(client);
         client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
         client.events().v1().events().inNamespace(NAMESPACE).delete();
         client.v1().events().inNamespace(NAMESPACE).delete();

@@ -33,11 +33,12 @@ import dev.modelguardian.testing.Runbook;
 import dev.modelguardian.testing.ScrapeTarget;
 
 /**
- * How much of the state ConfigMap's 1 MiB one training target takes: the runbook's paths are run through the engine
+ * How much of its state ConfigMap's 1 MiB one training target takes: the runbook's paths are run through the engine
  * (registry step, flag, Deployment, as serve wires them), and the target's key is measured as the API server stores
- * it, after one remediation and with a full history of that remediation ({@code guardian.state.history} 50). From
- * that, how many such targets fit under the guardian's 960 KiB guard. Run by {@code bench/state-size.sh}; sizes are
- * deterministic, so one run is the figure.
+ * it, after one remediation and with a history of 10, 50 ({@code guardian.state.history}'s default) and 200 of that
+ * remediation. From that, how many finished remediations one target's ConfigMap holds under the guardian's 960 KiB
+ * guard; and from the policy statuses the runs left, how many policies the state ConfigMap holds. Run by
+ * {@code bench/state-size.sh}; sizes are deterministic, so one run is the figure.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -63,19 +64,22 @@ class StateSizeBenchmark {
 
     @Test
     void stateSizes() throws IOException {
+        String policies = null;
         Runbook runbook = new Runbook(client, clock, policyEngine, models);
         StringBuilder md = new StringBuilder("| path | one remediation: target key | per history entry |");
         for (int h : HISTORY) {
-            md.append(" history ").append(h).append(": target key | targets that fit |");
+            md.append(" history ").append(h).append(": target's ConfigMap |");
         }
-        md.append("\n|---|---|---|");
-        md.append("---|---|".repeat(HISTORY.length)).append('\n');
+        md.append(" history entries that fit |\n|---|---|---|");
+        md.append("---|".repeat(HISTORY.length)).append("---|\n");
         for (Runbook.Path path : List.of(Runbook.Path.PROMOTED, Runbook.Path.VALIDATION_FAILED,
                 Runbook.Path.TRAINING_FAILED)) {
             runbook.reset();
             runbook.run(path, runbook.engine(client));
             TargetRecord one = runbook.record();
             int oneBytes = keyBytes("model-guardian-state");
+            policies = client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").get().getData()
+                    .get("policies.json");
             HistoryEntry entry = one.last().orElseThrow();
             md.append("| ").append(path.name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
                     .append(kib(oneBytes)).append(" | ");
@@ -95,18 +99,36 @@ class StateSizeBenchmark {
                 if (perEntry < 0) {
                     perEntry = (bytes - oneBytes) / (h - 1);
                 }
-                cells.add(kib(bytes) + " | " + GUARD / bytes);
+                cells.add(kib(bytes));
             }
-            md.append(perEntry).append(" B | ").append(String.join(" | ", cells)).append(" |\n");
+            md.append(perEntry).append(" B | ").append(String.join(" | ", cells)).append(" | ")
+                    .append((GUARD - oneBytes) / perEntry + 1).append(" |\n");
         }
+        // The status the runs left for their policy, as 1000 policies of 1000 models would each have it.
+        ConfigMapStateStore store = new ConfigMapStateStore(client, NAMESPACE, "policy-probe");
+        var status = store.load().policies().isEmpty() ? new ConfigMapStateStore(client, NAMESPACE,
+                "model-guardian-state").load().policies().values().iterator().next() : null;
+        Map<String, dev.modelguardian.core.policy.PolicyStatus> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 1000; i++) {
+            many.put(String.format(java.util.Locale.ROOT, "ticket-duration-predictor-%04d/mae-percentage", i), status);
+        }
+        store.savePolicies(many);
+        String json = client.configMaps().inNamespace(NAMESPACE).withName("policy-probe").get().getData()
+                .get("policies.json");
+        int perPolicy = json.getBytes(StandardCharsets.UTF_8).length / many.size();
+        md.append("\n| policy statuses in the state ConfigMap | per policy | policies that fit |\n|---|---|---|\n")
+                .append("| 1000 (the runs' `").append(policies.substring(0, Math.min(60, policies.length())))
+                .append("...` for 1000 models) | ").append(perPolicy).append(" B | ").append(GUARD / perPolicy)
+                .append(" |\n");
         Path out = Path.of("bench/out/state-size.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());
     }
 
-    /** The bytes of the target's key and value in ConfigMap {@code name}, as the API server holds them. */
+    /** The bytes of the target's key and value in its ConfigMap of state {@code name}, as the API server holds them. */
     private int keyBytes(String name) {
-        Map<String, String> data = client.configMaps().inNamespace(NAMESPACE).withName(name).get().getData();
+        Map<String, String> data = client.configMaps().inNamespace(NAMESPACE)
+                .withName(ConfigMapStateStore.shardName(name, CRON_JOB)).get().getData();
         String key = "target." + CRON_JOB + ".json";
         return key.getBytes(StandardCharsets.UTF_8).length + data.get(key).getBytes(StandardCharsets.UTF_8).length;
     }

@@ -86,6 +86,13 @@ public final class NeuralHive {
         return install(client);
     }
 
+    /** Deletes the guardian's whole state: ConfigMap {@code model-guardian-state} and each target's. */
+    public static void deleteState(KubernetesClient client) {
+        client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+        client.configMaps().inNamespace(NAMESPACE).withLabel("model-guardian.dev/state", "model-guardian-state")
+                .delete();
+    }
+
     /** The flag ConfigMap the chart renders from values (every value a quoted string). */
     public static final String FLAG_CONFIG_MAP = "orchestrator-dynamic-config";
     /** The flag rollback turns off. */
@@ -96,7 +103,7 @@ public final class NeuralHive {
     /** The permissions for these object names with Neural Hive's flag ConfigMap and Deployment (what doctor checks). */
     public static List<Permission> requiredPermissions(String stateConfigMap, String lease,
             List<String> cronJobs) {
-        List<Permission> all = new java.util.ArrayList<>(RequiredPermissions.of(stateConfigMap, lease,
+        List<Permission> all = new java.util.ArrayList<>(RequiredPermissions.of(stateConfigMap, cronJobs, lease,
                 List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT)));
         all.addAll(new dev.modelguardian.integrations.jobs.CronJobProvider().permissions(TestConfigs.fromYaml(""),
                 cronJobs.stream()

@@ -13,8 +13,8 @@ import dev.modelguardian.core.remediation.TargetSpec;
  * {@code src/main/kubernetes/base/role.yaml} is written from ({@code ManifestsTest} holds the two equal) and the list
  * {@code doctor} checks with SelfSubjectAccessReviews.
  *
- * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (get, create, update of the state
- * ConfigMap), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to
+ * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (list by label, get, create, update of
+ * the state ConfigMap and of each target's), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to
  * release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap and the Deployment (get and patch)
  * are for the rollback of the registry step, and {@code doctor} reads them.
  *
@@ -29,7 +29,8 @@ public final class RequiredPermissions {
 
     /** The permissions for a configuration and its training targets: state ConfigMap, Lease, flags, restarts. */
     public static List<Permission> of(GuardianConfig config, List<TargetSpec> targets) {
-        return of(config.state().configMap(), config.leader().lease(),
+        return of(config.state().configMap(), targets.stream().map(TargetSpec::name).distinct().sorted().toList(),
+                config.leader().lease(),
                 targets.stream().flatMap(t -> t.recovery().configMap().stream()).distinct().sorted().toList(),
                 targets.stream().flatMap(t -> t.recovery().restartTarget().stream()).distinct().sorted().toList());
     }
@@ -38,16 +39,24 @@ public final class RequiredPermissions {
      * The permissions for the given object names.
      *
      * @param stateConfigMap {@code guardian.state.config-map}
+     * @param targets        every target's name: each has its own state ConfigMap
      * @param lease          {@code guardian.leader.lease}
      * @param flagConfigMaps every recovery flag ConfigMap
      * @param deployments    every Deployment restarted after a rollback or promotion
      */
-    public static List<Permission> of(String stateConfigMap, String lease, List<String> flagConfigMaps,
-            List<String> deployments) {
+    public static List<Permission> of(String stateConfigMap, List<String> targets, String lease,
+            List<String> flagConfigMaps, List<String> deployments) {
         List<Permission> all = new ArrayList<>();
-        String state = "state ConfigMap: read, then compare-and-set replace on its resourceVersion";
-        all.addAll(Permission.of("", "configmaps", state, stateConfigMap, "get", "update"));
-        all.addAll(Permission.of("", "configmaps", "state ConfigMap: created on the first write", null, "create"));
+        all.addAll(Permission.of("", "configmaps", "state: the state ConfigMap and every target's, one list by label "
+                + ConfigMapStateStore.STATE_LABEL + " a cycle", null, "list"));
+        all.addAll(Permission.of("", "configmaps", "state ConfigMap (policy statuses): read, then compare-and-set"
+                + " replace on its resourceVersion", stateConfigMap, "get", "update"));
+        for (String target : targets) {
+            all.addAll(Permission.of("", "configmaps", "target " + target + "'s state ConfigMap: read, then"
+                    + " compare-and-set replace on its resourceVersion", ConfigMapStateStore.shardName(stateConfigMap,
+                            target), "get", "update"));
+        }
+        all.addAll(Permission.of("", "configmaps", "state ConfigMaps: created on the first write", null, "create"));
         for (String flags : flagConfigMaps) {
             all.addAll(Permission.of("", "configmaps", "rollback flag ENABLE_ML_ENHANCED_SCHEDULING (registry step);"
                     + " doctor reads it", flags, "get", "patch"));

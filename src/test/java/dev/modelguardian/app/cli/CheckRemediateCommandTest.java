@@ -143,8 +143,8 @@ class CheckRemediateCommandTest {
                 .containsPattern(CRON_JOB + "\\s+CronJob " + CRON_JOB + "\\s+RETRAINING\\s+" + job + "\\s+Job " + job
                         + " running for \\d+s")
                 .contains("1 signal: 0 healthy, 0 pending, 1 firing, 0 inconclusive -> firing (exit 1)");
-        assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").get().getData())
-                .containsKey("target." + CRON_JOB + ".json");
+        assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state-" + CRON_JOB).get()
+                .getData()).containsKey("target." + CRON_JOB + ".json");
 
         LaunchResult second = checkRemediate(launcher, config, "--output", "json");
 

@@ -70,7 +70,7 @@ class PostmortemCommandTest {
     @BeforeEach
     void setUp() {
         client = server.createClient();
-        client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+        dev.modelguardian.testing.NeuralHive.deleteState(client);
         FiredSignal mae = new FiredSignal("ticket-duration-predictor", "mae-ratio", 1.72, "> 1.5 (clear <= 1.3)");
         HistoryEntry failed = new HistoryEntry("r" + T0.getEpochSecond(), Optional.of(FAILED_JOB), T0,
                 T0.plusSeconds(720), HistoryEntry.Outcome.ROLLED_BACK, "Job " + FAILED_JOB
@@ -146,7 +146,7 @@ class PostmortemCommandTest {
 
     @Test
     void givenATargetWithNothingFinished_whenDrafted_thenExit3SayingSo(QuarkusMainLauncher launcher) {
-        client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+        dev.modelguardian.testing.NeuralHive.deleteState(client);
 
         LaunchResult result = launcher.launch("postmortem", "--config", config.toString(), "--target", CRON_JOB);
 
@@ -169,7 +169,7 @@ class PostmortemCommandTest {
             HistoryEntry promoted = new HistoryEntry("r" + T1.getEpochSecond(), Optional.of("ml-retrain-emergency-"
                     + T1.getEpochSecond()), T1, T1.plusSeconds(1500), HistoryEntry.Outcome.PROMOTED, "verified",
                     List.of(), Optional.of(verdict), List.of());
-            client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+            dev.modelguardian.testing.NeuralHive.deleteState(client);
             assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(CRON_JOB, 0,
                     new TargetRecord(3, TargetState.healthy(T1.plusSeconds(1500)), "verified", Progress.EMPTY,
                             Map.of(), List.of(promoted)))).isTrue();

@@ -141,8 +141,8 @@ class ServeIT {
                 .containsEntry(TrainingJobs.TARGET, CRON_JOB);
         assertThat(job.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> assertThat(ref.getName()).isEqualTo(CRON_JOB));
-        assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").get().getData())
-                .containsKey("target." + CRON_JOB + ".json");
+        assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state-" + CRON_JOB).get()
+                .getData()).containsKey("target." + CRON_JOB + ".json");
 
         serve.destroy(); // SIGTERM, as the kubelet sends it
 

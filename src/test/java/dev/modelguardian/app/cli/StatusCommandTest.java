@@ -80,7 +80,7 @@ class StatusCommandTest {
     @BeforeEach
     void setUp() {
         client = server.createClient();
-        client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").delete();
+        dev.modelguardian.testing.NeuralHive.deleteState(client);
         HistoryEntry failed = new HistoryEntry("r" + T0.getEpochSecond(),
                 Optional.of("ml-retrain-emergency-" + T0.getEpochSecond()), T0, T0.plusSeconds(720),
                 HistoryEntry.Outcome.ROLLED_BACK, "Job ml-retrain-emergency-" + T0.getEpochSecond()

@@ -54,13 +54,18 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
-    void givenFirstWrite_whenTargetSaved_thenConfigMapIsCreatedWithReadableJsonAndLabels() {
+    void givenFirstWrite_whenTargetSaved_thenItsOwnConfigMapIsCreatedWithReadableJsonAndLabels() {
         TargetRecord next = retraining(TargetRecord.initial(T0));
 
         assertThat(store().compareAndSet("orchestrator-dynamic-ml-training", 0, next)).isTrue();
 
-        ConfigMap cm = client.configMaps().inNamespace(NS).withName("model-guardian-state").get();
-        assertThat(cm.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "model-guardian");
+        ConfigMap cm = client.configMaps().inNamespace(NS)
+                .withName("model-guardian-state-orchestrator-dynamic-ml-training").get();
+        assertThat(cm.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "model-guardian")
+                .containsEntry("model-guardian.dev/state", "model-guardian-state");
+        assertThat(cm.getData()).containsOnlyKeys("target.orchestrator-dynamic-ml-training.json");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get())
+                .as("no policy status was saved: no state ConfigMap").isNull();
         String json = cm.getData().get("target.orchestrator-dynamic-ml-training.json");
         assertThat(json).contains("\"state\":\"RETRAINING\"").contains("\"since\":\"2026-11-24T02:00:00Z\"")
                 .contains("\"jobName\":\"ml-retrain-emergency-1\"").contains("\"value\":1.72");
@@ -84,8 +89,8 @@ class ConfigMapStateStoreTest {
     @Test
     void givenStaleResourceVersion_whenReplaced_thenTheMockServerAnswers409LikeTheApiServer() {
         store().compareAndSet("t", 0, retraining(TargetRecord.initial(T0)));
-        ConfigMap read = client.configMaps().inNamespace(NS).withName("model-guardian-state").get();
-        client.configMaps().inNamespace(NS).withName("model-guardian-state")
+        ConfigMap read = client.configMaps().inNamespace(NS).withName("model-guardian-state-t").get();
+        client.configMaps().inNamespace(NS).withName("model-guardian-state-t")
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("other", "x").build());
 
         assertThatThrownBy(() -> client.configMaps().inNamespace(NS)
@@ -137,7 +142,7 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
-    void givenAStateThatWouldNotFitInAConfigMap_whenWritten_thenItIsRefusedNamingTheLargestKeyAndNothingIsWritten() {
+    void givenARecordThatWouldNotFitInAConfigMap_whenWritten_thenItIsRefusedNamingTheKeyAndNothingIsWritten() {
         assertThat(store().compareAndSet("small", 0, retraining(TargetRecord.initial(T0)))).isTrue();
         // One remediation whose reason alone is 1 MiB: the API server would refuse the ConfigMap with a 422.
         TargetRecord huge = TargetRecord.initial(T0).finished(TargetState.healthy(T0), "done", new HistoryEntry("r1",
@@ -146,12 +151,120 @@ class ConfigMapStateStoreTest {
 
         assertThatThrownBy(() -> store().compareAndSet("huge", 0, huge))
                 .isInstanceOf(StateStore.StoreException.class)
-                .hasMessageStartingWith("cannot write ConfigMap " + NS + "/model-guardian-state: the state would be")
+                .hasMessageStartingWith("cannot write ConfigMap " + NS + "/model-guardian-state-huge: it would hold")
                 .hasMessageContaining("over the 960 KiB the guardian keeps below Kubernetes' 1 MiB ConfigMap limit"
                         + " (largest key target.huge.json,")
-                .hasMessageEndingWith("lower guardian.state.history, or split the targets over two guardians with"
-                        + " their own guardian.state.config-map; nothing was written");
+                .hasMessageEndingWith("lower guardian.state.history (each finished remediation is kept in the"
+                        + " history); nothing was written");
         assertThat(store().load().targets()).containsOnlyKeys("small");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-huge").get()).isNull();
+    }
+
+    @Test
+    void givenPolicyStatusesThatWouldNotFit_whenSaved_thenTheyAreRefusedNamingTheFixAndNothingIsWritten() {
+        PolicyStatus known = new PolicyStatus(PolicyState.HEALTHY, T0, Optional.empty(), Optional.empty(),
+                OptionalDouble.of(0.1), 1, 0, Optional.empty());
+        store().savePolicies(Map.of("m/s", known));
+        Map<String, PolicyStatus> many = new java.util.HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            many.put("model-" + i + "/signal-" + i, known);
+        }
+
+        assertThatThrownBy(() -> store().savePolicies(many))
+                .isInstanceOf(StateStore.StoreException.class)
+                .hasMessageStartingWith("cannot write ConfigMap " + NS + "/model-guardian-state: it would hold")
+                .hasMessageContaining("(largest key policies.json,")
+                .hasMessageEndingWith("split the policies over two guardians with their own"
+                        + " guardian.state.config-map (each policy's status is kept here); nothing was written");
+        assertThat(store().load().policies()).containsOnlyKeys("m/s");
+    }
+
+    @Test
+    void givenManyTargetsWithALongHistory_whenEachIsWritten_thenEachHasItsOwnConfigMapAndTheWholeStateIsOneList() {
+        // 100 targets with 50 finished remediations of about 1.4 KiB each: 7 MiB, seven times what one ConfigMap holds.
+        for (int t = 0; t < 100; t++) {
+            TargetRecord record = TargetRecord.initial(T0);
+            for (int i = 1; i <= 50; i++) {
+                record = record.finished(TargetState.healthy(T0), "done", new HistoryEntry("r" + i,
+                        Optional.of("job-" + i), T0, T0.plusSeconds(i), HistoryEntry.Outcome.RETRAINED,
+                        "x".repeat(1400), List.of()), 50);
+            }
+            assertThat(store().compareAndSet("model-" + t, 0, record)).isTrue();
+        }
+
+        var state = store().load();
+
+        assertThat(state.targets()).hasSize(100);
+        assertThat(state.targets().get("model-99").history()).hasSize(50);
+        assertThat(client.configMaps().inNamespace(NS).withLabel("model-guardian.dev/state", "model-guardian-state")
+                .list().getItems()).hasSize(100);
+    }
+
+    @Test
+    void givenARecordWrittenBeforeTheSplit_whenTheNextStepIsWritten_thenItMovesToTheTargetsConfigMap() {
+        TargetRecord old = retraining(TargetRecord.initial(T0));
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.t.json", new StateCodec().writeTarget(old))
+                .addToData("policies.json", "{}").build()).create();
+        assertThat(store().load().targets().get("t")).isEqualTo(old);
+        assertThat(store().target("t", T0)).isEqualTo(old);
+
+        TargetRecord next = old.with(old.current().moveTo(RemediationState.VALIDATING, T0), "Job complete");
+        assertThat(store().compareAndSet("t", old.revision() + 1, next)).as("a stale revision").isFalse();
+        assertThat(store().compareAndSet("t", old.revision(), next)).isTrue();
+
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-t").get().getData())
+                .containsOnlyKeys("target.t.json");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .containsOnlyKeys("policies.json");
+        assertThat(store().load().targets().get("t")).isEqualTo(next);
+    }
+
+    @Test
+    void givenAnOldCopyLeftInTheStateConfigMap_whenLoaded_thenTheTargetsOwnConfigMapWins() {
+        TargetRecord first = retraining(TargetRecord.initial(T0));
+        assertThat(store().compareAndSet("t", 0, first)).isTrue();
+        TargetRecord stale = TargetRecord.initial(T0);
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.t.json", new StateCodec().writeTarget(stale)).build()).create();
+
+        assertThat(store().load().targets().get("t")).isEqualTo(first);
+        assertThat(store().target("t", T0)).isEqualTo(first);
+    }
+
+    @Test
+    void givenTargetNamesThatAreNoObjectNames_whenWritten_thenEachGetsADistinctValidConfigMap() {
+        assertThat(ConfigMapStateStore.shardName("model-guardian-state", "orchestrator-dynamic-ml-training"))
+                .isEqualTo("model-guardian-state-orchestrator-dynamic-ml-training");
+        String upper = ConfigMapStateStore.shardName("model-guardian-state", "Ticket_Model");
+        String lower = ConfigMapStateStore.shardName("model-guardian-state", "ticket-model");
+        String longName = ConfigMapStateStore.shardName("model-guardian-state", "m".repeat(300));
+        assertThat(upper).matches("model-guardian-state-ticket-model-[0-9a-f]{8}").isNotEqualTo(lower);
+        assertThat(longName).hasSizeLessThanOrEqualTo(253).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
+        assertThat(store().compareAndSet("Ticket_Model", 0, retraining(TargetRecord.initial(T0)))).isTrue();
+        assertThat(store().compareAndSet("ticket-model", 0, TargetRecord.initial(T0).with(TargetState.healthy(T0),
+                "ok"))).isTrue();
+
+        assertThat(store().load().targets()).containsOnlyKeys("Ticket_Model", "ticket-model");
+        assertThat(store().target("Ticket_Model", T0).current().state()).isEqualTo(RemediationState.RETRAINING);
+        assertThat(ConfigMapStateStore.labelValue("s".repeat(100))).hasSize(63);
+    }
+
+    @Test
+    void givenAConfigMapOfThatNameThatIsNotTheGuardians_whenATargetIsWritten_thenItIsRefusedAndLeftAlone() {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state-t").endMetadata().addToData("app", "settings").build()).create();
+
+        assertThatThrownBy(() -> store().compareAndSet("t", 0, retraining(TargetRecord.initial(T0))))
+                .isInstanceOf(StateStore.StoreException.class)
+                .hasMessage("cannot use ConfigMap neural-hive/model-guardian-state-t for target t's state: it exists"
+                        + " without label model-guardian.dev/state=model-guardian-state, so it is not this guardian's;"
+                        + " rename or delete it, or set another guardian.state.config-map");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-t").get().getData())
+                .containsOnlyKeys("app");
     }
 
     @Test

@@ -57,7 +57,12 @@ abstract class KubernetesApiFaults {
 
     static final String CORE = "/api/v1/namespaces/" + NAMESPACE;
 
-    static final Call READ_STATE = Call.of("read state ConfigMap", "GET", CORE + "/configmaps/model-guardian-state");
+    /** The target's own state ConfigMap. */
+    static final String TARGET_STATE = ConfigMapStateStore.shardName("model-guardian-state", NeuralHive.CRON_JOB);
+    /** A read of the state: the cycle's one list of its ConfigMaps by label, or one of them by name. */
+    static final Call READ_STATE = new Call("read state ConfigMap", "GET",
+            r -> r.getPath().startsWith(CORE + "/configmaps?labelSelector=model-guardian.dev")
+                    || r.getPath().startsWith(CORE + "/configmaps/model-guardian-state"));
     /** The write that records the Job as created: the one after which a duplicate Job would be possible. */
     static final Call WRITE_STATE_JOB_CREATED = new Call("write state ConfigMap (Job created)", "PUT",
             r -> r.getPath().startsWith(CORE + "/configmaps/model-guardian-state")

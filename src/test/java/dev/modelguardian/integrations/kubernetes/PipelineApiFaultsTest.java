@@ -43,7 +43,7 @@ class PipelineApiFaultsTest extends KubernetesApiFaults {
                 Arguments.of(WRITE_STATE_JOB_CREATED, Fault.CONFLICT, Path.PROMOTED, Effect.CYCLE_FAILED,
                         "still conflicting (409) after 8 attempts"),
                 Arguments.of(WRITE_STATE_JOB_CREATED, Fault.SERVER_ERROR, Path.PROMOTED, Effect.CYCLE_FAILED,
-                        "cannot write state ConfigMap neural-hive/model-guardian-state: HTTP 500"),
+                        "cannot write state ConfigMap neural-hive/" + TARGET_STATE + ": HTTP 500"),
                 Arguments.of(WRITE_STATE_JOB_CREATED, Fault.TIMEOUT, Path.PROMOTED, Effect.CYCLE_FAILED,
                         "the Kubernetes API did not answer"),
                 Arguments.of(WRITE_STATE_JOB_CREATED, Fault.TIMEOUT_AFTER_APPLYING, Path.PROMOTED,
