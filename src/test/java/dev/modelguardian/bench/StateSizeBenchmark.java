@@ -64,7 +64,6 @@ class StateSizeBenchmark {
 
     @Test
     void stateSizes() throws IOException {
-        String policies = null;
         Runbook runbook = new Runbook(client, clock, policyEngine, models);
         StringBuilder md = new StringBuilder("| path | one remediation: target key | per history entry |");
         for (int h : HISTORY) {
@@ -78,8 +77,6 @@ class StateSizeBenchmark {
             runbook.run(path, runbook.engine(client));
             TargetRecord one = runbook.record();
             int oneBytes = keyBytes("model-guardian-state");
-            policies = client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state").get().getData()
-                    .get("policies.json");
             HistoryEntry entry = one.last().orElseThrow();
             md.append("| ").append(path.name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
                     .append(kib(oneBytes)).append(" | ");
@@ -104,22 +101,32 @@ class StateSizeBenchmark {
             md.append(perEntry).append(" B | ").append(String.join(" | ", cells)).append(" | ")
                     .append((GUARD - oneBytes) / perEntry + 1).append(" |\n");
         }
-        // The status the runs left for their policy, as 1000 policies of 1000 models would each have it.
-        ConfigMapStateStore store = new ConfigMapStateStore(client, NAMESPACE, "policy-probe");
-        var status = store.load().policies().isEmpty() ? new ConfigMapStateStore(client, NAMESPACE,
-                "model-guardian-state").load().policies().values().iterator().next() : null;
-        Map<String, dev.modelguardian.core.policy.PolicyStatus> many = new java.util.TreeMap<>();
-        for (int i = 0; i < 1000; i++) {
-            many.put(String.format(java.util.Locale.ROOT, "ticket-duration-predictor-%04d/mae-percentage", i), status);
+        // The status the runs left for their policy, as N policies of N models would each have it (each with its own
+        // value and since, as a real cycle leaves them); stored as JSON up to 256 KiB, gzipped beyond.
+        var status = new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").load().policies().values()
+                .iterator().next();
+        md.append("\n| policies | their statuses as stored | per policy | policies that fit at that size |\n")
+                .append("|---|---|---|---|\n");
+        for (int n : new int[] { 1000, 5000, 20_000 }) {
+            String probe = "policy-probe-" + n;
+            Map<String, dev.modelguardian.core.policy.PolicyStatus> many = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                many.put(String.format(java.util.Locale.ROOT, "ticket-duration-predictor-%05d/mae-percentage", i),
+                        new dev.modelguardian.core.policy.PolicyStatus(status.state(), status.since().plusSeconds(i),
+                                status.breachSince(), status.firingSince(), java.util.OptionalDouble.of(
+                                        status.value().orElse(1) * (1 + i / 7919.0)), status.series(),
+                                status.consecutiveSourceErrors(), status.reason()));
+            }
+            new ConfigMapStateStore(client, NAMESPACE, probe).savePolicies(many);
+            var cm = client.configMaps().inNamespace(NAMESPACE).withName(probe).get();
+            boolean plain = cm.getData() != null && cm.getData().containsKey("policies.json");
+            int stored = plain ? cm.getData().get("policies.json").getBytes(StandardCharsets.UTF_8).length
+                    : cm.getBinaryData().get("policies.json.gz").length() / 4 * 3;
+            md.append("| ").append(n).append(" | ").append(kib(stored))
+                    .append(plain ? " (JSON)" : " (gzip)").append(" | ")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f B", stored / (double) n)).append(" | ")
+                    .append((long) (GUARD / (stored / (double) n))).append(" |\n");
         }
-        store.savePolicies(many);
-        String json = client.configMaps().inNamespace(NAMESPACE).withName("policy-probe").get().getData()
-                .get("policies.json");
-        int perPolicy = json.getBytes(StandardCharsets.UTF_8).length / many.size();
-        md.append("\n| policy statuses in the state ConfigMap | per policy | policies that fit |\n|---|---|---|\n")
-                .append("| 1000 (the runs' `").append(policies.substring(0, Math.min(60, policies.length())))
-                .append("...` for 1000 models) | ").append(perPolicy).append(" B | ").append(GUARD / perPolicy)
-                .append(" |\n");
         Path out = Path.of("bench/out/state-size.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());

@@ -4,6 +4,7 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,7 +32,8 @@ import dev.modelguardian.core.remediation.TargetRecord;
  * meeting Kubernetes' 1 MiB limit on one object:
  * <ul>
  * <li>the state ConfigMap ({@code guardian.state.config-map}, default {@code model-guardian-state}) holds every
- * policy's status under key {@value #POLICIES};</li>
+ * policy's status under key {@value #POLICIES}, as JSON while that takes at most {@value #PLAIN_POLICIES_BYTES}
+ * bytes (about a thousand policies), gzipped under binary key {@value #POLICIES_GZ} beyond (a tenth of the size);</li>
  * <li>each target's record, with its history, is in its own ConfigMap {@code <state ConfigMap>-<target>} (see
  * {@link #shardName}) under key {@code target.<name>.json}.</li>
  * </ul>
@@ -47,6 +49,9 @@ import dev.modelguardian.core.remediation.TargetRecord;
 public final class ConfigMapStateStore implements StateStore {
 
     static final String POLICIES = "policies.json";
+    static final String POLICIES_GZ = "policies.json.gz";
+    /** Up to this many bytes the policy statuses stay JSON that {@code kubectl get cm -o yaml} shows. */
+    static final int PLAIN_POLICIES_BYTES = 256 * 1024;
     static final String TARGET_PREFIX = "target.";
     static final String TARGET_SUFFIX = ".json";
     /** On every ConfigMap of one state; its value is the state ConfigMap's name (see {@link #labelValue}). */
@@ -113,17 +118,11 @@ public final class ConfigMapStateStore implements StateStore {
         ConfigMap main = items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
                 // A state ConfigMap written before the label (or none yet): read by name.
                 .orElseGet(() -> get(name, "read"));
-        Map<String, PolicyStatus> policies = new LinkedHashMap<>();
+        Contents contents = Contents.of(main);
+        Map<String, PolicyStatus> policies = new LinkedHashMap<>(policies(contents));
         Map<String, TargetRecord> targets = new HashMap<>();
-        if (main != null && main.getData() != null) {
-            main.getData().forEach((key, value) -> {
-                if (key.equals(POLICIES)) {
-                    policies.putAll(codec.readPolicies(key, value));
-                } else {
-                    targetOf(key).ifPresent(target -> targets.put(target, codec.readTarget(key, value)));
-                }
-            });
-        }
+        contents.data().forEach((key, value) -> targetOf(key)
+                .ifPresent(target -> targets.put(target, codec.readTarget(key, value))));
         for (ConfigMap shard : items) {
             if (shard == main || shard.getData() == null) {
                 continue;
@@ -146,7 +145,8 @@ public final class ConfigMapStateStore implements StateStore {
         String key = key(target);
         String shardName = shardName(name, target);
         Map<String, String> data = Map.of(key, codec.writeTarget(next));
-        checkSize(shardName, data, "lower guardian.state.history (each finished remediation is kept in the history)");
+        checkSize(shardName, new Contents(data, Map.of()), "lower guardian.state.history (each finished remediation"
+                + " is kept in the history)");
         for (int attempt = 1;; attempt++) {
             ConfigMap shard = get(shardName, "read");
             Optional<Stored> stored = stored(target, shard);
@@ -182,15 +182,63 @@ public final class ConfigMapStateStore implements StateStore {
 
     @Override
     public void savePolicies(Map<String, PolicyStatus> statuses) {
-        modify(data -> {
-            Map<String, PolicyStatus> merged = new TreeMap<>(
-                    data.containsKey(POLICIES) ? codec.readPolicies(POLICIES, data.get(POLICIES)) : Map.of());
+        modify(contents -> {
+            Map<String, PolicyStatus> merged = new TreeMap<>(policies(contents));
             merged.putAll(statuses);
-            Map<String, String> updated = new TreeMap<>(data);
-            updated.put(POLICIES, codec.writePolicies(merged));
-            return updated;
+            String json = codec.writePolicies(merged);
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            Map<String, String> data = new TreeMap<>(contents.data());
+            Map<String, String> binary = new TreeMap<>(contents.binaryData());
+            if (bytes.length <= PLAIN_POLICIES_BYTES) {
+                data.put(POLICIES, json);
+                binary.remove(POLICIES_GZ);
+            } else {
+                binary.put(POLICIES_GZ, Base64.getEncoder().encodeToString(gzip(bytes)));
+                data.remove(POLICIES);
+            }
+            return new Contents(data, binary);
         }, "split the policies over two guardians with their own guardian.state.config-map (each policy's status is"
                 + " kept here)");
+    }
+
+    /** What one ConfigMap holds: text keys, and binary keys base64-encoded as the API carries them. */
+    record Contents(Map<String, String> data, Map<String, String> binaryData) {
+
+        static Contents of(ConfigMap configMap) {
+            return configMap == null ? new Contents(Map.of(), Map.of())
+                    : new Contents(configMap.getData() == null ? Map.of() : configMap.getData(),
+                            configMap.getBinaryData() == null ? Map.of() : configMap.getBinaryData());
+        }
+    }
+
+    /** The policy statuses in the state ConfigMap: gzipped JSON when it holds that, else JSON, else none. */
+    private Map<String, PolicyStatus> policies(Contents contents) {
+        String gzipped = contents.binaryData().get(POLICIES_GZ);
+        if (gzipped != null) {
+            return codec.readPolicies(POLICIES_GZ, gunzip(gzipped));
+        }
+        String json = contents.data().get(POLICIES);
+        return json == null ? Map.of() : codec.readPolicies(POLICIES, json);
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 8);
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("gzip in memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private String gunzip(String base64) {
+        try (java.util.zip.GZIPInputStream zip = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(Base64.getDecoder().decode(base64)))) {
+            return new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("state " + describe() + " key '" + POLICIES_GZ + "' is not gzipped JSON ("
+                    + e.getMessage() + "); fix or delete the key", e);
+        }
     }
 
     /** A target's stored record, and whether it is still in the state ConfigMap (written before the split). */
@@ -216,8 +264,7 @@ public final class ConfigMapStateStore implements StateStore {
                 return Optional.of(new Stored(codec.readTarget(key, json), false));
             }
         }
-        ConfigMap main = get(name, "read");
-        String legacy = main == null || main.getData() == null ? null : main.getData().get(key);
+        String legacy = Contents.of(get(name, "read")).data().get(key);
         return legacy == null ? Optional.empty() : Optional.of(new Stored(codec.readTarget(key, legacy), true));
     }
 
@@ -227,13 +274,13 @@ public final class ConfigMapStateStore implements StateStore {
      */
     private void dropLegacy(String target, String key) {
         try {
-            modify(data -> {
-                if (!data.containsKey(key)) {
+            modify(contents -> {
+                if (!contents.data().containsKey(key)) {
                     return null;
                 }
-                Map<String, String> updated = new TreeMap<>(data);
-                updated.remove(key);
-                return updated;
+                Map<String, String> data = new TreeMap<>(contents.data());
+                data.remove(key);
+                return new Contents(data, contents.binaryData());
             }, "");
             LOG.infof("Moved target %s's record from %s to %s", target, describe(), describe(shardName(name, target)));
         } catch (StoreException e) {
@@ -247,23 +294,23 @@ public final class ConfigMapStateStore implements StateStore {
      * Read, change, replace on the read resourceVersion; on 409 start over. {@code change} returns null to write
      * nothing.
      */
-    private void modify(UnaryOperator<Map<String, String>> change, String fixWhenFull) {
+    private void modify(UnaryOperator<Contents> change, String fixWhenFull) {
         for (int attempt = 1;; attempt++) {
             ConfigMap current = get(name, "read");
-            Map<String, String> data = current == null || current.getData() == null ? Map.of() : current.getData();
-            Map<String, String> updated = change.apply(data);
+            Contents updated = change.apply(Contents.of(current));
             if (updated == null) {
                 return;
             }
             checkSize(name, updated, fixWhenFull);
+            Map<String, String> binary = updated.binaryData().isEmpty() ? null : updated.binaryData();
             try {
                 if (current == null) {
                     client.configMaps().inNamespace(namespace).resource(labelled(new ConfigMapBuilder()
                             .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                            .withData(updated)).build()).create();
+                            .withData(updated.data()).withBinaryData(binary)).build()).create();
                 } else {
                     client.configMaps().inNamespace(namespace).resource(labelled(new ConfigMapBuilder(current)
-                            .withData(updated)).build()).update();
+                            .withData(updated.data()).withBinaryData(binary)).build()).update();
                 }
                 return;
             } catch (KubernetesClientException e) {
@@ -288,15 +335,18 @@ public final class ConfigMapStateStore implements StateStore {
      * Refuses, before the API server would, a ConfigMap of the state that no longer fits: nothing is written, and the
      * message names the largest key and the setting that makes it smaller. Never truncated silently.
      *
-     * @throws StoreException when {@code data} is over {@link #MAX_STATE_BYTES}
+     * @throws StoreException when {@code contents} is over {@link #MAX_STATE_BYTES}
      */
-    void checkSize(String configMap, Map<String, String> data, String fix) {
+    void checkSize(String configMap, Contents contents, String fix) {
         long total = 0;
         String largest = null;
         long largestBytes = -1;
-        for (Map.Entry<String, String> e : data.entrySet()) {
-            long bytes = e.getKey().getBytes(StandardCharsets.UTF_8).length
-                    + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+        Map<String, Long> sizes = new TreeMap<>();
+        contents.data().forEach((k, v) -> sizes.put(k, (long) v.getBytes(StandardCharsets.UTF_8).length));
+        // Kubernetes counts binary values decoded: three bytes for four base64 characters.
+        contents.binaryData().forEach((k, v) -> sizes.put(k, v.length() / 4L * 3));
+        for (Map.Entry<String, Long> e : sizes.entrySet()) {
+            long bytes = e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue();
             total += bytes;
             if (bytes > largestBytes) {
                 largest = e.getKey();
@@ -307,7 +357,7 @@ public final class ConfigMapStateStore implements StateStore {
             throw new StoreException("cannot write " + describe(configMap) + ": it would hold " + total / 1024
                     + " KiB, over the " + MAX_STATE_BYTES / 1024 + " KiB the guardian keeps below Kubernetes' 1 MiB"
                     + " ConfigMap limit (largest key " + largest + ", " + largestBytes / 1024 + " KiB, of "
-                    + data.size() + " keys); " + fix + "; nothing was written", null);
+                    + sizes.size() + " keys); " + fix + "; nothing was written", null);
         }
     }
 

@@ -161,19 +161,49 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
-    void givenPolicyStatusesThatWouldNotFit_whenSaved_thenTheyAreRefusedNamingTheFixAndNothingIsWritten() {
+    void givenFiveThousandPolicies_whenSaved_thenTheirStatusesAreGzippedAndReadBackEqual() {
+        Map<String, PolicyStatus> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 5000; i++) {
+            many.put(String.format("ticket-duration-predictor-%04d/mae-percentage", i), new PolicyStatus(
+                    PolicyState.PENDING, T0.plusSeconds(i), Optional.of(T0), Optional.empty(), OptionalDouble.of(
+                            20 + i / 1000.0), 1, 0, Optional.of("above 20 since 02:00")));
+        }
+        store().savePolicies(Map.of("m/s", PolicyStatus.unknown(T0)));
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .as("few policies: JSON as kubectl shows it").containsOnlyKeys("policies.json");
+
+        store().savePolicies(many);
+
+        ConfigMap cm = client.configMaps().inNamespace(NS).withName("model-guardian-state").get();
+        assertThat(cm.getData()).doesNotContainKey("policies.json");
+        int json = new StateCodec().writePolicies(many).length();
+        int gzipped = cm.getBinaryData().get("policies.json.gz").length() / 4 * 3;
+        assertThat(json).as("5000 statuses as JSON").isGreaterThan(ConfigMapStateStore.PLAIN_POLICIES_BYTES);
+        assertThat(gzipped).as("gzipped: %d of %d bytes", gzipped, json).isLessThan(json / 5);
+        Map<String, PolicyStatus> read = store().load().policies();
+        assertThat(read).hasSize(5001).containsAllEntriesOf(many).containsKey("m/s");
+    }
+
+    @Test
+    void givenPolicyStatusesThatWouldNotFitEvenGzipped_whenSaved_thenTheyAreRefusedNamingTheFixAndNothingIsWritten() {
         PolicyStatus known = new PolicyStatus(PolicyState.HEALTHY, T0, Optional.empty(), Optional.empty(),
                 OptionalDouble.of(0.1), 1, 0, Optional.empty());
         store().savePolicies(Map.of("m/s", known));
+        // Reasons of random text compress little: 5000 of 300 characters are about 1.1 MiB gzipped.
+        java.util.Random random = new java.util.Random(7);
         Map<String, PolicyStatus> many = new java.util.HashMap<>();
-        for (int i = 0; i < 10_000; i++) {
-            many.put("model-" + i + "/signal-" + i, known);
+        for (int i = 0; i < 5000; i++) {
+            byte[] noise = new byte[225];
+            random.nextBytes(noise);
+            many.put("model-" + i + "/signal-" + i, new PolicyStatus(PolicyState.HEALTHY, T0, Optional.empty(),
+                    Optional.empty(), OptionalDouble.of(0.1), 1, 0, Optional.of(java.util.Base64.getEncoder()
+                            .encodeToString(noise))));
         }
 
         assertThatThrownBy(() -> store().savePolicies(many))
                 .isInstanceOf(StateStore.StoreException.class)
                 .hasMessageStartingWith("cannot write ConfigMap " + NS + "/model-guardian-state: it would hold")
-                .hasMessageContaining("(largest key policies.json,")
+                .hasMessageContaining("(largest key policies.json.gz,")
                 .hasMessageEndingWith("split the policies over two guardians with their own"
                         + " guardian.state.config-map (each policy's status is kept here); nothing was written");
         assertThat(store().load().policies()).containsOnlyKeys("m/s");
