@@ -255,6 +255,11 @@ public final class ConfigValidator {
         if (!DNS_1123_SUBDOMAIN.matcher(configMap).matches()) {
             problems.add(new ConfigProblem("guardian.state.config-map", "'" + configMap
                     + "' is not a valid ConfigMap name; use lower-case letters, digits, '-' and '.'"));
+        } else if (configMap.length() > 244) {
+            // Each target's state is in ConfigMap <name>-<target>, at least 9 characters more (ConfigMapStateStore).
+            problems.add(new ConfigProblem("guardian.state.config-map", "'" + configMap.substring(0, 20) + "...' is "
+                    + configMap.length() + " characters; at most 244 leave room for each target's state ConfigMap"
+                    + " <name>-<target>; use a shorter name"));
         }
         if (config.state().history() < 1) {
             problems.add(new ConfigProblem("guardian.state.history",

@@ -596,6 +596,15 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void givenAStateConfigMapNameWithNoRoomForTheTargetsOwn_whenValidated_thenProblemSayingTheLimit() {
+        ConfigProblem problem = single(twoModels("state:\n  config-map: " + "s".repeat(245)));
+
+        assertThat(problem.property()).isEqualTo("guardian.state.config-map");
+        assertThat(problem.message()).contains("245 characters; at most 244 leave room for each target's state"
+                + " ConfigMap <name>-<target>");
+    }
+
+    @Test
     void givenHistoryZero_whenValidated_thenProblemOnHistory() {
         ConfigProblem problem = single(twoModels("state:\n  history: 0"));
 

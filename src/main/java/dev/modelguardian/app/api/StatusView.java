@@ -19,7 +19,7 @@ import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Trainer;
 
 /**
- * {@code GET /api/v1/status}: schema {@value #SCHEMA}. Targets come from the state ConfigMap, so every replica
+ * {@code GET /api/v1/status}: schema {@value #SCHEMA}. Targets come from the state ConfigMaps, so every replica
  * answers with the cluster's truth; signals and the last cycle are this replica's own (empty on a non-leader).
  *
  * <p>The endpoints return a {@code Response}, so the REST extension does not see these records: they are registered

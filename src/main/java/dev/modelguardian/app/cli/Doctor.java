@@ -35,6 +35,7 @@ import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 
 /**
@@ -216,12 +217,27 @@ final class Doctor {
         String check = "state/" + name;
         read(check, () -> client.configMaps().inNamespace(ns()).withName(name).get()).ifPresent(found -> {
             if (found.isPresent()) {
-                int keys = found.get().getData() == null ? 0 : found.get().getData().size();
+                int keys = (found.get().getData() == null ? 0 : found.get().getData().size())
+                        + (found.get().getBinaryData() == null ? 0 : found.get().getBinaryData().size());
                 checks.add(Check.ok(check, "state ConfigMap " + ns() + "/" + name + " exists (" + keys + " keys)"));
             } else {
                 creatable(client, check, "state ConfigMap " + ns() + "/" + name, "configmaps", "");
             }
         });
+        // Each target's own state ConfigMap is created at its first remediation: one of that name that is not this
+        // state's would only be found then, in the middle of an incident.
+        String label = ConfigMapStateStore.labelValue(name);
+        for (TargetSpec target : KubeBeans.targets(models, true)) {
+            String shard = ConfigMapStateStore.shardName(name, target.name());
+            read("state/" + shard, () -> client.configMaps().inNamespace(ns()).withName(shard).get())
+                    .flatMap(found -> found)
+                    .filter(cm -> cm.getMetadata().getLabels() == null
+                            || !label.equals(cm.getMetadata().getLabels().get(ConfigMapStateStore.STATE_LABEL)))
+                    .ifPresent(cm -> checks.add(Check.fail("state/" + shard, "ConfigMap " + ns() + "/" + shard
+                            + " exists without label " + ConfigMapStateStore.STATE_LABEL + "=" + label + ": target "
+                            + target.name() + "'s state cannot be kept there", "rename or delete that ConfigMap, or"
+                                    + " set another guardian.state.config-map")));
+        }
     }
 
     private void lease(KubernetesClient client) {

@@ -46,10 +46,12 @@ import dev.modelguardian.core.remediation.Trainer;
 /** The audit trail: every target's persisted state and recent history, read from the state ConfigMap. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = { "Prints each training target's current state and its recent remediations as the state"
-                + " ConfigMap (guardian.state.config-map) holds them: when, what fired with which values and bounds,"
-                + " which Job, who approved, the outcome, the reason, how long it took and how long each step took.",
+                + " ConfigMaps hold them (guardian.state.config-map, and <that name>-<target> for each target):"
+                + " when, what fired with which values and bounds, which Job, who approved, the outcome, the reason,"
+                + " how long it took and how long each step took.",
 
-                "Reads only; needs 'get' on the ConfigMap (a kubeconfig or the guardian's service account)." },
+                "Reads only; needs 'list' and 'get' on configmaps (a kubeconfig or the guardian's service"
+                        + " account)." },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:printed", "3:configuration error, no such target, or the state cannot be read (no"
                 + " cluster, forbidden, a key that is not guardian state)" })

@@ -45,8 +45,9 @@ public final class Postmortems {
                     .stream()).toList();
         }
         String namespace = Namespace.resolve(config);
-        return new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/" + config.state().configMap()
-                + " (`model-guardian status --target " + target.name() + "`)", target, entry,
+        return new PostmortemDraft(namespace, "the state ConfigMap " + namespace + "/"
+                + dev.modelguardian.integrations.kubernetes.ConfigMapStateStore.shardName(config.state().configMap(),
+                        target.name()) + " (`model-guardian status --target " + target.name() + "`)", target, entry,
                 config.notifications().rollbackHint().filter(h -> !h.isBlank()), signals, inputs, versions, now);
     }
 }

@@ -39,8 +39,9 @@ import dev.modelguardian.core.remediation.TargetRecord;
  * </ul>
  * Every one carries the label {@value #STATE_LABEL} naming the state ConfigMap, so the whole state is one list
  * request. A record written by a guardian before the split (key {@code target.<name>.json} in the state ConfigMap
- * itself) is read as it is, and moved to the target's ConfigMap at its next write; the target's ConfigMap wins when
- * both hold one.
+ * itself) is read as it is, and moved to the target's ConfigMap at the next write of the policy statuses (every cycle
+ * that may act) or of the target, whichever comes first; the target's ConfigMap wins when both hold one. A ConfigMap
+ * of one of these names that is not this state's (another label, or another target's key) is never written.
  *
  * <p>Every write is a replace on the resourceVersion it read (a create for a new ConfigMap); a 409 means someone wrote
  * in between, and the write is re-done on a fresh read (for a target, only if its revision is still the one the
@@ -62,7 +63,8 @@ public final class ConfigMapStateStore implements StateStore {
      * 1 MiB (1,048,576 bytes, the whole object), and this keeps 64 KiB of it for the metadata and a write that grows it.
      */
     static final int MAX_STATE_BYTES = 1_048_576 - 65_536;
-    private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    /** A target name used as it is in its ConfigMap's name: one DNS label (no dots, so no empty or dashed segment). */
+    private static final Pattern PLAIN_TARGET = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Logger LOG = Logger.getLogger(ConfigMapStateStore.class);
 
     private final KubernetesClient client;
@@ -86,13 +88,14 @@ public final class ConfigMapStateStore implements StateStore {
     }
 
     /**
-     * The ConfigMap that holds {@code target}'s record: {@code <state ConfigMap>-<target>} when that is a valid object
-     * name, else the target's name made one (lower case, other characters as {@code -}, shortened) with 8 hex digits
-     * of its SHA-256, so that two targets never share one.
+     * The ConfigMap that holds {@code target}'s record: {@code <state ConfigMap>-<target>} when the target's name is
+     * one DNS label (lower-case letters, digits and inner {@code -}) and the whole fits in 253 characters, else the
+     * target's name made one (lower case, other characters as {@code -}, shortened) with 8 hex digits of its SHA-256.
+     * Two names that still meet (a target named like another's hashed form) are found at the write and refused.
      */
     public static String shardName(String stateConfigMap, String target) {
         String plain = stateConfigMap + "-" + target;
-        if (plain.length() <= 253 && DNS_1123_SUBDOMAIN.matcher(plain).matches()) {
+        if (plain.length() <= 253 && PLAIN_TARGET.matcher(target).matches()) {
             return plain;
         }
         String slug = target.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
@@ -105,7 +108,7 @@ public final class ConfigMapStateStore implements StateStore {
      * The value of {@value #STATE_LABEL}: the state ConfigMap's name, or (over the 63 characters a label value may
      * hold) its first 54 characters and 8 hex digits of its SHA-256.
      */
-    static String labelValue(String stateConfigMap) {
+    public static String labelValue(String stateConfigMap) {
         if (stateConfigMap.length() <= 63) {
             return stateConfigMap;
         }
@@ -117,7 +120,7 @@ public final class ConfigMapStateStore implements StateStore {
         List<ConfigMap> items = list();
         ConfigMap main = items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
                 // A state ConfigMap written before the label (or none yet): read by name.
-                .orElseGet(() -> get(name, "read"));
+                .orElseGet(() -> ownMain(get(name, "read")));
         Contents contents = Contents.of(main);
         Map<String, PolicyStatus> policies = new LinkedHashMap<>(policies(contents));
         Map<String, TargetRecord> targets = new HashMap<>();
@@ -174,7 +177,7 @@ public final class ConfigMapStateStore implements StateStore {
                 continue;
             }
             if (stored.filter(Stored::legacy).isPresent()) {
-                dropLegacy(target, key);
+                dropLegacy(target, key, stored.get().json());
             }
             return true;
         }
@@ -188,6 +191,9 @@ public final class ConfigMapStateStore implements StateStore {
             String json = codec.writePolicies(merged);
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             Map<String, String> data = new TreeMap<>(contents.data());
+            // Records written before the split move to their targets' ConfigMaps, and leave this one in the same write.
+            contents.data().forEach((key, value) -> targetOf(key).filter(target -> moved(target, key, value))
+                    .ifPresent(target -> data.remove(key)));
             Map<String, String> binary = new TreeMap<>(contents.binaryData());
             if (bytes.length <= PLAIN_POLICIES_BYTES) {
                 data.put(POLICIES, json);
@@ -199,6 +205,35 @@ public final class ConfigMapStateStore implements StateStore {
             return new Contents(data, binary);
         }, "split the policies over two guardians with their own guardian.state.config-map (each policy's status is"
                 + " kept here)");
+    }
+
+    /**
+     * Whether {@code target}'s ConfigMap holds its record, after writing {@code json} (its record as the state
+     * ConfigMap holds it) there when it did not. False when that write met another writer: the next cycle tries again.
+     */
+    private boolean moved(String target, String key, String json) {
+        String shardName = shardName(name, target);
+        ConfigMap shard = get(shardName, "read");
+        if (stored(target, shard).filter(s -> !s.legacy()).isPresent()) {
+            return true; // moved before (the old copy outlived a crash or a failed removal)
+        }
+        try {
+            if (shard == null) {
+                client.configMaps().inNamespace(namespace).resource(labelled(new ConfigMapBuilder().withNewMetadata()
+                        .withName(shardName).withNamespace(namespace).endMetadata().withData(Map.of(key, json)))
+                        .build()).create();
+            } else {
+                client.configMaps().inNamespace(namespace).resource(labelled(new ConfigMapBuilder(shard)
+                        .withData(Map.of(key, json))).build()).update();
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return false;
+            }
+            throw failure("write", shardName, e);
+        }
+        LOG.infof("Moved target %s's record from %s to %s", target, describe(), describe(shardName));
+        return true;
     }
 
     /** What one ConfigMap holds: text keys, and binary keys base64-encoded as the API carries them. */
@@ -242,7 +277,7 @@ public final class ConfigMapStateStore implements StateStore {
     }
 
     /** A target's stored record, and whether it is still in the state ConfigMap (written before the split). */
-    private record Stored(TargetRecord record, boolean legacy) {
+    private record Stored(TargetRecord record, boolean legacy, String json) {
     }
 
     private Optional<Stored> stored(String target) {
@@ -259,23 +294,31 @@ public final class ConfigMapStateStore implements StateStore {
                         + ", so it is not this guardian's; rename or delete it, or set another"
                         + " guardian.state.config-map", null);
             }
+            Contents.of(shard).data().keySet().stream().filter(k -> !k.equals(key)).flatMap(k -> targetOf(k).stream())
+                    .findFirst().ifPresent(other -> {
+                        throw new StoreException("cannot use " + describe(shard.getMetadata().getName())
+                                + " for target " + target + "'s state: it holds target " + other + "'s, whose name"
+                                + " maps to the same ConfigMap; rename one of the two targets", null);
+                    });
             String json = shard.getData() == null ? null : shard.getData().get(key);
             if (json != null) {
-                return Optional.of(new Stored(codec.readTarget(key, json), false));
+                return Optional.of(new Stored(codec.readTarget(key, json), false, json));
             }
         }
-        String legacy = Contents.of(get(name, "read")).data().get(key);
-        return legacy == null ? Optional.empty() : Optional.of(new Stored(codec.readTarget(key, legacy), true));
+        String legacy = Contents.of(ownMain(get(name, "read"))).data().get(key);
+        return legacy == null ? Optional.empty()
+                : Optional.of(new Stored(codec.readTarget(key, legacy), true, legacy));
     }
 
     /**
      * Removes a record that has just been moved to its target's ConfigMap from the state ConfigMap. Best effort: the
      * target's ConfigMap wins when both hold one, so a failure here costs space, not correctness.
      */
-    private void dropLegacy(String target, String key) {
+    private void dropLegacy(String target, String key, String moved) {
         try {
             modify(contents -> {
-                if (!contents.data().containsKey(key)) {
+                // Only the copy that was moved: a record changed there since (by an older guardian still running) stays.
+                if (!moved.equals(contents.data().get(key))) {
                     return null;
                 }
                 Map<String, String> data = new TreeMap<>(contents.data());
@@ -285,8 +328,8 @@ public final class ConfigMapStateStore implements StateStore {
             LOG.infof("Moved target %s's record from %s to %s", target, describe(), describe(shardName(name, target)));
         } catch (StoreException e) {
             LOG.warnf("Target %s's record is now in %s, but its old copy in %s was not removed (%s); it is ignored and"
-                    + " removed at the next write", target, describe(shardName(name, target)), describe(),
-                    e.getMessage());
+                    + " removed at the next write of the policy statuses", target, describe(shardName(name, target)),
+                    describe(), e.getMessage());
         }
     }
 
@@ -296,7 +339,7 @@ public final class ConfigMapStateStore implements StateStore {
      */
     private void modify(UnaryOperator<Contents> change, String fixWhenFull) {
         for (int attempt = 1;; attempt++) {
-            ConfigMap current = get(name, "read");
+            ConfigMap current = ownMain(get(name, "read"));
             Contents updated = change.apply(Contents.of(current));
             if (updated == null) {
                 return;
@@ -321,6 +364,22 @@ public final class ConfigMapStateStore implements StateStore {
                         MAX_ATTEMPTS);
             }
         }
+    }
+
+    /**
+     * {@code main} when it is this state's ConfigMap: labelled for it, or unlabelled (written before the label).
+     *
+     * @throws StoreException when it carries another state's label: another guardian's, or one of its targets'
+     */
+    private ConfigMap ownMain(ConfigMap main) {
+        String label = main == null || main.getMetadata().getLabels() == null ? null
+                : main.getMetadata().getLabels().get(STATE_LABEL);
+        if (label != null && !label.equals(labelValue(name))) {
+            throw new StoreException("cannot use " + describe() + " as the guardian's state: it is labelled "
+                    + STATE_LABEL + "=" + label + ", another state's (a second guardian's target?); set another"
+                    + " guardian.state.config-map", null);
+        }
+        return main;
     }
 
     private ConfigMapBuilder labelled(ConfigMapBuilder builder) {

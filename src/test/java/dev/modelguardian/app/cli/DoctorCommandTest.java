@@ -146,6 +146,24 @@ class DoctorCommandTest {
     }
 
     @Test
+    void givenAConfigMapWhereATargetsStateWouldGo_whenDoctorRuns_thenFailNamesItBeforeAnIncidentDoes(
+            QuarkusMainLauncher launcher) throws IOException {
+        client.configMaps().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("model-guardian-state-" + CRON_JOB).endMetadata()
+                .addToData("settings", "someone else's").build()).create();
+
+        LaunchResult result = doctor(launcher, "");
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(1);
+        assertThat(result.getOutput())
+                .containsPattern("FAIL\\s+state/model-guardian-state-" + CRON_JOB + "\\s+ConfigMap neural-hive/"
+                        + "model-guardian-state-" + CRON_JOB + " exists without label"
+                        + " model-guardian.dev/state=model-guardian-state: target " + CRON_JOB + "'s state cannot be"
+                        + " kept there")
+                .contains("fix: rename or delete that ConfigMap, or set another guardian.state.config-map");
+    }
+
+    @Test
     void givenModelsConfiguredWithoutATarget_whenDoctorRuns_thenWarnThatTheModelIsWatchedButNeverRetrained(
             QuarkusMainLauncher launcher) throws IOException {
         LaunchResult result = doctor(launcher, """

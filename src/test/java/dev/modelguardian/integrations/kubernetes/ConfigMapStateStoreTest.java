@@ -265,6 +265,75 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
+    void givenRecordsWrittenBeforeTheSplit_whenThePolicyStatusesAreSaved_thenEachMovesToItsTargetsConfigMap() {
+        TargetRecord one = retraining(TargetRecord.initial(T0));
+        TargetRecord two = TargetRecord.initial(T0).with(TargetState.healthy(T0), "healthy");
+        StateCodec codec = new StateCodec();
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.one.json", codec.writeTarget(one))
+                .addToData("target.two.json", codec.writeTarget(two)).build()).create();
+
+        store().savePolicies(Map.of("m/s", PolicyStatus.unknown(T0)));
+
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .containsOnlyKeys("policies.json");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-one").get().getData())
+                .containsOnlyKeys("target.one.json");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-two").get().getMetadata()
+                .getLabels()).containsEntry("model-guardian.dev/state", "model-guardian-state");
+        assertThat(store().load().targets()).containsExactlyInAnyOrderEntriesOf(Map.of("one", one, "two", two));
+    }
+
+    @Test
+    void givenAnOldCopyThatOutlivedItsMove_whenThePolicyStatusesAreSaved_thenTheCopyGoesAndTheMovedRecordStays() {
+        TargetRecord first = retraining(TargetRecord.initial(T0));
+        assertThat(store().compareAndSet("t", 0, first)).isTrue();
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.t.json", new StateCodec().writeTarget(TargetRecord.initial(T0))).build()).create();
+
+        store().savePolicies(Map.of("m/s", PolicyStatus.unknown(T0)));
+
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .containsOnlyKeys("policies.json");
+        assertThat(store().target("t", T0)).isEqualTo(first);
+    }
+
+    @Test
+    void givenTheConfigMapOfThatNameHoldsAnotherTargetsRecord_whenWritten_thenItIsRefusedAndLeftAlone() {
+        // Target "y" was written where target "x" would go (names that meet after hashing, or a hand-made copy).
+        String shared = ConfigMapStateStore.shardName("model-guardian-state", "x");
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(shared)
+                .addToLabels("model-guardian.dev/state", "model-guardian-state").endMetadata()
+                .addToData("target.y.json", new StateCodec().writeTarget(TargetRecord.initial(T0))).build()).create();
+
+        assertThatThrownBy(() -> store().compareAndSet("x", 0, retraining(TargetRecord.initial(T0))))
+                .isInstanceOf(StateStore.StoreException.class)
+                .hasMessage("cannot use ConfigMap neural-hive/model-guardian-state-x for target x's state: it holds"
+                        + " target y's, whose name maps to the same ConfigMap; rename one of the two targets");
+        assertThat(client.configMaps().inNamespace(NS).withName(shared).get().getData())
+                .containsOnlyKeys("target.y.json");
+    }
+
+    @Test
+    void givenTheStateConfigMapIsLabelledForAnotherState_whenPoliciesAreSaved_thenItIsRefusedAndLeftAlone() {
+        // Another guardian's target ConfigMap: its state "model-guardian" and target "state" give this very name.
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").addToLabels("model-guardian.dev/state", "model-guardian").endMetadata()
+                .addToData("target.state.json", new StateCodec().writeTarget(TargetRecord.initial(T0))).build())
+                .create();
+
+        assertThatThrownBy(() -> store().savePolicies(Map.of("m/s", PolicyStatus.unknown(T0))))
+                .isInstanceOf(StateStore.StoreException.class)
+                .hasMessage("cannot use ConfigMap neural-hive/model-guardian-state as the guardian's state: it is"
+                        + " labelled model-guardian.dev/state=model-guardian, another state's (a second guardian's"
+                        + " target?); set another guardian.state.config-map");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .containsOnlyKeys("target.state.json");
+    }
+
+    @Test
     void givenTargetNamesThatAreNoObjectNames_whenWritten_thenEachGetsADistinctValidConfigMap() {
         assertThat(ConfigMapStateStore.shardName("model-guardian-state", "orchestrator-dynamic-ml-training"))
                 .isEqualTo("model-guardian-state-orchestrator-dynamic-ml-training");
@@ -272,7 +341,12 @@ class ConfigMapStateStoreTest {
         String lower = ConfigMapStateStore.shardName("model-guardian-state", "ticket-model");
         String longName = ConfigMapStateStore.shardName("model-guardian-state", "m".repeat(300));
         assertThat(upper).matches("model-guardian-state-ticket-model-[0-9a-f]{8}").isNotEqualTo(lower);
-        assertThat(longName).hasSizeLessThanOrEqualTo(253).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+        // Each dot-separated part of an object name starts and ends with a letter or digit.
+        String objectName = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+        assertThat(longName).hasSizeLessThanOrEqualTo(253).matches(objectName);
+        assertThat(ConfigMapStateStore.shardName("model-guardian-state", "a.-b")).matches(objectName);
+        assertThat(ConfigMapStateStore.shardName("model-guardian-state", ".x")).matches(objectName);
+        assertThat(ConfigMapStateStore.shardName("s".repeat(244), "m".repeat(300))).hasSize(253).matches(objectName);
 
         assertThat(store().compareAndSet("Ticket_Model", 0, retraining(TargetRecord.initial(T0)))).isTrue();
         assertThat(store().compareAndSet("ticket-model", 0, TargetRecord.initial(T0).with(TargetState.healthy(T0),
