@@ -17,7 +17,9 @@
 #      drift breaches (PSI 0.41 > 0.25): the guardian creates a retraining Job, the test completes it and puts the
 #      metric back, the remediation verifies and ends. Every SAMPLE seconds: `jcmd PID GC.run`, then heap used
 #      (/q/metrics), VmRSS (/proc/PID/status), non-heap committed, live threads, cycles done;
-#   3. writes bench/out/soak.{tsv,md,svg} and serve's log bench/out/soak-serve.log (gitignored), and prints a
+#   3. with -XX:NativeMemoryTracking=summary in JAVA_OPTS, also the JVM's own account at the end (jcmd
+#      VM.native_memory summary) in bench/out/soak-nmt.txt;
+#   4. writes bench/out/soak.{tsv,md,svg} and serve's log bench/out/soak-serve.log (gitignored), and prints a
 #      Markdown block for docs/benchmarks.md: the table with the slopes, the machine, the command.
 #
 # Run it on an otherwise idle machine.
@@ -66,7 +68,7 @@ log "building $JAR through ./dev if needed"
 [ -f "$JAR" ] || die "$JAR still missing after the build"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/soak.* "$OUT/soak-serve.log"
+rm -f "$OUT"/soak.* "$OUT/soak-serve.log" "$OUT/soak-nmt.txt"
 MVN_ARGS=(-B -q test -Dtest=SoakBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench=true
   "-Dbench.soak-seconds=$(( MINUTES * 60 ))" "-Dbench.sample-seconds=$SAMPLE"
   "-Dbench.remediate-every-seconds=$REMEDIATE_EVERY" "-Dbench.warm-up-seconds=$WARM_UP"

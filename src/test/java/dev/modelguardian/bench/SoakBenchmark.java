@@ -74,8 +74,8 @@ class SoakBenchmark {
     static final double MIB = 1024 * 1024;
 
     /** One reading of the process, after a forced full GC. */
-    record Sample(double minute, long cycles, int remediations, double rssMib, double heapAfterGcMib,
-            double nonHeapMib, double threads) {
+    record Sample(double minute, long cycles, int remediations, double rssMib, double rssAnonMib, double rssFileMib,
+            double heapAfterGcMib, double nonHeapMib, double threads) {
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -162,6 +162,13 @@ class SoakBenchmark {
                     Thread.sleep(500);
                 }
                 samples.add(sample(serve.pid(), metrics, (System.nanoTime() - t0) / 60e9, finished));
+                if (JAVA_OPTS.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
+                    // What the JVM itself says it holds, by area, at the end (heap, metaspace, code, threads, GC...).
+                    Process nmt = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            Long.toString(serve.pid()), "VM.native_memory", "summary").redirectErrorStream(true)
+                            .redirectOutput(OUT.resolve("soak-nmt.txt").toFile()).start();
+                    assertThat(nmt.waitFor(60, TimeUnit.SECONDS)).as("jcmd VM.native_memory").isTrue();
+                }
             } finally {
                 serve.destroy();
                 if (!serve.waitFor(30, TimeUnit.SECONDS)) {
@@ -236,10 +243,12 @@ class SoakBenchmark {
         assertThat(gc.waitFor(60, TimeUnit.SECONDS)).as("jcmd GC.run").isTrue();
         List<ScrapedSample> meters = TextFormatParser.parse(http.send(HttpRequest.newBuilder(metrics)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body()).samples();
-        long rssKib = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+        List<String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
+        java.util.function.ToDoubleFunction<String> kib = field -> status.stream().filter(l -> l.startsWith(field + ":"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
         return new Sample(minute, (long) sum(meters, "guardian_cycle_seconds_count", null), remediations,
-                rssKib / 1024.0, sum(meters, "jvm_memory_used_bytes", "heap") / MIB,
+                kib.applyAsDouble("VmRSS") / 1024.0, kib.applyAsDouble("RssAnon") / 1024.0,
+                kib.applyAsDouble("RssFile") / 1024.0, sum(meters, "jvm_memory_used_bytes", "heap") / MIB,
                 sum(meters, "jvm_memory_committed_bytes", "nonheap") / MIB, sum(meters, "jvm_threads_live_threads",
                         null));
     }
@@ -285,10 +294,11 @@ class SoakBenchmark {
     }
 
     private static void write(List<Sample> samples) throws IOException {
-        List<String> tsv = new ArrayList<>(List.of("minute\tcycles\tremediations\tvm_rss_mib\theap_after_gc_mib"
-                + "\tnonheap_committed_mib\tthreads"));
-        samples.forEach(s -> tsv.add(String.format(Locale.ROOT, "%.2f\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.0f", s.minute(),
-                s.cycles(), s.remediations(), s.rssMib(), s.heapAfterGcMib(), s.nonHeapMib(), s.threads())));
+        List<String> tsv = new ArrayList<>(List.of("minute\tcycles\tremediations\tvm_rss_mib\trss_anon_mib"
+                + "\trss_file_mib\theap_after_gc_mib\tnonheap_committed_mib\tthreads"));
+        samples.forEach(s -> tsv.add(String.format(Locale.ROOT, "%.2f\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f",
+                s.minute(), s.cycles(), s.remediations(), s.rssMib(), s.rssAnonMib(), s.rssFileMib(),
+                s.heapAfterGcMib(), s.nonHeapMib(), s.threads())));
         Files.write(OUT.resolve("soak.tsv"), tsv);
         Files.writeString(OUT.resolve("soak.svg"), svg(samples));
         Sample last = samples.getLast();
@@ -301,6 +311,8 @@ class SoakBenchmark {
         md.append("| | after warm-up (minute ").append(WARM_UP.toSeconds() / 60).append(") | at the end | highest |"
                 + " slope after warm-up |\n|---|---|---|---|---|\n");
         row(md, "`VmRSS`", after, last, samples, Sample::rssMib);
+        row(md, "`RssAnon` (heap, metaspace, code, stacks, malloc)", after, last, samples, Sample::rssAnonMib);
+        row(md, "`RssFile` (the JDK's libraries and archives, mapped)", after, last, samples, Sample::rssFileMib);
         row(md, "heap used after a full GC", after, last, samples, Sample::heapAfterGcMib);
         row(md, "non-heap committed", after, last, samples, Sample::nonHeapMib);
         md.append(String.format(Locale.ROOT, "| live threads | %.0f | %.0f | %.0f | |%n", after.isEmpty() ? Double.NaN
