@@ -488,13 +488,24 @@ class ServeCycleBenchmark {
         return apiServer.getKubernetesMockServer().getRequestCount();
     }
 
-    /** Size of the state ConfigMap's data, keys and values, in bytes of UTF-8. */
+    /**
+     * Size of the state's ConfigMaps (the state ConfigMap and each target's), keys and values: text in bytes of UTF-8,
+     * binary values decoded.
+     */
     private long stateBytes() {
-        var configMap = client.configMaps().inNamespace(NAMESPACE).withName(config.state().configMap()).get();
-        return configMap == null || configMap.getData() == null ? 0 : configMap.getData().entrySet().stream()
-                .mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
-                        + e.getValue().getBytes(StandardCharsets.UTF_8).length)
-                .sum();
+        long bytes = 0;
+        for (var configMap : client.configMaps().inNamespace(NAMESPACE).withLabel(ConfigMapStateStore.STATE_LABEL,
+                ConfigMapStateStore.labelValue(config.state().configMap())).list().getItems()) {
+            if (configMap.getData() != null) {
+                bytes += configMap.getData().entrySet().stream().mapToLong(e -> e.getKey().getBytes(
+                        StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+            }
+            if (configMap.getBinaryData() != null) {
+                bytes += configMap.getBinaryData().entrySet().stream().mapToLong(e -> e.getKey().getBytes(
+                        StandardCharsets.UTF_8).length + e.getValue().length() / 4 * 3).sum();
+            }
+        }
+        return bytes;
     }
 
     private List<Job> jobs() {
