@@ -41,18 +41,9 @@ log() { echo "==> $*" >&2; }
 
 # --- 1. tools --------------------------------------------------------------------------------------------------------
 
-# Same JDK choice as ./dev: JAVA_HOME if it is 21+, else the first /usr/lib/jvm/* that is.
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
-JAVA_HOME=$(find_jdk) || die "no JDK 21 or newer found (JAVA_HOME or /usr/lib/jvm/*)"
-export JAVA_HOME
+# shellcheck source=bench/common.sh
+. bench/common.sh
+bench_jdk
 JAVA=$JAVA_HOME/bin/java
 
 missing_pkgs=()

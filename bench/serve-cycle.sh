@@ -42,25 +42,11 @@ log() { echo "==> $*" >&2; }
 [[ $CONCURRENCY =~ ^[0-9]+(,[0-9]+)*$ ]] || die "CONCURRENCY must be comma-separated integers (got '$CONCURRENCY')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
-# Same JDK choice as ./dev: JAVA_HOME if it is 21+, else the first /usr/lib/jvm/* that is.
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
-JAVA_HOME=$(find_jdk) || die "no JDK 21 or newer found (JAVA_HOME or /usr/lib/jvm/*)"
-export JAVA_HOME
+# shellcheck source=bench/common.sh
+. bench/common.sh
+bench_jdk
 
-PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
-if [ ! -x "$PROMETHEUS" ]; then
-  [ "$(id -u)" -eq 0 ] || die "$PROMETHEUS missing: install it (apt-get install -y prometheus)"
-  log "installing prometheus"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null
-fi
+bench_prometheus
 
 mkdir -p "$OUT"
 rm -f "$OUT/serve-cycle.md" "$OUT/serve-cycle.tsv"

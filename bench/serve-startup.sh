@@ -53,25 +53,11 @@ log() { echo "==> $*" >&2; }
 (( 30 + ${INTERVAL%s} * 2 <= IDLE )) || die "IDLE ($IDLE s) must be at least 30 s + 2 x INTERVAL ($INTERVAL)"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
-# Same JDK choice as ./dev: JAVA_HOME if it is 21+, else the first /usr/lib/jvm/* that is.
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
-JAVA_HOME=$(find_jdk) || die "no JDK 21 or newer found (JAVA_HOME or /usr/lib/jvm/*)"
-export JAVA_HOME
+# shellcheck source=bench/common.sh
+. bench/common.sh
+bench_jdk
 
-PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
-if [ ! -x "$PROMETHEUS" ]; then
-  [ "$(id -u)" -eq 0 ] || die "$PROMETHEUS missing: install it (apt-get install -y prometheus)"
-  log "installing prometheus"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null
-fi
+bench_prometheus
 
 # ./dev builds the jar when it is missing or older than src/ or pom.xml; --help starts nothing.
 log "building $JAR through ./dev if needed"

@@ -44,24 +44,11 @@ log() { echo "==> $*" >&2; }
 [[ $WARM_UP =~ ^[0-9]+$ ]] || die "WARM_UP must be a number of seconds (got '$WARM_UP')"
 (( WARM_UP + 2 * SAMPLE <= MINUTES * 60 )) || die "MINUTES ($MINUTES) must leave two samples after WARM_UP ($WARM_UP s)"
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && [ -x "$candidate/bin/jcmd" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
-JAVA_HOME=$(find_jdk) || die "no JDK 21 or newer with jcmd found (JAVA_HOME or /usr/lib/jvm/*)"
-export JAVA_HOME
+# shellcheck source=bench/common.sh
+. bench/common.sh
+bench_jdk jcmd
 
-PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
-if [ ! -x "$PROMETHEUS" ]; then
-  [ "$(id -u)" -eq 0 ] || die "$PROMETHEUS missing: install it (apt-get install -y prometheus)"
-  log "installing prometheus"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus >/dev/null
-fi
+bench_prometheus
 
 log "building $JAR through ./dev if needed"
 ./dev run --help >/dev/null || die "could not build $JAR (./dev run --help failed)"

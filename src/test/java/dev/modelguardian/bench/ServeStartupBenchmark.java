@@ -110,7 +110,7 @@ class ServeStartupBenchmark {
     static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}) ");
     static final DateTimeFormatter LOG_TIME_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     static final Pattern STARTED_IN = Pattern.compile("\\[io\\.quarkus\\].* started in (\\d+\\.\\d+)s");
-    static final Pattern CYCLE = Pattern.compile("\\[dev\\.modelguardian\\.remediation\\.ServeLoop\\].* Cycle: (\\d+)"
+    static final Pattern CYCLE = Pattern.compile("\\[dev\\.modelguardian\\.app\\.wiring\\.ServeLoop\\].* Cycle: (\\d+)"
             + " policies, (\\d+) targets in (\\d+) ms");
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
