@@ -214,8 +214,15 @@ public final class ConfigMapStateStore implements StateStore {
     private boolean moved(String target, String key, String json) {
         String shardName = shardName(name, target);
         ConfigMap shard = get(shardName, "read");
-        if (stored(target, shard).filter(s -> !s.legacy()).isPresent()) {
-            return true; // moved before (the old copy outlived a crash or a failed removal)
+        try {
+            if (stored(target, shard).filter(s -> !s.legacy()).isPresent()) {
+                return true; // moved before (the old copy outlived a crash or a failed removal)
+            }
+        } catch (StoreException e) {
+            // A ConfigMap of that name that is not ours: the record stays where it is (and is read there), and the
+            // policy statuses of every target are still saved; the target's next write names the problem.
+            LOG.warnf("Target %s's record stays in %s: %s", target, describe(), e.getMessage());
+            return false;
         }
         try {
             if (shard == null) {

@@ -317,6 +317,24 @@ class ConfigMapStateStoreTest {
     }
 
     @Test
+    void givenAnOldRecordWhoseTargetsNameIsTakenByAForeignConfigMap_whenPoliciesAreSaved_thenTheyAreSavedAndItStays() {
+        TargetRecord old = retraining(TargetRecord.initial(T0));
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state").endMetadata()
+                .addToData("target.t.json", new StateCodec().writeTarget(old)).build()).create();
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("model-guardian-state-t").endMetadata().addToData("app", "settings").build()).create();
+
+        store().savePolicies(Map.of("m/s", PolicyStatus.unknown(T0)));
+
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state").get().getData())
+                .containsOnlyKeys("policies.json", "target.t.json");
+        assertThat(client.configMaps().inNamespace(NS).withName("model-guardian-state-t").get().getData())
+                .containsOnlyKeys("app");
+        assertThat(store().load().targets().get("t")).isEqualTo(old);
+    }
+
+    @Test
     void givenTheStateConfigMapIsLabelledForAnotherState_whenPoliciesAreSaved_thenItIsRefusedAndLeftAlone() {
         // Another guardian's target ConfigMap: its state "model-guardian" and target "state" give this very name.
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
