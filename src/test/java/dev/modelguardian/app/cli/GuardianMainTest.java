@@ -3,15 +3,19 @@ package dev.modelguardian.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
 import dev.modelguardian.config.GuardianConfigSourceFactory;
 
-/** What the command line means for configuration before Quarkus starts. */
+/** What the command line means before Quarkus starts: for configuration, and usage help printed there. */
 class GuardianMainTest {
 
     @Test
@@ -39,6 +43,35 @@ class GuardianMainTest {
                 .containsEntry(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, file.toAbsolutePath().toString());
         assertThat(GuardianMain.prepare("--config=" + file, "check").properties())
                 .containsEntry(GuardianConfigSourceFactory.CONFIG_FILE_PROPERTY, file.toAbsolutePath().toString());
+    }
+
+    @Test
+    void givenHelpOfAnyCommand_whenLaunched_thenItIsPrintedBeforeStartWithExitZero() {
+        StringWriter out = new StringWriter();
+
+        assertThat(GuardianMain.helpBeforeStart(early(out), "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: model-guardian [-hV] [COMMAND]");
+        out.getBuffer().setLength(0);
+        assertThat(GuardianMain.helpBeforeStart(early(out), "rollback", "-h")).isZero();
+        assertThat(out.toString()).startsWith("Usage: model-guardian rollback");
+    }
+
+    @Test
+    void givenACommandToRunOrTheVersionOrAnUnknownCommand_whenLaunched_thenQuarkusStartsAndNothingIsPrintedBefore() {
+        StringWriter out = new StringWriter();
+
+        assertThat(GuardianMain.helpBeforeStart(early(out), "check")).isNull();
+        assertThat(GuardianMain.helpBeforeStart(early(out), "--version")).isNull();
+        assertThat(GuardianMain.helpBeforeStart(early(out), "check", "--help", "--version")).isNull();
+        assertThat(GuardianMain.helpBeforeStart(early(out), "no-such-command")).isNull();
+        assertThat(GuardianMain.helpBeforeStart(early(out))).isNull();
+        assertThat(out.toString()).isEmpty();
+    }
+
+    private static CommandLine early(StringWriter out) {
+        CommandLine commandLine = GuardianMain.commandLine(CommandLine.defaultFactory());
+        commandLine.setOut(new PrintWriter(out));
+        return commandLine;
     }
 
     @Test
