@@ -256,6 +256,8 @@ n_instant=0 n_range=0
 for line in "${SIGNALS[@]}"; do
   if (( $(duration_seconds "${line%%$'\t'*}") == 0 )); then n_instant=$(( n_instant + 1 )); else n_range=$(( n_range + 1 )); fi
 done
+OPTS_PREFIX=""
+[ -n "${JAVA_OPTS:-}" ] && OPTS_PREFIX="JAVA_OPTS=\"$JAVA_OPTS\" "
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 MEM=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
@@ -285,7 +287,7 @@ Wall time by hyperfine (\`check\` and promtool measured in the same hyperfine ru
 
 Machine: $(nproc) cores ($CPU), $MEM RAM; $JAVA_VERSION; $PROM_VERSION; $PROMTOOL_VERSION; $HF_VERSION; model-guardian $COMMIT.
 
-Command: \`RUNS=$RUNS bench/check-vs-promtool.sh\`, which runs (ports vary per run):
+Command: \`${OPTS_PREFIX}RUNS=$RUNS bench/check-vs-promtool.sh\`, which runs (ports vary per run):
 
 \`\`\`sh
 GUARDIAN_PROMETHEUS_URL=$PROM_URL hyperfine ${HF_ARGS[*]} --export-json $OUT/check-vs-promtool.json \\

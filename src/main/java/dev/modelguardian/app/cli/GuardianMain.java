@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
@@ -58,7 +60,7 @@ public class GuardianMain implements QuarkusApplication {
             exit.accept(EXIT_ERROR, null);
             return;
         }
-        Integer helpExit = helpBeforeStart(commandLine(CommandLine.defaultFactory()), args);
+        Integer helpExit = helpBeforeStart(() -> commandLine(CommandLine.defaultFactory()), args);
         if (helpExit != null) {
             exit.accept(helpExit, null);
             return;
@@ -129,18 +131,22 @@ public class GuardianMain implements QuarkusApplication {
     }
 
     /**
-     * Prints the usage help {@code args} ask for, through {@code commandLine}, without starting Quarkus: help reads neither configuration nor
-     * beans, and skipping the start makes it three times faster in JVM mode (docs/benchmarks.md). The commands are
-     * built by picocli's default factory instead of CDI; their injected fields stay empty, and nothing in the help
-     * reads them ({@code GuardianMainHelpTest} compares both for every command).
+     * Prints the usage help {@code args} ask for, through the {@code commandLine} built on demand, without starting
+     * Quarkus: help reads neither configuration nor beans, and skipping the start makes it about three times faster in
+     * JVM mode (docs/benchmarks.md). The commands are built by picocli's default factory instead of CDI; their injected
+     * fields stay empty, and nothing in the help reads them ({@code GuardianMainHelpTest} compares both for every
+     * command). Arguments with no help option in them do not build the tree at all.
      *
      * @return the exit code when usage help was printed, or null when the command line asks for something else, asks
      *         for the version (which reads Quarkus' configuration), or does not parse (the full start reports that)
      */
-    static Integer helpBeforeStart(CommandLine commandLine, String... args) {
+    static Integer helpBeforeStart(Supplier<CommandLine> commandLine, String... args) {
+        if (Arrays.stream(args).noneMatch(GuardianMain::mayAskForHelp)) {
+            return null; // building the command tree twice would cost every other command a fifth of a second
+        }
         CommandLine.ParseResult parsed;
         try {
-            parsed = commandLine.parseArgs(args);
+            parsed = commandLine.get().parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             return null;
         }
@@ -150,6 +156,11 @@ public class GuardianMain implements QuarkusApplication {
             }
         }
         return CommandLine.executeHelpRequest(parsed);
+    }
+
+    /** {@code --help}, {@code -h} or short options clustered with it ({@code -hV}); picocli decides the rest. */
+    private static boolean mayAskForHelp(String arg) {
+        return arg.equals("--help") || arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('h') > 0;
     }
 
     /** The command tree with the parser settings every launch uses, its commands made by {@code factory}. */

@@ -43,7 +43,7 @@ class GuardianMainHelpTest {
         CommandLine commandLine = GuardianMain.commandLine(factory);
         commandLine.setOut(new PrintWriter(out));
 
-        assertThat(GuardianMain.helpBeforeStart(commandLine, "check", "--config", "g.yaml", "--help")).isZero();
+        assertThat(GuardianMain.helpBeforeStart(() -> commandLine, "check", "--config", "g.yaml", "--help")).isZero();
         assertThat(out.toString()).isEqualTo(usage(GuardianMain.commandLine(factory).getSubcommands().get("check")));
     }
 

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,21 +59,36 @@ class GuardianMainTest {
     }
 
     @Test
-    void givenACommandToRunOrTheVersionOrAnUnknownCommand_whenLaunched_thenQuarkusStartsAndNothingIsPrintedBefore() {
+    void givenNoHelpOption_whenLaunched_thenTheCommandTreeIsNotBuiltBeforeQuarkusStarts() {
+        AtomicInteger built = new AtomicInteger();
+        Supplier<CommandLine> counting = () -> {
+            built.incrementAndGet();
+            return GuardianMain.commandLine(CommandLine.defaultFactory());
+        };
+
+        assertThat(GuardianMain.helpBeforeStart(counting, "--config", "g.yaml", "check", "--output", "json")).isNull();
+        assertThat(built).hasValue(0);
+        assertThat(GuardianMain.helpBeforeStart(counting, "check", "-hV")).isNull();
+        assertThat(built).hasValue(1);
+    }
+
+    @Test
+    void givenACommandToRunOrTheVersion_whenLaunched_thenQuarkusStartsAndNothingIsPrintedBefore() {
         StringWriter out = new StringWriter();
 
         assertThat(GuardianMain.helpBeforeStart(early(out), "check")).isNull();
         assertThat(GuardianMain.helpBeforeStart(early(out), "--version")).isNull();
         assertThat(GuardianMain.helpBeforeStart(early(out), "check", "--help", "--version")).isNull();
-        assertThat(GuardianMain.helpBeforeStart(early(out), "no-such-command")).isNull();
         assertThat(GuardianMain.helpBeforeStart(early(out))).isNull();
         assertThat(out.toString()).isEmpty();
     }
 
-    private static CommandLine early(StringWriter out) {
-        CommandLine commandLine = GuardianMain.commandLine(CommandLine.defaultFactory());
-        commandLine.setOut(new PrintWriter(out));
-        return commandLine;
+    private static Supplier<CommandLine> early(StringWriter out) {
+        return () -> {
+            CommandLine commandLine = GuardianMain.commandLine(CommandLine.defaultFactory());
+            commandLine.setOut(new PrintWriter(out));
+            return commandLine;
+        };
     }
 
     @Test
