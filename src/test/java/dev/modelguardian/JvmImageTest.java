@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ class JvmImageTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("JAVA", "echo");
         builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("MALLOC_ARENA_MAX");
         builder.environment().putAll(env);
         Process process = builder.start();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -56,14 +58,29 @@ class JvmImageTest {
     }
 
     @Test
-    void givenServe_whenStarted_thenOnlyTheCacheIsAddedAndTheJitAndGcAreTheJvmsOwn() throws Exception {
+    void givenServe_whenStarted_thenTheSoaksFlagsAreUsedAndTheCodeCacheIsCapped() throws Exception {
         Path cache = Files.createFile(dir.resolve("app.aot"));
+        String serveFlags = "-XX:AOTCache=" + cache + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+                + " -XX:ReservedCodeCacheSize=32m";
 
         assertThat(started(Map.of("APP_DIR", "/app", "AOT_CACHE", cache.toString()), "serve"))
-                .isEqualTo("-XX:AOTCache=" + cache + " -jar /app/quarkus-run.jar serve");
+                .isEqualTo(serveFlags + " -jar /app/quarkus-run.jar serve");
         assertThat(started(Map.of("APP_DIR", "/app", "AOT_CACHE", cache.toString()), "--config", "serve", "serve"))
-                .as("a config file named serve is not the command").isEqualTo("-XX:AOTCache=" + cache
-                        + " -jar /app/quarkus-run.jar --config serve serve");
+                .as("a config file named serve is not the command")
+                .isEqualTo(serveFlags + " -jar /app/quarkus-run.jar --config serve serve");
+    }
+
+    @Test
+    void givenAnyCommand_whenStarted_thenGlibcKeepsTwoMallocArenasUnlessTheEnvironmentSaysOtherwise()
+            throws Exception {
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(started(Map.of("JAVA", java.toString()), "serve")).isEqualTo("MALLOC_ARENA_MAX=2");
+        assertThat(started(Map.of("JAVA", java.toString()), "check")).isEqualTo("MALLOC_ARENA_MAX=2");
+        assertThat(started(Map.of("JAVA", java.toString(), "MALLOC_ARENA_MAX", "4"), "serve"))
+                .isEqualTo("MALLOC_ARENA_MAX=4");
     }
 
     @Test
