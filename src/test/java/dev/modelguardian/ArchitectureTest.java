@@ -97,6 +97,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void givenTheHttpApiAndTheStatusPage_whenTheirReferencesAreRead_thenTheyReachNoIntegrationOnlyPorts() {
+        assertThat(violations("dev.modelguardian.app.api", List.of("dev.modelguardian.integrations"))).isEmpty();
+        assertThat(violations("dev.modelguardian.app.page", List.of("dev.modelguardian.integrations"))).isEmpty();
+    }
+
+    @Test
     void givenEveryPackage_whenItsReferencesAreRead_thenItBelongsToALayer() {
         assertThat(USES.keySet()).allSatisfy(pkg -> assertThat(pkg).matches(
                 "dev\\.modelguardian\\.(core|config|integrations|app)(\\..+)?"));

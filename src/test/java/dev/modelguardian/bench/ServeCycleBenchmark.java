@@ -50,6 +50,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import dev.modelguardian.app.wiring.Acting;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.policy.Bound;
@@ -73,7 +74,6 @@ import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.jobs.TrainingJobs;
-import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventsListener;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;

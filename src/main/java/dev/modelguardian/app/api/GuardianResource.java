@@ -21,15 +21,15 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.modelguardian.app.wiring.Acting;
 import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.leader.LeaderElection;
 import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /** The HTTP API of {@code serve}: status for everyone, remediate and approve with the bearer token. */
 @Path("/api/v1")
@@ -59,7 +59,7 @@ public class GuardianResource {
     GuardianConfig config;
 
     @Inject
-    Leadership leadership;
+    LeaderElection leadership;
 
     @Inject
     Acting acting;

@@ -18,18 +18,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import dev.modelguardian.app.wiring.Acting;
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.core.leader.LeaderElection;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.kubernetes.Acting;
-import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /** The sidecar mode: a long-running guardian, one leader among the replicas. */
@@ -69,7 +69,7 @@ public class ServeCommand implements Callable<Integer> {
     Instance<ServeLoop> loops;
 
     @Inject
-    Instance<Leadership> leaderships;
+    Instance<LeaderElection> leaderships;
 
     @Inject
     Instance<Acting> actings;
@@ -131,7 +131,7 @@ public class ServeCommand implements Callable<Integer> {
             });
         }
         ServeLoop loop = loops.get();
-        Leadership leadership = leaderships.get();
+        LeaderElection leadership = leaderships.get();
         GuardianMetrics metrics = meters.get();
         leadership.onChange(leading -> {
             metrics.leader(leading);

@@ -33,6 +33,7 @@ import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.core.leader.LeaderElection;
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.GuardianState;
@@ -41,7 +42,6 @@ import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.kubernetes.Leadership;
 
 /**
  * The status page of {@code serve}: {@code GET /} (every target and signal), {@code GET /targets/{name}} (charts over
@@ -79,7 +79,7 @@ public class StatusPage {
     GuardianConfig config;
 
     @Inject
-    Leadership leadership;
+    LeaderElection leadership;
 
     @Inject
     ModelSet models;

@@ -28,7 +28,6 @@ import dev.modelguardian.core.remediation.RemediationPolicy;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventRecorder;
 import dev.modelguardian.integrations.kubernetes.Leadership;

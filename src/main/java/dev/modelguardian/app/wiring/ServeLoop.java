@@ -25,7 +25,6 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.retry.Backoff;
 import dev.modelguardian.core.retry.Jitter;
 import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.integrations.kubernetes.Acting;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /**

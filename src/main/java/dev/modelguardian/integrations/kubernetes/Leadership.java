@@ -34,6 +34,8 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderE
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 
+import dev.modelguardian.core.leader.LeaderElection;
+
 /**
  * Leader election among the replicas of {@code serve} with a Kubernetes Lease: only the replica for which
  * {@link #isLeader()} is true evaluates and acts; every replica stays ready.
@@ -52,7 +54,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
  *
  * <p>Nothing touches the cluster before {@link #start()}.
  */
-public final class Leadership {
+public final class Leadership implements LeaderElection {
 
     private static final Logger LOG = Logger.getLogger(Leadership.class);
 
@@ -130,6 +132,7 @@ public final class Leadership {
      * @throws IllegalArgumentException when the timings are inconsistent (fabric8 requires
      *         {@code leaseDuration > renewDeadline > 2.2 * retryPeriod})
      */
+    @Override
     public void start() {
         if (stopping) {
             throw new IllegalStateException("Lease " + describe() + ": a stopped Leadership cannot start again");
@@ -165,6 +168,7 @@ public final class Leadership {
      * Stops competing; if this replica leads, it releases the Lease (so another replica takes over within one retry
      * period) before this method returns. Does not run {@code onLost}. Idempotent.
      */
+    @Override
     public synchronized void stop() {
         if (stopping) {
             return;
@@ -218,16 +222,19 @@ public final class Leadership {
      * True while this replica holds the Lease: after fabric8 reported it leading, before it reported the loss, and
      * no longer than the renew deadline after the start of the last successful renewal. Never true again once lost.
      */
+    @Override
     public boolean isLeader() {
         return leader.get() && renewedRecently();
     }
 
     /** This replica's identity in the Lease. */
+    @Override
     public String identity() {
         return identity;
     }
 
     /** The holder of the Lease as last observed; empty before the first observation and while the Lease is free. */
+    @Override
     public Optional<String> currentLeader() {
         return currentLeader;
     }
@@ -236,6 +243,7 @@ public final class Leadership {
      * Calls {@code listener} with {@code true} when this replica starts leading and with {@code false} when it stops
      * (before {@code onLost} runs); only on changes, so register it before {@link #start()}.
      */
+    @Override
     public void onChange(Consumer<Boolean> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }

@@ -1,4 +1,4 @@
-package dev.modelguardian.integrations.kubernetes;
+package dev.modelguardian.app.wiring;
 
 import java.util.function.BooleanSupplier;
 
