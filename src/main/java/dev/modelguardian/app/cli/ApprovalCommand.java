@@ -15,13 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.integrations.kubernetes.WhoAmI;
-import dev.modelguardian.integrations.notify.Notifier;
 
 /**
  * What {@code approve} and {@code reject} share: the target, who decides ({@code --by}, else the Kubernetes user the
@@ -56,7 +56,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
     Instance<KubernetesClient> clients;
 
     @Inject
-    Instance<Notifier> notifiers;
+    Instance<PendingNotifications> notifiers;
 
     @Inject
     GuardianConfig config;

@@ -25,6 +25,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.policy.InMemoryPolicyStateStore;
@@ -34,7 +35,6 @@ import dev.modelguardian.core.remediation.GuardianState;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
-import dev.modelguardian.integrations.notify.Notifier;
 
 /** The CronJob mode: one evaluation of every policy, and with {@code --remediate} one remediation cycle. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -92,7 +92,7 @@ public class CheckCommand implements Callable<Integer> {
     Instance<StateStore> stores;
 
     @Inject
-    Instance<Notifier> notifiers;
+    Instance<PendingNotifications> notifiers;
 
     @Inject
     Clock clock;

@@ -27,6 +27,7 @@ import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -38,7 +39,6 @@ import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetRecord;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
-import dev.modelguardian.integrations.notify.Notifier;
 
 /** The one-shot Job mode: the runbook now, for one training target, followed to its end. */
 @Command(name = "remediate", mixinStandardHelpOptions = true,
@@ -119,7 +119,7 @@ public class RemediateCommand implements Callable<Integer> {
     java.time.Clock clock;
 
     @Inject
-    Instance<Notifier> notifiers;
+    Instance<PendingNotifications> notifiers;
 
     @Inject
     ObjectMapper mapper;

@@ -19,6 +19,7 @@ import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.notify.IncidentKeys;
 import dev.modelguardian.core.notify.Milestone;
 import dev.modelguardian.core.notify.Notification;
+import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -45,7 +46,7 @@ import dev.modelguardian.core.remediation.TargetState;
  * replica opened is kept in memory: a replica that starts while one is due opens it again (PagerDuty deduplicates on
  * the key; Slack and the webhook get the message a second time).
  */
-public class Notifier implements RemediationListener, AutoCloseable {
+public class Notifier implements RemediationListener, PendingNotifications, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
 
@@ -277,6 +278,7 @@ public class Notifier implements RemediationListener, AutoCloseable {
      * ({@code check --remediate}) calls it before it exits, so that what its cycle queued is not lost with the
      * process. Returns how many requests were still unfinished (and are lost), logged when not zero.
      */
+    @Override
     public int awaitDelivered(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (!idle() && System.nanoTime() < deadline) {
