@@ -147,7 +147,7 @@ public class GuardianMain implements QuarkusApplication {
         CommandLine.ParseResult parsed;
         try {
             parsed = commandLine.get().parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
+        } catch (CommandLine.PicocliException e) { // a bad option, or an @file that cannot be read
             return null;
         }
         for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {

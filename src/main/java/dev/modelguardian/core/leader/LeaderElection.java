@@ -10,8 +10,10 @@ import java.util.function.Consumer;
 public interface LeaderElection {
 
     /**
-     * Starts competing in the background and returns at once. Calling it again does nothing; a stopped election
-     * cannot start again.
+     * Starts competing in the background and returns at once. Calling it again does nothing.
+     *
+     * @throws IllegalStateException    when the election was stopped: a stopped election cannot start again
+     * @throws IllegalArgumentException when its timings are inconsistent
      */
     void start();
 

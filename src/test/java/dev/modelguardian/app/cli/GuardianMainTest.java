@@ -73,6 +73,14 @@ class GuardianMainTest {
     }
 
     @Test
+    void givenAnArgumentFileThatCannotBeRead_whenHelpIsAsked_thenTheFullStartReportsIt(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+
+        assertThat(GuardianMain.helpBeforeStart(early(out), "check", "@" + dir, "-h")).isNull();
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void givenACommandToRunOrTheVersion_whenLaunched_thenQuarkusStartsAndNothingIsPrintedBefore() {
         StringWriter out = new StringWriter();
 
