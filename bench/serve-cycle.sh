@@ -6,6 +6,8 @@
 #   RUNS=31 bench/serve-cycle.sh               # RUNS must be at least 5
 #   SIZES=1,10,100,500,1000 bench/serve-cycle.sh
 #   WAIT_IDLE=600 bench/serve-cycle.sh         # first wait (at most 600 s) for 15 s in a row under 20% busy
+#   JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" bench/serve-cycle.sh   # flags for the test JVM (the
+#                                              # cycle runs in it), e.g. those the JVM image gives serve
 #
 # What it does:
 #   1. finds a JDK 21+ (as ./dev does) and Debian's prometheus (apt-get installs it when missing, as root);
@@ -29,6 +31,7 @@ JVM_WARMUP=${JVM_WARMUP:-30}
 SIZES=${SIZES:-1,10,100,500}
 CONCURRENCY=${CONCURRENCY:-1,4,16}
 WAIT_IDLE=${WAIT_IDLE:-0}
+JAVA_OPTS=${JAVA_OPTS:-}
 OUT=bench/out
 TEST_CLASS=ServeCycleBenchmark
 
@@ -53,6 +56,7 @@ rm -f "$OUT/serve-cycle.md" "$OUT/serve-cycle.tsv"
 MVN_ARGS=(-B -q test "-Dtest=$TEST_CLASS" -Dbench=true "-Dbench.runs=$RUNS" "-Dbench.warmup=$WARMUP"
   "-Dbench.jvm-warmup=$JVM_WARMUP" "-Dbench.sizes=$SIZES" "-Dbench.concurrency=$CONCURRENCY"
   "-Dprometheus.binary=$PROMETHEUS")
+[ -n "$JAVA_OPTS" ] && MVN_ARGS+=("-Dtest.jvm-flags=$JAVA_OPTS")
 # Share of all cores busy over 3 s, from /proc/stat (user nice system idle iowait irq softirq steal).
 cpu_busy_percent() {
   local before after
@@ -116,6 +120,7 @@ COMMAND="RUNS=$RUNS bench/serve-cycle.sh"
 [ "$SIZES" != 1,10,100,500 ] && COMMAND="SIZES=$SIZES $COMMAND"
 [ "$CONCURRENCY" != 1,4,16 ] && COMMAND="CONCURRENCY=$CONCURRENCY $COMMAND"
 [ "$WAIT_IDLE" != 0 ] && COMMAND="WAIT_IDLE=$WAIT_IDLE $COMMAND"
+[ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 
 cat <<EOF
 
