@@ -30,7 +30,6 @@ import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
-import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /** The sidecar mode: a long-running guardian, one leader among the replicas. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -73,9 +72,6 @@ public class ServeCommand implements Callable<Integer> {
 
     @Inject
     Instance<Acting> actings;
-
-    @Inject
-    Instance<GuardianMetrics> meters;
 
     @Inject
     Instance<KubernetesClient> clients;
@@ -132,9 +128,7 @@ public class ServeCommand implements Callable<Integer> {
         }
         ServeLoop loop = loops.get();
         LeaderElection leadership = leaderships.get();
-        GuardianMetrics metrics = meters.get();
         leadership.onChange(leading -> {
-            metrics.leader(leading);
             if (leading) {
                 // A new leader looks at once instead of waiting for the next tick.
                 Thread.ofVirtual().name("first-cycle").start(loop::cycle);

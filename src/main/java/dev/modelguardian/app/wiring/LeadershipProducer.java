@@ -15,11 +15,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.integrations.kubernetes.Leadership;
+import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /**
- * The {@link Leadership} of this replica, from {@code guardian.leader.*}. It is built, not started: only
- * {@code serve} calls {@link Leadership#start()}, so commands such as {@code check} never touch the cluster. Losing
- * the Lease exits with status 1, so that the kubelet restarts the container; a clean shutdown releases the Lease.
+ * The {@link Leadership} of this replica, from {@code guardian.leader.*}, with the {@code guardian_leader} gauge
+ * following it. It is built, not started: only {@code serve} calls {@link Leadership#start()}, so commands such as
+ * {@code check} never touch the cluster. Losing the Lease exits with status 1, so that the kubelet restarts the
+ * container; a clean shutdown releases the Lease.
  */
 @ApplicationScoped
 public class LeadershipProducer {
@@ -32,9 +34,9 @@ public class LeadershipProducer {
 
     @Produces
     @Singleton
-    Leadership leadership(GuardianConfig config, KubernetesClient client) {
+    Leadership leadership(GuardianConfig config, KubernetesClient client, GuardianMetrics metrics) {
         Leadership leadership = leadership(config, client, Namespace.resolve(config), System.getenv(),
-                () -> Quarkus.asyncExit(EXIT_ON_LOST_LEASE));
+                () -> Quarkus.asyncExit(EXIT_ON_LOST_LEASE), metrics);
         produced = leadership;
         return leadership;
     }
@@ -55,10 +57,14 @@ public class LeadershipProducer {
         leadership.stop();
     }
 
+    /** The Leadership of {@code guardian.leader.*}, with the {@code guardian_leader} gauge following it. */
     static Leadership leadership(GuardianConfig config, KubernetesClient client, String namespace,
-            Map<String, String> env, Runnable onLost) {
+            Map<String, String> env, Runnable onLost, GuardianMetrics metrics) {
         GuardianConfig.Leader leader = config.leader();
-        return new Leadership(client, namespace, leader.lease(), Leadership.identity(leader.identity(), env),
-                leader.leaseDuration(), leader.renewDeadline(), leader.retryPeriod(), onLost);
+        Leadership leadership = new Leadership(client, namespace, leader.lease(),
+                Leadership.identity(leader.identity(), env), leader.leaseDuration(), leader.renewDeadline(),
+                leader.retryPeriod(), onLost);
+        leadership.onChange(metrics::leader);
+        return leadership;
     }
 }
