@@ -17,8 +17,9 @@
 #      drift breaches (PSI 0.41 > 0.25): the guardian creates a retraining Job, the test completes it and puts the
 #      metric back, the remediation verifies and ends. Every SAMPLE seconds: `jcmd PID GC.run`, then heap used
 #      (/q/metrics), VmRSS (/proc/PID/status), non-heap committed, live threads, cycles done;
-#   3. with -XX:NativeMemoryTracking=summary in JAVA_OPTS, also the JVM's own account at the end (jcmd
-#      VM.native_memory summary) in bench/out/soak-nmt.txt;
+#   3. at the end, the live heap by class (jcmd GC.class_histogram) in bench/out/soak-histogram.txt; with
+#      -XX:NativeMemoryTracking=summary in JAVA_OPTS, also the JVM's own account (jcmd VM.native_memory summary) in
+#      bench/out/soak-nmt.txt;
 #   4. writes bench/out/soak.{tsv,md,svg} and serve's log bench/out/soak-serve.log (gitignored), and prints a
 #      Markdown block for docs/benchmarks.md: the table with the slopes, the machine, the command.
 #
@@ -55,7 +56,7 @@ log "building $JAR through ./dev if needed"
 [ -f "$JAR" ] || die "$JAR still missing after the build"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/soak.* "$OUT/soak-serve.log" "$OUT/soak-nmt.txt"
+rm -f "$OUT"/soak.* "$OUT/soak-serve.log" "$OUT/soak-nmt.txt" "$OUT/soak-histogram.txt"
 MVN_ARGS=(-B -q test -Dtest=SoakBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench=true
   "-Dbench.soak-seconds=$(( MINUTES * 60 ))" "-Dbench.sample-seconds=$SAMPLE"
   "-Dbench.remediate-every-seconds=$REMEDIATE_EVERY" "-Dbench.warm-up-seconds=$WARM_UP"
@@ -88,6 +89,12 @@ $(cat "$OUT/soak.md")
 
 Machine: $(nproc) cores ($CPU), $MEM RAM, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $JAVA_VERSION;
 $("$PROMETHEUS" --version 2>&1 | head -n 1); fabric8 mock API server (CRUD mode) in the test JVM; model-guardian $COMMIT.
+Live heap at the end by class (top 12 of \`jcmd PID GC.class_histogram\`, all in $OUT/soak-histogram.txt):
+
+\`\`\`
+$(sed -n '1,15p' "$OUT/soak-histogram.txt" 2>/dev/null)
+\`\`\`
+
 Chart: $OUT/soak.svg. Command: \`$COMMAND\`, which runs \`./mvnw ${MVN_ARGS[*]}\` and
 
 \`\`\`sh

@@ -169,6 +169,11 @@ class SoakBenchmark {
                             .redirectOutput(OUT.resolve("soak-nmt.txt").toFile()).start();
                     assertThat(nmt.waitFor(60, TimeUnit.SECONDS)).as("jcmd VM.native_memory").isTrue();
                 }
+                // What the live heap is made of at the end, by class (GC.class_histogram collects first).
+                Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                        .toString(), Long.toString(serve.pid()), "GC.class_histogram").redirectErrorStream(true)
+                        .redirectOutput(OUT.resolve("soak-histogram.txt").toFile()).start();
+                assertThat(histogram.waitFor(60, TimeUnit.SECONDS)).as("jcmd GC.class_histogram").isTrue();
             } finally {
                 serve.destroy();
                 if (!serve.waitFor(30, TimeUnit.SECONDS)) {
