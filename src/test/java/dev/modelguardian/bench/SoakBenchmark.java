@@ -164,16 +164,12 @@ class SoakBenchmark {
                 samples.add(sample(serve.pid(), metrics, (System.nanoTime() - t0) / 60e9, finished));
                 if (JAVA_OPTS.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
                     // What the JVM itself says it holds, by area, at the end (heap, metaspace, code, threads, GC...).
-                    Process nmt = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                            Long.toString(serve.pid()), "VM.native_memory", "summary").redirectErrorStream(true)
-                            .redirectOutput(OUT.resolve("soak-nmt.txt").toFile()).start();
-                    assertThat(nmt.waitFor(60, TimeUnit.SECONDS)).as("jcmd VM.native_memory").isTrue();
+                    jcmd(serve.pid(), ProcessBuilder.Redirect.to(OUT.resolve("soak-nmt.txt").toFile()),
+                            "VM.native_memory", "summary");
                 }
                 // What the live heap is made of at the end, by class (GC.class_histogram collects first).
-                Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                        .toString(), Long.toString(serve.pid()), "GC.class_histogram").redirectErrorStream(true)
-                        .redirectOutput(OUT.resolve("soak-histogram.txt").toFile()).start();
-                assertThat(histogram.waitFor(60, TimeUnit.SECONDS)).as("jcmd GC.class_histogram").isTrue();
+                jcmd(serve.pid(), ProcessBuilder.Redirect.to(OUT.resolve("soak-histogram.txt").toFile()),
+                        "GC.class_histogram");
             } finally {
                 serve.destroy();
                 if (!serve.waitFor(30, TimeUnit.SECONDS)) {
@@ -242,10 +238,7 @@ class SoakBenchmark {
 
     private Sample sample(long pid, URI metrics, double minute, int remediations)
             throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        assertThat(gc.waitFor(60, TimeUnit.SECONDS)).as("jcmd GC.run").isTrue();
+        jcmd(pid, ProcessBuilder.Redirect.DISCARD, "GC.run");
         List<ScrapedSample> meters = TextFormatParser.parse(http.send(HttpRequest.newBuilder(metrics)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body()).samples();
         List<String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
@@ -296,6 +289,16 @@ class SoakBenchmark {
             den += (s.minute() - mx) * (s.minute() - mx);
         }
         return num / den * 60;
+    }
+
+    /** Runs {@code jcmd PID COMMAND...} of this JDK, its output to {@code out}, and waits (at most a minute) for it. */
+    private static void jcmd(long pid, ProcessBuilder.Redirect out, String... command)
+            throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(out).start();
+        assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).as("jcmd " + String.join(" ", command)).isTrue();
     }
 
     private static void write(List<Sample> samples) throws IOException {
