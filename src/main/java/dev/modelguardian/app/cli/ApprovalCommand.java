@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,11 +15,11 @@ import picocli.CommandLine.Spec;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.registry.ModelRegistry;
+import dev.modelguardian.core.remediation.CallerIdentity;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.RemediationEngine;
 import dev.modelguardian.core.remediation.StateStore;
 import dev.modelguardian.core.remediation.TargetSpec;
-import dev.modelguardian.integrations.kubernetes.WhoAmI;
 
 /**
  * What {@code approve} and {@code reject} share: the target, who decides ({@code --by}, else the Kubernetes user the
@@ -53,7 +51,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
     Instance<RemediationEngine> engines;
 
     @Inject
-    Instance<KubernetesClient> clients;
+    Instance<CallerIdentity> callers;
 
     @Inject
     Instance<PendingNotifications> notifiers;
@@ -79,7 +77,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
         if (target.isEmpty()) {
             return fail(err, GuardianMain.unknownTarget(targetName, engine.targets()), ERROR);
         }
-        Optional<String> who = by != null && !by.isBlank() ? Optional.of(by.strip()) : WhoAmI.of(clients.get());
+        Optional<String> who = by != null && !by.isBlank() ? Optional.of(by.strip()) : callers.get().name();
         if (who.isEmpty()) {
             return fail(err, "the Kubernetes API server did not say who you are (SelfSubjectReview needs Kubernetes"
                     + " 1.28+); pass --by NAME so the history records who decided; nothing was changed", ERROR);

@@ -18,6 +18,7 @@ import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.RegistryModel;
+import dev.modelguardian.core.remediation.CallerIdentity;
 import dev.modelguardian.core.remediation.Decision;
 import dev.modelguardian.core.remediation.LogTail;
 import dev.modelguardian.core.remediation.MetricRule;
@@ -33,6 +34,7 @@ import dev.modelguardian.integrations.kubernetes.EventRecorder;
 import dev.modelguardian.integrations.kubernetes.Leadership;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.kubernetes.TimedCluster;
+import dev.modelguardian.integrations.kubernetes.WhoAmI;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 
 /**
@@ -53,6 +55,13 @@ public class KubeBeans {
     @Singleton
     ConfigMapStateStore stateStore(KubernetesClient client, GuardianConfig config) {
         return new ConfigMapStateStore(client, Namespace.resolve(config), config.state().configMap());
+    }
+
+    /** Who {@code approve} and {@code reject} record as deciding when {@code --by} is not given. */
+    @Produces
+    @Singleton
+    CallerIdentity callerIdentity(KubernetesClient client) {
+        return new WhoAmI(client);
     }
 
     @Produces

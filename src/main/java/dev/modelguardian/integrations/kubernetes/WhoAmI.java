@@ -6,18 +6,24 @@ import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import dev.modelguardian.core.remediation.CallerIdentity;
+
 /**
  * Who the Kubernetes API server says the caller is ({@code kubectl auth whoami}): a SelfSubjectReview, which every
- * authenticated user may create (authentication.k8s.io/v1, Kubernetes 1.28 and later). Used to record who approved or
- * rejected a remediation from the command line.
+ * authenticated user may create (authentication.k8s.io/v1, Kubernetes 1.28 and later). Answers the core's
+ * {@link CallerIdentity}: who approved or rejected a remediation from the command line.
  */
-public final class WhoAmI {
+public final class WhoAmI implements CallerIdentity {
 
-    private WhoAmI() {
+    private final KubernetesClient client;
+
+    public WhoAmI(KubernetesClient client) {
+        this.client = client;
     }
 
     /** The caller's user name; empty when the API server does not serve the review or does not say. */
-    public static Optional<String> of(KubernetesClient client) {
+    @Override
+    public Optional<String> name() {
         try {
             SelfSubjectReview review = client.authentication().v1().selfSubjectReviews().create(new SelfSubjectReview());
             return Optional.ofNullable(review).map(SelfSubjectReview::getStatus)
