@@ -103,6 +103,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void givenTheCommandsAndTheReplay_whenTheirReferencesAreRead_thenTheyReachIntegrationsOnlyThroughTheWiring() {
+        assertThat(violations("dev.modelguardian.app.cli", List.of("dev.modelguardian.integrations"))).isEmpty();
+        assertThat(violations("dev.modelguardian.app.replay", List.of("dev.modelguardian.integrations"))).isEmpty();
+    }
+
+    @Test
     void givenEveryPackage_whenItsReferencesAreRead_thenItBelongsToALayer() {
         assertThat(USES.keySet()).allSatisfy(pkg -> assertThat(pkg).matches(
                 "dev\\.modelguardian\\.(core|config|integrations|app)(\\..+)?"));

@@ -37,6 +37,7 @@ import dev.modelguardian.app.replay.Replay;
 import dev.modelguardian.app.replay.Scenario;
 import dev.modelguardian.app.replay.ScenarioException;
 import dev.modelguardian.app.replay.World;
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
@@ -52,8 +53,6 @@ import dev.modelguardian.core.postmortem.SignalWindow;
 import dev.modelguardian.core.remediation.HistoryEntry;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.integrations.prometheus.PrometheusClient;
-import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
 /** Laptop mode: what the guardian would have done over a scripted metric history, with no cluster. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -146,7 +145,8 @@ public class ReplayCommand implements Callable<Integer> {
                 PrometheusHistory.Period period = PrometheusHistory.period(from, to == null ? "now" : to,
                         step == null ? Durations.format(config.interval()) : step,
                         clock.instant().truncatedTo(ChronoUnit.SECONDS));
-                input = PrometheusHistory.load(reader(url), url, policies, period, world);
+                input = PrometheusHistory.load(Extensions.prometheusAt(url, config, mapper), url, policies, period,
+                        world);
             } else {
                 input = world != null ? world : Scenario.bundled("drift-incident");
             }
@@ -272,53 +272,6 @@ public class ReplayCommand implements Callable<Integer> {
                 // the move succeeded, or the write failed and was reported
             }
         }
-    }
-
-    /** The given Prometheus as a source, with the auth, TLS and timeout of guardian.prometheus. */
-    private PrometheusSource reader(URI url) {
-        GuardianConfig.Prometheus p = config.prometheus();
-        GuardianConfig.Prometheus withUrl = new GuardianConfig.Prometheus() {
-            @Override
-            public Optional<String> url() {
-                return Optional.of(url.toString());
-            }
-
-            @Override
-            public Duration timeout() {
-                return p.timeout();
-            }
-
-            @Override
-            public Optional<String> bearerToken() {
-                return p.bearerToken();
-            }
-
-            @Override
-            public Optional<String> username() {
-                return p.username();
-            }
-
-            @Override
-            public Optional<String> password() {
-                return p.password();
-            }
-
-            @Override
-            public Optional<Path> caFile() {
-                return p.caFile();
-            }
-
-            @Override
-            public int maxConcurrency() {
-                return p.maxConcurrency();
-            }
-
-            @Override
-            public Duration backfillStep() {
-                return p.backfillStep();
-            }
-        };
-        return new PrometheusSource(new PrometheusClient(withUrl, mapper), p.maxConcurrency(), p.backfillStep());
     }
 
     /** The terminal output: the timeline of state changes and the summary. */

@@ -18,9 +18,9 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SignalRange;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
 /**
  * The signals of a replay taken from Prometheus ({@code replay --prometheus URL --from T --to T --step D}): one range
@@ -30,7 +30,7 @@ import dev.modelguardian.integrations.prometheus.PrometheusSource;
 public final class PrometheusHistory {
 
     /** Most evaluations one replay asks of Prometheus per signal (Prometheus refuses more than 11,000 points). */
-    public static final int MAX_POINTS = PrometheusSource.MAX_RANGE_POINTS;
+    public static final int MAX_POINTS = SignalRange.MAX_POINTS;
 
     private PrometheusHistory() {
     }
@@ -141,7 +141,7 @@ public final class PrometheusHistory {
      * the period, and the world ({@code world}'s name, and later its responses) from the scenario. Scrape signals have
      * no history and are left out (named in the description). Any failed query fails the whole load.
      */
-    public static Scenario load(PrometheusSource prometheus, URI url, List<Policy> policies, Period period,
+    public static Scenario load(SignalRange prometheus, URI url, List<Policy> policies, Period period,
             Scenario world) {
         Map<String, List<Segment>> signals = new LinkedHashMap<>();
         List<String> scrapeOnly = new ArrayList<>();

@@ -2,121 +2,53 @@ package dev.modelguardian.app.replay;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 
+import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
-import dev.modelguardian.core.signal.SourceException;
-import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.integrations.prometheus.PrometheusSource;
-import dev.modelguardian.integrations.scrape.ScrapeParseResult;
-import dev.modelguardian.integrations.scrape.ScrapeSource;
-import dev.modelguardian.integrations.scrape.ScrapedSample;
 
 /**
  * The signals of a replay: what the scenario scripts for each {@code model/signal} at the virtual time asked, unless
  * the world's response to a promotion or rollback has set a value since. The policy engine reads these through the
- * same {@link MetricSources} port as production ({@link #sources()}): a simulated {@code prometheus} source, backfill
- * included (before the scenario starts there is no data), and the production {@link ScrapeSource} over a simulated
- * scrape.
+ * same {@link MetricSources} port as production ({@link #sources()}): each registered source's scripted form, which
+ * finds the signal by its query.
  */
-final class ScenarioSignals {
+final class ScenarioSignals implements ScriptedSignals {
 
     private final Scenario scenario;
     private final SimulatedWorld world;
-    private final Map<String, String> byQuery = new HashMap<>();
-    private final Map<String, Policy> scrapes = new HashMap<>();
+    /** Each signal's query -> the signal ({@code model/signal}), in the policies' order. */
+    private final Map<SignalQuery, String> byQuery = new LinkedHashMap<>();
+    private final List<SignalQuery> queries;
 
     ScenarioSignals(Scenario scenario, List<Policy> policies, SimulatedWorld world) {
         this.scenario = scenario;
         this.world = world;
         for (Policy p : policies) {
-            switch (p.query()) {
-                case SignalQuery.PromQl q -> {
-                    String other = byQuery.putIfAbsent(q.query(), p.key());
-                    if (other != null) {
-                        throw new ScenarioException("signals." + p.key() + ": has the same query as " + other
-                                + ", so a replay cannot tell them apart; script one of them");
-                    }
-                }
-                case SignalQuery.Scrape s -> scrapes.put(p.key(), p);
+            String other = byQuery.putIfAbsent(p.query(), p.key());
+            if (other != null) {
+                throw new ScenarioException("signals." + p.key() + ": has the same query as " + other
+                        + ", so a replay cannot tell them apart; script one of them");
             }
         }
+        this.queries = List.copyOf(byQuery.keySet());
     }
 
     /** The replay's sources, one per kind a configuration can name. */
     MetricSources sources() {
-        return MetricSources.of(new ScriptedPrometheus(), new ScrapeSource(this::scrape));
+        return Extensions.scripted(this);
     }
 
-    /** Prometheus as the scenario scripts it: a PromQL query reads the signal whose query it is. */
-    private final class ScriptedPrometheus implements MetricSource {
-
-        @Override
-        public String kind() {
-            return PrometheusSource.KIND;
-        }
-
-        @Override
-        public Cycle open(Instant at) {
-            return new Cycle() {
-                @Override
-                public Observation read(SignalQuery query, Reduce reduce) {
-                    return ScenarioSignals.this.read(signalOf(query), at);
-                }
-
-                @Override
-                public History history(SignalQuery query, Reduce reduce, Duration window) {
-                    return new History.Points(ScenarioSignals.this.history(signalOf(query), at, window));
-                }
-            };
-        }
-
-        private String signalOf(SignalQuery query) {
-            if (query instanceof SignalQuery.PromQl promQl) {
-                return byQuery.get(promQl.query());
-            }
-            throw new IllegalArgumentException("the scripted prometheus source reads PromQL, not " + query.describe());
-        }
-    }
-
-    private List<TimedObservation> history(String signal, Instant end, Duration window) {
-        long steps = Math.max(1, window.toMillis() / scenario.step().toMillis());
-        List<TimedObservation> points = new ArrayList<>((int) steps + 1);
-        for (long i = steps; i >= 0; i--) {
-            Instant at = end.minus(scenario.step().multipliedBy(i));
-            points.add(new TimedObservation(at, read(signal, at)));
-        }
-        return points;
-    }
-
-    /** One scrape: a sample per scripted scrape signal with a value now; any scripted source error fails it whole. */
-    private ScrapeParseResult scrape(Instant now) throws SourceException {
-        List<ScrapedSample> samples = new ArrayList<>();
-        for (var e : scrapes.entrySet()) {
-            SignalQuery.Scrape q = (SignalQuery.Scrape) e.getValue().query();
-            Observation o = read(e.getKey(), now);
-            switch (o) {
-                case Observation.Value v -> samples.add(new ScrapedSample(q.metric(), q.labels(), v.value(),
-                        OptionalLong.empty()));
-                case Observation.NoData n -> {
-                }
-                case Observation.SourceError err -> throw new SourceException(err.message());
-            }
-        }
-        return new ScrapeParseResult(samples, List.of());
-    }
-
-    private Observation read(String signal, Instant at) {
+    @Override
+    public Observation read(SignalQuery query, Instant at) {
+        String signal = byQuery.get(query);
         if (signal == null) {
             return Observation.noData();
         }
@@ -126,5 +58,15 @@ final class ScenarioSignals {
         }
         OptionalDouble override = world.override(signal);
         return override.isPresent() ? Observation.of(override.getAsDouble()) : scenario.observe(signal, offset);
+    }
+
+    @Override
+    public Duration step() {
+        return scenario.step();
+    }
+
+    @Override
+    public List<SignalQuery> queries() {
+        return queries;
     }
 }

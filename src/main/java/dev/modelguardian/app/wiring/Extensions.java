@@ -1,5 +1,6 @@
 package dev.modelguardian.app.wiring;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.extension.ChannelProvider;
+import dev.modelguardian.config.extension.ClusterChecks;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.config.extension.SourceProvider;
@@ -28,10 +30,13 @@ import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.remediation.TrainingTriggers;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SignalRange;
 import dev.modelguardian.integrations.argo.ArgoWorkflowProvider;
 import dev.modelguardian.integrations.jobs.CronJobProvider;
 import dev.modelguardian.integrations.jobs.JobTemplateProvider;
+import dev.modelguardian.integrations.kubernetes.KubernetesChecks;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
 import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
@@ -70,6 +75,9 @@ public final class Extensions {
     public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(),
             new JobTemplateProvider(), new ArgoWorkflowProvider(), new HttpTriggerProvider());
 
+    /** The checks of the cluster itself: the namespace, the API server, the guardian's own objects and permissions. */
+    public static final ClusterChecks CLUSTER = new KubernetesChecks();
+
     private Extensions() {
     }
 
@@ -86,6 +94,19 @@ public final class Extensions {
     /** Every registered source, each built from the configuration (one that is not configured answers with errors). */
     public static MetricSources metricSources(GuardianConfig config, ObjectMapper mapper) {
         return MetricSources.of(SOURCES.stream().map(s -> s.source(config, mapper)).toArray(MetricSource[]::new));
+    }
+
+    /** The Prometheus at {@code url}, with guardian.prometheus's credentials, TLS and timeout, to read ranges from. */
+    public static SignalRange prometheusAt(URI url, GuardianConfig config, ObjectMapper mapper) {
+        return PrometheusProvider.at(url, config.prometheus(), mapper);
+    }
+
+    /**
+     * Every registered source as a replay simulates it, each reading {@code script} (see
+     * {@link SourceProvider#scripted}).
+     */
+    public static MetricSources scripted(ScriptedSignals script) {
+        return MetricSources.of(SOURCES.stream().map(s -> s.scripted(script)).toArray(MetricSource[]::new));
     }
 
     /**

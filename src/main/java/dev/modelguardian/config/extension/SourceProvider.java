@@ -9,6 +9,7 @@ import dev.modelguardian.config.SourceRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.MetricSource;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
 
 /**
@@ -44,4 +45,15 @@ public interface SourceProvider extends SourceRules {
      * @param mapper the application's JSON mapper
      */
     MetricSource source(GuardianConfig config, ObjectMapper mapper);
+
+    /**
+     * This source as a replay simulates it: what it reads comes from {@code script} instead of its system, through
+     * as much of its own reading as applies. By default a source a replay cannot simulate: every read is an error
+     * saying so (its signals are inconclusive in a replay).
+     *
+     * @param script what the replay's scenario says each query reads, at each virtual instant
+     */
+    default MetricSource scripted(ScriptedSignals script) {
+        return MetricSource.unavailable(kind(), "a replay cannot simulate the " + kind() + " source");
+    }
 }

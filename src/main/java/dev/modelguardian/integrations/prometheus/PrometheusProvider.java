@@ -1,5 +1,8 @@
 package dev.modelguardian.integrations.prometheus;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +19,9 @@ import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SignalRange;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
 
 /**
@@ -120,5 +125,60 @@ public final class PrometheusProvider implements SourceProvider {
     @Override
     public MetricSource source(GuardianConfig config, ObjectMapper mapper) {
         return PrometheusSource.from(config.prometheus(), mapper);
+    }
+
+    /**
+     * The Prometheus at {@code url}, with the credentials, TLS, timeout and concurrency of {@code settings}: what
+     * {@code replay --prometheus URL} reads its range queries from.
+     */
+    public static SignalRange at(URI url, GuardianConfig.Prometheus settings, ObjectMapper mapper) {
+        GuardianConfig.Prometheus withUrl = new GuardianConfig.Prometheus() {
+            @Override
+            public Optional<String> url() {
+                return Optional.of(url.toString());
+            }
+
+            @Override
+            public Duration timeout() {
+                return settings.timeout();
+            }
+
+            @Override
+            public Optional<String> bearerToken() {
+                return settings.bearerToken();
+            }
+
+            @Override
+            public Optional<String> username() {
+                return settings.username();
+            }
+
+            @Override
+            public Optional<String> password() {
+                return settings.password();
+            }
+
+            @Override
+            public Optional<Path> caFile() {
+                return settings.caFile();
+            }
+
+            @Override
+            public int maxConcurrency() {
+                return settings.maxConcurrency();
+            }
+
+            @Override
+            public Duration backfillStep() {
+                return settings.backfillStep();
+            }
+        };
+        return new PrometheusSource(new PrometheusClient(withUrl, mapper), settings.maxConcurrency(),
+                settings.backfillStep());
+    }
+
+    @Override
+    public MetricSource scripted(ScriptedSignals script) {
+        return new ScriptedPrometheus(script);
     }
 }

@@ -20,6 +20,7 @@ import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.Series;
 import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.core.signal.SignalRange;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
 
@@ -28,13 +29,13 @@ import dev.modelguardian.core.signal.TimedObservation;
  * calls are in flight to Prometheus across every cycle. Every failure of a read becomes an
  * {@link Observation.SourceError}; history declares {@link SourceException}.
  */
-public final class PrometheusSource implements MetricSource {
+public final class PrometheusSource implements MetricSource, SignalRange {
 
     /** The kind signals name this source by ({@code source: prometheus}, the default). */
     public static final String KIND = SignalQuery.PromQl.KIND;
 
-    /** Prometheus refuses range queries of more than 11,000 points; stay well below. */
-    public static final int MAX_RANGE_POINTS = 10_000;
+    /** Prometheus refuses range queries of more than 11,000 points; stay well below, at the port's bound. */
+    public static final int MAX_RANGE_POINTS = SignalRange.MAX_POINTS;
 
     private final PrometheusClient prometheus;
     private final Semaphore inFlight;
@@ -166,13 +167,15 @@ public final class PrometheusSource implements MetricSource {
      * series is {@link Observation.NoData}), reduced over the series like an instant read. The caller bounds the
      * number of steps (at most {@link #MAX_RANGE_POINTS}).
      */
-    public List<TimedObservation> range(SignalQuery.PromQl query, Reduce reduce, Instant start, Instant end,
+    @Override
+    public List<TimedObservation> range(SignalQuery query, Reduce reduce, Instant start, Instant end,
             Duration step) throws SourceException {
+        SignalQuery.PromQl promQl = promQl(query);
         long steps = Duration.between(start, end).toMillis() / step.toMillis();
         if (steps > MAX_RANGE_POINTS) {
             throw new IllegalArgumentException(steps + " steps asked of one range query; at most " + MAX_RANGE_POINTS);
         }
-        List<Series> series = withPermit(() -> prometheus.queryRange(query.query(), start, end, step));
+        List<Series> series = withPermit(() -> prometheus.queryRange(promQl.query(), start, end, step));
         Map<Long, List<Double>> byTime = new TreeMap<>();
         for (Series s : series) {
             for (Series.Point p : s.points()) {

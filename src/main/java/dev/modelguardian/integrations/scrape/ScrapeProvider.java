@@ -17,6 +17,7 @@ import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
 
 /**
@@ -90,5 +91,11 @@ public final class ScrapeProvider implements SourceProvider {
     @Override
     public MetricSource source(GuardianConfig config, ObjectMapper mapper) {
         return ScrapeSource.from(config.scrape());
+    }
+
+    /** The production source over a simulated scrape (see {@link ScrapeSource#scripted}). */
+    @Override
+    public MetricSource scripted(ScriptedSignals script) {
+        return ScrapeSource.scripted(script);
     }
 }

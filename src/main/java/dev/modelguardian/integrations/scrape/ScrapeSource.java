@@ -2,12 +2,16 @@ package dev.modelguardian.integrations.scrape;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 
@@ -44,6 +48,28 @@ public final class ScrapeSource implements MetricSource {
 
     private static Fetch scrapeOf(ScrapeClient client) {
         return at -> client.scrape();
+    }
+
+    /**
+     * This source over a simulated scrape, for a replay: each fetch holds one sample per scripted scrape query that
+     * has a value at that instant; a scripted source error fails the whole fetch, as a failed fetch would.
+     */
+    public static ScrapeSource scripted(ScriptedSignals script) {
+        return new ScrapeSource(at -> {
+            List<ScrapedSample> samples = new ArrayList<>();
+            for (SignalQuery query : script.queries()) {
+                if (query instanceof SignalQuery.Scrape scrape) {
+                    switch (script.read(scrape, at)) {
+                        case Observation.Value v -> samples.add(new ScrapedSample(scrape.metric(), scrape.labels(),
+                                v.value(), OptionalLong.empty()));
+                        case Observation.NoData n -> {
+                        }
+                        case Observation.SourceError err -> throw new SourceException(err.message());
+                    }
+                }
+            }
+            return new ScrapeParseResult(samples, List.of());
+        });
     }
 
     @Override

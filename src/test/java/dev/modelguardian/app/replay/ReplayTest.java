@@ -179,6 +179,82 @@ class ReplayTest {
         assertThat(result.targets().getFirst().started()).isZero();
     }
 
+    static final ModelSet SCRAPED = ModelSet.resolve(TestConfigs.fromYaml("""
+            guardian:
+              models:
+                m:
+                  signals:
+                    mae:
+                      source: scrape
+                      metric: model_mae
+                      labels: {model: m}
+                      above: 20
+                    psi:
+                      source: scrape
+                      metric: model_psi
+                      labels: {model: m}
+                      above: 0.25
+            """));
+
+    @Test
+    void givenScrapeSignals_whenReplayed_thenEachReadsItsOwnScriptThroughTheScrapeSource() {
+        Scenario s = Scenario.parse("""
+                name: scraped
+                duration: 30m
+                signals:
+                  m/mae:
+                    - {at: 0m, value: 10}
+                    - {at: 10m, value: 30}
+                  m/psi:
+                    - {at: 0m, value: 0.1}
+                """, "scraped.yaml");
+
+        Replay.Result result = Replay.run(s, Policies.from(SCRAPED), SCRAPED, GUARDS);
+
+        assertThat(changes(result, "m/mae")).containsExactly("0:00 HEALTHY", "0:10 FIRING");
+        assertThat(changes(result, "m/psi")).containsExactly("0:00 HEALTHY");
+    }
+
+    @Test
+    void givenOneScrapeSignalScriptedToFail_whenReplayed_thenTheWholeScrapeFailsAsAFailedFetchWould() {
+        Scenario s = Scenario.parse("""
+                name: exporter-down
+                duration: 30m
+                signals:
+                  m/mae:
+                    - {at: 0m, value: 10}
+                  m/psi:
+                    - {at: 0m, value: 0.1}
+                    - {at: 10m, error: "connection refused"}
+                """, "exporter-down.yaml");
+
+        Replay.Result result = Replay.run(s, Policies.from(SCRAPED), SCRAPED, GUARDS);
+
+        assertThat(changes(result, "m/psi")).containsExactly("0:00 HEALTHY", "0:10 INCONCLUSIVE");
+        assertThat(changes(result, "m/mae")).containsExactly("0:00 HEALTHY", "0:10 INCONCLUSIVE");
+    }
+
+    @Test
+    void givenTwoSignalsWithTheSameQuery_whenReplayed_thenRefusedNamingBothSinceTheirScriptsCannotBeToldApart() {
+        ModelSet twice = ModelSet.resolve(TestConfigs.fromYaml("""
+                guardian:
+                  models:
+                    a:
+                      signals:
+                        mae: {source: scrape, metric: model_mae, labels: {model: m}, above: 20}
+                    b:
+                      signals:
+                        mae: {source: scrape, metric: model_mae, labels: {model: m}, above: 30}
+                """));
+        Scenario s = Scenario.parse("name: same\nduration: 10m\nsignals: {a/mae: [{at: 0m, value: 1}],"
+                + " b/mae: [{at: 0m, value: 2}]}", "same.yaml");
+
+        assertThatThrownBy(() -> Replay.run(s, Policies.from(twice), twice, GUARDS))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("signals.b/mae: has the same query as a/mae, so a replay cannot tell them apart; script"
+                        + " one of them");
+    }
+
     @Test
     void givenRampSegment_whenObserved_thenValueIsInterpolatedUntilTheNextSegment() {
         Scenario s = Scenario.parse("""

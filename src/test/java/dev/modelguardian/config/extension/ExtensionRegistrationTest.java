@@ -2,6 +2,8 @@ package dev.modelguardian.config.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +18,10 @@ import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.TargetSpec;
+import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.ScriptedSignals;
+import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.jobs.CronJobProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.testing.TestConfigs;
@@ -219,6 +225,32 @@ class ExtensionRegistrationTest {
         assertThat(ConfigValidator.validateSourcesConfigured(READS_LEAVES, set, List.of(LEAVES)))
                 .singleElement().satisfies(p -> assertThat(p.message()).isEqualTo("not set, but signal m/s reads the"
                         + " leaves"));
+    }
+
+    @Test
+    void givenASourceWithoutAScriptedForm_whenAReplayReadsIt_thenEveryReadIsAnErrorSayingSo() {
+        ScriptedSignals script = new ScriptedSignals() {
+            @Override
+            public Observation read(SignalQuery query, Instant at) {
+                return Observation.of(1);
+            }
+
+            @Override
+            public Duration step() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public List<SignalQuery> queries() {
+                return List.of();
+            }
+        };
+        SignalQuery tea = new SignalQuery.PromQl("tea");
+
+        assertThat(LEAVES.scripted(script).open(Instant.EPOCH).read(tea, Reduce.MAX))
+                .isEqualTo(Observation.error("a replay cannot simulate the leaves source"));
+        assertThat(Extensions.scripted(script).open("prometheus", Instant.EPOCH).read(tea, Reduce.MAX))
+                .as("the shipped prometheus source reads the script").isEqualTo(Observation.of(1));
     }
 
     @Test
