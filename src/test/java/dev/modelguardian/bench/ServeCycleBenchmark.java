@@ -71,12 +71,12 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TrainingTrigger;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.EventsListener;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.integrations.scrape.ScrapedSample;
@@ -404,7 +404,7 @@ class ServeCycleBenchmark {
             boolean breach = breachBound.isPresent() && i == n - 1;
             String query = breach ? "max(bench_breach)"
                     : "max(bench_signal{model=\"%s\",signal=\"%s\"})".formatted(model(i), signal(i));
-            return new Policy(model(i), signal(i), new SignalQuery.PromQl(query),
+            return new Policy(model(i), signal(i), new PromQlQuery(query),
                     Bound.above(breach ? breachBound.get() : 0.5), Duration.ZERO, Reduce.MAX,
                     NoDataPolicy.INCONCLUSIVE, "");
         }).toList();

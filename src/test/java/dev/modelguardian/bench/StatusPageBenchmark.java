@@ -45,9 +45,9 @@ import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.TimedObservation;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 
 /**
  * What the status page costs the server for 50 targets: the state ConfigMap read from the (mock) API server and
@@ -141,7 +141,7 @@ class StatusPageBenchmark {
     }
 
     private static Evaluation evaluation(String model, String signal) {
-        Policy policy = new Policy(model, signal, new SignalQuery.PromQl("max(" + signal + "{model=\"" + model
+        Policy policy = new Policy(model, signal, new PromQlQuery("max(" + signal + "{model=\"" + model
                 + "\"})"), Bound.above(20).withClear(18), Duration.ofHours(1), Reduce.MAX, NoDataPolicy.INCONCLUSIVE,
                 "");
         return new Evaluation(policy, new PolicyStatus(PolicyState.HEALTHY, NOW.minusSeconds(3600), Optional.empty(),

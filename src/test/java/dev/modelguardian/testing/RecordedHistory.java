@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import dev.modelguardian.app.replay.Scenario;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 
 /**
  * A scenario "recorded" as the metrics a real exporter would have written: one OpenMetrics sample per {@code every}
@@ -64,7 +64,7 @@ public final class RecordedHistory {
         Map<String, StringBuilder> families = new LinkedHashMap<>();
         for (String signal : scenario.signals().keySet()) {
             Policy policy = policies.stream().filter(p -> p.key().equals(signal)).findFirst().orElseThrow();
-            String query = ((SignalQuery.PromQl) policy.query()).query();
+            String query = ((PromQlQuery) policy.query()).query();
             Matcher m = AGGREGATED_SELECTOR.matcher(query);
             if (!m.matches()) {
                 throw new IllegalArgumentException("cannot record " + query + ": expected max(selector) or min(selector)");

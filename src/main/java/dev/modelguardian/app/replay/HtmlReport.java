@@ -17,7 +17,6 @@ import dev.modelguardian.core.policy.Direction;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
-import dev.modelguardian.core.signal.SignalQuery;
 
 /**
  * The replay as one self-contained HTML page: a summary table, one inline-SVG chart per signal (the value over time,
@@ -105,7 +104,7 @@ public final class HtmlReport {
         legend(html, result);
         for (Map.Entry<String, List<Replay.Sample>> e : result.samples().entrySet()) {
             Policy policy = policies.get(e.getKey());
-            String query = policy.query() instanceof SignalQuery.PromQl q ? q.query() : policy.query().describe();
+            String query = policy.query().describe();
             html.append("<section class=\"signal\">\n<h2>").append(Html.escape(e.getKey())).append("</h2>\n")
                     .append("<p class=\"meta\"><code>").append(Html.escape(query)).append("</code> ")
                     .append(Html.escape(policy.describeBound())).append("</p>\n")

@@ -17,7 +17,6 @@ import io.quarkus.runtime.configuration.DurationConverter;
 
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SignalRange;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
@@ -146,13 +145,13 @@ public final class PrometheusHistory {
         Map<String, List<Segment>> signals = new LinkedHashMap<>();
         List<String> scrapeOnly = new ArrayList<>();
         for (Policy policy : policies) {
-            if (!(policy.query() instanceof SignalQuery.PromQl promql)) {
+            if (!policy.query().kind().equals(prometheus.kind())) {
                 scrapeOnly.add(policy.key());
                 continue;
             }
             List<TimedObservation> history;
             try {
-                history = prometheus.range(promql, policy.reduce(), period.from(), period.to(), period.step());
+                history = prometheus.range(policy.query(), policy.reduce(), period.from(), period.to(), period.step());
             } catch (SourceException e) {
                 throw new ScenarioException("--prometheus " + url + ": the range query of " + policy.key() + " failed: "
                         + e.getMessage() + "; check the URL (the Prometheus API root) and that it is reachable");

@@ -24,8 +24,8 @@ import dev.modelguardian.core.remediation.SignalAlerts;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.retry.Backoff;
 import dev.modelguardian.core.retry.Jitter;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
+import dev.modelguardian.integrations.scrape.ScrapeQuery;
 
 /**
  * The heartbeat of {@code serve}: every {@code guardian.remediation.relist-interval} it follows up remediations under
@@ -121,7 +121,7 @@ public class ServeLoop {
             metrics.targets(report.targets());
             metrics.cycle(report.took());
             for (Evaluation e : report.evaluations()) {
-                boolean scrape = e.policy().query() instanceof SignalQuery.Scrape;
+                boolean scrape = e.policy().query() instanceof ScrapeQuery;
                 metrics.externalCall(scrape ? GuardianMetrics.ExternalSystem.SCRAPE
                         : GuardianMetrics.ExternalSystem.PROMETHEUS, scrape ? "scrape" : "query",
                         e.status().consecutiveSourceErrors() == 0, e.took());

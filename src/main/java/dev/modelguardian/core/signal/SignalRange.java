@@ -13,6 +13,9 @@ public interface SignalRange {
     /** Most steps one read may span, whatever answers it (Prometheus refuses more than 11,000 points). */
     int MAX_POINTS = 10_000;
 
+    /** The kind of the queries this reads, as {@link SignalQuery#kind()} names it; other signals have no range here. */
+    String kind();
+
     /**
      * {@code query} over {@code [start, end]} as one observation per {@code step} from {@code start} (a step with
      * no series is {@link Observation.NoData}), reduced over the series like an instant read.

@@ -87,14 +87,14 @@ public final class PrometheusProvider implements SourceProvider {
 
     @Override
     public SignalQuery query(GuardianConfig.Signal signal) {
-        return new SignalQuery.PromQl(signal.query().orElseThrow());
+        return new PromQlQuery(signal.query().orElseThrow());
     }
 
     @Override
     public List<Check> doctor(GuardianConfig config, List<Policy> policies, MetricSource.Cycle cycle) {
         List<Check> checks = new ArrayList<>();
         String url = config.prometheus().url().orElse("(not set)");
-        Observation answer = cycle.read(new SignalQuery.PromQl("vector(1)"), Reduce.MAX);
+        Observation answer = cycle.read(new PromQlQuery("vector(1)"), Reduce.MAX);
         if (answer instanceof Observation.SourceError error) {
             checks.add(Check.fail("prometheus", "Prometheus at " + url + " did not answer: " + error.message()
                     + "; no signal was queried", "check guardian.prometheus.url (GUARDIAN_PROMETHEUS_URL), its"
@@ -108,12 +108,12 @@ public final class PrometheusProvider implements SourceProvider {
 
     /** What one PromQL signal reads now; no data under a runbook metric name is retried with the deployed one. */
     private static Check signal(MetricSource.Cycle cycle, Policy policy) {
-        String query = ((SignalQuery.PromQl) policy.query()).query();
+        String query = ((PromQlQuery) policy.query()).query();
         Observation o = cycle.read(policy.query(), policy.reduce());
         Optional<String> fix = Optional.empty();
         if (o instanceof Observation.NoData && query.contains(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX)) {
             String real = query.replace(NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX, NeuralHiveDefaults.METRIC_PREFIX);
-            Observation corrected = cycle.read(new SignalQuery.PromQl(real), policy.reduce());
+            Observation corrected = cycle.read(new PromQlQuery(real), policy.reduce());
             fix = Optional.of("the runbook's " + NeuralHiveDefaults.RUNBOOK_METRIC_PREFIX + "* names are emitted by no"
                     + " code; the deployed app emits " + NeuralHiveDefaults.METRIC_PREFIX + "*"
                     + (corrected instanceof Observation.Value ? ", and this query has data: " + real

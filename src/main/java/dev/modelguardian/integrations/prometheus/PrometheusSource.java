@@ -32,7 +32,7 @@ import dev.modelguardian.core.signal.TimedObservation;
 public final class PrometheusSource implements MetricSource, SignalRange {
 
     /** The kind signals name this source by ({@code source: prometheus}, the default). */
-    public static final String KIND = SignalQuery.PromQl.KIND;
+    public static final String KIND = PromQlQuery.KIND;
 
     /** Prometheus refuses range queries of more than 11,000 points; stay well below, at the port's bound. */
     public static final int MAX_RANGE_POINTS = SignalRange.MAX_POINTS;
@@ -141,7 +141,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     private static final Pattern AGGREGATION = Pattern.compile("^(max|min)\\s*(?=\\()", Pattern.DOTALL);
 
     /** The current value of a PromQL query, reduced over its series. */
-    Observation instant(SignalQuery.PromQl query, Reduce reduce, Instant at) {
+    Observation instant(PromQlQuery query, Reduce reduce, Instant at) {
         try {
             double[] values = withPermit(() -> prometheus.query(query.query(), at));
             return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
@@ -154,7 +154,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
      * The history of a PromQL query over {@code window} before {@code end}, as one observation per grid step (a step
      * with no series is {@link Observation.NoData}); the last point is {@code end} itself.
      */
-    List<TimedObservation> history(SignalQuery.PromQl query, Reduce reduce, Instant end, Duration window)
+    List<TimedObservation> history(PromQlQuery query, Reduce reduce, Instant end, Duration window)
             throws SourceException {
         Duration step = gridStep(window);
         long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
@@ -170,7 +170,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     @Override
     public List<TimedObservation> range(SignalQuery query, Reduce reduce, Instant start, Instant end,
             Duration step) throws SourceException {
-        SignalQuery.PromQl promQl = promQl(query);
+        PromQlQuery promQl = promQl(query);
         long steps = Duration.between(start, end).toMillis() / step.toMillis();
         if (steps > MAX_RANGE_POINTS) {
             throw new IllegalArgumentException(steps + " steps asked of one range query; at most " + MAX_RANGE_POINTS);
@@ -199,8 +199,8 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         return backfillStep.toMillis() >= minStepMillis ? backfillStep : Duration.ofMillis(minStepMillis);
     }
 
-    private static SignalQuery.PromQl promQl(SignalQuery query) {
-        if (query instanceof SignalQuery.PromQl promQl) {
+    private static PromQlQuery promQl(SignalQuery query) {
+        if (query instanceof PromQlQuery promQl) {
             return promQl;
         }
         throw new IllegalArgumentException("the " + KIND + " source reads PromQL, not a " + query.kind() + " query: "

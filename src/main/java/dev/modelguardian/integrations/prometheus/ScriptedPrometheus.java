@@ -41,8 +41,8 @@ final class ScriptedPrometheus implements MetricSource {
         };
     }
 
-    private static SignalQuery.PromQl promQl(SignalQuery query) {
-        if (query instanceof SignalQuery.PromQl promQl) {
+    private static PromQlQuery promQl(SignalQuery query) {
+        if (query instanceof PromQlQuery promQl) {
             return promQl;
         }
         throw new IllegalArgumentException("the scripted prometheus source reads PromQL, not " + query.describe());

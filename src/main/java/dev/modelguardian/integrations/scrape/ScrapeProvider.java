@@ -68,7 +68,7 @@ public final class ScrapeProvider implements SourceProvider {
 
     @Override
     public SignalQuery query(GuardianConfig.Signal signal) {
-        return new SignalQuery.Scrape(signal.metric().orElseThrow(), signal.labels());
+        return new ScrapeQuery(signal.metric().orElseThrow(), signal.labels());
     }
 
     @Override

@@ -23,7 +23,7 @@ import dev.modelguardian.core.signal.SourceException;
 public final class ScrapeSource implements MetricSource {
 
     /** The kind signals name this source by ({@code source: scrape}). */
-    public static final String KIND = SignalQuery.Scrape.KIND;
+    public static final String KIND = ScrapeQuery.KIND;
 
     /** One fetch of the whole endpoint for the cycle at {@code at}, parsed: {@link ScrapeClient#scrape()} in production. */
     @FunctionalInterface
@@ -58,7 +58,7 @@ public final class ScrapeSource implements MetricSource {
         return new ScrapeSource(at -> {
             List<ScrapedSample> samples = new ArrayList<>();
             for (SignalQuery query : script.queries()) {
-                if (query instanceof SignalQuery.Scrape scrape) {
+                if (query instanceof ScrapeQuery scrape) {
                     switch (script.read(scrape, at)) {
                         case Observation.Value v -> samples.add(new ScrapedSample(scrape.metric(), scrape.labels(),
                                 v.value(), OptionalLong.empty()));
@@ -101,7 +101,7 @@ public final class ScrapeSource implements MetricSource {
     }
 
     /** Selects a metric from a scrape by name and exact labels, reduced over the matching series. */
-    static Observation select(ScrapeParseResult scraped, SignalQuery.Scrape query, Reduce reduce) {
+    static Observation select(ScrapeParseResult scraped, ScrapeQuery query, Reduce reduce) {
         double[] values = scraped.samples().stream()
                 .filter(s -> s.name().equals(query.metric()))
                 .filter(s -> query.labels().entrySet().stream()
@@ -111,8 +111,8 @@ public final class ScrapeSource implements MetricSource {
         return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
     }
 
-    private static SignalQuery.Scrape scrape(SignalQuery query) {
-        if (query instanceof SignalQuery.Scrape scrape) {
+    private static ScrapeQuery scrape(SignalQuery query) {
+        if (query instanceof ScrapeQuery scrape) {
             return scrape;
         }
         throw new IllegalArgumentException("the " + KIND + " source selects scraped metrics, not a " + query.kind()

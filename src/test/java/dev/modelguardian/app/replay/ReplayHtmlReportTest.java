@@ -27,7 +27,7 @@ import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The HTML generator on its own: structure, bounds, markers, escaping. The browser test renders the same pages. */
@@ -120,7 +120,7 @@ class ReplayHtmlReportTest {
     void givenHostileNamesAndQueries_whenRendered_thenEveryTextIsEscaped() throws Exception {
         String key = "m<script>alert(1)</script>/s\"onload='x'&";
         Policy hostile = new Policy("m<script>alert(1)</script>", "s\"onload='x'&",
-                new SignalQuery.PromQl("max(x{a=\"</code><img src=x onerror=alert(2)>\"})"), Bound.above(1).withClear(0.5),
+                new PromQlQuery("max(x{a=\"</code><img src=x onerror=alert(2)>\"})"), Bound.above(1).withClear(0.5),
                 Duration.ZERO, Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
         Scenario scenario = new Scenario("<b>bold</b>", "desc <i>&</i>", java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 Duration.ofMinutes(10), Duration.ofMinutes(1),

@@ -23,6 +23,7 @@ import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.jobs.CronJobProvider;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -245,7 +246,7 @@ class ExtensionRegistrationTest {
                 return List.of();
             }
         };
-        SignalQuery tea = new SignalQuery.PromQl("tea");
+        SignalQuery tea = new PromQlQuery("tea");
 
         assertThat(LEAVES.scripted(script).open(Instant.EPOCH).read(tea, Reduce.MAX))
                 .isEqualTo(Observation.error("a replay cannot simulate the leaves source"));

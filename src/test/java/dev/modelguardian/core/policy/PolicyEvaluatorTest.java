@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.core.signal.Observation;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.TimedObservation;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 
 /**
  * The pure state machine of one policy (see {@link PolicyState} for the transitions), driven with a fixed clock.
@@ -46,7 +46,7 @@ class PolicyEvaluatorTest {
     }
 
     private static Policy policy(Bound bound, Duration forDuration, NoDataPolicy noData) {
-        return new Policy("ticket-duration-predictor", "mae-percentage", new SignalQuery.PromQl("max(mae)"), bound,
+        return new Policy("ticket-duration-predictor", "mae-percentage", new PromQlQuery("max(mae)"), bound,
                 forDuration, bound.direction().defaultReduce(), noData, "");
     }
 

@@ -18,6 +18,7 @@ import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Verdict;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 
 /** The post-mortem draft of a remediation, rendered from a history entry alone: what it says and with which numbers. */
 class PostmortemDraftTest {
@@ -134,7 +135,7 @@ class PostmortemDraftTest {
                 .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
                         RemediationState.VALIDATING, RemediationState.HEALTHY));
         dev.modelguardian.core.policy.Policy mae = new dev.modelguardian.core.policy.Policy(
-                "ticket-duration-predictor", "mae-ratio", new dev.modelguardian.core.signal.SignalQuery.PromQl(
+                "ticket-duration-predictor", "mae-ratio", new PromQlQuery(
                         "orchestration_ml_drift_score"), new dev.modelguardian.core.policy.Bound(
                                 dev.modelguardian.core.policy.Direction.ABOVE, 1.5, java.util.OptionalDouble.empty()),
                 Duration.ZERO, dev.modelguardian.core.signal.Reduce.MAX,
@@ -166,7 +167,7 @@ class PostmortemDraftTest {
                 .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
                         RemediationState.HEALTHY));
         dev.modelguardian.core.policy.Policy psi = new dev.modelguardian.core.policy.Policy(
-                "ticket-duration-predictor", "feature-psi", new dev.modelguardian.core.signal.SignalQuery.PromQl(
+                "ticket-duration-predictor", "feature-psi", new PromQlQuery(
                         "max(psi)"), dev.modelguardian.core.policy.Bound.above(0.25), Duration.ZERO,
                 dev.modelguardian.core.signal.Reduce.MAX, dev.modelguardian.core.policy.NoDataPolicy.INCONCLUSIVE, "",
                 Optional.of("feature"));

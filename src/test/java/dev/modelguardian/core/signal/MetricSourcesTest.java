@@ -1,5 +1,8 @@
 package dev.modelguardian.core.signal;
 
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.integrations.scrape.ScrapeQuery;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +53,7 @@ class MetricSourcesTest {
         assertThat(cycles).containsOnlyKeys("prometheus", "scrape");
         assertThat(prometheus.opened()).containsExactly(AT);
         assertThat(scrape.opened()).containsExactly(AT);
-        assertThat(cycles.get("scrape").read(new SignalQuery.Scrape("m", Map.of()), Reduce.MAX))
+        assertThat(cycles.get("scrape").read(new ScrapeQuery("m", Map.of()), Reduce.MAX))
                 .isEqualTo(Observation.of(2));
     }
 
@@ -69,7 +72,7 @@ class MetricSourcesTest {
     void givenKindNobodyRegistered_whenRead_thenTheReadIsASourceErrorNamingTheKind() {
         MetricSources sources = MetricSources.of(new Counting("prometheus", 1));
 
-        Observation o = sources.open("graphite", AT).read(new SignalQuery.PromQl("up"), Reduce.MAX);
+        Observation o = sources.open("graphite", AT).read(new PromQlQuery("up"), Reduce.MAX);
 
         assertThat(o).isEqualTo(Observation.error("no metric source of kind 'graphite' is registered"));
         assertThat(sources.get("graphite")).isEmpty();
@@ -87,11 +90,11 @@ class MetricSourcesTest {
         MetricSource.Cycle cycle = source.open(AT);
 
         assertThat(source.kind()).isEqualTo("prometheus");
-        assertThat(cycle.read(new SignalQuery.PromQl("up"), Reduce.MAX))
+        assertThat(cycle.read(new PromQlQuery("up"), Reduce.MAX))
                 .isEqualTo(Observation.error("guardian.prometheus.url is not set"));
-        assertThatThrownBy(() -> cycle.history(new SignalQuery.PromQl("up"), Reduce.MAX, Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> cycle.history(new PromQlQuery("up"), Reduce.MAX, Duration.ofMinutes(5)))
                 .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
-        assertThatThrownBy(() -> cycle.breakdown(new SignalQuery.PromQl("max(up)"), "job", Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> cycle.breakdown(new PromQlQuery("max(up)"), "job", Duration.ofMinutes(5)))
                 .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
     }
 }

@@ -32,8 +32,8 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.TargetState;
 import dev.modelguardian.core.remediation.RemediationState;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.metrics.GuardianMetrics.ExternalSystem;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 
 class GuardianMetricsTest {
 
@@ -59,7 +59,7 @@ class GuardianMetricsTest {
     }
 
     private static Evaluation evaluation(String signal, PolicyState state, OptionalDouble value, int sourceErrors) {
-        Policy policy = new Policy(MODEL, signal, new SignalQuery.PromQl("max(mae)"), Bound.above(20).withClear(18),
+        Policy policy = new Policy(MODEL, signal, new PromQlQuery("max(mae)"), Bound.above(20).withClear(18),
                 Duration.ofHours(1), Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
         PolicyStatus status = new PolicyStatus(state, T0, Optional.empty(), Optional.empty(), value, 1, sourceErrors,
                 Optional.empty());

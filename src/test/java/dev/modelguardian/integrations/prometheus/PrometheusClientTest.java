@@ -20,7 +20,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
 import dev.modelguardian.testing.PrometheusServer;
@@ -96,7 +95,7 @@ class PrometheusClientTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
         MetricSource.History answer = source.open(now).history(
-                new SignalQuery.PromQl("max(orchestration_ml_drift_score{drift_type=\"feature\"})"), Reduce.MAX,
+                new PromQlQuery("max(orchestration_ml_drift_score{drift_type=\"feature\"})"), Reduce.MAX,
                 Duration.ofHours(1));
 
         assertThat(answer).isInstanceOf(MetricSource.History.Points.class);
@@ -124,7 +123,7 @@ class PrometheusClientTest {
         MetricSource source = new PrometheusSource(client("http://127.0.0.1:" + PrometheusServer.closedPort()), 1,
                 Duration.ofSeconds(15));
 
-        Observation o = source.open(Instant.now()).read(new SignalQuery.PromQl("up"), Reduce.MAX);
+        Observation o = source.open(Instant.now()).read(new PromQlQuery("up"), Reduce.MAX);
 
         assertThat(o).isInstanceOf(Observation.SourceError.class);
         assertThat(((Observation.SourceError) o).message()).startsWith("Prometheus unreachable: ");

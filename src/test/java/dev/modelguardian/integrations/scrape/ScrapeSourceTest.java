@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
+import dev.modelguardian.integrations.prometheus.PromQlQuery;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 
 /** The scrape source: one fetch per cycle shared by every scrape signal, selection by name and labels, no history. */
@@ -41,9 +41,9 @@ class ScrapeSourceTest {
     void givenThreeScrapeSignals_whenOneCycleReadsThemAll_thenTheEndpointIsFetchedOnceAtTheCycleInstant() {
         MetricSource.Cycle cycle = source(BODY).open(AT);
 
-        cycle.read(new SignalQuery.Scrape("model_mae", Map.of("model", "a")), Reduce.MAX);
-        cycle.read(new SignalQuery.Scrape("model_mae", Map.of("model", "b")), Reduce.MAX);
-        cycle.read(new SignalQuery.Scrape("model_psi", Map.of()), Reduce.MAX);
+        cycle.read(new ScrapeQuery("model_mae", Map.of("model", "a")), Reduce.MAX);
+        cycle.read(new ScrapeQuery("model_mae", Map.of("model", "b")), Reduce.MAX);
+        cycle.read(new ScrapeQuery("model_psi", Map.of()), Reduce.MAX);
 
         assertThat(fetches).containsExactly(AT);
     }
@@ -62,11 +62,11 @@ class ScrapeSourceTest {
     void givenLabelsSelectingSomeSeries_whenRead_thenOnlyTheMatchingSeriesAreReduced() {
         MetricSource.Cycle cycle = source(BODY).open(AT);
 
-        assertThat(cycle.read(new SignalQuery.Scrape("model_mae", Map.of()), Reduce.MAX))
+        assertThat(cycle.read(new ScrapeQuery("model_mae", Map.of()), Reduce.MAX))
                 .isEqualTo(new Observation.Value(30, 2));
-        assertThat(cycle.read(new SignalQuery.Scrape("model_mae", Map.of("model", "a")), Reduce.MAX))
+        assertThat(cycle.read(new ScrapeQuery("model_mae", Map.of("model", "a")), Reduce.MAX))
                 .isEqualTo(new Observation.Value(12, 1));
-        assertThat(cycle.read(new SignalQuery.Scrape("model_mae", Map.of("model", "c")), Reduce.MAX))
+        assertThat(cycle.read(new ScrapeQuery("model_mae", Map.of("model", "c")), Reduce.MAX))
                 .isEqualTo(Observation.noData());
     }
 
@@ -76,17 +76,17 @@ class ScrapeSourceTest {
             throw new SourceException("scrape of http://model:8000/metrics answered HTTP 503");
         }).open(AT);
 
-        assertThat(cycle.read(new SignalQuery.Scrape("model_mae", Map.of()), Reduce.MAX))
+        assertThat(cycle.read(new ScrapeQuery("model_mae", Map.of()), Reduce.MAX))
                 .isEqualTo(Observation.error("scrape of http://model:8000/metrics answered HTTP 503"));
-        assertThat(cycle.read(new SignalQuery.Scrape("model_psi", Map.of()), Reduce.MAX))
+        assertThat(cycle.read(new ScrapeQuery("model_psi", Map.of()), Reduce.MAX))
                 .isEqualTo(Observation.error("scrape of http://model:8000/metrics answered HTTP 503"));
-        assertThatThrownBy(() -> cycle.history(new SignalQuery.Scrape("model_mae", Map.of()), Reduce.MAX,
+        assertThatThrownBy(() -> cycle.history(new ScrapeQuery("model_mae", Map.of()), Reduce.MAX,
                 Duration.ofMinutes(5))).isInstanceOf(SourceException.class).hasMessageContaining("HTTP 503");
     }
 
     @Test
     void givenScrape_whenHistoryIsAsked_thenItSaysItKeepsNone() throws SourceException {
-        MetricSource.History history = source(BODY).open(AT).history(new SignalQuery.Scrape("model_mae", Map.of()),
+        MetricSource.History history = source(BODY).open(AT).history(new ScrapeQuery("model_mae", Map.of()),
                 Reduce.MAX, Duration.ofMinutes(5));
 
         assertThat(history).isInstanceOf(MetricSource.History.NotKept.class);
@@ -96,9 +96,9 @@ class ScrapeSourceTest {
     void givenPromQlQuery_whenReadByTheScrapeSource_thenRefusedAsAnotherKind() {
         MetricSource.Cycle cycle = source(BODY).open(AT);
 
-        assertThatThrownBy(() -> cycle.read(new SignalQuery.PromQl("up"), Reduce.MAX))
+        assertThatThrownBy(() -> cycle.read(new PromQlQuery("up"), Reduce.MAX))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new SignalQuery.PromQl("up").kind()).isEqualTo(PrometheusSource.KIND);
-        assertThat(new SignalQuery.Scrape("up", Map.of()).kind()).isEqualTo(ScrapeSource.KIND);
+        assertThat(new PromQlQuery("up").kind()).isEqualTo(PrometheusSource.KIND);
+        assertThat(new ScrapeQuery("up", Map.of()).kind()).isEqualTo(ScrapeSource.KIND);
     }
 }
