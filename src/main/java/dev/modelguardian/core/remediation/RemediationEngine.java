@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -95,15 +96,41 @@ public final class RemediationEngine {
         long t0 = System.nanoTime();
         GuardianState state = store.load();
         List<Evaluation> evaluations = evaluate(state, policies);
-        List<TargetReport> reports = new ArrayList<>();
-        for (TargetSpec target : targets) {
+        List<TargetReport> reports = eachTarget(targets, target -> {
             TargetHealth health = health(target, evaluations);
             boolean noted = noteInconclusive(target, state, health);
             // The cycle's one read serves each target's first step; a target re-reads only after a write.
-            reports.add(advance(target, health, Optional.empty(), noted ? Optional.empty()
-                    : Optional.of(state.target(target.name(), clock.instant()))));
-        }
+            return advance(target, health, Optional.empty(), noted ? Optional.empty()
+                    : Optional.of(state.target(target.name(), clock.instant())));
+        });
         return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Advances every target, even when one of them fails: a target whose training runs, registry or state cannot be
+     * read or written now must not keep the others from being remediated. After the last target, the first such
+     * failure is thrown, with the others suppressed in it, so that the caller still sees the cycle fail.
+     */
+    private static List<TargetReport> eachTarget(List<TargetSpec> targets,
+            Function<TargetSpec, TargetReport> advance) {
+        List<TargetReport> reports = new ArrayList<>();
+        RuntimeException failed = null;
+        for (TargetSpec target : targets) {
+            try {
+                reports.add(advance.apply(target));
+            } catch (ClusterException | StateStore.StoreException | ModelRegistry.RegistryException e) {
+                LOG.errorf("Target %s was not advanced this cycle: %s", target.name(), e.getMessage());
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return reports;
     }
 
     /**
@@ -118,13 +145,11 @@ public final class RemediationEngine {
         List<TargetSpec> verifying = underWay.stream().filter(t -> stateOf(state, t).orElseThrow()
                 == RemediationState.VERIFYING).toList();
         List<Evaluation> evaluations = verifying.isEmpty() ? List.of() : evaluate(state, policiesOf(verifying));
-        List<TargetReport> reports = new ArrayList<>();
-        for (TargetSpec target : underWay) {
+        return eachTarget(underWay, target -> {
             TargetHealth health = verifying.contains(target) ? health(target, evaluations) : UNOBSERVED;
-            reports.add(advance(target, health, Optional.empty(), Optional.of(state.target(target.name(),
-                    clock.instant()))));
-        }
-        return reports;
+            return advance(target, health, Optional.empty(), Optional.of(state.target(target.name(),
+                    clock.instant())));
+        });
     }
 
     /**
