@@ -115,10 +115,17 @@ public final class Extensions {
      * @throws IllegalArgumentException when no registered source is of that kind (validation reports it first)
      */
     public static SignalQuery query(GuardianConfig.Signal signal) {
-        String kind = signal.source().toLowerCase(java.util.Locale.ROOT);
+        return source(signal.source().toLowerCase(java.util.Locale.ROOT)).query(signal);
+    }
+
+    /**
+     * The registered source of {@code kind}.
+     *
+     * @throws IllegalArgumentException when no registered source is of that kind (validation reports it first)
+     */
+    public static SourceProvider source(String kind) {
         return SOURCES.stream().filter(s -> s.kind().equals(kind)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no metric source of kind '" + kind + "'"))
-                .query(signal);
+                .orElseThrow(() -> new IllegalArgumentException("no metric source of kind '" + kind + "'"));
     }
 
     /** The channels that are on (their URL or key is set), in registration order. */

@@ -25,7 +25,6 @@ import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.retry.Backoff;
 import dev.modelguardian.core.retry.Jitter;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
-import dev.modelguardian.integrations.scrape.ScrapeQuery;
 
 /**
  * The heartbeat of {@code serve}: every {@code guardian.remediation.relist-interval} it follows up remediations under
@@ -121,9 +120,8 @@ public class ServeLoop {
             metrics.targets(report.targets());
             metrics.cycle(report.took());
             for (Evaluation e : report.evaluations()) {
-                boolean scrape = e.policy().query() instanceof ScrapeQuery;
-                metrics.externalCall(scrape ? GuardianMetrics.ExternalSystem.SCRAPE
-                        : GuardianMetrics.ExternalSystem.PROMETHEUS, scrape ? "scrape" : "query",
+                String kind = e.policy().query().kind();
+                metrics.sourceRead(kind, Extensions.source(kind).readOperation(),
                         e.status().consecutiveSourceErrors() == 0, e.took());
                 if (e.status().consecutiveSourceErrors() == config.sourceErrorLimit()) {
                     sourceErrors(e);

@@ -47,6 +47,14 @@ public interface SourceProvider extends SourceRules {
     MetricSource source(GuardianConfig config, ObjectMapper mapper);
 
     /**
+     * The word {@code guardian_external_call_seconds} tags one read of a signal from this source with
+     * ({@code operation}): how it reads. By default {@code query}.
+     */
+    default String readOperation() {
+        return "query";
+    }
+
+    /**
      * This source as a replay simulates it: what it reads comes from {@code script} instead of its system, through
      * as much of its own reading as applies. By default a source a replay cannot simulate: every read is an error
      * saying so (its signals are inconclusive in a replay).

@@ -70,10 +70,8 @@ public final class GuardianMetrics implements RemediationListener {
 
     /** The systems the guardian calls, as the {@code system} tag of {@code guardian_external_call_seconds}. */
     public enum ExternalSystem {
-        PROMETHEUS,
         KUBERNETES,
-        MLFLOW,
-        SCRAPE;
+        MLFLOW;
 
         /** The tag value, lower case. */
         public String tag() {
@@ -307,9 +305,23 @@ public final class GuardianMetrics implements RemediationListener {
      *                  an object name, a query or a URL
      */
     public void externalCall(ExternalSystem system, String operation, boolean ok, Duration took) {
+        externalCall(system.tag(), operation, ok, took);
+    }
+
+    /**
+     * Records one read of a signal from a metric source, tagged with the source's kind ({@code prometheus},
+     * {@code scrape}, as a signal's {@code source} key names it).
+     *
+     * @param operation a fixed word naming how the source reads ({@code query}, {@code scrape})
+     */
+    public void sourceRead(String kind, String operation, boolean ok, Duration took) {
+        externalCall(kind, operation, ok, took);
+    }
+
+    private void externalCall(String system, String operation, boolean ok, Duration took) {
         Timer.builder("guardian.external.call")
                 .description("Duration of calls to Prometheus, the Kubernetes API, MLflow and scraped endpoints")
-                .tags("system", system.tag(), "operation", operation, "outcome", ok ? "ok" : "error")
+                .tags("system", system, "operation", operation, "outcome", ok ? "ok" : "error")
                 .publishPercentileHistogram(false)
                 .register(registry)
                 .record(took.toNanos(), TimeUnit.NANOSECONDS);

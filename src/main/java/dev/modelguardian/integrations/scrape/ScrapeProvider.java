@@ -93,6 +93,12 @@ public final class ScrapeProvider implements SourceProvider {
         return ScrapeSource.from(config.scrape());
     }
 
+    /** One fetch of the whole endpoint per cycle, shared by its signals. */
+    @Override
+    public String readOperation() {
+        return "scrape";
+    }
+
     /** The production source over a simulated scrape (see {@link ScrapeSource#scripted}). */
     @Override
     public MetricSource scripted(ScriptedSignals script) {

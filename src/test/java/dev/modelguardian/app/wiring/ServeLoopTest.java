@@ -87,8 +87,8 @@ class ServeLoopTest {
         assertThat(loop.lastCycle()).contains(report);
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
         assertThat(registry.get("guardian.cycle").timer().count()).isPositive();
-        assertThat(registry.get("guardian.external.call").tags("system", "scrape", "outcome", "ok").timer().count())
-                .isPositive();
+        assertThat(registry.get("guardian.external.call").tags("system", "scrape", "operation", "scrape", "outcome",
+                "ok").timer().count()).isPositive();
         assertThat(createJobCalls()).isEqualTo(created + 1);
         assertThat(registry.get("guardian.target.state").tags("target", NeuralHive.CRON_JOB, "state", "retraining")
                 .gauge().value()).isEqualTo(1.0);

@@ -268,8 +268,8 @@ class GuardianMetricsTest {
 
     @Test
     void givenExternalCalls_whenTimed_thenEachSystemOperationAndOutcomeHasItsTimer() {
-        metrics.externalCall(ExternalSystem.PROMETHEUS, "query", true, Duration.ofMillis(40));
-        metrics.externalCall(ExternalSystem.PROMETHEUS, "query", true, Duration.ofMillis(60));
+        metrics.sourceRead("prometheus", "query", true, Duration.ofMillis(40));
+        metrics.sourceRead("prometheus", "query", true, Duration.ofMillis(60));
         metrics.externalCall(ExternalSystem.KUBERNETES, "create_job", false, Duration.ofMillis(15));
 
         Timer query = registry.get("guardian.external.call")
@@ -286,8 +286,7 @@ class GuardianMetricsTest {
     void givenEveryOutcomeAndSystem_whenTagged_thenTheTagIsTheLowerCaseName() {
         assertThat(HistoryEntry.Outcome.values()).extracting(HistoryEntry.Outcome::tag).containsExactly("retrained",
                 "promoted", "rolled_back", "failed", "not_started", "rejected", "dry_run");
-        assertThat(ExternalSystem.values()).extracting(ExternalSystem::tag).containsExactly("prometheus",
-                "kubernetes", "mlflow", "scrape");
+        assertThat(ExternalSystem.values()).extracting(ExternalSystem::tag).containsExactly("kubernetes", "mlflow");
     }
 
     @Test
