@@ -107,8 +107,9 @@ public final class RemediationEngine {
     }
 
     /**
-     * Advances every target, even when one of them fails: a target whose training runs, registry or state cannot be
-     * read or written now must not keep the others from being remediated. After the last target, the first such
+     * Advances every target, even when one of them fails: a target whose training runs or state cannot be read or
+     * written now must not keep the others from being remediated (a registry failure never gets here: the steps that
+     * read the registry turn it into a decision). After the last target, the first such
      * failure is thrown, with the others suppressed in it, so that the caller still sees the cycle fail.
      */
     private static List<TargetReport> eachTarget(List<TargetSpec> targets,
@@ -118,11 +119,11 @@ public final class RemediationEngine {
         for (TargetSpec target : targets) {
             try {
                 reports.add(advance.apply(target));
-            } catch (ClusterException | StateStore.StoreException | ModelRegistry.RegistryException e) {
+            } catch (ClusterException | StateStore.StoreException e) {
                 LOG.errorf("Target %s was not advanced this cycle: %s", target.name(), e.getMessage());
                 if (failed == null) {
                     failed = e;
-                } else {
+                } else if (e != failed) {
                     failed.addSuppressed(e);
                 }
             }

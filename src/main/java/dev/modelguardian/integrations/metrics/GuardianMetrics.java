@@ -68,7 +68,10 @@ import dev.modelguardian.core.remediation.TargetSpec;
 @Singleton
 public final class GuardianMetrics implements RemediationListener {
 
-    /** The systems the guardian calls, as the {@code system} tag of {@code guardian_external_call_seconds}. */
+    /**
+     * The systems the guardian calls besides its metric sources, as the {@code system} tag of
+     * {@code guardian_external_call_seconds}; a metric source's reads are tagged with its kind ({@link #sourceRead}).
+     */
     public enum ExternalSystem {
         KUBERNETES,
         MLFLOW;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import dev.modelguardian.core.signal.ScriptedSignals;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.integrations.jobs.CronJobProvider;
 import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.integrations.scrape.ScrapeQuery;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -250,8 +252,31 @@ class ExtensionRegistrationTest {
 
         assertThat(LEAVES.scripted(script).open(Instant.EPOCH).read(tea, Reduce.MAX))
                 .isEqualTo(Observation.error("a replay cannot simulate the leaves source"));
-        assertThat(Extensions.scripted(script).open("prometheus", Instant.EPOCH).read(tea, Reduce.MAX))
-                .as("the shipped prometheus source reads the script").isEqualTo(Observation.of(1));
+    }
+
+    @Test
+    void givenTheShippedSources_whenAReplayReadsThem_thenEachReadsTheScript() {
+        ScriptedSignals script = new ScriptedSignals() {
+            @Override
+            public Observation read(SignalQuery query, Instant at) {
+                return Observation.of(query.describe().length());
+            }
+
+            @Override
+            public Duration step() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public List<SignalQuery> queries() {
+                return List.of(new ScrapeQuery("model_mae", Map.of()));
+            }
+        };
+
+        assertThat(Extensions.scripted(script).open("prometheus", Instant.EPOCH)
+                .read(new PromQlQuery("up"), Reduce.MAX)).isEqualTo(Observation.of(2));
+        assertThat(Extensions.scripted(script).open("scrape", Instant.EPOCH)
+                .read(new ScrapeQuery("model_mae", Map.of()), Reduce.MAX)).isEqualTo(Observation.of(9));
     }
 
     @Test
