@@ -119,6 +119,15 @@ public final class Extensions {
     }
 
     /**
+     * How a source of {@code kind} reads, as the external-call metric's {@code operation} tag says it; {@code query}
+     * for a kind no provider registers (validation refuses such a signal first; a metric never fails a cycle).
+     */
+    public static String readOperation(String kind) {
+        return SOURCES.stream().filter(s -> s.kind().equals(kind)).findFirst().map(SourceProvider::readOperation)
+                .orElse("query");
+    }
+
+    /**
      * The registered source of {@code kind}.
      *
      * @throws IllegalArgumentException when no registered source is of that kind (validation reports it first)

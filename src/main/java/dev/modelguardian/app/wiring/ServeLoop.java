@@ -114,23 +114,29 @@ public class ServeLoop {
     public Optional<RemediationEngine.CycleReport> cycle() {
         return locked(() -> {
             lastFull = clock.instant();
-            RemediationEngine.CycleReport report = engine.runCycle();
-            lastCycle = report;
-            metrics.evaluations(report.evaluations());
-            metrics.targets(report.targets());
-            metrics.cycle(report.took());
-            for (Evaluation e : report.evaluations()) {
-                String kind = e.policy().query().kind();
-                metrics.sourceRead(kind, Extensions.source(kind).readOperation(),
-                        e.status().consecutiveSourceErrors() == 0, e.took());
-                if (e.status().consecutiveSourceErrors() == config.sourceErrorLimit()) {
-                    sourceErrors(e);
-                }
-            }
-            LOG.debugf("Cycle: %d policies, %d targets in %d ms", report.evaluations().size(),
-                    report.targets().size(), report.took().toMillis());
-            return report;
+            return engine.runCycle(this::recorded);
         });
+    }
+
+    /**
+     * What a cycle did, recorded: the status's last cycle, the gauges, the timers and the source-error alerts. Also
+     * for a cycle that then fails because a target could not be advanced: the others were, and the signals were read.
+     */
+    private void recorded(RemediationEngine.CycleReport report) {
+        lastCycle = report;
+        metrics.evaluations(report.evaluations());
+        metrics.targets(report.targets());
+        metrics.cycle(report.took());
+        for (Evaluation e : report.evaluations()) {
+            String kind = e.policy().query().kind();
+            metrics.sourceRead(kind, Extensions.readOperation(kind),
+                    e.status().consecutiveSourceErrors() == 0, e.took());
+            if (e.status().consecutiveSourceErrors() == config.sourceErrorLimit()) {
+                sourceErrors(e);
+            }
+        }
+        LOG.debugf("Cycle: %d policies, %d targets in %d ms", report.evaluations().size(),
+                report.targets().size(), report.took().toMillis());
     }
 
     /** One Event when a signal reaches the source-error limit (not on every cycle after it). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -92,27 +93,57 @@ public final class RemediationEngine {
 
     /** One full cycle: every policy evaluated and persisted, then every target advanced as far as it can go now. */
     public CycleReport runCycle() {
+        return runCycle(report -> {
+        });
+    }
+
+    /**
+     * One full cycle, {@code done} told of it before it returns or throws: when a target could not be advanced, the
+     * report holds the evaluations and the targets that were, so that what was done is recorded even though the cycle
+     * then fails with that target's error.
+     */
+    public CycleReport runCycle(Consumer<CycleReport> done) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         GuardianState state = store.load();
         List<Evaluation> evaluations = evaluate(state, policies);
-        List<TargetReport> reports = eachTarget(targets, target -> {
+        Advanced advanced = eachTarget(targets, target -> {
             TargetHealth health = health(target, evaluations);
             boolean noted = noteInconclusive(target, state, health);
             // The cycle's one read serves each target's first step; a target re-reads only after a write.
             return advance(target, health, Optional.empty(), noted ? Optional.empty()
                     : Optional.of(state.target(target.name(), clock.instant())));
         });
-        return new CycleReport(started, evaluations, reports, Duration.ofNanos(System.nanoTime() - t0));
+        CycleReport report = new CycleReport(started, evaluations, advanced.reports(),
+                Duration.ofNanos(System.nanoTime() - t0));
+        done.accept(report);
+        advanced.orThrow();
+        return report;
+    }
+
+    /**
+     * The targets advanced, and the first failure among those that could not be (the others suppressed in it).
+     *
+     * @param reports the reports of the targets advanced, in order
+     * @param failure the first target's failure, if any
+     */
+    private record Advanced(List<TargetReport> reports, Optional<RuntimeException> failure) {
+
+        /** The reports, or the failure thrown: the caller sees the cycle fail. */
+        List<TargetReport> orThrow() {
+            if (failure.isPresent()) {
+                throw failure.get();
+            }
+            return reports;
+        }
     }
 
     /**
      * Advances every target, even when one of them fails: a target whose training runs or state cannot be read or
      * written now must not keep the others from being remediated (a registry failure never gets here: the steps that
-     * read the registry turn it into a decision). After the last target, the first such
-     * failure is thrown, with the others suppressed in it, so that the caller still sees the cycle fail.
+     * read the registry turn it into a decision). The first such failure carries the others suppressed in it.
      */
-    private static List<TargetReport> eachTarget(List<TargetSpec> targets,
+    private static Advanced eachTarget(List<TargetSpec> targets,
             Function<TargetSpec, TargetReport> advance) {
         List<TargetReport> reports = new ArrayList<>();
         RuntimeException failed = null;
@@ -128,10 +159,7 @@ public final class RemediationEngine {
                 }
             }
         }
-        if (failed != null) {
-            throw failed;
-        }
-        return reports;
+        return new Advanced(List.copyOf(reports), Optional.ofNullable(failed));
     }
 
     /**
@@ -150,7 +178,7 @@ public final class RemediationEngine {
             TargetHealth health = verifying.contains(target) ? health(target, evaluations) : UNOBSERVED;
             return advance(target, health, Optional.empty(), Optional.of(state.target(target.name(),
                     clock.instant())));
-        });
+        }).orThrow();
     }
 
     /**
