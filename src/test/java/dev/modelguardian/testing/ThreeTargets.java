@@ -30,8 +30,8 @@ import dev.modelguardian.core.signal.SignalQuery;
 /**
  * Three training targets, {@code a}, {@code b} and {@code c}, each training one model whose one signal always reads 30
  * (above its bound of 20, no {@code for}): every cycle finds all three firing. Their training runs are started and
- * observed by {@link Trigger}, which can be told that one target's runs cannot be read. Plain Java: the engine as the
- * application builds it, with a fixed clock and no registry.
+ * observed by {@link Trigger}, which can be told that one target's runs cannot be read. Plain Java: the engine with a
+ * fixed clock, no listener, no registry and no model server.
  */
 public final class ThreeTargets {
 
@@ -54,27 +54,31 @@ public final class ThreeTargets {
         }
     }
 
-    static final MetricSource BREACHING = new MetricSource() {
-        @Override
-        public String kind() {
-            return "fixed";
-        }
+    /** Every signal reads 30, except those of {@code failing}: a source error. */
+    static MetricSource source(String failing) {
+        return new MetricSource() {
+            @Override
+            public String kind() {
+                return "fixed";
+            }
 
-        @Override
-        public Cycle open(Instant at) {
-            return new Cycle() {
-                @Override
-                public Observation read(SignalQuery query, Reduce reduce) {
-                    return Observation.of(30);
-                }
+            @Override
+            public Cycle open(Instant at) {
+                return new Cycle() {
+                    @Override
+                    public Observation read(SignalQuery query, Reduce reduce) {
+                        return query.describe().equals(failing + "_mae")
+                                ? Observation.error("HTTP 503 from the source") : Observation.of(30);
+                    }
 
-                @Override
-                public History history(SignalQuery query, Reduce reduce, Duration window) {
-                    return new History.NotKept();
-                }
-            };
-        }
-    };
+                    @Override
+                    public History history(SignalQuery query, Reduce reduce, Duration window) {
+                        return new History.NotKept();
+                    }
+                };
+            }
+        };
+    }
 
     /** Training runs of target {@link #broken} cannot be read (the API answers 503); every other target's can. */
     public static class Trigger implements TrainingTrigger {
@@ -131,13 +135,18 @@ public final class ThreeTargets {
 
     /** The engine over the three targets, keeping its state in {@code store}. */
     public static RemediationEngine engine(StateStore store, TrainingTrigger trigger) {
+        return engine(store, trigger, "none");
+    }
+
+    /** The same, the signal of model {@code failingModel} answered with a source error. */
+    public static RemediationEngine engine(StateStore store, TrainingTrigger trigger, String failingModel) {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         List<Policy> policies = List.of(policy("model-a"), policy("model-b"), policy("model-c"));
         List<TargetSpec> targets = List.of(new TargetSpec("a", "train-a", List.of("model-a")),
                 new TargetSpec("b", "train-b", List.of("model-b")), new TargetSpec("c", "train-c", List.of("model-c")));
         RemediationPolicy guards = new RemediationPolicy(Duration.ofHours(1), 3, false, false, Duration.ofMinutes(45),
                 Duration.ofMinutes(5), "ml-retrain-emergency");
-        return new RemediationEngine(new PolicyEngine(MetricSources.of(BREACHING), clock), policies, targets, store,
+        return new RemediationEngine(new PolicyEngine(MetricSources.of(source(failingModel)), clock), policies, targets, store,
                 trigger, guards, 50, clock, RemediationListener.NONE, () -> true);
     }
 

@@ -114,7 +114,9 @@ public class ServeLoop {
     public Optional<RemediationEngine.CycleReport> cycle() {
         return locked(() -> {
             lastFull = clock.instant();
-            return engine.runCycle(this::recorded);
+            RemediationEngine.CycleReport report = engine.runCycle(this::recorded);
+            lastError = null;
+            return report;
         });
     }
 
@@ -169,12 +171,15 @@ public class ServeLoop {
         }
     }
 
-    /** Runs {@code work} as the only cycle; logs and records a failure instead of killing the scheduler. */
+    /**
+     * Runs {@code work} as the only cycle; logs and records a failure instead of killing the scheduler. Only a full
+     * cycle that succeeds clears the recorded failure: a follow-up or an API call that succeeds says nothing of the
+     * targets a failed cycle could not advance.
+     */
     public <T> Optional<T> locked(Supplier<T> work) {
         lock.lock();
         try {
             T result = work.get();
-            lastError = null;
             return Optional.ofNullable(result);
         } catch (RuntimeException e) {
             lastError = e.getMessage();
@@ -189,6 +194,10 @@ public class ServeLoop {
         return Optional.ofNullable(lastCycle);
     }
 
+    /**
+     * The error of the last cycle, follow-up or API change that failed since the last full cycle that succeeded;
+     * empty when there is none.
+     */
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
     }

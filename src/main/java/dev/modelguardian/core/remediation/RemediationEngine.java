@@ -98,9 +98,12 @@ public final class RemediationEngine {
     }
 
     /**
-     * One full cycle, {@code done} told of it before it returns or throws: when a target could not be advanced, the
-     * report holds the evaluations and the targets that were, so that what was done is recorded even though the cycle
-     * then fails with that target's error.
+     * One full cycle, {@code done} told of it once every target was tried, before it returns or throws a target's
+     * failure: the report then holds the evaluations and the targets that were advanced, so that what was done is
+     * recorded even though the cycle fails with that target's error. A failure before any target is tried (the state
+     * cannot be read, the statuses not written) or one that is not a target's read or write (a bug) is thrown as it
+     * happens, without telling {@code done}. A failure of {@code done} itself is thrown after the targets' (suppressed
+     * in the first of theirs when there is one).
      */
     public CycleReport runCycle(Consumer<CycleReport> done) {
         Instant started = clock.instant();
@@ -116,7 +119,15 @@ public final class RemediationEngine {
         });
         CycleReport report = new CycleReport(started, evaluations, advanced.reports(),
                 Duration.ofNanos(System.nanoTime() - t0));
-        done.accept(report);
+        try {
+            done.accept(report);
+        } catch (RuntimeException e) {
+            advanced.failure().ifPresent(failure -> {
+                failure.addSuppressed(e);
+                throw failure;
+            });
+            throw e;
+        }
         advanced.orThrow();
         return report;
     }
