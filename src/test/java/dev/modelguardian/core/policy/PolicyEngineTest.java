@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,8 +20,7 @@ import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
-import dev.modelguardian.integrations.scrape.ScrapeQuery;
+import dev.modelguardian.testing.Query;
 
 /** The engine reads each signal from the source of its kind through the port, once per source and cycle. */
 class PolicyEngineTest {
@@ -83,12 +81,12 @@ class PolicyEngineTest {
     }
 
     static Policy promQl(String signal, Duration forDuration) {
-        return new Policy("m", signal, new PromQlQuery("max(" + signal + ")"), Bound.above(20), forDuration,
+        return new Policy("m", signal, Query.promql("max(" + signal + ")"), Bound.above(20), forDuration,
                 Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
     }
 
     static Policy scrape(String signal, Duration forDuration) {
-        return new Policy("m", signal, new ScrapeQuery(signal, Map.of()), Bound.above(20), forDuration,
+        return new Policy("m", signal, Query.scrape(signal), Bound.above(20), forDuration,
                 Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
     }
 
@@ -114,9 +112,9 @@ class PolicyEngineTest {
     void givenAWarningAndACriticalBoundOnTheSameQuery_whenEvaluated_thenTheQueryIsReadOnceAndEachBoundDecides() {
         FakeSource prometheus = new FakeSource("prometheus", 25, HistoryAnswer.BREACHING);
         Policy warning = promQl("mae", Duration.ZERO);
-        Policy critical = new Policy("m", "mae-critical", new PromQlQuery("max(mae)"), Bound.above(30),
+        Policy critical = new Policy("m", "mae-critical", Query.promql("max(mae)"), Bound.above(30),
                 Duration.ZERO, Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
-        Policy lowest = new Policy("m", "mae-lowest", new PromQlQuery("max(mae)"), Bound.above(20),
+        Policy lowest = new Policy("m", "mae-lowest", Query.promql("max(mae)"), Bound.above(20),
                 Duration.ZERO, Reduce.MIN, NoDataPolicy.INCONCLUSIVE, "");
 
         List<Evaluation> evaluations = new PolicyEngine(MetricSources.of(prometheus), CLOCK)

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.TimedObservation;
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.testing.Query;
 
 /**
  * The pure state machine of one policy (see {@link PolicyState} for the transitions), driven with a fixed clock.
@@ -46,7 +46,7 @@ class PolicyEvaluatorTest {
     }
 
     private static Policy policy(Bound bound, Duration forDuration, NoDataPolicy noData) {
-        return new Policy("ticket-duration-predictor", "mae-percentage", new PromQlQuery("max(mae)"), bound,
+        return new Policy("ticket-duration-predictor", "mae-percentage", Query.promql("max(mae)"), bound,
                 forDuration, bound.direction().defaultReduce(), noData, "");
     }
 

@@ -20,13 +20,13 @@ import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.Series;
 import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.testing.Query;
 
 /** The inputs that moved most: a signal split by its breakdown label, worst first in the bound's direction. */
 class InputDriftTest {
 
     static final Instant T0 = Instant.parse("2026-02-14T01:00:00Z");
-    static final SignalQuery PSI = new PromQlQuery("max(orchestration_ml_drift_score{drift_type=\"feature\"})");
+    static final SignalQuery PSI = Query.promql("max(orchestration_ml_drift_score{drift_type=\"feature\"})");
 
     static Policy policy(Bound bound, Optional<String> breakdown) {
         return new Policy("ticket-duration-predictor", "feature-psi", PSI, bound, Duration.ZERO, Reduce.MAX,

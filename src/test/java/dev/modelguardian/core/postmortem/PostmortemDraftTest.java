@@ -18,7 +18,7 @@ import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.core.remediation.Timeline;
 import dev.modelguardian.core.remediation.Verdict;
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.testing.Query;
 
 /** The post-mortem draft of a remediation, rendered from a history entry alone: what it says and with which numbers. */
 class PostmortemDraftTest {
@@ -135,7 +135,7 @@ class PostmortemDraftTest {
                 .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
                         RemediationState.VALIDATING, RemediationState.HEALTHY));
         dev.modelguardian.core.policy.Policy mae = new dev.modelguardian.core.policy.Policy(
-                "ticket-duration-predictor", "mae-ratio", new PromQlQuery(
+                "ticket-duration-predictor", "mae-ratio", Query.promql(
                         "orchestration_ml_drift_score"), new dev.modelguardian.core.policy.Bound(
                                 dev.modelguardian.core.policy.Direction.ABOVE, 1.5, java.util.OptionalDouble.empty()),
                 Duration.ZERO, dev.modelguardian.core.signal.Reduce.MAX,
@@ -167,7 +167,7 @@ class PostmortemDraftTest {
                 .withTimeline(timeline(RemediationState.FIRING, RemediationState.RETRAINING,
                         RemediationState.HEALTHY));
         dev.modelguardian.core.policy.Policy psi = new dev.modelguardian.core.policy.Policy(
-                "ticket-duration-predictor", "feature-psi", new PromQlQuery(
+                "ticket-duration-predictor", "feature-psi", Query.promql(
                         "max(psi)"), dev.modelguardian.core.policy.Bound.above(0.25), Duration.ZERO,
                 dev.modelguardian.core.signal.Reduce.MAX, dev.modelguardian.core.policy.NoDataPolicy.INCONCLUSIVE, "",
                 Optional.of("feature"));

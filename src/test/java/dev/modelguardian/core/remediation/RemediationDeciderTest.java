@@ -17,7 +17,7 @@ import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.core.policy.PolicyStatus;
 import dev.modelguardian.core.remediation.TargetHealth.FiredSignal;
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
+import dev.modelguardian.testing.Query;
 
 /** One test per edge of {@link RemediationState}, as far as the decider drives it. */
 class RemediationDeciderTest {
@@ -303,7 +303,7 @@ class RemediationDeciderTest {
     }
 
     static Evaluation evaluation(String model, String signal, Bound bound, PolicyState state, double value) {
-        Policy policy = new Policy(model, signal, new PromQlQuery("q"), bound, Duration.ZERO,
+        Policy policy = new Policy(model, signal, Query.promql("q"), bound, Duration.ZERO,
                 bound.direction().defaultReduce(), NoDataPolicy.INCONCLUSIVE, "");
         PolicyStatus status = new PolicyStatus(state, NOW, Optional.empty(), Optional.empty(),
                 Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value), 1, 0, Optional.empty());

@@ -1,8 +1,5 @@
 package dev.modelguardian.core.signal;
 
-import dev.modelguardian.integrations.prometheus.PromQlQuery;
-import dev.modelguardian.integrations.scrape.ScrapeQuery;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.modelguardian.testing.Query;
 
 /** The registry of metric sources by kind, and the source that cannot answer. */
 class MetricSourcesTest {
@@ -53,7 +52,7 @@ class MetricSourcesTest {
         assertThat(cycles).containsOnlyKeys("prometheus", "scrape");
         assertThat(prometheus.opened()).containsExactly(AT);
         assertThat(scrape.opened()).containsExactly(AT);
-        assertThat(cycles.get("scrape").read(new ScrapeQuery("m", Map.of()), Reduce.MAX))
+        assertThat(cycles.get("scrape").read(Query.scrape("m"), Reduce.MAX))
                 .isEqualTo(Observation.of(2));
     }
 
@@ -72,7 +71,7 @@ class MetricSourcesTest {
     void givenKindNobodyRegistered_whenRead_thenTheReadIsASourceErrorNamingTheKind() {
         MetricSources sources = MetricSources.of(new Counting("prometheus", 1));
 
-        Observation o = sources.open("graphite", AT).read(new PromQlQuery("up"), Reduce.MAX);
+        Observation o = sources.open("graphite", AT).read(Query.promql("up"), Reduce.MAX);
 
         assertThat(o).isEqualTo(Observation.error("no metric source of kind 'graphite' is registered"));
         assertThat(sources.get("graphite")).isEmpty();
@@ -90,11 +89,11 @@ class MetricSourcesTest {
         MetricSource.Cycle cycle = source.open(AT);
 
         assertThat(source.kind()).isEqualTo("prometheus");
-        assertThat(cycle.read(new PromQlQuery("up"), Reduce.MAX))
+        assertThat(cycle.read(Query.promql("up"), Reduce.MAX))
                 .isEqualTo(Observation.error("guardian.prometheus.url is not set"));
-        assertThatThrownBy(() -> cycle.history(new PromQlQuery("up"), Reduce.MAX, Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> cycle.history(Query.promql("up"), Reduce.MAX, Duration.ofMinutes(5)))
                 .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
-        assertThatThrownBy(() -> cycle.breakdown(new PromQlQuery("max(up)"), "job", Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> cycle.breakdown(Query.promql("max(up)"), "job", Duration.ofMinutes(5)))
                 .isInstanceOf(SourceException.class).hasMessage("guardian.prometheus.url is not set");
     }
 }
