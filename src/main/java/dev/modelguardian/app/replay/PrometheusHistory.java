@@ -137,16 +137,17 @@ public final class PrometheusHistory {
 
     /**
      * Reads every PromQL policy over the period and returns the replay input: the signals as recorded, the clock of
-     * the period, and the world ({@code world}'s name, and later its responses) from the scenario. Scrape signals have
-     * no history and are left out (named in the description). Any failed query fails the whole load.
+     * the period, and the world ({@code world}'s name, and later its responses) from the scenario. Signals of other
+     * kinds (scrape: it keeps no history) are left out, named in the description as scrape signals, the only other
+     * kind shipped. Any failed query fails the whole load.
      */
     public static Scenario load(SignalRange prometheus, URI url, List<Policy> policies, Period period,
             Scenario world) {
         Map<String, List<Segment>> signals = new LinkedHashMap<>();
-        List<String> scrapeOnly = new ArrayList<>();
+        List<String> withoutRange = new ArrayList<>();
         for (Policy policy : policies) {
             if (!policy.query().kind().equals(prometheus.kind())) {
-                scrapeOnly.add(policy.key());
+                withoutRange.add(policy.key());
                 continue;
             }
             List<TimedObservation> history;
@@ -168,8 +169,8 @@ public final class PrometheusHistory {
         }
         String description = "Signals from " + url + ": " + signals.size() + " range queries, one point every "
                 + Durations.format(period.step()) + "."
-                + (scrapeOnly.isEmpty() ? "" : " Scrape signals have no history and are left out: "
-                        + String.join(", ", scrapeOnly) + ".");
+                + (withoutRange.isEmpty() ? "" : " Scrape signals have no history and are left out: "
+                        + String.join(", ", withoutRange) + ".");
         String name = world == null ? "prometheus" : world.name() + " (signals from Prometheus)";
         return new Scenario(name, description, period.from(), Duration.between(period.from(), period.to()),
                 period.step(), signals, world == null ? World.DEFAULT : world.world());
