@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -75,6 +76,10 @@ public final class Extensions {
     public static final List<TriggerProvider> TRIGGERS = List.of(new CronJobProvider(),
             new JobTemplateProvider(), new ArgoWorkflowProvider(), new HttpTriggerProvider());
 
+    /** How each registered source reads, by kind: looked up for every read of every cycle, so built once. */
+    private static final Map<String, String> READ_OPERATIONS = SOURCES.stream()
+            .collect(Collectors.toUnmodifiableMap(SourceProvider::kind, SourceProvider::readOperation));
+
     /** The checks of the cluster itself: the namespace, the API server, the guardian's own objects and permissions. */
     public static final ClusterChecks CLUSTER = new KubernetesChecks();
 
@@ -123,8 +128,7 @@ public final class Extensions {
      * for a kind no provider registers (validation refuses such a signal first; a metric never fails a cycle).
      */
     public static String readOperation(String kind) {
-        return SOURCES.stream().filter(s -> s.kind().equals(kind)).findFirst().map(SourceProvider::readOperation)
-                .orElse("query");
+        return READ_OPERATIONS.getOrDefault(kind, "query");
     }
 
     /**
@@ -132,7 +136,7 @@ public final class Extensions {
      *
      * @throws IllegalArgumentException when no registered source is of that kind (validation reports it first)
      */
-    public static SourceProvider source(String kind) {
+    private static SourceProvider source(String kind) {
         return SOURCES.stream().filter(s -> s.kind().equals(kind)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no metric source of kind '" + kind + "'"));
     }

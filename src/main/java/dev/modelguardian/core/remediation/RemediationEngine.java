@@ -122,11 +122,8 @@ public final class RemediationEngine {
         try {
             done.accept(report);
         } catch (RuntimeException e) {
-            advanced.failure().ifPresent(failure -> {
-                failure.addSuppressed(e);
-                throw failure;
-            });
-            throw e;
+            RuntimeException failure = advanced.failure().orElseThrow(() -> e);
+            failure.addSuppressed(e);
         }
         advanced.orThrow();
         return report;

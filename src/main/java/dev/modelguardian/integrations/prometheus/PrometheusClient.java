@@ -40,9 +40,14 @@ public final class PrometheusClient {
     private final ObjectMapper mapper;
 
     public PrometheusClient(GuardianConfig.Prometheus config, ObjectMapper mapper) {
-        String url = config.url().orElseThrow(() -> new IllegalStateException("guardian.prometheus.url is not set"));
+        this(URI.create(config.url().orElseThrow(() -> new IllegalStateException(
+                "guardian.prometheus.url is not set"))), config, mapper);
+    }
+
+    /** The Prometheus at {@code url}, with the credentials, TLS and timeout of {@code config} (its URL aside). */
+    public PrometheusClient(URI url, GuardianConfig.Prometheus config, ObjectMapper mapper) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(url))
+                .baseUri(url)
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true);

@@ -1,8 +1,6 @@
 package dev.modelguardian.integrations.prometheus;
 
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,48 +130,7 @@ public final class PrometheusProvider implements SourceProvider {
      * {@code replay --prometheus URL} reads its range queries from.
      */
     public static SignalRange at(URI url, GuardianConfig.Prometheus settings, ObjectMapper mapper) {
-        GuardianConfig.Prometheus withUrl = new GuardianConfig.Prometheus() {
-            @Override
-            public Optional<String> url() {
-                return Optional.of(url.toString());
-            }
-
-            @Override
-            public Duration timeout() {
-                return settings.timeout();
-            }
-
-            @Override
-            public Optional<String> bearerToken() {
-                return settings.bearerToken();
-            }
-
-            @Override
-            public Optional<String> username() {
-                return settings.username();
-            }
-
-            @Override
-            public Optional<String> password() {
-                return settings.password();
-            }
-
-            @Override
-            public Optional<Path> caFile() {
-                return settings.caFile();
-            }
-
-            @Override
-            public int maxConcurrency() {
-                return settings.maxConcurrency();
-            }
-
-            @Override
-            public Duration backfillStep() {
-                return settings.backfillStep();
-            }
-        };
-        return new PrometheusSource(new PrometheusClient(withUrl, mapper), settings.maxConcurrency(),
+        return new PrometheusSource(new PrometheusClient(url, settings, mapper), settings.maxConcurrency(),
                 settings.backfillStep());
     }
 

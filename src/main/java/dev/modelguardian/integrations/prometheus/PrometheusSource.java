@@ -199,7 +199,8 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         return backfillStep.toMillis() >= minStepMillis ? backfillStep : Duration.ofMillis(minStepMillis);
     }
 
-    private static PromQlQuery promQl(SignalQuery query) {
+    /** {@code query} as PromQL; a query of another kind is a caller's mistake. */
+    static PromQlQuery promQl(SignalQuery query) {
         if (query instanceof PromQlQuery promQl) {
             return promQl;
         }

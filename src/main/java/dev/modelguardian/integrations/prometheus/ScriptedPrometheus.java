@@ -31,20 +31,13 @@ final class ScriptedPrometheus implements MetricSource {
         return new Cycle() {
             @Override
             public Observation read(SignalQuery query, Reduce reduce) {
-                return script.read(promQl(query), at);
+                return script.read(PrometheusSource.promQl(query), at);
             }
 
             @Override
             public History history(SignalQuery query, Reduce reduce, Duration window) {
-                return new History.Points(script.history(promQl(query), at, window));
+                return new History.Points(script.history(PrometheusSource.promQl(query), at, window));
             }
         };
-    }
-
-    private static PromQlQuery promQl(SignalQuery query) {
-        if (query instanceof PromQlQuery promQl) {
-            return promQl;
-        }
-        throw new IllegalArgumentException("the scripted prometheus source reads PromQL, not " + query.describe());
     }
 }

@@ -62,6 +62,25 @@ class TargetIsolationTest {
     }
 
     @Test
+    void givenTheCallerFailsToRecordAFailingCycle_whenItRuns_thenTheTargetsFailureIsThrownWithTheCallersSuppressed() {
+        Trigger trigger = new Trigger("b");
+
+        assertThatThrownBy(() -> engine(trigger).runCycle(report -> {
+            throw new IllegalStateException("metrics registry closed");
+        })).isInstanceOf(ClusterException.class).hasMessage("cannot list the training runs of b: HTTP 503")
+                .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
+                        .containsExactly("metrics registry closed"));
+    }
+
+    @Test
+    void givenTheCallerFailsToRecordACycleThatSucceeded_whenItRuns_thenTheCallersFailureIsThrown() {
+        assertThatThrownBy(() -> engine(new Trigger("none")).runCycle(report -> {
+            throw new IllegalStateException("metrics registry closed");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("metrics registry closed");
+        assertThat(state("a")).as("the targets were advanced before").isEqualTo(RemediationState.RETRAINING);
+    }
+
+    @Test
     void givenTwoTargetsFailing_whenACycleRuns_thenTheFirstFailureIsThrownWithTheSecondSuppressed() {
         Trigger trigger = new Trigger("a") {
             @Override
