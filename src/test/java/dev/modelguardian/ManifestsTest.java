@@ -40,11 +40,13 @@ import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.integrations.kubernetes.NeuralHiveDefaults;
-import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
 import dev.modelguardian.integrations.kubernetes.RequiredPermissions;
+import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
+import dev.modelguardian.integrations.webhook.WebhookSettings;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -203,12 +205,12 @@ class ManifestsTest {
     @Test
     void givenTheRoleWithTheCronjobComponent_whenExpandedToVerbs_thenItGrantsExactlyTheTableOfWhatTheCodeCalls()
             throws IOException {
-        GuardianConfig defaults = TestConfigs.fromYaml("");
+        Settings defaults = TestConfigs.settings("");
 
         Set<String> granted = granted(roleRules(List.of("cronjob")));
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults,
-                KubeBeans.targets(ModelSet.resolve(defaults)))));
+                KubeBeans.targets(ModelSet.resolve(defaults.guardian())))));
         assertThat(granted(roleRules(List.of()))).as("the base Role alone: nothing of any trigger")
                 .noneMatch(k -> k.contains("jobs") || k.contains("cronjobs") || k.contains("pods")
                         || k.contains("argoproj"));
@@ -217,9 +219,9 @@ class ManifestsTest {
     @Test
     void givenTheArgoWorkflowComponent_whenExpandedToVerbs_thenItGrantsExactlyWhatTheArgoTriggerCallsAndNoJobs()
             throws IOException {
-        GuardianConfig defaults = TestConfigs.fromYaml("");
+        Settings defaults = TestConfigs.settings("");
         // Neural Hive's targets, each trained by the WorkflowTemplate the component names instead of its CronJob.
-        List<TargetSpec> argo = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+        List<TargetSpec> argo = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
                 .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("argo-workflow", "orchestrator-ml-retrain"),
                         t.models(), t.recovery()))
                 .toList();
@@ -233,9 +235,9 @@ class ManifestsTest {
     @Test
     void givenTheJobTemplateComponent_whenExpandedToVerbs_thenItGrantsExactlyWhatTheJobTemplateTriggerCallsAndNoCronJob()
             throws IOException {
-        GuardianConfig defaults = TestConfigs.fromYaml("");
+        Settings defaults = TestConfigs.settings("");
         // Neural Hive's targets, each trained from the manifest in the ConfigMap the component names.
-        List<TargetSpec> templated = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+        List<TargetSpec> templated = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
                 .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("job-template",
                         "orchestrator-ml-training-job"), t.models(), t.recovery()))
                 .toList();
@@ -249,8 +251,8 @@ class ManifestsTest {
     @Test
     void givenAClusterWorkflowTemplateTarget_whenTheClusterComponentIsRead_thenItsClusterRoleGrantsExactlyTheClusterRowsToTheRolesSubjects()
             throws IOException {
-        GuardianConfig defaults = TestConfigs.fromYaml("");
-        List<TargetSpec> cluster = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
+        Settings defaults = TestConfigs.settings("");
+        List<TargetSpec> cluster = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
                 .map(t -> new TargetSpec(t.name(), new dev.modelguardian.core.remediation.Trainer("argo-workflow",
                         "ClusterWorkflowTemplate", "orchestrator-ml-retrain", "Workflow", "argoproj.io/v1alpha1"),
                         t.models(), t.recovery()))
@@ -287,12 +289,12 @@ class ManifestsTest {
             throws IOException {
         // Each documented recipe (docs/triggers) reads the Secret the component names.
         for (String recipe : List.of("kubeflow-pipelines.yaml", "airflow.yaml", "github-actions.yaml")) {
-            GuardianConfig config = TestConfigs.fromYaml(Files.readString(Path.of("docs/triggers").resolve(recipe)));
+            Settings config = TestConfigs.settings(Files.readString(Path.of("docs/triggers").resolve(recipe)));
 
             Set<String> granted = granted(componentRules("http"));
 
             assertThat(granted).as(recipe).containsExactlyInAnyOrderElementsOf(keys(new HttpTriggerProvider()
-                    .permissions(config, KubeBeans.targets(ModelSet.resolve(config)))));
+                    .permissions(config, KubeBeans.targets(ModelSet.resolve(config.guardian())))));
             assertThat(granted).as(recipe).noneMatch(k -> k.contains("batch") || k.contains("argoproj")
                     || k.contains("pods"));
         }
@@ -456,7 +458,7 @@ class ManifestsTest {
         }
         // The names map onto the guardian.* tree the application reads (GUARDIAN_API_TOKEN is guardian.api.token).
         assertThat(GuardianConfig.Api.class.getMethod("token")).isNotNull();
-        assertThat(GuardianConfig.Notify.Webhook.class.getMethod("hmacKey")).isNotNull();
+        assertThat(WebhookSettings.class.getMethod("hmacKey")).isNotNull();
     }
 
     @Test

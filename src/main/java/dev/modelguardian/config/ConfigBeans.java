@@ -17,11 +17,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.smallrye.config.SmallRyeConfig;
 
-/** The model set in effect, resolved once. */
+/** The configuration as the application reads it: the model set in effect, resolved once, and the settings. */
 @ApplicationScoped
 public class ConfigBeans {
 
     private static final String MODELS = "guardian.models.";
+
+    /** The guardian's tree and every integration's own root, from the running application's configuration. */
+    @Produces
+    @Singleton
+    Settings settings(SmallRyeConfig raw) {
+        return Settings.of(raw);
+    }
 
     @Produces
     @Singleton

@@ -44,10 +44,11 @@ public final class ConfigValidator {
      * @param registries the model registries' validation, in registration order
      * @param triggers   the training triggers' validation of each target, in registration order
      */
-    public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set,
+    public static List<ConfigProblem> validate(Settings settings, ModelSet set,
             List<? extends SourceRules> sources, List<? extends ConfigRules> channels,
             List<? extends ConfigRules> registries,
             List<? extends TargetRules> triggers) {
+        GuardianConfig config = settings.guardian();
         List<ConfigProblem> problems = new ArrayList<>();
         config.namespace().ifPresent(ns -> {
             if (!DNS_1123_LABEL.matcher(ns).matches()) {
@@ -60,12 +61,12 @@ public final class ConfigValidator {
             problems.add(new ConfigProblem("guardian.source-error-limit",
                     config.sourceErrorLimit() + " is below 1; use a count such as 3"));
         }
-        sources.forEach(source -> source.validate(config, problems));
+        sources.forEach(source -> source.validate(settings, problems));
 
-        registries.forEach(registry -> registry.validate(config, problems));
+        registries.forEach(registry -> registry.validate(settings, problems));
         remediation(problems, config);
         notifications(problems, config.notifications());
-        channels.forEach(channel -> channel.validate(config, problems));
+        channels.forEach(channel -> channel.validate(settings, problems));
 
         if (set.models().isEmpty()) {
             problems.add(new ConfigProblem("guardian.models", "no models are configured; add at least one model"
@@ -200,7 +201,7 @@ public final class ConfigValidator {
      *
      * @param sources the metric sources, in registration order (the order of their problems)
      */
-    public static List<ConfigProblem> validateSourcesConfigured(GuardianConfig config, ModelSet set,
+    public static List<ConfigProblem> validateSourcesConfigured(Settings settings, ModelSet set,
             List<? extends SourceRules> sources) {
         List<ConfigProblem> problems = new ArrayList<>();
         Set<String> used = new TreeSet<>();
@@ -212,7 +213,7 @@ public final class ConfigValidator {
         }));
         for (SourceRules source : sources) {
             if (used.contains(source.kind())) {
-                source.unconfigured(config, firstUser.get(source.kind())).ifPresent(problems::add);
+                source.unconfigured(settings, firstUser.get(source.kind())).ifPresent(problems::add);
             }
         }
         return problems;

@@ -15,7 +15,9 @@ import dev.modelguardian.core.policy.NoDataPolicy;
 import dev.modelguardian.core.signal.Reduce;
 
 /**
- * The whole {@code guardian.*} configuration tree.
+ * The guardian's own {@code guardian.*} configuration tree. An integration's keys are a root of its own in its folder
+ * ({@code guardian.prometheus}, {@code guardian.scrape}, {@code guardian.mlflow}, {@code guardian.notify.slack},
+ * {@code guardian.notify.pagerduty}, {@code guardian.notify.webhook}); {@link Settings} holds the tree and the roots.
  *
  * <p>A file given with {@code --config} overrides {@code application.yaml}; environment variables and system
  * properties override both. When no model is configured, the bundled Neural Hive models and targets apply (see
@@ -45,12 +47,6 @@ public interface GuardianConfig {
     @WithDefault("3")
     int sourceErrorLimit();
 
-    /** The Prometheus HTTP API the {@code prometheus} source queries. */
-    Prometheus prometheus();
-
-    /** A Prometheus text-format endpoint read directly by the {@code scrape} source (e.g. the model server's /metrics). */
-    Scrape scrape();
-
     /** Models to watch, by model name; each has named signals. Empty: the bundled Neural Hive models. */
     Map<String, Model> models();
 
@@ -70,15 +66,13 @@ public interface GuardianConfig {
     Api api();
 
     /**
-     * Telling people about remediation milestones: Slack, PagerDuty and a generic JSON webhook, each off until its URL
-     * or key is set. Kubernetes Events are always written and are not configured here. (The method cannot be called
-     * {@code notify()}: that is {@link Object#notify()}, final.)
+     * Telling people about remediation milestones: what every channel shares (queue, retries, timeout). Each channel
+     * (Slack, PagerDuty, a generic JSON webhook), off until its URL or key is set, maps its own keys under
+     * {@code guardian.notify.<channel>} in its folder. Kubernetes Events are always written and are not configured
+     * here. (The method cannot be called {@code notify()}: that is {@link Object#notify()}, final.)
      */
     @WithName("notify")
     Notify notifications();
-
-    /** The MLflow tracking server whose model registry the guardian reads and promotes in. */
-    Mlflow mlflow();
 
     /** The checks of {@code doctor} that {@code serve} runs at start-up. */
     Doctor doctor();
@@ -98,54 +92,7 @@ public interface GuardianConfig {
         boolean failFast();
     }
 
-    /** Connection to a Prometheus server. */
-    interface Prometheus {
-        /**
-         * Base URL of the Prometheus HTTP API, e.g. {@code http://prometheus.monitoring:9090} (env
-         * {@code GUARDIAN_PROMETHEUS_URL}). Required by commands that read {@code prometheus} signals.
-         */
-        Optional<String> url();
 
-        /** Timeout of one HTTP call to Prometheus (connect and read). */
-        @WithDefault("10s")
-        Duration timeout();
-
-        /** Bearer token sent as {@code Authorization: Bearer ...}; never logged. */
-        Optional<String> bearerToken();
-
-        /** User name for HTTP basic auth (with {@link #password()}). */
-        Optional<String> username();
-
-        /** Password for HTTP basic auth; never logged. */
-        Optional<String> password();
-
-        /** PEM file of the CA that signed Prometheus' certificate, for https with a private CA. */
-        Optional<Path> caFile();
-
-        /** Most queries in flight to Prometheus at once during one evaluation cycle. */
-        @WithDefault("4")
-        int maxConcurrency();
-
-        /**
-         * Resolution of the range query that backfills a {@code for} window at start-up (and in {@code check}).
-         * Coarsened automatically so one query never asks for more than 10,000 points.
-         */
-        @WithDefault("15s")
-        Duration backfillStep();
-    }
-
-    /** Direct scrape of a Prometheus text-format endpoint. */
-    interface Scrape {
-        /**
-         * URL of the endpoint, e.g. {@code http://localhost:8000/metrics} from a sidecar. Required by commands that
-         * read {@code scrape} signals.
-         */
-        Optional<String> url();
-
-        /** Timeout of one scrape. */
-        @WithDefault("5s")
-        Duration timeout();
-    }
 
     /** One watched model. */
     interface Model {
@@ -669,138 +616,8 @@ public interface GuardianConfig {
         @WithDefault("10s")
         Duration timeout();
 
-        /** Slack incoming webhook. */
-        Slack slack();
 
-        /** PagerDuty Events API v2. */
-        @WithName("pagerduty")
-        PagerDuty pagerduty();
 
-        /** Generic JSON webhook, schema {@code model-guardian/notification/v1} (docs/notifications.md). */
-        Webhook webhook();
-
-        /** Slack incoming webhook: one message per milestone, blocks with a plain {@code text} fallback. */
-        interface Slack {
-            /**
-             * The incoming-webhook URL; the channel is on when set. A secret: mount it from a Secret as env
-             * {@code GUARDIAN_NOTIFY_SLACK_WEBHOOK_URL}; only its host is ever logged.
-             */
-            Optional<String> webhookUrl();
-
-            /** Milestones sent to Slack. */
-            @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
-                    + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
-            List<String> milestones();
-
-            /**
-             * When a remediation ends, add the post-mortem draft's one-line summary (outcome, time from the first
-             * breach) and the command that writes the draft to the message. Off by default: a channel people read.
-             */
-            @WithDefault("false")
-            boolean postmortemSummary();
-        }
-
-        /**
-         * PagerDuty Events API v2: a trigger for each of {@link #milestones()}, all of one incident under one
-         * {@code dedup_key}, and a resolve when the target is healthy again.
-         */
-        interface PagerDuty {
-            /**
-             * The integration's routing key (32 characters); the channel is on when set. A secret: mount it from a
-             * Secret as env {@code GUARDIAN_NOTIFY_PAGERDUTY_ROUTING_KEY}.
-             */
-            Optional<String> routingKey();
-
-            /** The Events API v2 enqueue endpoint. */
-            @WithDefault("https://events.pagerduty.com/v2/enqueue")
-            String url();
-
-            /** Milestones that trigger (or update) the target's incident. */
-            @WithDefault("failed,rolled-back,rollback-failed,inconclusive-too-long")
-            List<String> milestones();
-
-            /**
-             * PagerDuty severity ({@code critical}, {@code error}, {@code warning}, {@code info}) by milestone,
-             * overriding the defaults: {@code rolled-back} and {@code rollback-failed: critical},
-             * {@code failed}, {@code validation-failed} and {@code verification-failed: error}, anything else
-             * {@code warning}.
-             */
-            Map<String, String> severity();
-
-            /** The {@code payload.source} of events; defaults to {@code model-guardian/<namespace>}. */
-            Optional<String> source();
-        }
-
-        /** Generic JSON webhook. */
-        interface Webhook {
-            /**
-             * The URL the JSON is POSTed to; the channel is on when set. Treated as a secret (it may carry a token):
-             * env {@code GUARDIAN_NOTIFY_WEBHOOK_URL}.
-             */
-            Optional<String> url();
-
-            /**
-             * Key of the HMAC-SHA256 signature of the body, sent as {@code X-Guardian-Signature: sha256=<hex>}; no
-             * signature without it. A secret: env {@code GUARDIAN_NOTIFY_WEBHOOK_HMAC_KEY}.
-             */
-            Optional<String> hmacKey();
-
-            /** Milestones sent to the webhook. */
-            @WithDefault("firing,retraining-started,validation-passed,validation-failed,promoted,verification-failed,"
-                    + "failed,rolled-back,rollback-failed,recovered,inconclusive-too-long")
-            List<String> milestones();
-
-            /**
-             * When a remediation ends, carry its post-mortem draft (Markdown, without the signals over the window) in
-             * the payload's {@code postmortem} field, for a receiver that files it (a wiki, a ticket).
-             */
-            @WithDefault("true")
-            boolean postmortem();
-        }
     }
 
-    /**
-     * Connection to the MLflow REST API ({@code /api/2.0/mlflow/...}). Credentials are never logged and never appear in
-     * error messages.
-     */
-    interface Mlflow {
-        /**
-         * Base URL of the MLflow tracking server, without {@code /api}, e.g. {@code http://mlflow.mlflow:5000} (env
-         * {@code GUARDIAN_MLFLOW_URL}). Required by commands that read or change the model registry.
-         */
-        Optional<String> url();
-
-        /**
-         * Bearer token sent as {@code Authorization: Bearer ...} (env {@code GUARDIAN_MLFLOW_TOKEN}, mounted from a
-         * Secret); never logged. Exclusive with {@link #username()}/{@link #password()}.
-         */
-        Optional<String> token();
-
-        /** User name for HTTP basic auth (with {@link #password()}), e.g. MLflow's basic-auth app. */
-        Optional<String> username();
-
-        /** Password for HTTP basic auth, mounted from a Secret (env {@code GUARDIAN_MLFLOW_PASSWORD}); never logged. */
-        Optional<String> password();
-
-        /** PEM file of the CA that signed MLflow's certificate, for https with a private CA. */
-        Optional<Path> caFile();
-
-        /** Timeout of one HTTP call to MLflow: connecting, and waiting for the answer, each. */
-        @WithDefault("10s")
-        Duration timeout();
-
-        /**
-         * How many times a failed call is repeated before it fails. Only connection errors, timeouts and 5xx answers are
-         * retried; a 4xx answer never is. {@code 0} disables retries.
-         */
-        @WithDefault("3")
-        int retries();
-
-        /**
-         * Wait before the first retry; each further retry waits twice as long as the one before, with random jitter
-         * (up to half the wait) so that replicas do not retry in step.
-         */
-        @WithDefault("500ms")
-        Duration retryBackoff();
-    }
 }

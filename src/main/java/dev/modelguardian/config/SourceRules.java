@@ -27,8 +27,8 @@ public interface SourceRules extends ConfigRules {
      * The problem when a signal reads this source but the source is not configured (e.g. its URL is not set); empty
      * when it is.
      *
-     * @param config the whole configuration tree
-     * @param signal the first signal that reads this source, as {@code <model>/<signal>}
+     * @param settings the whole configuration
+     * @param signal   the first signal that reads this source, as {@code <model>/<signal>}
      */
-    Optional<ConfigProblem> unconfigured(GuardianConfig config, String signal);
+    Optional<ConfigProblem> unconfigured(Settings settings, String signal);
 }

@@ -42,6 +42,7 @@ import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.mlflow.MlflowRegistry;
+import dev.modelguardian.integrations.mlflow.MlflowSettings;
 import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.NeuralHive;
@@ -83,6 +84,9 @@ class RollbackLatencyBenchmark {
 
     @Inject
     GuardianConfig config;
+
+    @Inject
+    MlflowSettings mlflowSettings;
 
     /** Nanosecond stamps of the steps of one run. */
     final Map<String, Long> stamps = new HashMap<>();
@@ -163,7 +167,7 @@ class RollbackLatencyBenchmark {
         return new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models, true),
                 new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"),
                 new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock), policy, 50, clock, timing,
-                () -> true, Optional.of(MlflowRegistry.create(config.mlflow())),
+                () -> true, Optional.of(MlflowRegistry.create(mlflowSettings)),
                 new ModelServerResources(client, NAMESPACE));
     }
 }

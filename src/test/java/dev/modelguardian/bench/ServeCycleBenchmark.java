@@ -78,6 +78,7 @@ import dev.modelguardian.integrations.kubernetes.EventsListener;
 import dev.modelguardian.integrations.metrics.GuardianMetrics;
 import dev.modelguardian.integrations.prometheus.PromQlQuery;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
+import dev.modelguardian.integrations.prometheus.PrometheusSettings;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.integrations.scrape.ScrapedSample;
 import dev.modelguardian.integrations.scrape.TextFormatParser;
@@ -190,6 +191,9 @@ class ServeCycleBenchmark {
     GuardianConfig config;
 
     @Inject
+    PrometheusSettings prometheusSettings;
+
+    @Inject
     ObjectMapper mapper;
 
     @Inject
@@ -232,7 +236,7 @@ class ServeCycleBenchmark {
     void serveCycle() {
         awaitPrometheus();
         int largest = largestSize();
-        int maxConcurrency = config.prometheus().maxConcurrency();
+        int maxConcurrency = prometheusSettings.maxConcurrency();
         // The JVM's warm-up, discarded: every code path of the measurements, at the largest size.
         steadyState("jvm-warm-up", largest, true, policyEngine, maxConcurrency, 0, JVM_WARMUP);
         steadyState("jvm-warm-up", largest, false, policyEngine, maxConcurrency, 0, JVM_WARMUP / 3);
@@ -248,8 +252,8 @@ class ServeCycleBenchmark {
         }
         List<Row> concurrency = new ArrayList<>();
         for (int c : CONCURRENCY) {
-            MetricSources sources = MetricSources.of(new PrometheusSource(new PrometheusClient(config.prometheus(),
-                    mapper), c, config.prometheus().backfillStep()));
+            MetricSources sources = MetricSources.of(new PrometheusSource(new PrometheusClient(prometheusSettings,
+                    mapper), c, prometheusSettings.backfillStep()));
             concurrency.add(steadyState("max-concurrency", largest, true, new PolicyEngine(sources, clock), c, WARMUP,
                     RUNS));
         }
@@ -515,7 +519,7 @@ class ServeCycleBenchmark {
     // --- Prometheus and the JVM, around the timed runs -------------------------------------------------------------
 
     private void awaitPrometheus() {
-        PrometheusClient prometheus = new PrometheusClient(config.prometheus(), mapper);
+        PrometheusClient prometheus = new PrometheusClient(prometheusSettings, mapper);
         int series = largestSize();
         await("Prometheus holds all " + series + " benchmark series").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(SourceException.class)
@@ -534,7 +538,7 @@ class ServeCycleBenchmark {
     }
 
     private PrometheusStats prometheusStats() {
-        String url = config.prometheus().url().orElseThrow() + "/metrics";
+        String url = prometheusSettings.url().orElseThrow() + "/metrics";
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -780,7 +784,7 @@ class ServeCycleBenchmark {
         md.append("#### One `serve` cycle, steady state (every policy healthy), one target per model\n\n");
         md.append(("%d timed cycles per size after %d warm-up cycles (and, once before everything, %d cycles of the"
                 + " largest size for the JIT); max-concurrency %d; 5 signals per model.\n\n")
-                .formatted(RUNS, WARMUP, JVM_WARMUP, config.prometheus().maxConcurrency()));
+                .formatted(RUNS, WARMUP, JVM_WARMUP, prometheusSettings.maxConcurrency()));
         md.append("| policies | models | targets | cycle median | p90 | min | max | median / policy | vs N=1 |\n");
         md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         double base = perModel.getFirst().cycle().median();

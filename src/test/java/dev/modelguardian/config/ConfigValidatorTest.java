@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig.Model;
+import dev.modelguardian.integrations.mlflow.MlflowSettings;
 import dev.modelguardian.testing.TestConfigs;
 
 /**
@@ -30,9 +31,13 @@ class ConfigValidatorTest {
         return TestConfigs.fromYaml(yaml);
     }
 
+    private static Settings settings(String yaml) {
+        return TestConfigs.settings(yaml);
+    }
+
     private static List<ConfigProblem> validate(String yaml) {
-        GuardianConfig config = load(yaml);
-        return Extensions.validate(config, ModelSet.resolve(config));
+        Settings settings = settings(yaml);
+        return Extensions.validate(settings, ModelSet.resolve(settings.guardian()));
     }
 
     /** YAML of one model {@code m} with one signal {@code s} whose properties are {@code signalBody}. */
@@ -324,11 +329,11 @@ class ConfigValidatorTest {
     void givenModelWithNoSignals_whenValidated_thenProblemOnItsSignalsAsksForOne() {
         // No YAML shape yields such a model: a model without any signal property does not exist in the mapped
         // Map (e.g. 'signals: {}' drops the model), so the model set is built directly around a real config.
-        GuardianConfig config = load("guardian:\n  interval: 1m\n");
+        Settings settings = settings("guardian:\n  interval: 1m\n");
         Model empty = ModelSet.SIGNALLESS;
         ModelSet set = new ModelSet(Map.of("m", empty), Map.of(), "test");
 
-        List<ConfigProblem> problems = Extensions.validate(config, set);
+        List<ConfigProblem> problems = Extensions.validate(settings, set);
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.property()).isEqualTo("guardian.models.m.signals");
@@ -431,10 +436,10 @@ class ConfigValidatorTest {
 
     @Test
     void givenPrometheusSignalsWithoutPrometheusUrl_whenSourcesChecked_thenProblemNamesThePropertyAndTheEnvVar() {
-        GuardianConfig config = load("guardian:\n  interval: 1m\n");
-        ModelSet set = ModelSet.resolve(config);
+        Settings settings = settings("guardian:\n  interval: 1m\n");
+        ModelSet set = ModelSet.resolve(settings.guardian());
 
-        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, set);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(settings, set);
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.property()).isEqualTo("guardian.prometheus.url");
@@ -444,20 +449,20 @@ class ConfigValidatorTest {
 
     @Test
     void givenPrometheusUrlSet_whenSourcesChecked_thenNoProblem() {
-        GuardianConfig config = load("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
+        Settings settings = settings("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
 
-        assertThat(Extensions.validateSourcesConfigured(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validateSourcesConfigured(settings, ModelSet.resolve(settings.guardian()))).isEmpty();
     }
 
     // ---- model set ----------------------------------------------------------------------
 
     @Test
     void givenNoModelsConfigured_whenResolvedAndValidated_thenTheBundledNeuralHiveSetIsValid() {
-        GuardianConfig config = load("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
+        Settings settings = settings("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
 
-        ModelSet set = ModelSet.resolve(config);
+        ModelSet set = ModelSet.resolve(settings.guardian());
 
-        assertThat(Extensions.validate(config, set)).isEmpty();
+        assertThat(Extensions.validate(settings, set)).isEmpty();
         assertThat(set.origin()).contains("bundled");
         assertThat(set.models()).containsOnlyKeys("ticket-duration-predictor", "ticket-anomaly-detector");
         assertThat(set.models().get("ticket-duration-predictor").signals())
@@ -472,7 +477,7 @@ class ConfigValidatorTest {
 
     @Test
     void givenConfigDefiningItsOwnModels_whenResolved_thenOnlyThoseModelsAndNoBundledTargets() {
-        GuardianConfig config = load("""
+        Settings settings = settings("""
                 guardian:
                   models:
                     fraud-scorer:
@@ -482,22 +487,23 @@ class ConfigValidatorTest {
                           below: 0.8
                 """);
 
-        ModelSet set = ModelSet.resolve(config);
+        ModelSet set = ModelSet.resolve(settings.guardian());
 
         assertThat(set.models()).containsOnlyKeys("fraud-scorer");
         assertThat(set.models().get("fraud-scorer").signals()).containsOnlyKeys("auc");
         assertThat(set.targets()).isEmpty();
         assertThat(set.origin()).isEqualTo("configuration");
-        assertThat(Extensions.validate(config, set)).isEmpty();
+        assertThat(Extensions.validate(settings, set)).isEmpty();
     }
 
     // ---- remediation, state, leader and API ------------------------------------------------
 
     @Test
     void givenDefaults_whenValidated_thenRemediationLeaderAndStateSettingsPass() {
-        GuardianConfig config = load(twoModels(""));
+        Settings settings = settings(twoModels(""));
+        GuardianConfig config = settings.guardian();
 
-        assertThat(Extensions.validate(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validate(settings, ModelSet.resolve(config))).isEmpty();
         assertThat(config.remediation().cooldown()).hasHours(6);
         assertThat(config.remediation().maxPerDay()).isEqualTo(3);
         assertThat(config.state().configMap()).isEqualTo("model-guardian-state");
@@ -639,7 +645,7 @@ class ConfigValidatorTest {
 
     @Test
     void givenMlflowNotConfigured_whenLoaded_thenDefaultsAreTenSecondsThreeRetriesHalfASecondBackoff() {
-        GuardianConfig.Mlflow mlflow = load("").mlflow();
+        MlflowSettings mlflow = settings("").of(MlflowSettings.class);
 
         assertThat(mlflow.url()).isEmpty();
         assertThat(mlflow.timeout()).isEqualTo(java.time.Duration.ofSeconds(10));

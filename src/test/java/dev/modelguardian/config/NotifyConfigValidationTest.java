@@ -7,6 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.app.wiring.Extensions;
+import dev.modelguardian.integrations.pagerduty.PagerDutySettings;
+import dev.modelguardian.integrations.slack.SlackSettings;
+import dev.modelguardian.integrations.webhook.WebhookSettings;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The {@code guardian.notify.*} rules of {@link ConfigValidator}; no message ever repeats a URL or a key. */
@@ -16,8 +19,8 @@ class NotifyConfigValidationTest {
     static final String ROUTING_KEY = "R0UT1NGK3YSECRET0123456789abcdef";
 
     private static List<ConfigProblem> validate(String notifyBody) {
-        GuardianConfig config = TestConfigs.fromYaml("guardian:\n  notify:\n" + notifyBody.indent(4));
-        return Extensions.validate(config, ModelSet.resolve(config)).stream()
+        Settings settings = TestConfigs.settings("guardian:\n  notify:\n" + notifyBody.indent(4));
+        return Extensions.validate(settings, ModelSet.resolve(settings.guardian())).stream()
                 .filter(p -> p.property().startsWith("guardian.notify")).toList();
     }
 
@@ -29,13 +32,13 @@ class NotifyConfigValidationTest {
 
     @Test
     void givenNothingConfigured_whenValidated_thenNoProblemAndEveryChannelOff() {
-        GuardianConfig config = TestConfigs.fromYaml("");
+        Settings settings = TestConfigs.settings("");
 
         assertThat(validate("inconclusive-after: 2h")).isEmpty();
-        assertThat(config.notifications().slack().webhookUrl()).isEmpty();
-        assertThat(config.notifications().pagerduty().routingKey()).isEmpty();
-        assertThat(config.notifications().pagerduty().url()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
-        assertThat(config.notifications().webhook().url()).isEmpty();
+        assertThat(settings.of(SlackSettings.class).webhookUrl()).isEmpty();
+        assertThat(settings.of(PagerDutySettings.class).routingKey()).isEmpty();
+        assertThat(settings.of(PagerDutySettings.class).url()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
+        assertThat(settings.of(WebhookSettings.class).url()).isEmpty();
     }
 
     @Test

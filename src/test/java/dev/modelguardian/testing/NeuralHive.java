@@ -105,7 +105,7 @@ public final class NeuralHive {
             List<String> cronJobs) {
         List<Permission> all = new java.util.ArrayList<>(RequiredPermissions.of(stateConfigMap, cronJobs, lease,
                 List.of(FLAG_CONFIG_MAP), List.of(DEPLOYMENT)));
-        all.addAll(new dev.modelguardian.integrations.jobs.CronJobProvider().permissions(TestConfigs.fromYaml(""),
+        all.addAll(new dev.modelguardian.integrations.jobs.CronJobProvider().permissions(TestConfigs.settings(""),
                 cronJobs.stream()
                 .map(c -> new dev.modelguardian.core.remediation.TargetSpec(c, c, List.of())).toList()));
         return all;

@@ -19,8 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.core.registry.InMemoryModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
@@ -193,16 +193,16 @@ public final class Runbook {
         return switch (training) {
             case JOB_FROM_CRONJOB -> new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock);
             case JOB_FROM_TEMPLATE -> {
-                GuardianConfig config = TestConfigs.fromYaml("guardian:\n  targets:\n    " + CRON_JOB
+                Settings config = TestConfigs.settings("guardian:\n  targets:\n    " + CRON_JOB
                         + ":\n      models: [" + MODEL + "]\n      trigger:\n        kind: job-template\n"
                         + "        job-template:\n          config-map: " + JobTemplates.CONFIG_MAP + "\n");
-                yield new JobTemplateProvider().trigger(config, config.targets(), client, NAMESPACE, clock);
+                yield new JobTemplateProvider().trigger(config, config.guardian().targets(), client, NAMESPACE, clock);
             }
             case WORKFLOW_FROM_TEMPLATE -> new ArgoWorkflows(client, NAMESPACE, Map.of(CRON_JOB, new ArgoTemplate(
                     Argo.TEMPLATE, false, Map.of("remediation-id", "{remediation-id}"))));
             case RUN_THROUGH_PIPELINE -> {
                 String kfp = pipeline().url() + "/apis/v2beta1/runs";
-                GuardianConfig config = TestConfigs.fromYaml("""
+                Settings config = TestConfigs.settings("""
                         guardian:
                           targets:
                             %s:
@@ -226,7 +226,7 @@ public final class Runbook {
                                   auth:
                                     secret: kfp-token
                         """.formatted(CRON_JOB, MODEL, kfp, kfp, kfp));
-                yield new HttpTriggerProvider().trigger(config, config.targets(), client, NAMESPACE, clock);
+                yield new HttpTriggerProvider().trigger(config, config.guardian().targets(), client, NAMESPACE, clock);
             }
         };
     }

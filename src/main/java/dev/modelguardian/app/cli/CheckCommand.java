@@ -25,6 +25,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Evaluation;
@@ -79,6 +80,9 @@ public class CheckCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ModelSet modelSet;
 
     @Inject
@@ -103,7 +107,7 @@ public class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(settings, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }

@@ -18,6 +18,7 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.ClusterChecks;
 import dev.modelguardian.config.extension.DoctorContext;
@@ -36,6 +37,7 @@ import dev.modelguardian.core.signal.MetricSources;
  */
 final class Doctor {
 
+    private final Settings settings;
     private final GuardianConfig config;
     private final ModelSet models;
     private final Namespace.Resolved namespace;
@@ -60,11 +62,12 @@ final class Doctor {
      *                      what they start their training with
      * @param explicitlySet whether a configuration property has a value of its own rather than its default
      */
-    Doctor(GuardianConfig config, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
+    Doctor(Settings settings, ModelSet models, Namespace.Resolved namespace, Supplier<KubernetesClient> clients,
             Supplier<MetricSources> sources, ClusterChecks cluster, List<SourceProvider> sourceProviders,
             List<ChannelProvider> channels, List<RegistryProvider> registries, List<TriggerProvider> triggers,
             Predicate<String> explicitlySet, Instant now) {
-        this.config = config;
+        this.settings = settings;
+        this.config = settings.guardian();
         this.models = models;
         this.namespace = namespace;
         this.clients = clients;
@@ -83,11 +86,11 @@ final class Doctor {
      * triggers of {@link Extensions},
      * "explicitly set" judged on the running application's configuration.
      */
-    static Doctor of(GuardianConfig config, ModelSet models, Supplier<KubernetesClient> clients,
+    static Doctor of(Settings settings, ModelSet models, Supplier<KubernetesClient> clients,
             Supplier<MetricSources> sources, Instant now) {
         org.eclipse.microprofile.config.Config raw = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        return new Doctor(config, models, Namespace.resolveWithSource(config), clients, sources, Extensions.CLUSTER,
-                Extensions.SOURCES, Extensions.CHANNELS, Extensions.REGISTRIES, Extensions.TRIGGERS,
+        return new Doctor(settings, models, Namespace.resolveWithSource(settings.guardian()), clients, sources,
+                Extensions.CLUSTER, Extensions.SOURCES, Extensions.CHANNELS, Extensions.REGISTRIES, Extensions.TRIGGERS,
                 property -> explicitlySet(raw, property), now);
     }
 
@@ -106,9 +109,9 @@ final class Doctor {
         cluster(context);
         if (configValid) {
             signals();
-            registries.forEach(registry -> checks.addAll(registry.doctor(config, context)));
+            registries.forEach(registry -> checks.addAll(registry.doctor(settings, context)));
         }
-        checks.addAll(notifications(config, context, channels));
+        checks.addAll(notifications(settings, context, channels));
         return DoctorReport.of(namespace.name(), checks);
     }
 
@@ -125,11 +128,11 @@ final class Doctor {
      * The notification checks: Kubernetes Events, always on, then each channel's checks (a channel is on when its
      * URL or key is set, as in {@code Notifier}). No detail or fix contains any part of a URL or key.
      */
-    static List<Check> notifications(GuardianConfig config, DoctorContext context, List<ChannelProvider> channels) {
+    static List<Check> notifications(Settings settings, DoctorContext context, List<ChannelProvider> channels) {
         List<Check> found = new ArrayList<>();
         found.add(Check.ok("notify/events", "Kubernetes Events (events.k8s.io/v1) in " + context.namespace()
                 + ": always on, one per remediation step"));
-        channels.forEach(channel -> found.addAll(channel.doctor(config, context)));
+        channels.forEach(channel -> found.addAll(channel.doctor(settings, context)));
         return List.copyOf(found);
     }
 
@@ -139,9 +142,9 @@ final class Doctor {
 
     /** The configuration validates; every problem is a FAIL of its own, and the signals are then not queried. */
     private boolean configuration() {
-        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(config, models,
+        List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(settings, models,
                 sourceProviders, channels, registries, triggers));
-        ConfigValidator.validateSourcesConfigured(config, models, sourceProviders).stream()
+        ConfigValidator.validateSourcesConfigured(settings, models, sourceProviders).stream()
                 .filter(p -> !problems.contains(p))
                 .forEach(problems::add);
         if (problems.isEmpty()) {
@@ -185,7 +188,7 @@ final class Doctor {
                 checks.addAll(trigger.doctor(mine, client, context));
             }
         });
-        checks.addAll(cluster.doctor(config, client, ns(), targets, Extensions.permissions(config, targets)));
+        checks.addAll(cluster.doctor(config, client, ns(), targets, Extensions.permissions(settings, targets)));
     }
 
     // ---------------------------------------------------------------- signals
@@ -197,7 +200,7 @@ final class Doctor {
         for (SourceProvider source : sourceProviders) {
             List<Policy> reading = policies.stream().filter(p -> p.query().kind().equals(source.kind())).toList();
             if (!reading.isEmpty()) {
-                checks.addAll(source.doctor(config, reading, metricSources.open(source.kind(), now)));
+                checks.addAll(source.doctor(settings, reading, metricSources.open(source.kind(), now)));
             }
         }
     }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.signal.MetricSources;
 
 /** Checks everything the configuration refers to and says how to fix what is wrong. */
@@ -55,6 +56,9 @@ public class DoctorCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ModelSet modelSet;
 
     @Inject
@@ -71,7 +75,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        DoctorReport report = Doctor.of(config, modelSet, clients::get, sources::get, clock.instant()).run();
+        DoctorReport report = Doctor.of(settings, modelSet, clients::get, sources::get, clock.instant()).run();
         PrintWriter out = spec.commandLine().getOut();
         switch (output) {
             case JSON -> out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

@@ -26,6 +26,7 @@ import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.GuardianConfigSourceFactory;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.remediation.TargetSpec;
 
 /**
@@ -47,6 +48,9 @@ public class GuardianMain implements QuarkusApplication {
 
     @Inject
     GuardianConfig config;
+
+    @Inject
+    Settings settings;
 
     @Inject
     ModelSet modelSet;
@@ -181,7 +185,7 @@ public class GuardianMain implements QuarkusApplication {
             // doctor reports configuration problems among its other checks instead of stopping at them.
             boolean doctor = parseResult.hasSubcommand()
                     && parseResult.subcommand().commandSpec().userObject() instanceof DoctorCommand;
-            List<ConfigProblem> problems = doctor ? List.of() : Extensions.validate(config, modelSet);
+            List<ConfigProblem> problems = doctor ? List.of() : Extensions.validate(settings, modelSet);
             if (!problems.isEmpty()) {
                 return reportProblems(commandLine.getErr(), problems);
             }

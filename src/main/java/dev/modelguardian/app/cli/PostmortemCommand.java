@@ -24,6 +24,7 @@ import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Postmortems;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.postmortem.PostmortemDraft;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.remediation.HistoryEntry;
@@ -83,6 +84,9 @@ public class PostmortemCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ModelSet modelSet;
 
     @Inject
@@ -98,7 +102,7 @@ public class PostmortemCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // With the registry step when a registry is configured: the draft names each model as it is registered.
-        Optional<ModelRegistry> registry = Extensions.registry(config);
+        Optional<ModelRegistry> registry = Extensions.registry(settings);
         List<TargetSpec> targets = KubeBeans.targets(modelSet, registry.isPresent());
         Optional<TargetSpec> target = targets.stream().filter(t -> t.name().equals(targetName)).findFirst();
         if (target.isEmpty()) {

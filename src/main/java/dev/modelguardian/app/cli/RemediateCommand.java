@@ -27,6 +27,7 @@ import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.notify.PendingNotifications;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.ClusterException;
@@ -100,6 +101,9 @@ public class RemediateCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ModelSet modelSet;
 
     /** Resolved only when the command runs, after the configuration is validated (picocli builds every command). */
@@ -150,7 +154,7 @@ public class RemediateCommand implements Callable<Integer> {
     private int remediate() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(settings, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(err, problems);
         }

@@ -43,6 +43,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.policy.Bound;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.policy.Policy;
@@ -116,6 +117,9 @@ public class ReplayCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ObjectMapper mapper;
 
     @Inject
@@ -145,7 +149,7 @@ public class ReplayCommand implements Callable<Integer> {
                 PrometheusHistory.Period period = PrometheusHistory.period(from, to == null ? "now" : to,
                         step == null ? Durations.format(config.interval()) : step,
                         clock.instant().truncatedTo(ChronoUnit.SECONDS));
-                input = PrometheusHistory.load(Extensions.prometheusAt(url, config, mapper), url, policies, period,
+                input = PrometheusHistory.load(Extensions.prometheusAt(url, settings, mapper), url, policies, period,
                         world);
             } else {
                 input = world != null ? world : Scenario.bundled("drift-incident");

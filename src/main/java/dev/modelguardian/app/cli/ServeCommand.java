@@ -25,6 +25,7 @@ import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.leader.LeaderElection;
 import dev.modelguardian.core.policy.Durations;
 import dev.modelguardian.core.remediation.StateStore;
@@ -61,6 +62,9 @@ public class ServeCommand implements Callable<Integer> {
     GuardianConfig config;
 
     @Inject
+    Settings settings;
+
+    @Inject
     ModelSet modelSet;
 
     // Resolved only when serve runs, after the configuration is validated: picocli builds every command.
@@ -93,7 +97,7 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(config, modelSet);
+        List<ConfigProblem> problems = Extensions.validateSourcesConfigured(settings, modelSet);
         if (!problems.isEmpty()) {
             return GuardianMain.reportProblems(spec.commandLine().getErr(), problems);
         }
@@ -150,7 +154,7 @@ public class ServeCommand implements Callable<Integer> {
     }
 
     private Doctor doctor() {
-        return Doctor.of(config, modelSet, clients::get, sources::get, clock.instant());
+        return Doctor.of(settings, modelSet, clients::get, sources::get, clock.instant());
     }
 
     /**

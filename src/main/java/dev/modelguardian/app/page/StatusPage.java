@@ -33,6 +33,7 @@ import dev.modelguardian.app.wiring.ServeLoop;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.leader.LeaderElection;
 import dev.modelguardian.core.policy.Evaluation;
 import dev.modelguardian.core.postmortem.SignalWindow;
@@ -77,6 +78,9 @@ public class StatusPage {
 
     @Inject
     GuardianConfig config;
+
+    @Inject
+    Settings settings;
 
     @Inject
     LeaderElection leadership;
@@ -168,7 +172,7 @@ public class StatusPage {
                     + " (guardian.state.history: " + config.state().history() + ").");
         }
         String html = PostmortemPage.render(Postmortems.draft(config, models, Optional.of(sources.get()),
-                Extensions.registry(config), target.get(), entry.get(), now));
+                Extensions.registry(settings), target.get(), entry.get(), now));
         return secured(Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")), POSTMORTEM_CSP).build();
     }
 

@@ -8,15 +8,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigRules;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.ClusterChecks;
 import dev.modelguardian.config.extension.Permission;
@@ -43,6 +46,7 @@ import dev.modelguardian.integrations.mlflow.MlflowProvider;
 import dev.modelguardian.integrations.pagerduty.PagerDutyProvider;
 import dev.modelguardian.integrations.pipeline.HttpTriggerProvider;
 import dev.modelguardian.integrations.prometheus.PrometheusProvider;
+import dev.modelguardian.integrations.prometheus.PrometheusSettings;
 import dev.modelguardian.integrations.scrape.ScrapeProvider;
 import dev.modelguardian.integrations.slack.SlackProvider;
 import dev.modelguardian.integrations.webhook.WebhookProvider;
@@ -55,10 +59,10 @@ import dev.modelguardian.integrations.webhook.WebhookProvider;
  * of their problems and checks).
  *
  * <p>Adding a metric source, a channel, a registry or a training trigger is one folder under
- * {@code integrations/} with its provider, plus one line here. Its keys need a second line: the accessor of its
- * settings in {@link GuardianConfig} (under {@link GuardianConfig.Notify} for a channel), since SmallRye Config maps
- * the tree from those interfaces and a provider cannot add a branch to it. A metric source also needs its
- * {@code SignalQuery} record in the core (docs/architecture.md, "A metric source").
+ * {@code integrations/} with its provider, plus one line here. Its keys are its own {@code @ConfigMapping} root in
+ * that folder ({@link ConfigRules#settingsRoot()}), which Quarkus registers by itself; a training trigger's keys live
+ * under each target ({@code guardian.targets.<target>.trigger.*}), in {@link GuardianConfig.Trigger}
+ * (docs/architecture.md, "How to add").
  */
 public final class Extensions {
 
@@ -86,24 +90,33 @@ public final class Extensions {
     private Extensions() {
     }
 
+    /**
+     * The {@code @ConfigMapping} roots of the registered extensions' own keys, in registration order: what a
+     * configuration built outside Quarkus (a test's) registers besides {@link GuardianConfig}.
+     */
+    public static List<Class<?>> settingsRoots() {
+        return Stream.<List<? extends ConfigRules>>of(SOURCES, CHANNELS, REGISTRIES).flatMap(List::stream)
+                .flatMap(extension -> extension.settingsRoot().stream()).toList();
+    }
+
     /** Every problem of the configuration, the extensions' keys included (see {@link ConfigValidator#validate}). */
-    public static List<ConfigProblem> validate(GuardianConfig config, ModelSet set) {
-        return ConfigValidator.validate(config, set, SOURCES, CHANNELS, REGISTRIES, TRIGGERS);
+    public static List<ConfigProblem> validate(Settings settings, ModelSet set) {
+        return ConfigValidator.validate(settings, set, SOURCES, CHANNELS, REGISTRIES, TRIGGERS);
     }
 
     /** The problems of a command that reads signals now (see {@link ConfigValidator#validateSourcesConfigured}). */
-    public static List<ConfigProblem> validateSourcesConfigured(GuardianConfig config, ModelSet set) {
-        return ConfigValidator.validateSourcesConfigured(config, set, SOURCES);
+    public static List<ConfigProblem> validateSourcesConfigured(Settings settings, ModelSet set) {
+        return ConfigValidator.validateSourcesConfigured(settings, set, SOURCES);
     }
 
     /** Every registered source, each built from the configuration (one that is not configured answers with errors). */
-    public static MetricSources metricSources(GuardianConfig config, ObjectMapper mapper) {
-        return MetricSources.of(SOURCES.stream().map(s -> s.source(config, mapper)).toArray(MetricSource[]::new));
+    public static MetricSources metricSources(Settings settings, ObjectMapper mapper) {
+        return MetricSources.of(SOURCES.stream().map(s -> s.source(settings, mapper)).toArray(MetricSource[]::new));
     }
 
     /** The Prometheus at {@code url}, with guardian.prometheus's credentials, TLS and timeout, to read ranges from. */
-    public static SignalRange prometheusAt(URI url, GuardianConfig config, ObjectMapper mapper) {
-        return PrometheusProvider.at(url, config.prometheus(), mapper);
+    public static SignalRange prometheusAt(URI url, Settings settings, ObjectMapper mapper) {
+        return PrometheusProvider.at(url, settings.of(PrometheusSettings.class), mapper);
     }
 
     /**
@@ -142,8 +155,8 @@ public final class Extensions {
     }
 
     /** The channels that are on (their URL or key is set), in registration order. */
-    public static List<Channel> channels(GuardianConfig.Notify notify, String namespace) {
-        return CHANNELS.stream().flatMap(c -> c.channel(notify, namespace).stream()).toList();
+    public static List<Channel> channels(Settings settings, String namespace) {
+        return CHANNELS.stream().flatMap(c -> c.channel(settings, namespace).stream()).toList();
     }
 
     /**
@@ -152,7 +165,7 @@ public final class Extensions {
      *
      * @param targets every training target's settings, by name (from the {@link ModelSet})
      */
-    public static TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    public static TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
         Map<String, TrainingTrigger> byKind = new TreeMap<>();
         for (TriggerProvider provider : TRIGGERS) {
@@ -163,7 +176,7 @@ public final class Extensions {
                 }
             });
             if (!mine.isEmpty()) {
-                byKind.put(provider.kind(), provider.trigger(config, mine, client, namespace, clock));
+                byKind.put(provider.kind(), provider.trigger(settings, mine, client, namespace, clock));
             }
         }
         return TrainingTriggers.of(byKind);
@@ -197,9 +210,9 @@ public final class Extensions {
      * Every Kubernetes API permission the guardian uses for these targets: the common ones and, for each trigger kind
      * the targets use, that trigger's.
      */
-    public static List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
-        List<Permission> all = new ArrayList<>(RequiredPermissions.of(config, targets));
-        TRIGGERS.forEach(t -> all.addAll(t.permissions(config, ofKind(targets, t.kind()))));
+    public static List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
+        List<Permission> all = new ArrayList<>(RequiredPermissions.of(settings.guardian(), targets));
+        TRIGGERS.forEach(t -> all.addAll(t.permissions(settings, ofKind(targets, t.kind()))));
         return List.copyOf(all);
     }
 
@@ -214,7 +227,7 @@ public final class Extensions {
     }
 
     /** The model registry of the first registry configured; empty when none is. */
-    public static Optional<ModelRegistry> registry(GuardianConfig config) {
-        return REGISTRIES.stream().flatMap(r -> r.registry(config).stream()).findFirst();
+    public static Optional<ModelRegistry> registry(Settings settings) {
+        return REGISTRIES.stream().flatMap(r -> r.registry(settings).stream()).findFirst();
     }
 }

@@ -3,6 +3,7 @@ package dev.modelguardian.app.wiring;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.policy.PolicyEngine;
+import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.RegistryModel;
 import dev.modelguardian.core.remediation.CallerIdentity;
 import dev.modelguardian.core.remediation.Decision;
@@ -66,18 +69,18 @@ public class KubeBeans {
 
     @Produces
     @Singleton
-    TrainingTrigger trainingTrigger(KubernetesClient client, GuardianConfig config, ModelSet models, Clock clock) {
-        return Extensions.trigger(config, models.targets(), client, Namespace.resolve(config), clock);
+    TrainingTrigger trainingTrigger(KubernetesClient client, Settings settings, ModelSet models, Clock clock) {
+        return Extensions.trigger(settings, models.targets(), client, Namespace.resolve(settings.guardian()), clock);
     }
 
     @Produces
     @Singleton
     RemediationEngine remediationEngine(KubernetesClient client, PolicyEngine policyEngine, ModelSet models,
-            GuardianConfig config,
+            GuardianConfig config, Settings settings,
             ConfigMapStateStore store, TrainingTrigger trigger, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
         // Without a configured registry the training Job's own gate is trusted and rollback restores no version.
-        java.util.Optional<dev.modelguardian.core.registry.ModelRegistry> registry = Extensions.registry(config)
+        Optional<ModelRegistry> registry = Extensions.registry(settings)
                 .map(r -> TimedCluster.registry(r, metrics));
         return new RemediationEngine(policyEngine, Policies.from(models), targets(models, registry.isPresent()),
                 TimedCluster.store(store, metrics), TimedCluster.jobs(trigger, metrics), remediationPolicy(config),

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Namespace;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.integrations.notify.Notifier;
 
 /**
@@ -23,10 +24,11 @@ public class NotifyBeans {
     /** The notifier; without a channel on it does nothing and starts no thread. */
     @Produces
     @Singleton
-    Notifier notifier(GuardianConfig config, MeterRegistry registry, Clock clock) {
+    Notifier notifier(Settings settings, MeterRegistry registry, Clock clock) {
+        GuardianConfig config = settings.guardian();
         String namespace = Namespace.resolve(config);
-        return new Notifier(config.notifications(), namespace,
-                Extensions.channels(config.notifications(), namespace), registry, clock);
+        return new Notifier(config.notifications(), namespace, Extensions.channels(settings, namespace), registry,
+                clock);
     }
 
     /** Stops the channels' delivery threads when the application shuts down. */

@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.signal.MetricSources;
 
 /**
@@ -18,7 +18,7 @@ public class SignalBeans {
 
     @Produces
     @Singleton
-    MetricSources metricSources(GuardianConfig config, ObjectMapper mapper) {
-        return Extensions.metricSources(config, mapper);
+    MetricSources metricSources(Settings settings, ObjectMapper mapper) {
+        return Extensions.metricSources(settings, mapper);
     }
 }

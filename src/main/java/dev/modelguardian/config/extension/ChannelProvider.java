@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.modelguardian.config.ConfigRules;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 
 /**
  * A notification channel, whole: its keys' validation, its {@code doctor} checks and the {@link Channel} it sends
  * through. One implementation per integration folder, registered in the application's one list of extensions.
- * Its keys live under {@code guardian.notify.<name>}.
+ * Its keys live under {@code guardian.notify.<name>}, mapped by its own root ({@link #settingsRoot()}).
  */
 public interface ChannelProvider extends ConfigRules {
 
@@ -22,16 +22,16 @@ public interface ChannelProvider extends ConfigRules {
      * The checks of {@code doctor} for this channel (check names {@code notify/<name>}): whether it is on, and what
      * contradicts itself. No detail or fix shows a secret.
      *
-     * @param config  the whole configuration tree
-     * @param context what {@code doctor} knows besides the configuration
+     * @param settings the whole configuration
+     * @param context  what {@code doctor} knows besides the configuration
      */
-    List<Check> doctor(GuardianConfig config, DoctorContext context);
+    List<Check> doctor(Settings settings, DoctorContext context);
 
     /**
      * The channel when it is on (its URL or key is set), else empty.
      *
-     * @param notify    the {@code guardian.notify} settings
+     * @param settings  the whole configuration
      * @param namespace the namespace the guardian works in
      */
-    Optional<Channel> channel(GuardianConfig.Notify notify, String namespace);
+    Optional<Channel> channel(Settings settings, String namespace);
 }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.modelguardian.config.ConfigRules;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.registry.ModelRegistry;
 
@@ -22,14 +22,14 @@ public interface RegistryProvider extends ConfigRules {
      * The checks of {@code doctor} for this registry: whether it is on and, when it is, that it answers and knows
      * every model a training target promotes. No detail or fix shows a credential.
      *
-     * @param config  the whole configuration tree
-     * @param context what {@code doctor} knows besides the configuration, among it the models trained
+     * @param settings the whole configuration
+     * @param context  what {@code doctor} knows besides the configuration, among it the models trained
      */
-    List<Check> doctor(GuardianConfig config, DoctorContext context);
+    List<Check> doctor(Settings settings, DoctorContext context);
 
     /**
      * The registry when it is configured, else empty (the training Job's own gate is trusted then, and rollback
      * restores no model version).
      */
-    Optional<ModelRegistry> registry(GuardianConfig config);
+    Optional<ModelRegistry> registry(Settings settings);
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.SourceRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.policy.Policy;
@@ -31,20 +32,20 @@ public interface SourceProvider extends SourceRules {
      * The checks of {@code doctor} for this source: whether it answers and, when it does, what each of its signals
      * reads now. Runs only when the configuration is valid and some signal reads this source.
      *
-     * @param config   the whole configuration tree
+     * @param settings the whole configuration
      * @param policies the policies whose signals read this source, in their order
      * @param cycle    one read cycle of this source, opened at the time {@code doctor} runs
      */
-    List<Check> doctor(GuardianConfig config, List<Policy> policies, MetricSource.Cycle cycle);
+    List<Check> doctor(Settings settings, List<Policy> policies, MetricSource.Cycle cycle);
 
     /**
      * The source the configuration describes; when it is not configured, a source whose every read is an error saying
      * so (its signals are inconclusive then).
      *
-     * @param config the whole configuration tree
-     * @param mapper the application's JSON mapper
+     * @param settings the whole configuration
+     * @param mapper   the application's JSON mapper
      */
-    MetricSource source(GuardianConfig config, ObjectMapper mapper);
+    MetricSource source(Settings settings, ObjectMapper mapper);
 
     /**
      * The word {@code guardian_external_call_seconds} tags one read of a signal from this source with

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.TargetRules;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -50,22 +51,22 @@ public interface TriggerProvider extends TargetRules {
      * Every Kubernetes API permission this trigger uses for {@code targets}: the rows of its Role rules and of
      * {@code doctor}'s access reviews. Empty when {@code targets} is.
      *
-     * @param config  the whole configuration tree: what a target's {@code Trainer} does not name (the {@code http}
-     *                trigger's Secret) is read from its settings there
-     * @param targets the configured training targets of this kind
+     * @param settings the whole configuration: what a target's {@code Trainer} does not name (the {@code http}
+     *                 trigger's Secret) is read from its settings there
+     * @param targets  the configured training targets of this kind
      */
-    List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets);
+    List<Permission> permissions(Settings settings, List<TargetSpec> targets);
 
     /**
      * The trigger the remediation engine starts, observes and finds training runs through for the targets of this
      * kind; asked only when there is one.
      *
-     * @param config    the whole configuration tree
+     * @param settings  the whole configuration
      * @param targets   the settings of the targets of this kind, by target name
      * @param client    the Kubernetes client of the guardian
      * @param namespace the namespace the guardian works in
      * @param clock     the guardian's clock
      */
-    TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock);
 }

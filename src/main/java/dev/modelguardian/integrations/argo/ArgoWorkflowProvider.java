@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
@@ -64,7 +65,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     }
 
     @Override
-    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
         Map<String, ArgoTemplate> templates = new TreeMap<>();
         targets.forEach((name, target) -> templates.put(name, template(name, target)));
@@ -158,7 +159,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
      * src/main/kubernetes/components/argo-cluster-workflow-template.
      */
     @Override
-    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+    public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }

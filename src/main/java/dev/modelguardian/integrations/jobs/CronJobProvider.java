@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
@@ -56,10 +57,10 @@ public final class CronJobProvider implements TriggerProvider {
     }
 
     @Override
-    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
-        return new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
-                config.remediation().relistInterval());
+        return new TrainingJobs(client, namespace, settings.guardian().remediation().unschedulableGrace(), clock,
+                settings.guardian().remediation().relistInterval());
     }
 
     @Override
@@ -97,7 +98,7 @@ public final class CronJobProvider implements TriggerProvider {
      * Jobs. Job and pod names are generated, so those rows cannot be narrowed by resourceNames.
      */
     @Override
-    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+    public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }

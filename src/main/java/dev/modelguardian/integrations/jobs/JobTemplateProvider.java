@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
@@ -66,12 +67,12 @@ public final class JobTemplateProvider implements TriggerProvider {
     }
 
     @Override
-    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
         Map<String, TemplateSource.Template> templates = new TreeMap<>();
         targets.forEach((name, target) -> templates.put(name, template(name, target)));
-        return new TrainingJobs(client, namespace, config.remediation().unschedulableGrace(), clock,
-                config.remediation().relistInterval(), new TemplateSource(client, namespace, templates));
+        return new TrainingJobs(client, namespace, settings.guardian().remediation().unschedulableGrace(), clock,
+                settings.guardian().remediation().relistInterval(), new TemplateSource(client, namespace, templates));
     }
 
     @Override
@@ -169,7 +170,7 @@ public final class JobTemplateProvider implements TriggerProvider {
      * watch Jobs; list pods by label. No CronJob.
      */
     @Override
-    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+    public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }

@@ -26,7 +26,6 @@ import com.fasterxml.jackson.core.JacksonException;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.integrations.http.Tls;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.DeleteAliasRequest;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.Experiment;
@@ -51,11 +50,11 @@ public final class MlflowClient {
     private final String url;
 
     /** A client for {@code guardian.mlflow.*}; {@code guardian.mlflow.url} must be set. */
-    public MlflowClient(GuardianConfig.Mlflow config) {
+    public MlflowClient(MlflowSettings config) {
         this(config, new MlflowRetry(config.retries(), config.retryBackoff()));
     }
 
-    MlflowClient(GuardianConfig.Mlflow config, MlflowRetry retry) {
+    MlflowClient(MlflowSettings config, MlflowRetry retry) {
         this.url = config.url().orElseThrow(() -> new IllegalStateException(
                 "guardian.mlflow.url is not set; set GUARDIAN_MLFLOW_URL (e.g. http://mlflow.mlflow:5000)"));
         long timeout = config.timeout().toMillis();
@@ -69,7 +68,7 @@ public final class MlflowClient {
         this.retry = retry;
     }
 
-    private static Optional<String> authorization(GuardianConfig.Mlflow config) {
+    private static Optional<String> authorization(MlflowSettings config) {
         return config.token().map(token -> "Bearer " + token)
                 .or(() -> config.username().map(user -> "Basic " + Base64.getEncoder().encodeToString(
                         (user + ":" + config.password().orElse("")).getBytes(StandardCharsets.UTF_8))));

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.RegistryProvider;
 import dev.modelguardian.core.check.Check;
@@ -46,13 +46,19 @@ public final class MlflowProvider implements RegistryProvider {
     }
 
     @Override
-    public Optional<ModelRegistry> registry(GuardianConfig config) {
-        return config.mlflow().url().map(url -> MlflowRegistry.create(config.mlflow()));
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(MlflowSettings.class);
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        GuardianConfig.Mlflow mlflow = config.mlflow();
+    public Optional<ModelRegistry> registry(Settings settings) {
+        MlflowSettings mlflow = settings.of(MlflowSettings.class);
+        return mlflow.url().map(url -> MlflowRegistry.create(mlflow));
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        MlflowSettings mlflow = settings.of(MlflowSettings.class);
         mlflow.url().ifPresent(url -> ConfigValidator.url(problems, "guardian.mlflow.url", url,
                 "http://mlflow.mlflow:5000", "guardian.mlflow.username/password or guardian.mlflow.token"));
         ConfigValidator.positive(problems, "guardian.mlflow.timeout", mlflow.timeout(), "e.g. 10s");
@@ -87,32 +93,32 @@ public final class MlflowProvider implements RegistryProvider {
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, DoctorContext context) {
-        return new Session(config).run(context.trained());
+    public List<Check> doctor(Settings settings, DoctorContext context) {
+        return new Session(settings.of(MlflowSettings.class)).run(context.trained());
     }
 
     /** One run of the checks: the client, and the registered names once listed. */
     private static final class Session {
 
-        private final GuardianConfig config;
+        private final MlflowSettings mlflow;
         private final List<Check> checks = new ArrayList<>();
         private String url;
         private MlflowRegistry registry;
         /** The registered model names, listed once when a configured name is missing; empty when they cannot be. */
         private Optional<List<String>> names;
 
-        Session(GuardianConfig config) {
-            this.config = config;
+        Session(MlflowSettings mlflow) {
+            this.mlflow = mlflow;
         }
 
         List<Check> run(Map<String, RecoverySpec.ModelCheck> trained) {
-            if (config.mlflow().url().filter(u -> !u.isBlank()).isEmpty()) {
+            if (mlflow.url().filter(u -> !u.isBlank()).isEmpty()) {
                 checks.add(Check.ok("mlflow", "guardian.mlflow.url is not set: validation and promotion are off (a"
                         + " completed training Job is trusted; rollback turns the flags off but restores no model"
                         + " version); set guardian.mlflow.url (env GUARDIAN_MLFLOW_URL) to turn them on"));
                 return List.copyOf(checks);
             }
-            url = shown(config.mlflow().url().get());
+            url = shown(mlflow.url().get());
             if (trained.isEmpty()) {
                 checks.add(Check.warn("mlflow", "MLflow at " + url + " is configured, but no training target trains a"
                         + " configured model: nothing is validated or promoted",
@@ -120,7 +126,7 @@ public final class MlflowProvider implements RegistryProvider {
                 return List.copyOf(checks);
             }
             try {
-                registry = MlflowRegistry.create(config.mlflow());
+                registry = MlflowRegistry.create(mlflow);
             } catch (RuntimeException e) {
                 checks.add(Check.fail("mlflow", "no MLflow client for " + url + ": " + rootCause(e),
                         "check guardian.mlflow.url (GUARDIAN_MLFLOW_URL) and guardian.mlflow.ca-file"));
@@ -220,7 +226,7 @@ public final class MlflowProvider implements RegistryProvider {
             String rest = notChecked > 0 ? "; " + notChecked + " model" + (notChecked == 1 ? "" : "s") + " not checked"
                     : "";
             if (e.status() == 401 || e.status() == 403) {
-                boolean credentials = config.mlflow().token().isPresent() || config.mlflow().username().isPresent();
+                boolean credentials = mlflow.token().isPresent() || mlflow.username().isPresent();
                 checks.add(Check.fail("mlflow", "MLflow at " + url + " refused the guardian (HTTP " + e.status() + ", "
                         + (credentials ? "with the configured credentials" : "no credentials configured") + ")" + rest,
                         credentials ? "check the token in Secret model-guardian-secrets, key mlflow-token (env"

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.registry.ModelRegistry;
 import dev.modelguardian.core.registry.ModelVersion;
 import dev.modelguardian.core.registry.RegistryModel;
@@ -23,7 +22,7 @@ import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
  * The {@link ModelRegistry} of a real MLflow tracking server (2.x), over {@link MlflowClient}. Every failure is a
  * {@link RegistryException} whose message names the MLflow call, the HTTP status and MLflow's error code and message,
  * {@linkplain RegistryException#retryable() retryable} when the client's own retries of a connection error, timeout
- * or 5xx did not help. Create one with {@link #create(GuardianConfig.Mlflow)}.
+ * or 5xx did not help. Create one with {@link #create(MlflowSettings)}.
  */
 public final class MlflowRegistry implements ModelRegistry {
 
@@ -44,7 +43,7 @@ public final class MlflowRegistry implements ModelRegistry {
      *
      * @throws IllegalStateException when {@code guardian.mlflow.url} is not set
      */
-    public static MlflowRegistry create(GuardianConfig.Mlflow config) {
+    public static MlflowRegistry create(MlflowSettings config) {
         return new MlflowRegistry(new MlflowClient(config), PAGE_SIZE);
     }
 

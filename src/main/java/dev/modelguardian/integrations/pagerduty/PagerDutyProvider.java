@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelChecks;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
@@ -40,8 +40,13 @@ public final class PagerDutyProvider implements ChannelProvider {
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        GuardianConfig.Notify.PagerDuty pd = config.notifications().pagerduty();
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(PagerDutySettings.class);
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        PagerDutySettings pd = settings.of(PagerDutySettings.class);
         pd.routingKey().flatMap(PagerDutyProvider::routingKeyProblem)
                 .ifPresent(problem -> problems.add(new ConfigProblem(PREFIX + ".routing-key", problem)));
         ConfigValidator.url(problems, PREFIX + ".url", pd.url(), "http://prometheus.monitoring:9090",
@@ -75,9 +80,9 @@ public final class PagerDutyProvider implements ChannelProvider {
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+    public List<Check> doctor(Settings settings, DoctorContext context) {
         String check = "notify/pagerduty";
-        GuardianConfig.Notify.PagerDuty pd = config.notifications().pagerduty();
+        PagerDutySettings pd = settings.of(PagerDutySettings.class);
         List<Check> checks = new ArrayList<>();
         Optional<String> key = pd.routingKey();
         if (key.isEmpty()) {
@@ -121,8 +126,8 @@ public final class PagerDutyProvider implements ChannelProvider {
     }
 
     @Override
-    public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
-        GuardianConfig.Notify.PagerDuty pd = notify.pagerduty();
+    public Optional<Channel> channel(Settings settings, String namespace) {
+        PagerDutySettings pd = settings.of(PagerDutySettings.class);
         return pd.routingKey().filter(k -> !k.isBlank()).map(key -> {
             Map<Milestone, String> severity = new EnumMap<>(Milestone.class);
             pd.severity().forEach((name, value) -> Milestone.byConfigName(name)

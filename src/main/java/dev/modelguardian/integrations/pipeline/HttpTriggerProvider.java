@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.config.extension.TriggerProvider;
@@ -66,7 +67,7 @@ public final class HttpTriggerProvider implements TriggerProvider {
     }
 
     @Override
-    public TrainingTrigger trigger(GuardianConfig config, Map<String, GuardianConfig.Target> targets,
+    public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
         Map<String, PipelineService> services = new TreeMap<>();
         targets.forEach((name, target) -> services.put(name,
@@ -273,8 +274,8 @@ public final class HttpTriggerProvider implements TriggerProvider {
 
     /** {@inheritDoc} {@code get} on each credentials' Secret, by name. */
     @Override
-    public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
-        return targets.stream().map(t -> config.targets().get(t.name())).filter(t -> t != null)
+    public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
+        return targets.stream().map(t -> settings.guardian().targets().get(t.name())).filter(t -> t != null)
                 .flatMap(t -> t.trigger().http().auth().secret().stream()).distinct().sorted()
                 .flatMap(secret -> Permission.of("", "secrets", "the pipeline service's credentials (http trigger)",
                         secret, "get").stream())

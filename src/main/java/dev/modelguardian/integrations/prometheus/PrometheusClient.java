@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.Series;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.http.Tls;
@@ -39,13 +38,13 @@ public final class PrometheusClient {
     private final String timeoutParam;
     private final ObjectMapper mapper;
 
-    public PrometheusClient(GuardianConfig.Prometheus config, ObjectMapper mapper) {
+    public PrometheusClient(PrometheusSettings config, ObjectMapper mapper) {
         this(URI.create(config.url().orElseThrow(() -> new IllegalStateException(
                 "guardian.prometheus.url is not set"))), config, mapper);
     }
 
     /** The Prometheus at {@code url}, with the credentials, TLS and timeout of {@code config} (its URL aside). */
-    public PrometheusClient(URI url, GuardianConfig.Prometheus config, ObjectMapper mapper) {
+    public PrometheusClient(URI url, PrometheusSettings config, ObjectMapper mapper) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(url)
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)

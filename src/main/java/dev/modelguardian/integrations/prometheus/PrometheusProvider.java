@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.SourceChecks;
 import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.core.check.Check;
@@ -35,8 +36,13 @@ public final class PrometheusProvider implements SourceProvider {
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        GuardianConfig.Prometheus prometheus = config.prometheus();
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(PrometheusSettings.class);
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        PrometheusSettings prometheus = settings.of(PrometheusSettings.class);
         prometheus.url().ifPresent(url -> ConfigValidator.url(problems, "guardian.prometheus.url", url,
                 "http://prometheus.monitoring:9090", "username/password or bearer-token"));
         ConfigValidator.positive(problems, "guardian.prometheus.timeout", prometheus.timeout(), "e.g. 10s");
@@ -75,8 +81,8 @@ public final class PrometheusProvider implements SourceProvider {
     }
 
     @Override
-    public Optional<ConfigProblem> unconfigured(GuardianConfig config, String signal) {
-        if (config.prometheus().url().isPresent()) {
+    public Optional<ConfigProblem> unconfigured(Settings settings, String signal) {
+        if (settings.of(PrometheusSettings.class).url().isPresent()) {
             return Optional.empty();
         }
         return Optional.of(new ConfigProblem("guardian.prometheus.url", "not set, but signal " + signal
@@ -89,9 +95,9 @@ public final class PrometheusProvider implements SourceProvider {
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, List<Policy> policies, MetricSource.Cycle cycle) {
+    public List<Check> doctor(Settings settings, List<Policy> policies, MetricSource.Cycle cycle) {
         List<Check> checks = new ArrayList<>();
-        String url = config.prometheus().url().orElse("(not set)");
+        String url = settings.of(PrometheusSettings.class).url().orElse("(not set)");
         Observation answer = cycle.read(new PromQlQuery("vector(1)"), Reduce.MAX);
         if (answer instanceof Observation.SourceError error) {
             checks.add(Check.fail("prometheus", "Prometheus at " + url + " did not answer: " + error.message()
@@ -121,15 +127,15 @@ public final class PrometheusProvider implements SourceProvider {
     }
 
     @Override
-    public MetricSource source(GuardianConfig config, ObjectMapper mapper) {
-        return PrometheusSource.from(config.prometheus(), mapper);
+    public MetricSource source(Settings settings, ObjectMapper mapper) {
+        return PrometheusSource.from(settings.of(PrometheusSettings.class), mapper);
     }
 
     /**
      * The Prometheus at {@code url}, with the credentials, TLS, timeout and concurrency of {@code settings}: what
      * {@code replay --prometheus URL} reads its range queries from.
      */
-    public static SignalRange at(URI url, GuardianConfig.Prometheus settings, ObjectMapper mapper) {
+    public static SignalRange at(URI url, PrometheusSettings settings, ObjectMapper mapper) {
         return new PrometheusSource(new PrometheusClient(url, settings, mapper), settings.maxConcurrency(),
                 settings.backfillStep());
     }

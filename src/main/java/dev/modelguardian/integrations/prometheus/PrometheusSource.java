@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
@@ -56,7 +55,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
      * The source {@code guardian.prometheus.*} configures; without a URL, a source whose every read fails saying
      * {@code guardian.prometheus.url is not set}.
      */
-    public static MetricSource from(GuardianConfig.Prometheus config, ObjectMapper mapper) {
+    public static MetricSource from(PrometheusSettings config, ObjectMapper mapper) {
         return config.url().isPresent()
                 ? new PrometheusSource(new PrometheusClient(config, mapper), config.maxConcurrency(),
                         config.backfillStep())

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.integrations.http.Tls;
 
@@ -24,7 +23,7 @@ public final class ScrapeClient {
     private final ScrapeApi api;
     private final String url;
 
-    public ScrapeClient(GuardianConfig.Scrape config) {
+    public ScrapeClient(ScrapeSettings config) {
         this.url = config.url().orElseThrow(() -> new IllegalStateException("guardian.scrape.url is not set"));
         this.api = Tls.verified(QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.SourceChecks;
 import dev.modelguardian.config.extension.SourceProvider;
 import dev.modelguardian.core.check.Check;
@@ -35,10 +36,16 @@ public final class ScrapeProvider implements SourceProvider {
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        config.scrape().url().ifPresent(url -> ConfigValidator.url(problems, "guardian.scrape.url", url,
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(ScrapeSettings.class);
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        ScrapeSettings scrape = settings.of(ScrapeSettings.class);
+        scrape.url().ifPresent(url -> ConfigValidator.url(problems, "guardian.scrape.url", url,
                 "http://prometheus.monitoring:9090", "username/password or bearer-token"));
-        ConfigValidator.positive(problems, "guardian.scrape.timeout", config.scrape().timeout(), "e.g. 5s");
+        ConfigValidator.positive(problems, "guardian.scrape.timeout", scrape.timeout(), "e.g. 5s");
     }
 
     @Override
@@ -58,8 +65,8 @@ public final class ScrapeProvider implements SourceProvider {
     }
 
     @Override
-    public Optional<ConfigProblem> unconfigured(GuardianConfig config, String signal) {
-        if (config.scrape().url().isPresent()) {
+    public Optional<ConfigProblem> unconfigured(Settings settings, String signal) {
+        if (settings.of(ScrapeSettings.class).url().isPresent()) {
             return Optional.empty();
         }
         return Optional.of(new ConfigProblem("guardian.scrape.url", "not set, but signal " + signal
@@ -72,7 +79,7 @@ public final class ScrapeProvider implements SourceProvider {
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, List<Policy> policies, MetricSource.Cycle cycle) {
+    public List<Check> doctor(Settings settings, List<Policy> policies, MetricSource.Cycle cycle) {
         // One fetch for every scrape signal; only a failed fetch makes a scrape read a source error.
         List<Observation> seen = policies.stream().map(p -> cycle.read(p.query(), p.reduce())).toList();
         Optional<Observation.SourceError> failed = seen.stream()
@@ -89,8 +96,8 @@ public final class ScrapeProvider implements SourceProvider {
     }
 
     @Override
-    public MetricSource source(GuardianConfig config, ObjectMapper mapper) {
-        return ScrapeSource.from(config.scrape());
+    public MetricSource source(Settings settings, ObjectMapper mapper) {
+        return ScrapeSource.from(settings.of(ScrapeSettings.class));
     }
 
     /** One fetch of the whole endpoint per cycle, shared by its signals. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
@@ -41,7 +40,7 @@ public final class ScrapeSource implements MetricSource {
      * The source {@code guardian.scrape.*} configures; without a URL, a source whose every read fails saying
      * {@code guardian.scrape.url is not set}.
      */
-    public static MetricSource from(GuardianConfig.Scrape config) {
+    public static MetricSource from(ScrapeSettings config) {
         return config.url().isPresent() ? new ScrapeSource(scrapeOf(new ScrapeClient(config)))
                 : MetricSource.unavailable(KIND, "guardian.scrape.url is not set");
     }

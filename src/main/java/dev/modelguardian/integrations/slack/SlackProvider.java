@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelChecks;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
@@ -27,16 +27,21 @@ public final class SlackProvider implements ChannelProvider {
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        GuardianConfig.Notify.Slack slack = config.notifications().slack();
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(SlackSettings.class);
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        SlackSettings slack = settings.of(SlackSettings.class);
         slack.webhookUrl().ifPresent(url -> ChannelChecks.secretUrl(problems, PREFIX + ".webhook-url", url, ENV));
         ChannelChecks.milestones(problems, PREFIX + ".milestones", slack.milestones());
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+    public List<Check> doctor(Settings settings, DoctorContext context) {
         String check = "notify/slack";
-        GuardianConfig.Notify.Slack slack = config.notifications().slack();
+        SlackSettings slack = settings.of(SlackSettings.class);
         List<Check> checks = new ArrayList<>();
         Optional<String> url = slack.webhookUrl();
         if (url.isEmpty()) {
@@ -56,9 +61,10 @@ public final class SlackProvider implements ChannelProvider {
     }
 
     @Override
-    public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
-        return notify.slack().webhookUrl().filter(u -> !u.isBlank())
-                .map(url -> new SlackChannel(url, ChannelChecks.milestoneSet(notify.slack().milestones()),
-                        notify.slack().postmortemSummary()));
+    public Optional<Channel> channel(Settings settings, String namespace) {
+        SlackSettings slack = settings.of(SlackSettings.class);
+        return slack.webhookUrl().filter(u -> !u.isBlank())
+                .map(url -> new SlackChannel(url, ChannelChecks.milestoneSet(slack.milestones()),
+                        slack.postmortemSummary()));
     }
 }

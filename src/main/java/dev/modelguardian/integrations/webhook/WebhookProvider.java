@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelChecks;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
@@ -28,8 +28,13 @@ public final class WebhookProvider implements ChannelProvider {
     }
 
     @Override
-    public void validate(GuardianConfig config, List<ConfigProblem> problems) {
-        GuardianConfig.Notify.Webhook webhook = config.notifications().webhook();
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(WebhookSettings.class);
+    }
+
+    @Override
+    public void validate(Settings settings, List<ConfigProblem> problems) {
+        WebhookSettings webhook = settings.of(WebhookSettings.class);
         webhook.url().ifPresent(url -> ChannelChecks.secretUrl(problems, PREFIX + ".url", url, ENV));
         webhook.hmacKey().filter(k -> k.length() < 16).ifPresent(k -> problems.add(new ConfigProblem(
                 PREFIX + ".hmac-key", "shorter than 16 characters; use a long random value from a Secret"
@@ -41,9 +46,9 @@ public final class WebhookProvider implements ChannelProvider {
     }
 
     @Override
-    public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+    public List<Check> doctor(Settings settings, DoctorContext context) {
         String check = "notify/webhook";
-        GuardianConfig.Notify.Webhook webhook = config.notifications().webhook();
+        WebhookSettings webhook = settings.of(WebhookSettings.class);
         List<Check> checks = new ArrayList<>();
         Optional<String> url = webhook.url();
         if (url.isEmpty()) {
@@ -77,8 +82,8 @@ public final class WebhookProvider implements ChannelProvider {
     }
 
     @Override
-    public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
-        GuardianConfig.Notify.Webhook webhook = notify.webhook();
+    public Optional<Channel> channel(Settings settings, String namespace) {
+        WebhookSettings webhook = settings.of(WebhookSettings.class);
         return webhook.url().filter(u -> !u.isBlank()).map(url -> new WebhookChannel(url,
                 webhook.hmacKey().filter(k -> !k.isBlank()), ChannelChecks.milestoneSet(webhook.milestones()),
                 webhook.postmortem()));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.core.check.Check.Status;
@@ -31,7 +31,7 @@ class DoctorNotifyTest {
             ROUTING_KEY, "R0ut1ngKey", WEBHOOK, "hooks.example.org", "webhookSecretToken", HMAC, "hmacSecretValue");
 
     private static List<Check> checks(String notifyYaml, Set<String> explicitlySet) {
-        return Doctor.notifications(TestConfigs.fromYaml("guardian:\n  notify:\n" + notifyYaml.indent(4)),
+        return Doctor.notifications(TestConfigs.settings("guardian:\n  notify:\n" + notifyYaml.indent(4)),
                 new DoctorContext("neural-hive", explicitlySet::contains, Map.of()), Extensions.CHANNELS);
     }
 
@@ -177,23 +177,23 @@ class DoctorNotifyTest {
             }
 
             @Override
-            public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+            public void validate(Settings settings, List<ConfigProblem> problems) {
             }
 
             @Override
-            public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+            public List<Check> doctor(Settings settings, DoctorContext context) {
                 return List.of(Check.warn("notify/pigeon", "no loft in " + context.namespace(), "name the loft"));
             }
 
             @Override
-            public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
+            public Optional<Channel> channel(Settings settings, String namespace) {
                 return Optional.empty();
             }
         };
         List<ChannelProvider> channels = new ArrayList<>(Extensions.CHANNELS);
         channels.add(1, pigeon);
 
-        List<Check> checks = Doctor.notifications(TestConfigs.fromYaml(""), new DoctorContext("neural-hive",
+        List<Check> checks = Doctor.notifications(TestConfigs.settings(""), new DoctorContext("neural-hive",
                 p -> false, Map.of()), channels);
 
         assertThat(checks).extracting(Check::check).containsExactly("notify/events", "notify/slack", "notify/pigeon",

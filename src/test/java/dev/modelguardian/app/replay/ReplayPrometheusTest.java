@@ -21,6 +21,7 @@ import dev.modelguardian.app.wiring.Policies;
 import dev.modelguardian.core.policy.Policy;
 import dev.modelguardian.core.policy.PolicyState;
 import dev.modelguardian.integrations.prometheus.PrometheusClient;
+import dev.modelguardian.integrations.prometheus.PrometheusSettings;
 import dev.modelguardian.integrations.prometheus.PrometheusSource;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.RecordedHistory;
@@ -56,12 +57,12 @@ class ReplayPrometheusTest {
     }
 
     PrometheusSource reader(String url) {
-        PrometheusClient client = new PrometheusClient(TestConfigs.fromYaml("""
+        PrometheusClient client = new PrometheusClient(TestConfigs.settings("""
                 guardian:
                   prometheus:
                     url: %s
                     timeout: 5s
-                """.formatted(url)).prometheus(), mapper);
+                """.formatted(url)).of(PrometheusSettings.class), mapper);
         return new PrometheusSource(client, 2, Duration.ofSeconds(15));
     }
 

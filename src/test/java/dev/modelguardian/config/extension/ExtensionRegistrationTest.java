@@ -2,19 +2,27 @@ package dev.modelguardian.config.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.arc.Unremovable;
+import io.smallrye.config.ConfigMapping;
+
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
+import dev.modelguardian.config.ConfigRules;
 import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.check.Check;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.core.registry.ModelRegistry;
@@ -32,7 +40,7 @@ import dev.modelguardian.testing.TestConfigs;
 /** The registration lists drive validation: what is in them is checked, in their order, and nothing else. */
 class ExtensionRegistrationTest {
 
-    private static final GuardianConfig CONFIG = TestConfigs.fromYaml("""
+    private static final Settings CONFIG = TestConfigs.settings("""
             guardian:
               notify:
                 timeout: 0s
@@ -48,17 +56,17 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+        public void validate(Settings settings, List<ConfigProblem> problems) {
             problems.add(new ConfigProblem("guardian.notify.pigeon.loft", "no loft; name the pigeon's loft"));
         }
 
         @Override
-        public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+        public List<Check> doctor(Settings settings, DoctorContext context) {
             return List.of(Check.warn("notify/pigeon", "no loft in " + context.namespace(), "name the loft"));
         }
 
         @Override
-        public Optional<Channel> channel(GuardianConfig.Notify notify, String namespace) {
+        public Optional<Channel> channel(Settings settings, String namespace) {
             return Optional.empty();
         }
     };
@@ -71,17 +79,17 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+        public void validate(Settings settings, List<ConfigProblem> problems) {
             problems.add(new ConfigProblem("guardian.ledger.url", "not set; set the ledger's URL"));
         }
 
         @Override
-        public List<Check> doctor(GuardianConfig config, DoctorContext context) {
+        public List<Check> doctor(Settings settings, DoctorContext context) {
             return List.of();
         }
 
         @Override
-        public Optional<ModelRegistry> registry(GuardianConfig config) {
+        public Optional<ModelRegistry> registry(Settings settings) {
             return Optional.empty();
         }
     };
@@ -104,7 +112,7 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public List<Permission> permissions(GuardianConfig config, List<TargetSpec> targets) {
+        public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
             return List.of();
         }
 
@@ -120,7 +128,7 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public dev.modelguardian.core.remediation.TrainingTrigger trigger(GuardianConfig config,
+        public dev.modelguardian.core.remediation.TrainingTrigger trigger(Settings settings,
                 java.util.Map<String, GuardianConfig.Target> targets,
                 io.fabric8.kubernetes.client.KubernetesClient client, String namespace, java.time.Clock clock) {
             throw new UnsupportedOperationException("no carrier");
@@ -135,7 +143,7 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public void validate(GuardianConfig config, List<ConfigProblem> problems) {
+        public void validate(Settings settings, List<ConfigProblem> problems) {
             problems.add(new ConfigProblem("guardian.leaves.cup", "no cup; name the cup the leaves are read in"));
         }
 
@@ -145,7 +153,7 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public Optional<ConfigProblem> unconfigured(GuardianConfig config, String signal) {
+        public Optional<ConfigProblem> unconfigured(Settings settings, String signal) {
             return Optional.of(new ConfigProblem("guardian.leaves.cup", "not set, but signal " + signal
                     + " reads the leaves"));
         }
@@ -156,19 +164,19 @@ class ExtensionRegistrationTest {
         }
 
         @Override
-        public List<Check> doctor(GuardianConfig config, List<dev.modelguardian.core.policy.Policy> policies,
+        public List<Check> doctor(Settings settings, List<dev.modelguardian.core.policy.Policy> policies,
                 dev.modelguardian.core.signal.MetricSource.Cycle cycle) {
             return List.of();
         }
 
         @Override
-        public dev.modelguardian.core.signal.MetricSource source(GuardianConfig config,
+        public dev.modelguardian.core.signal.MetricSource source(Settings settings,
                 com.fasterxml.jackson.databind.ObjectMapper mapper) {
             return dev.modelguardian.core.signal.MetricSource.unavailable("leaves", "no cup");
         }
     };
 
-    private static final GuardianConfig READS_LEAVES = TestConfigs.fromYaml("""
+    private static final Settings READS_LEAVES = TestConfigs.settings("""
             guardian:
               models:
                 m:
@@ -179,7 +187,7 @@ class ExtensionRegistrationTest {
             """);
 
     private static List<String> problems(List<ChannelProvider> channels, List<RegistryProvider> registries) {
-        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG), List.of(), channels, registries,
+        return ConfigValidator.validate(CONFIG, ModelSet.resolve(CONFIG.guardian()), List.of(), channels, registries,
                 List.of()).stream()
                 .map(ConfigProblem::property)
                 .filter(p -> p.startsWith("guardian.notify") || p.startsWith("guardian.ledger")).toList();
@@ -207,7 +215,7 @@ class ExtensionRegistrationTest {
 
     @Test
     void givenATriggerProviderRegistered_whenValidated_thenItsProblemIsReportedForEveryTarget() {
-        ModelSet set = ModelSet.resolve(CONFIG);
+        ModelSet set = ModelSet.resolve(CONFIG.guardian());
         List<String> carrier = ConfigValidator.validate(CONFIG, set, List.of(), List.of(), List.of(), List.of(CARRIER))
                 .stream()
                 .map(ConfigProblem::property).filter(p -> p.endsWith(".carrier")).toList();
@@ -220,7 +228,7 @@ class ExtensionRegistrationTest {
 
     @Test
     void givenASourceProviderRegistered_whenValidated_thenItsKeysAndTheSignalsReadingItAreChecked() {
-        ModelSet set = ModelSet.resolve(READS_LEAVES);
+        ModelSet set = ModelSet.resolve(READS_LEAVES.guardian());
         assertThat(ConfigValidator.validate(READS_LEAVES, set, List.of(LEAVES), List.of(), List.of(), List.of()))
                 .extracting(ConfigProblem::property)
                 .contains("guardian.leaves.cup", "guardian.models.m.signals.s.tea")
@@ -281,7 +289,7 @@ class ExtensionRegistrationTest {
 
     @Test
     void givenASourceNotRegistered_whenValidated_thenASignalReadingItIsAnUnknownSourceNamingTheRegisteredOnes() {
-        ModelSet set = ModelSet.resolve(READS_LEAVES);
+        ModelSet set = ModelSet.resolve(READS_LEAVES.guardian());
         assertThat(ConfigValidator.validate(READS_LEAVES, set, Extensions.SOURCES, List.of(), List.of(), List.of()))
                 .filteredOn(p -> p.property().equals("guardian.models.m.signals.s.source")).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("unknown source 'leaves'; use 'prometheus' or"
@@ -304,7 +312,48 @@ class ExtensionRegistrationTest {
         assertThat(Extensions.TRIGGERS).extracting(TriggerProvider::kind).containsExactly("cronjob", "job-template",
                 "argo-workflow", "http");
         assertThat(Extensions.TRIGGERS.getFirst()).isInstanceOf(CronJobProvider.class);
-        assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG))).extracting(ConfigProblem::property)
+        assertThat(Extensions.validate(CONFIG, ModelSet.resolve(CONFIG.guardian()))).extracting(ConfigProblem::property)
                 .contains("guardian.notify.slack.webhook-url");
+    }
+    @Test
+    void givenTheShippedSourcesChannelsAndRegistries_whenTheirKeysAreMapped_thenEachOwnsAnUnremovableRootInItsFolder() {
+        List<ConfigRules> keyed = new java.util.ArrayList<>();
+        keyed.addAll(Extensions.SOURCES);
+        keyed.addAll(Extensions.CHANNELS);
+        keyed.addAll(Extensions.REGISTRIES);
+
+        for (ConfigRules extension : keyed) {
+            Class<?> root = extension.settingsRoot().orElseThrow(() -> new AssertionError(extension.getClass()
+                    .getSimpleName() + " names no settings root"));
+            assertThat(root.getPackage()).as("%s's root", extension.getClass().getSimpleName())
+                    .isEqualTo(extension.getClass().getPackage());
+            assertThat(root.getAnnotation(ConfigMapping.class).prefix()).as("%s's prefix", root.getSimpleName())
+                    .startsWith("guardian.");
+            // Without it Quarkus would not register a root that nothing injects: every key would be unknown.
+            assertThat(root.isAnnotationPresent(Unremovable.class)).as("%s is @Unremovable", root.getSimpleName())
+                    .isTrue();
+            assertThat(CONFIG.of(root)).as("%s mapped by a test configuration", root.getSimpleName()).isNotNull();
+        }
+        assertThat(Extensions.settingsRoots()).doesNotHaveDuplicates().hasSize(keyed.size());
+    }
+
+    @Test
+    void givenEveryConfigMappingInTheSources_whenListed_thenEachIsTheGuardiansTreeOrAnExtensionsNamedRoot()
+            throws java.io.IOException {
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        Path main = Path.of("src/main/java");
+        try (Stream<Path> files = Files.walk(main)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (Files.readString(file).contains("\n@ConfigMapping(")) {
+                    declared.add(main.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", ""));
+                }
+            }
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        known.add(GuardianConfig.class.getName());
+        Extensions.settingsRoots().forEach(root -> known.add(root.getName()));
+
+        assertThat(declared).as("a root no provider names is mapped by Quarkus but by no test configuration")
+                .isEqualTo(known);
     }
 }

@@ -43,8 +43,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.app.wiring.KubeBeans;
 import dev.modelguardian.app.wiring.Policies;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.policy.PolicyEngine;
 import dev.modelguardian.integrations.jobs.TrainingJobs;
 import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
@@ -52,6 +52,7 @@ import dev.modelguardian.integrations.kubernetes.EventRecorder;
 import dev.modelguardian.integrations.kubernetes.EventsListener;
 import dev.modelguardian.integrations.kubernetes.ModelServerResources;
 import dev.modelguardian.integrations.mlflow.MlflowRegistry;
+import dev.modelguardian.integrations.mlflow.MlflowSettings;
 import dev.modelguardian.integrations.notify.Notifier;
 import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.MutableClock;
@@ -130,7 +131,7 @@ class MlflowFaultsTest {
     ModelSet models;
 
     @Inject
-    GuardianConfig config;
+    Settings settings;
 
     final List<String> failures = new CopyOnWriteArrayList<>();
     /** PagerDuty's Events API, where the notifier pages. */
@@ -156,16 +157,16 @@ class MlflowFaultsTest {
         pagerDuty = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         pagerDuty.start();
         pagerDuty.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
-        var notify = TestConfigs.fromYaml("""
+        var notify = TestConfigs.settings("""
                 guardian:
                   notify:
                     initial-backoff: 20ms
                     pagerduty:
                       routing-key: 0123456789abcdef0123456789ABCDEF
                       url: %s/v2/enqueue
-                """.formatted(pagerDuty.baseUrl())).notifications();
-        notifier = new Notifier(notify, NAMESPACE, Extensions.channels(notify, NAMESPACE), new SimpleMeterRegistry(),
-                clock);
+                """.formatted(pagerDuty.baseUrl()));
+        notifier = new Notifier(notify.guardian().notifications(), NAMESPACE, Extensions.channels(notify, NAMESPACE),
+                new SimpleMeterRegistry(), clock);
         RemediationListener listener = new RemediationListener() {
             @Override
             public void stepped(Step step) {
@@ -186,7 +187,7 @@ class MlflowFaultsTest {
         engine = new RemediationEngine(policyEngine, Policies.from(models), KubeBeans.targets(models, true),
                 new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state"),
                 new TrainingJobs(client, NAMESPACE, Duration.ofMinutes(10), clock), policy, 50, clock, listener,
-                () -> true, Optional.of(MlflowRegistry.create(config.mlflow())),
+                () -> true, Optional.of(MlflowRegistry.create(settings.of(MlflowSettings.class))),
                 new ModelServerResources(client, NAMESPACE));
     }
 

@@ -28,8 +28,8 @@ import dev.modelguardian.testing.PodLogServer;
 class ArgoLogTailTest {
 
     /** No settings: these triggers read nothing of the configuration for their permissions. */
-    static final dev.modelguardian.config.GuardianConfig NO_SETTINGS =
-            dev.modelguardian.testing.TestConfigs.fromYaml("");
+    static final dev.modelguardian.config.Settings NO_SETTINGS =
+            dev.modelguardian.testing.TestConfigs.settings("");
 
 
     static final String TARGET = "orchestrator-dynamic-ml-training";

@@ -16,6 +16,7 @@ import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.check.Check;
@@ -33,8 +34,8 @@ import dev.modelguardian.testing.TestConfigs;
 class ArgoWorkflowProviderTest {
 
     /** No settings: these triggers read nothing of the configuration for their permissions. */
-    static final dev.modelguardian.config.GuardianConfig NO_SETTINGS =
-            dev.modelguardian.testing.TestConfigs.fromYaml("");
+    static final dev.modelguardian.config.Settings NO_SETTINGS =
+            dev.modelguardian.testing.TestConfigs.settings("");
 
 
     KubernetesClient client;
@@ -145,9 +146,10 @@ class ArgoWorkflowProviderTest {
 
     @Test
     void givenAnUnknownTriggerKind_whenTheConfigurationIsValidated_thenTheKindIsReportedWithTheClosestOne() {
-        GuardianConfig config = config("      trigger:\n        kind: argo-workflows\n");
+        Settings settings = TestConfigs.settings("guardian:\n  targets:\n    training:\n      models: [a]\n"
+                + "      trigger:\n        kind: argo-workflows\n");
 
-        assertThat(Extensions.validate(config, ModelSet.resolve(config)))
+        assertThat(Extensions.validate(settings, ModelSet.resolve(settings.guardian())))
                 .filteredOn(p -> p.property().equals("guardian.targets.training.trigger.kind")).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("unknown training trigger kind 'argo-workflows';"
                         + " use argo-workflow (closest), or one of cronjob, job-template, argo-workflow, http"));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.testing.TestConfigs;
 
 /** The CronJob trigger checks its own setting of each target: the CronJob name, the target's name when not set. */
@@ -45,7 +46,7 @@ class CronJobProviderTest {
 
     @Test
     void givenAnyConfiguration_whenTheProviderBuildsItsTrigger_thenItIsTheJobsOfTheGuardiansNamespace() {
-        GuardianConfig config = TestConfigs.fromYaml("guardian:\n  interval: 1m\n");
+        Settings config = TestConfigs.settings("guardian:\n  interval: 1m\n");
         assertThat(new CronJobProvider().trigger(config, java.util.Map.of(), null, "neural-hive",
                 java.time.Clock.systemUTC()))
                 .isInstanceOfSatisfying(TrainingJobs.class,

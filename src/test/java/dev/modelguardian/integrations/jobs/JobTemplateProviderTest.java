@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.check.Check;
@@ -36,7 +37,11 @@ class JobTemplateProviderTest {
     KubernetesClient client;
 
     private static GuardianConfig config(String target) {
-        return TestConfigs.fromYaml("guardian:\n  targets:\n    training:\n      models: [a]\n" + target);
+        return settings(target).guardian();
+    }
+
+    private static Settings settings(String target) {
+        return TestConfigs.settings("guardian:\n  targets:\n    training:\n      models: [a]\n" + target);
     }
 
     private static List<ConfigProblem> validate(String target) {
@@ -80,11 +85,12 @@ class JobTemplateProviderTest {
 
     @Test
     void givenAnInlineManifest_whenValidatedAndStarted_thenNoProblemAndTheJobIsTheManifestLabelledInlineAndNoConfigMapIsRead() {
-        GuardianConfig config = config(INLINE);
+        Settings settings = settings(INLINE);
+        GuardianConfig config = settings.guardian();
         var trainer = Extensions.trainer("training", config.targets().get("training"));
         TargetSpec target = new TargetSpec("training", trainer, List.of("a"), RecoverySpec.NONE);
-        TrainingTrigger jobs = new JobTemplateProvider().trigger(config, config.targets(), client, NeuralHive.NAMESPACE,
-                java.time.Clock.systemUTC());
+        TrainingTrigger jobs = new JobTemplateProvider().trigger(settings, config.targets(), client,
+                NeuralHive.NAMESPACE, java.time.Clock.systemUTC());
 
         jobs.start(target, "ml-retrain-emergency-1764000000", "r1764000000", "a/mae 27 (> 20)");
 
@@ -98,7 +104,7 @@ class JobTemplateProviderTest {
         assertThat(job.getSpec().getTemplate().getSpec().getContainers()).singleElement()
                 .satisfies(c -> assertThat(c.getImage()).isEqualTo("neural-hive/orchestrator-ml-training:1.4.2"));
         assertThat(jobs.running(target, java.util.Optional.of("other"))).contains("ml-retrain-emergency-1764000000");
-        assertThat(new JobTemplateProvider().permissions(config, List.of(target))).as("no ConfigMap to read")
+        assertThat(new JobTemplateProvider().permissions(settings, List.of(target))).as("no ConfigMap to read")
                 .noneMatch(p -> p.resource().equals("configmaps"));
         assertThat(new JobTemplateProvider().doctor(List.of(target), client, new DoctorContext(NeuralHive.NAMESPACE,
                 k -> false, Map.of(), config.targets()))).singleElement().satisfies(c -> {
@@ -175,7 +181,7 @@ class JobTemplateProviderTest {
 
     @Test
     void givenJobTemplateTargets_whenPermissionsAreListed_thenTheNamedConfigMapsAndJobsAndNoCronJob() {
-        List<Permission> permissions = new JobTemplateProvider().permissions(config(""), List.of(target("a",
+        List<Permission> permissions = new JobTemplateProvider().permissions(settings(""), List.of(target("a",
                 JobTemplates.CONFIG_MAP)));
 
         assertThat(permissions).extracting(Permission::describe).containsExactly(

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.Metric;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.MlflowModelVersion;
 import dev.modelguardian.integrations.mlflow.MlflowDtos.ModelVersionsResponse;
@@ -72,7 +71,7 @@ final class MlflowTestSupport {
      * {@code guardian.mlflow.*} with the url and extra YAML lines (indented under mlflow); timeout 2s and backoff 10ms
      * unless a line sets them.
      */
-    static GuardianConfig.Mlflow config(String url, String... lines) {
+    static MlflowSettings config(String url, String... lines) {
         StringBuilder yaml = new StringBuilder("guardian:\n  mlflow:\n    url: " + url + "\n");
         boolean timeout = false;
         boolean backoff = false;
@@ -82,6 +81,6 @@ final class MlflowTestSupport {
             yaml.append("    ").append(line).append('\n');
         }
         yaml.append(timeout ? "" : "    timeout: 2s\n").append(backoff ? "" : "    retry-backoff: 10ms\n");
-        return TestConfigs.fromYaml(yaml.toString()).mlflow();
+        return TestConfigs.settings(yaml.toString()).of(MlflowSettings.class);
     }
 }

@@ -25,8 +25,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.notify.Channel;
 import dev.modelguardian.integrations.kubernetes.CapturedLog;
 import dev.modelguardian.testing.TestConfigs;
@@ -115,7 +115,7 @@ class NotifierSecretsTest {
             refused.close();
 
             // Invalid values: the validator's messages, which commands print.
-            GuardianConfig bad = TestConfigs.fromYaml("""
+            Settings bad = TestConfigs.settings("""
                     guardian:
                       notify:
                         slack:
@@ -126,7 +126,7 @@ class NotifierSecretsTest {
                           url: 'ftp://x/%s?token=%s'
                           hmac-key: short
                     """.formatted(SLACK_PATH_SECRET, ROUTING_SECRET, WEBHOOK_PATH_SECRET, WEBHOOK_QUERY_SECRET));
-            Extensions.validate(bad, ModelSet.resolve(bad)).stream().map(ConfigProblem::toString)
+            Extensions.validate(bad, ModelSet.resolve(bad.guardian())).stream().map(ConfigProblem::toString)
                     .forEach(problems::add);
 
             assertThat(ours.all()).as("something was logged at all").isNotEmpty();
@@ -142,7 +142,7 @@ class NotifierSecretsTest {
 
     @Test
     void givenChannelsOn_whenDescribed_thenOnlyTheHost() {
-        GuardianConfig.Notify config = NotifyTesting.config("""
+        Settings config = NotifyTesting.settings("""
                 slack:
                   webhook-url: https://hooks.slack.com/services/T000/B000/%s
                 webhook:

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.remediation.RemediationListener.Step;
 import dev.modelguardian.testing.MutableClock;
 import dev.modelguardian.testing.TestConfigs;
@@ -22,19 +23,25 @@ final class NotifyTesting {
 
     /** {@code guardian.notify} from {@code channels} (YAML under notify:) plus quick backoff and the Neural Hive hint. */
     static GuardianConfig.Notify config(String channels) {
-        return TestConfigs.fromYaml("""
+        return settings(channels).guardian().notifications();
+    }
+
+    /** The whole configuration of {@link #config(String)}: the channels' own settings with it. */
+    static Settings settings(String channels) {
+        return TestConfigs.settings("""
                 guardian:
                   notify:
                     rollback-hint: %s
                     initial-backoff: 20ms
                     max-backoff: 2s
                     timeout: 5s
-                """.formatted(HINT) + channels.indent(4)).notifications();
+                """.formatted(HINT) + channels.indent(4));
     }
 
     static Notifier notifier(String channels, MeterRegistry registry, MutableClock clock) {
-        GuardianConfig.Notify config = config(channels);
-        return new Notifier(config, Story.NAMESPACE, Extensions.channels(config, Story.NAMESPACE), registry, clock);
+        Settings settings = settings(channels);
+        return new Notifier(settings.guardian().notifications(), Story.NAMESPACE,
+                Extensions.channels(settings, Story.NAMESPACE), registry, clock);
     }
 
     static MutableClock clock() {

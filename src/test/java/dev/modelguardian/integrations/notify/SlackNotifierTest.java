@@ -187,9 +187,9 @@ class SlackNotifierTest {
     void givenSlackAlways503_whenNotified_thenGivesUpAfterMaxAttemptsAndCountsTheLoss() {
         slack.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
         NotifyTesting.config("");
-        var config = NotifyTesting.config("max-attempts: 3\nslack:\n  webhook-url: " + slack.baseUrl() + PATH);
-        notifier = new Notifier(config, Story.NAMESPACE, Extensions.channels(config, Story.NAMESPACE), registry,
-                clock);
+        var settings = NotifyTesting.settings("max-attempts: 3\nslack:\n  webhook-url: " + slack.baseUrl() + PATH);
+        notifier = new Notifier(settings.guardian().notifications(), Story.NAMESPACE,
+                Extensions.channels(settings, Story.NAMESPACE), registry, clock);
 
         notifier.stepped(new Story().firing());
 

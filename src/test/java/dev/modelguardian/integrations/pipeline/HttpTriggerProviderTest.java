@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.ConfigProblem;
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.Trainer;
 import dev.modelguardian.testing.TestConfigs;
@@ -136,9 +137,9 @@ class HttpTriggerProviderTest {
 
     @Test
     void givenTargetsWithCredentials_whenPermissionsAreListed_thenItIsGetOnEachSecretByName() {
-        GuardianConfig config = TestConfigs.fromYaml("guardian:\n  targets:\n    " + T
+        Settings config = TestConfigs.settings("guardian:\n  targets:\n    " + T
                 + ":\n      models: [m]\n      trigger:\n" + VALID.indent(8));
-        var target = Recipes.target(config);
+        var target = Recipes.target(config.guardian());
 
         assertThat(provider.permissions(config, List.of(target))).containsExactly(new Permission("", "secrets", "get",
                 java.util.Optional.of("kfp-token"), "the pipeline service's credentials (http trigger)"));

@@ -19,8 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 import dev.modelguardian.app.wiring.Extensions;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.remediation.ClusterException;
 import dev.modelguardian.core.remediation.JobObservation;
 import dev.modelguardian.core.remediation.TargetSpec;
@@ -61,12 +61,12 @@ class PipelineRecipesTest {
         service = recipe.standIn();
         recipe.createSecret(client);
         clock.set(Instant.parse("2026-12-06T10:00:00Z"));
-        return recipe.trigger(recipe.config(service, edit), client, clock);
+        return recipe.trigger(recipe.settings(service, edit), client, clock);
     }
 
     /** A guardian restarted: the same configuration, nothing in memory. */
     private PipelineRuns restarted(Recipe recipe) {
-        return recipe.trigger(recipe.config(service), client, clock);
+        return recipe.trigger(recipe.settings(service), client, clock);
     }
 
     private TargetSpec target(Recipe recipe) {
@@ -77,9 +77,9 @@ class PipelineRecipesTest {
     @EnumSource(Recipe.class)
     void givenEachDocumentedRecipe_whenTheWholeConfigurationIsValidated_thenItHasNoProblem(Recipe recipe) {
         service = recipe.standIn();
-        GuardianConfig config = recipe.config(service);
+        Settings settings = recipe.settings(service);
 
-        assertThat(Extensions.validate(config, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validate(settings, ModelSet.resolve(settings.guardian()))).isEmpty();
         assertThat(target(recipe).trainer().trigger()).isEqualTo("http");
     }
 
@@ -416,7 +416,7 @@ class PipelineRecipesTest {
     void givenNoSecret_whenStarting_thenAPermanentFailureNamesTheSecretAndKeyAndNothingIsSent() {
         service = Recipe.KUBEFLOW.standIn();
         clock.set(Instant.parse("2026-12-06T10:00:00Z"));
-        PipelineRuns runs = Recipe.KUBEFLOW.trigger(Recipe.KUBEFLOW.config(service), client, clock);
+        PipelineRuns runs = Recipe.KUBEFLOW.trigger(Recipe.KUBEFLOW.settings(service), client, clock);
 
         assertThatThrownBy(() -> runs.start(target(Recipe.KUBEFLOW), RUN, REMEDIATION, WHY))
                 .isInstanceOfSatisfying(ClusterException.class, e -> {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.remediation.RecoverySpec;
 import dev.modelguardian.core.remediation.TargetSpec;
 import dev.modelguardian.testing.NeuralHive;
@@ -72,12 +73,16 @@ final class Recipes {
         }
 
         /** The recipe's configuration with its service at {@code standIn}, edited by {@code edit}. */
-        GuardianConfig config(PipelineStandIn standIn, java.util.function.UnaryOperator<String> edit) {
-            return TestConfigs.fromYaml(edit.apply(yaml().replace(baseUrl, standIn.url())));
+        Settings settings(PipelineStandIn standIn, java.util.function.UnaryOperator<String> edit) {
+            return TestConfigs.settings(edit.apply(yaml().replace(baseUrl, standIn.url())));
+        }
+
+        Settings settings(PipelineStandIn standIn) {
+            return settings(standIn, y -> y);
         }
 
         GuardianConfig config(PipelineStandIn standIn) {
-            return config(standIn, y -> y);
+            return settings(standIn).guardian();
         }
 
         /** The recipe's Secret, as the comment in the recipe creates it. */
@@ -90,8 +95,8 @@ final class Recipes {
         }
 
         /** The trigger built from the recipe's configuration, as the guardian builds it. */
-        PipelineRuns trigger(GuardianConfig config, KubernetesClient client, Clock clock) {
-            return (PipelineRuns) new HttpTriggerProvider().trigger(config, config.targets(), client,
+        PipelineRuns trigger(Settings settings, KubernetesClient client, Clock clock) {
+            return (PipelineRuns) new HttpTriggerProvider().trigger(settings, settings.guardian().targets(), client,
                     NeuralHive.NAMESPACE, clock);
         }
     }

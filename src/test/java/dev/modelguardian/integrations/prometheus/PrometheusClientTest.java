@@ -22,6 +22,7 @@ import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
+import dev.modelguardian.integrations.prometheus.PrometheusSettings;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -46,12 +47,12 @@ class PrometheusClientTest {
     }
 
     PrometheusClient client(String url) {
-        return new PrometheusClient(TestConfigs.fromYaml("""
+        return new PrometheusClient(TestConfigs.settings("""
                 guardian:
                   prometheus:
                     url: %s
                     timeout: 3s
-                """.formatted(url)).prometheus(), mapper);
+                """.formatted(url)).of(PrometheusSettings.class), mapper);
     }
 
     @Test
