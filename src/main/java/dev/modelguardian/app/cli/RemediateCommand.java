@@ -254,7 +254,8 @@ public class RemediateCommand implements Callable<Integer> {
             while (true) {
                 Duration nap = relist;
                 try {
-                    Optional<String> said = engine.followUp().stream()
+                    // Another target's failing read is logged by the engine, not counted among this wait's errors.
+                    Optional<String> said = engine.followUp(target.name()).stream()
                             .filter(r -> r.target().name().equals(target.name()))
                             .map(RemediationEngine.TargetReport::reason).findFirst();
                     TargetRecord record = store.load().target(target.name(), Instant.now());

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,10 +133,12 @@ public final class RemediationEngine {
     /**
      * The targets advanced, and the first failure among those that could not be (the others suppressed in it).
      *
-     * @param reports the reports of the targets advanced, in order
-     * @param failure the first target's failure, if any
+     * @param reports  the reports of the targets advanced, in order
+     * @param failure  the first target's failure, if any
+     * @param failures each target that could not be advanced, by name, with its own failure
      */
-    private record Advanced(List<TargetReport> reports, Optional<RuntimeException> failure) {
+    private record Advanced(List<TargetReport> reports, Optional<RuntimeException> failure,
+            Map<String, RuntimeException> failures) {
 
         /** The reports, or the failure thrown: the caller sees the cycle fail. */
         List<TargetReport> orThrow() {
@@ -154,12 +157,15 @@ public final class RemediationEngine {
     private static Advanced eachTarget(List<TargetSpec> targets,
             Function<TargetSpec, TargetReport> advance) {
         List<TargetReport> reports = new ArrayList<>();
+        Map<String, RuntimeException> failures = new HashMap<>();
         RuntimeException failed = null;
         for (TargetSpec target : targets) {
             try {
                 reports.add(advance.apply(target));
             } catch (ClusterException | StateStore.StoreException e) {
-                LOG.errorf("Target %s was not advanced this cycle: %s", target.name(), e.getMessage());
+                LOG.errorf("Target %s was not advanced (tried again at the next cycle or follow-up): %s", target.name(),
+                        e.getMessage());
+                failures.put(target.name(), e);
                 if (failed == null) {
                     failed = e;
                 } else if (e != failed) {
@@ -167,7 +173,7 @@ public final class RemediationEngine {
                 }
             }
         }
-        return new Advanced(List.copyOf(reports), Optional.ofNullable(failed));
+        return new Advanced(List.copyOf(reports), Optional.ofNullable(failed), Map.copyOf(failures));
     }
 
     /**
@@ -176,6 +182,24 @@ public final class RemediationEngine {
      * the live signals, so the policies of the targets that are verifying (and only those) are evaluated now.
      */
     public List<TargetReport> followUp() {
+        return followingUp().orThrow();
+    }
+
+    /**
+     * A follow-up as {@link #followUp()}, for a caller that waits on the target {@code waitingOn} alone
+     * ({@code remediate}): only that target's failure (or a failure to read the state) fails it. Another target whose
+     * runs cannot be read now is logged and taken up again at the next follow-up; it is not the caller's error.
+     */
+    public List<TargetReport> followUp(String waitingOn) {
+        Advanced advanced = followingUp();
+        RuntimeException own = advanced.failures().get(waitingOn);
+        if (own != null) {
+            throw own;
+        }
+        return advanced.reports();
+    }
+
+    private Advanced followingUp() {
         GuardianState state = store.load();
         List<TargetSpec> underWay = targets.stream().filter(t -> stateOf(state, t).filter(
                 RemediationEngine::inProgress).isPresent()).toList();
@@ -186,7 +210,7 @@ public final class RemediationEngine {
             TargetHealth health = verifying.contains(target) ? health(target, evaluations) : UNOBSERVED;
             return advance(target, health, Optional.empty(), Optional.of(state.target(target.name(),
                     clock.instant())));
-        }).orThrow();
+        });
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,11 +34,17 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 
+import dev.modelguardian.core.remediation.Progress;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.TargetRecord;
+import dev.modelguardian.core.remediation.TargetState;
+import dev.modelguardian.integrations.kubernetes.ConfigMapStateStore;
 import dev.modelguardian.testing.MainTestCluster;
 import dev.modelguardian.testing.MetricsEndpoint;
 import dev.modelguardian.testing.MlflowStandIn;
 import dev.modelguardian.testing.NeuralHive;
 import dev.modelguardian.testing.PodLogServer;
+import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
@@ -217,6 +224,60 @@ class RemediateCommandTest {
                 .containsPattern(CRON_JOB + " RETRAINING -> VALIDATING  Job ml-retrain-emergency-\\d+ complete")
                 .containsPattern("remediation r\\d+ ended retrained");
         assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void givenAnotherTargetsTrainingServiceDown_whenOneTargetIsRemediated_thenItsWaitEndsRetrainedWithoutCountingThatError(
+            QuarkusMainLauncher launcher) throws IOException {
+        // A second target, trained through a pipeline service that does not answer, has a run under way: every
+        // follow-up fails to observe it. remediate waits on its own target only.
+        Path twoTargets = Files.writeString(dir.resolve("two-targets.yaml"), Files.readString(config)
+                .replace("  targets:\n", """
+                          targets:
+                            pipeline-trained:
+                              models: [queue-predictor]
+                              trigger:
+                                kind: http
+                                http:
+                                  start:
+                                    url: http://127.0.0.1:%1$d/runs
+                                    body: '{"name": "{run}"}'
+                                    run-id: /id
+                                  status:
+                                    url: http://127.0.0.1:%1$d/runs/{run-id}
+                                    state: /state
+                                    succeeded: [SUCCEEDED]
+                                    failed: [FAILED]
+                                  runs:
+                                    url: http://127.0.0.1:%1$d/runs
+                                    items: /runs
+                                    name: /name
+                        """.formatted(PrometheusServer.closedPort()))
+                .replace("  models:\n", """
+                          models:
+                            queue-predictor:
+                              signals:
+                                drift:
+                                  source: scrape
+                                  metric: orchestration_ml_drift_score
+                                  labels:
+                                    drift_type: prediction
+                                  above: 100
+                        """));
+        Instant started = Instant.now().minusSeconds(60);
+        TargetState training = new TargetState(RemediationState.RETRAINING, started, Optional.of("r1"),
+                Optional.of("ml-retrain-pipeline-trained-1"), true, List.of(), false, List.of(started),
+                Optional.empty());
+        assertThat(new ConfigMapStateStore(client, NAMESPACE, "model-guardian-state").compareAndSet(
+                "pipeline-trained", 0, new TargetRecord(1, training, "run ml-retrain-pipeline-trained-1 started",
+                        Progress.EMPTY, Map.of(), List.of()))).isTrue();
+        jobsEndWith("Complete", null);
+
+        LaunchResult result = launcher.launch("remediate", "--config", twoTargets.toString(), "--target", CRON_JOB);
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        assertThat(result.getOutput()).containsPattern("remediation r\\d+ ended retrained");
+        assertThat(result.getErrorOutput()).doesNotContain("(attempt ");
     }
 
     @Test

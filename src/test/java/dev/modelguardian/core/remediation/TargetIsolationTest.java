@@ -62,6 +62,36 @@ class TargetIsolationTest {
     }
 
     @Test
+    void givenAnotherTargetsRunUnreadable_whenTheWaitedOnTargetIsFollowedUp_thenItsRunIsTakenUpAndNothingIsThrown() {
+        Trigger trigger = new Trigger("none");
+        RemediationEngine engine = engine(trigger);
+        engine.runCycle();
+        trigger.broken = "b";
+        trigger.finished = true;
+
+        List<RemediationEngine.TargetReport> reports = engine.followUp("a");
+
+        assertThat(reports).extracting(r -> r.target().name()).containsExactly("a", "c");
+        assertThat(state("a")).isEqualTo(RemediationState.HEALTHY);
+        assertThat(state("b")).as("taken up again at the next follow-up").isEqualTo(RemediationState.RETRAINING);
+    }
+
+    @Test
+    void givenTheWaitedOnTargetsRunUnreadable_whenFollowedUp_thenItsOwnFailureIsThrownAfterTheOthersAdvanced() {
+        Trigger trigger = new Trigger("none");
+        RemediationEngine engine = engine(trigger);
+        engine.runCycle();
+        trigger.broken = "b";
+        trigger.finished = true;
+
+        assertThatThrownBy(() -> engine.followUp("b")).isInstanceOf(ClusterException.class)
+                .hasMessage("cannot list the training runs of b: HTTP 503");
+
+        assertThat(state("a")).isEqualTo(RemediationState.HEALTHY);
+        assertThat(state("c")).isEqualTo(RemediationState.HEALTHY);
+    }
+
+    @Test
     void givenTheCallerFailsToRecordAFailingCycle_whenItRuns_thenTheTargetsFailureIsThrownWithTheCallersSuppressed() {
         Trigger trigger = new Trigger("b");
 
