@@ -256,11 +256,11 @@ public final class Runbook {
             steps.add(world("the signal is healthy", () -> ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.HEALTHY)));
             steps.add(engine("remediate --force", e -> e.request(target(), true, "remediate --force")));
             steps.add(world("v8 registered (MAE 12), Job complete, +20m", () -> trainingRegisters(12.0, false)));
-            steps.add(engine("remediate's wait loop", RemediationEngine::followUp));
+            steps.add(engine("remediate's wait loop", e -> e.followUp(target().name())));
             steps.add(engine("remediate --force again while verifying",
                     e -> e.request(target(), true, "remediate --force")));
             steps.add(world("+5m", () -> clock.advance(Duration.ofMinutes(5))));
-            steps.add(engine("remediate's wait loop after the verify window", RemediationEngine::followUp));
+            steps.add(engine("remediate's wait loop after the verify window", e -> e.followUp(target().name())));
             return steps;
         }
         if (path == Path.MANUAL_ROLLBACK) {

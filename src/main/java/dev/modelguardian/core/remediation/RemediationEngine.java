@@ -178,8 +178,9 @@ public final class RemediationEngine {
 
     /**
      * Advances only the targets whose remediation is under way (a Job running, a hand-over pending), without a full
-     * cycle: what the Job informer, the re-list and {@code remediate}'s wait loop call between cycles. Verification watches
-     * the live signals, so the policies of the targets that are verifying (and only those) are evaluated now.
+     * cycle: what the Job informer and the re-list call between cycles ({@code remediate}'s wait loop calls
+     * {@link #followUp(String)}). Verification watches the live signals, so the policies of the targets that are
+     * verifying (and only those) are evaluated now.
      */
     public List<TargetReport> followUp() {
         return followingUp().orThrow();

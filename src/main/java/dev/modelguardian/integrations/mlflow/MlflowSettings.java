@@ -9,8 +9,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Connection to the MLflow REST API ({@code /api/2.0/mlflow/...}). Credentials are never logged and never appear in
- * error messages.
+ * The MLflow tracking server whose model registry the guardian reads and promotes in, {@code guardian.mlflow.*}:
+ * its REST API ({@code /api/2.0/mlflow/...}). Credentials are never logged and never appear in error messages.
  */
 @ConfigMapping(prefix = "guardian.mlflow")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through

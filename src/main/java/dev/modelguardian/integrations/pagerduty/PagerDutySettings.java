@@ -9,8 +9,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * PagerDuty Events API v2: a trigger for each of {@link #milestones()}, all of one incident under one
- * {@code dedup_key}, and a resolve when the target is healthy again.
+ * PagerDuty Events API v2, {@code guardian.notify.pagerduty.*}: a trigger for each of {@link #milestones()}, all of
+ * one incident under one {@code dedup_key}, and a resolve when the target is healthy again.
  */
 @ConfigMapping(prefix = "guardian.notify.pagerduty")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through

@@ -8,7 +8,7 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Connection to a Prometheus server. */
+/** The Prometheus HTTP API the {@code prometheus} source queries, {@code guardian.prometheus.*}. */
 @ConfigMapping(prefix = "guardian.prometheus")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through
 // Settings.of, not by injection.

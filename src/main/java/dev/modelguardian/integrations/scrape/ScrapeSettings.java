@@ -7,7 +7,10 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Direct scrape of a Prometheus text-format endpoint. */
+/**
+ * A Prometheus text-format endpoint read directly by the {@code scrape} source (e.g. the model server's /metrics),
+ * {@code guardian.scrape.*}.
+ */
 @ConfigMapping(prefix = "guardian.scrape")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through
 // Settings.of, not by injection.

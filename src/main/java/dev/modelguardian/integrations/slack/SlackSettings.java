@@ -7,7 +7,10 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Slack incoming webhook: one message per milestone, blocks with a plain {@code text} fallback. */
+/**
+ * Slack incoming webhook, {@code guardian.notify.slack.*}: one message per milestone, blocks with a plain {@code text}
+ * fallback.
+ */
 @ConfigMapping(prefix = "guardian.notify.slack")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through
 // Settings.of, not by injection.

@@ -7,7 +7,10 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Generic JSON webhook. */
+/**
+ * The generic JSON webhook, {@code guardian.notify.webhook.*}: schema {@code model-guardian/notification/v1}
+ * (docs/notifications.md).
+ */
 @ConfigMapping(prefix = "guardian.notify.webhook")
 // Quarkus registers a mapping root nothing injects only when it is unremovable: the providers read it through
 // Settings.of, not by injection.

@@ -227,7 +227,7 @@ class RemediateCommandTest {
     }
 
     @Test
-    void givenAnotherTargetsTrainingServiceDown_whenOneTargetIsRemediated_thenItsWaitEndsRetrainedWithoutCountingThatError(
+    void givenAnotherTargetsServiceDown_whenOneTargetIsRemediated_thenItEndsRetrainedNotCountingThatError(
             QuarkusMainLauncher launcher) throws IOException {
         // A second target, trained through a pipeline service that does not answer, has a run under way: every
         // follow-up fails to observe it. remediate waits on its own target only.

@@ -29,9 +29,9 @@ import dev.modelguardian.testing.ScrapedModelProfile;
 
 /**
  * A remediation asked for by hand ({@code remediate --force}, the HTTP API) while every signal is healthy, as
- * {@code remediate} runs it: the request, then the command's wait loop ({@link RemediationEngine#followUp()}). It is
- * verified on the model's real signals, like the signals of a signal-triggered remediation that did not trigger it:
- * there is no pseudo-signal that must clear.
+ * {@code remediate} runs it: the request, then the command's wait loop
+ * ({@link RemediationEngine#followUp(String)}). It is verified on the model's real signals, like the signals of a
+ * signal-triggered remediation that did not trigger it: there is no pseudo-signal that must clear.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -76,7 +76,7 @@ class ForcedRemediationTest {
                 12.0));
         NeuralHive.finish(client, runbook.onlyJob(), "Complete", null);
         clock.advance(Duration.ofMinutes(20));
-        engine.followUp();
+        engine.followUp(runbook.target().name());
         assertThat(runbook.record().current().state()).isEqualTo(RemediationState.VERIFYING);
     }
 
@@ -88,7 +88,7 @@ class ForcedRemediationTest {
         assertThat(verifying.trigger()).as("a request is not a signal").isEmpty();
 
         clock.advance(Duration.ofMinutes(5));
-        engine.followUp();
+        engine.followUp(runbook.target().name());
 
         TargetRecord record = runbook.record();
         assertThat(record.current().state()).isEqualTo(RemediationState.HEALTHY);
@@ -125,7 +125,7 @@ class ForcedRemediationTest {
         ScrapeTarget.ENDPOINT.set(ScrapedModelProfile.BREACH);
         clock.advance(Duration.ofMinutes(1));
 
-        engine.followUp();
+        engine.followUp(runbook.target().name());
 
         TargetRecord record = runbook.record();
         assertThat(record.current().state()).isEqualTo(RemediationState.ROLLED_BACK);

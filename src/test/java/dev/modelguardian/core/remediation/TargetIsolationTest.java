@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelguardian.testing.ThreeTargets;
 import dev.modelguardian.testing.ThreeTargets.Trigger;
+import dev.modelguardian.testing.ThreeTargets;
 
 /**
  * One target's failed read (its training service down, its runs unreadable) must not keep the other targets from
@@ -89,6 +90,28 @@ class TargetIsolationTest {
 
         assertThat(state("a")).isEqualTo(RemediationState.HEALTHY);
         assertThat(state("c")).isEqualTo(RemediationState.HEALTHY);
+    }
+
+    @Test
+    void givenTwoTargetsRunsUnreadable_whenTheSecondIsFollowedUp_thenItsOwnFailureIsThrownNotTheFirstTargets() {
+        AtomicBoolean cUnreadable = new AtomicBoolean();
+        Trigger trigger = new Trigger("none") {
+            @Override
+            public JobObservation observe(TargetSpec target, String runName) {
+                if (cUnreadable.get() && target.name().equals("c")) {
+                    throw new ClusterException("cannot read the training run of c: HTTP 500", false, null);
+                }
+                return super.observe(target, runName);
+            }
+        };
+        RemediationEngine engine = engine(trigger);
+        engine.runCycle();
+        trigger.broken = "a";
+        cUnreadable.set(true);
+
+        assertThatThrownBy(() -> engine.followUp("c")).hasMessage("cannot read the training run of c: HTTP 500");
+        assertThatThrownBy(engine::followUp).as("every target's caller sees the first target's failure")
+                .hasMessage("cannot list the training runs of a: HTTP 503");
     }
 
     @Test
