@@ -210,7 +210,7 @@ class ManifestsTest {
         Set<String> granted = granted(roleRules(List.of("cronjob")));
 
         assertThat(granted).containsExactlyInAnyOrderElementsOf(keys(Extensions.permissions(defaults,
-                KubeBeans.targets(ModelSet.resolve(defaults.guardian())))));
+                KubeBeans.targets(ModelSet.resolve(defaults)))));
         assertThat(granted(roleRules(List.of()))).as("the base Role alone: nothing of any trigger")
                 .noneMatch(k -> k.contains("jobs") || k.contains("cronjobs") || k.contains("pods")
                         || k.contains("argoproj"));
@@ -221,7 +221,7 @@ class ManifestsTest {
             throws IOException {
         Settings defaults = TestConfigs.settings("");
         // Neural Hive's targets, each trained by the WorkflowTemplate the component names instead of its CronJob.
-        List<TargetSpec> argo = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
+        List<TargetSpec> argo = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
                 .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("argo-workflow", "orchestrator-ml-retrain"),
                         t.models(), t.recovery()))
                 .toList();
@@ -237,7 +237,7 @@ class ManifestsTest {
             throws IOException {
         Settings defaults = TestConfigs.settings("");
         // Neural Hive's targets, each trained from the manifest in the ConfigMap the component names.
-        List<TargetSpec> templated = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
+        List<TargetSpec> templated = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
                 .map(t -> new TargetSpec(t.name(), Extensions.trainedFrom("job-template",
                         "orchestrator-ml-training-job"), t.models(), t.recovery()))
                 .toList();
@@ -252,7 +252,7 @@ class ManifestsTest {
     void givenAClusterWorkflowTemplateTarget_whenTheClusterComponentIsRead_thenItsClusterRoleGrantsExactlyTheClusterRowsToTheRolesSubjects()
             throws IOException {
         Settings defaults = TestConfigs.settings("");
-        List<TargetSpec> cluster = KubeBeans.targets(ModelSet.resolve(defaults.guardian())).stream()
+        List<TargetSpec> cluster = KubeBeans.targets(ModelSet.resolve(defaults)).stream()
                 .map(t -> new TargetSpec(t.name(), new dev.modelguardian.core.remediation.Trainer("argo-workflow",
                         "ClusterWorkflowTemplate", "orchestrator-ml-retrain", "Workflow", "argoproj.io/v1alpha1"),
                         t.models(), t.recovery()))
@@ -294,7 +294,7 @@ class ManifestsTest {
             Set<String> granted = granted(componentRules("http"));
 
             assertThat(granted).as(recipe).containsExactlyInAnyOrderElementsOf(keys(new HttpTriggerProvider()
-                    .permissions(config, KubeBeans.targets(ModelSet.resolve(config.guardian())))));
+                    .permissions(config, KubeBeans.targets(ModelSet.resolve(config)))));
             assertThat(granted).as(recipe).noneMatch(k -> k.contains("batch") || k.contains("argoproj")
                     || k.contains("pods"));
         }

@@ -32,8 +32,8 @@ public class ConfigBeans {
 
     @Produces
     @Singleton
-    ModelSet modelSet(GuardianConfig config, SmallRyeConfig raw) {
-        return ModelSet.resolve(config, declaredModels(raw));
+    ModelSet modelSet(Settings settings, SmallRyeConfig raw) {
+        return ModelSet.resolve(settings, declaredModels(raw));
     }
 
     /**

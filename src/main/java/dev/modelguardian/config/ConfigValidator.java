@@ -107,7 +107,7 @@ public final class ConfigValidator {
                         + "'; use " + DidYouMean.closest(kinds, kind).map(c -> c + " (closest), or one of ")
                                 .orElse("one of ") + String.join(", ", kinds)));
             }
-            triggers.forEach(trigger -> trigger.validate(name, target, problems));
+            triggers.forEach(trigger -> trigger.validate(name, target, settings, problems));
             if (target.models().isEmpty()) {
                 problems.add(new ConfigProblem(prefix + ".models",
                         "target '" + name + "' trains no models; list the models its training produces"));

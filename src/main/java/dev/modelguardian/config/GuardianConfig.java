@@ -1,6 +1,5 @@
 package dev.modelguardian.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,6 @@ public interface GuardianConfig {
         @WithDefault("false")
         boolean failFast();
     }
-
-
 
     /** One watched model. */
     interface Model {
@@ -256,199 +253,9 @@ public interface GuardianConfig {
 
         /**
          * {@code cronjob}: the CronJob's name; defaults to {@code guardian.targets.<target>.cron-job}, then the
-         * target's name.
+         * target's name. (The other kinds map their own keys, {@code trigger.<kind>.*}, in their folders.)
          */
         Optional<String> cronJob();
-
-        /** {@code job-template}: the ConfigMap that holds the Job manifest. */
-        JobTemplate jobTemplate();
-
-        /** {@code argo-workflow}: the WorkflowTemplate and the parameters passed to it. */
-        ArgoWorkflow argoWorkflow();
-
-        /** {@code http}: a pipeline service's REST API, asked to start a run and then polled for its state. */
-        HttpTrigger http();
-    }
-
-    /**
-     * A training run started through a pipeline service's REST API (Kubeflow Pipelines, Airflow, a CI pipeline): one
-     * request starts it, another reads its state, a third lists runs so that a restarted guardian finds the run it
-     * started and adopts one already running. URLs and the body may contain {@code {run}} (the run's name, e.g.
-     * {@code ml-retrain-emergency-1700000000}), {@code {remediation-id}}, {@code {target}}, {@code {models}}
-     * (comma-separated) and {@code {trigger}} (what fired); the status URL also {@code {run-id}}, the service's id of
-     * the run. Values are URL-encoded in URLs and JSON-escaped in the body.
-     */
-    interface HttpTrigger {
-        /**
-         * What the runs are started from, as messages, Events and notifications name it (e.g. {@code retrain-dag});
-         * defaults to the target's name.
-         */
-        Optional<String> name();
-
-        /** What the service calls one run, as messages say it: {@code Kubeflow run}, {@code DAG run}, {@code workflow run}. */
-        @WithDefault("run")
-        String runKind();
-
-        /** The request that starts a run. */
-        HttpStart start();
-
-        /** The request that reads one run's state. */
-        HttpStatus status();
-
-        /** The request that lists runs, newest first: how a run is found by its name and a running one adopted. */
-        HttpRuns runs();
-
-        /** The credentials every request carries, read from a Secret when a request is made (a rotation needs no restart). */
-        HttpAuth auth();
-
-        /**
-         * Headers every request carries besides {@code Accept}, {@code Content-Type} and the credentials, by name, e.g.
-         * {@code X-GitHub-Api-Version: 2022-11-28}. Not for credentials: those come from {@link #auth()}.
-         */
-        Map<String, String> headers();
-
-        /** How long one request may take, connection included. */
-        @WithDefault("10s")
-        Duration requestTimeout();
-
-        /**
-         * A PEM file of the CA certificates the service's certificate is checked against, instead of the JVM's trust
-         * store (a service behind a private CA).
-         */
-        Optional<Path> caFile();
-    }
-
-    /** The request that starts a run. */
-    interface HttpStart {
-        /** The absolute http(s) URL, e.g. {@code https://kfp.example/apis/v2beta1/runs}. */
-        Optional<String> url();
-
-        /** {@code POST} or {@code PUT}. */
-        @WithDefault("POST")
-        String method();
-
-        /** The JSON body; placeholders inside its strings are replaced, JSON-escaped. */
-        Optional<String> body();
-
-        /**
-         * A JSON Pointer (RFC 6901, e.g. {@code /run_id}) to the service's id of the run in the response; without it
-         * the run's name is its id (Airflow's {@code dag_run_id}, chosen by the caller).
-         */
-        Optional<String> runId();
-
-        /** The header that carries the remediation id as an idempotency key; {@code none} sends none. */
-        @WithDefault("Idempotency-Key")
-        String idempotencyHeader();
-    }
-
-    /** The request that reads one run's state. */
-    interface HttpStatus {
-        /** The absolute http(s) URL, with {@code {run-id}}, e.g. {@code https://kfp.example/apis/v2beta1/runs/{run-id}}. */
-        Optional<String> url();
-
-        /** A JSON Pointer to the run's state in the response, e.g. {@code /state}. */
-        Optional<String> state();
-
-        /** The states of a run that succeeded, e.g. {@code SUCCEEDED}. */
-        Optional<List<String>> succeeded();
-
-        /** The states of a run that ended without success, e.g. {@code FAILED,CANCELED}; any other state is running. */
-        Optional<List<String>> failed();
-
-        /** A JSON Pointer to what the service says about a failed run, e.g. {@code /error/message}. */
-        Optional<String> message();
-    }
-
-    /** The request that lists runs, newest first. */
-    interface HttpRuns {
-        /** The absolute http(s) URL, e.g. {@code https://kfp.example/apis/v2beta1/runs?experiment_id=...}. */
-        Optional<String> url();
-
-        /** A JSON Pointer to the array of runs in the response, e.g. {@code /runs}. */
-        Optional<String> items();
-
-        /** A JSON Pointer, within one item, to the run's name, e.g. {@code /display_name}. */
-        Optional<String> name();
-
-        /** A JSON Pointer, within one item, to the service's id of the run; defaults to {@code start.run-id}. */
-        Optional<String> runId();
-
-        /** A JSON Pointer, within one item, to the run's state; defaults to {@code status.state}. */
-        Optional<String> state();
-    }
-
-    /** The credentials of a pipeline service, kept in a Secret of the guardian's namespace. */
-    interface HttpAuth {
-        /** The Secret; without it requests carry no credentials. */
-        Optional<String> secret();
-
-        /**
-         * {@code bearer} ({@code Authorization: Bearer <token>}) or {@code basic} ({@code Authorization: Basic} of
-         * the username and password keys).
-         */
-        @WithDefault("bearer")
-        String scheme();
-
-        /** {@code bearer}: the Secret's key holding the token. */
-        @WithDefault("token")
-        String tokenKey();
-
-        /** {@code basic}: the Secret's key holding the user name. */
-        @WithDefault("username")
-        String usernameKey();
-
-        /** {@code basic}: the Secret's key holding the password. */
-        @WithDefault("password")
-        String passwordKey();
-    }
-
-    /**
-     * A Job made from a Job manifest kept in a ConfigMap or inline in the configuration, for teams with neither a
-     * CronJob nor Argo.
-     */
-    interface JobTemplate {
-        /**
-         * The ConfigMap (in the guardian's namespace) holding the manifest; defaults to the target's name unless the
-         * manifest is inline.
-         */
-        Optional<String> configMap();
-
-        /**
-         * The ConfigMap key whose value is the manifest: a {@code batch/v1} Job in YAML or JSON, as
-         * {@code kubectl create job --dry-run=client -o yaml} writes it; its name is replaced by the run's name.
-         */
-        @WithDefault("job.yaml")
-        String key();
-
-        /**
-         * The Job manifest itself, inline (YAML or JSON, as it would be under the ConfigMap's key), instead of a
-         * ConfigMap: checked when the configuration is read, changed by changing the configuration.
-         */
-        Optional<String> manifest();
-    }
-
-    /** A Workflow submitted from an Argo WorkflowTemplate or ClusterWorkflowTemplate. */
-    interface ArgoWorkflow {
-        /** The WorkflowTemplate's name (in the guardian's namespace); defaults to the target's name. */
-        Optional<String> template();
-
-        /** Whether {@link #template()} names a ClusterWorkflowTemplate rather than a namespaced WorkflowTemplate. */
-        @WithDefault("false")
-        boolean clusterScope();
-
-        /**
-         * A CronWorkflow that also runs this training on a schedule with its own inline spec: a Workflow of it still
-         * running is adopted instead of submitting another. (Workflows that refer to the template, a CronWorkflow's
-         * included, are adopted without it.)
-         */
-        Optional<String> cronWorkflow();
-
-        /**
-         * The Workflow's {@code spec.arguments.parameters}, by parameter name. A value may contain
-         * {@code {remediation-id}}, {@code {target}}, {@code {models}} (comma-separated) and {@code {trigger}} (what
-         * fired), replaced when the Workflow is submitted; parameters not set here take the template's defaults.
-         */
-        Map<String, String> parameters();
     }
 
     /** What a failed training leads to. */
@@ -615,9 +422,5 @@ public interface GuardianConfig {
         /** Timeout of one HTTP request to a notification endpoint (connect and response). */
         @WithDefault("10s")
         Duration timeout();
-
-
-
     }
-
 }

@@ -23,11 +23,15 @@ import dev.modelguardian.config.GuardianConfig.Target;
  * Neural Hive set ({@value #BUNDLED}). Kept out of the configuration sources on purpose: configuration maps merge key
  * by key, and a user who describes their own model server must not silently inherit Neural Hive's signals.
  *
- * @param models  models by name
- * @param targets training targets by name
- * @param origin  where they come from, for messages
+ * @param models   models by name
+ * @param targets  training targets by name
+ * @param origin   where they come from, for messages
+ * @param settings the configuration the targets' trigger keys are read from: a trigger kind with keys of its own
+ *                 ({@code trigger.argo-workflow.*}, {@code trigger.job-template.*}, {@code trigger.http.*}) maps
+ *                 them under each target in a root of its own. The bundled targets are CronJob targets and
+ *                 apply only when the configuration names no target, so every other kind reads its defaults there
  */
-public record ModelSet(Map<String, Model> models, Map<String, Target> targets, String origin) {
+public record ModelSet(Map<String, Model> models, Map<String, Target> targets, String origin, Settings settings) {
 
     /** The classpath resource of the bundled set (in the native image through quarkus.native.resources.includes). */
     public static final String BUNDLED = "neural-hive-defaults.yaml";
@@ -81,24 +85,25 @@ public record ModelSet(Map<String, Model> models, Map<String, Target> targets, S
     };
 
     /** The set in effect for a configuration. User targets without user models apply to the bundled models. */
-    public static ModelSet resolve(GuardianConfig config) {
-        return resolve(config, Set.of());
+    public static ModelSet resolve(Settings settings) {
+        return resolve(settings, Set.of());
     }
 
     /**
-     * As {@link #resolve(GuardianConfig)}, where {@code declared} are the model names the user's configuration
+     * As {@link #resolve(Settings)}, where {@code declared} are the model names the user's configuration
      * mentions. A declared model without any signal maps to nothing, so it is kept here with no signals: the
      * validator then reports it instead of the bundled models silently taking its place.
      */
-    public static ModelSet resolve(GuardianConfig config, Set<String> declared) {
+    public static ModelSet resolve(Settings settings, Set<String> declared) {
+        GuardianConfig config = settings.guardian();
         if (!config.models().isEmpty() || !declared.isEmpty()) {
             Map<String, Model> models = new TreeMap<>(config.models());
             declared.stream().filter(name -> !name.isEmpty()).forEach(name -> models.putIfAbsent(name, SIGNALLESS));
-            return new ModelSet(Map.copyOf(models), config.targets(), "configuration");
+            return new ModelSet(Map.copyOf(models), config.targets(), "configuration", settings);
         }
         GuardianConfig bundled = bundledConfig();
         Map<String, Target> targets = config.targets().isEmpty() ? bundled.targets() : config.targets();
-        return new ModelSet(bundled.models(), targets, "bundled " + BUNDLED);
+        return new ModelSet(bundled.models(), targets, "bundled " + BUNDLED, settings);
     }
 
     /**

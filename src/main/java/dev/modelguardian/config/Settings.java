@@ -11,8 +11,9 @@ import io.smallrye.config.SmallRyeConfig;
  * {@code guardian.prometheus}, {@code guardian.notify.slack}). An integration's keys are then its own business: adding
  * one changes nothing outside its folder, since Quarkus finds every mapping root of the application by itself.
  *
- * <p>One instance per configuration: the application's (produced by the composition root), the bundled defaults'
- * or a test's. Reading a root is a map lookup (SmallRye builds every root once, when the configuration is built).
+ * <p>One instance per configuration: the application's (produced by {@link ConfigBeans}) or a test's. Reading a root
+ * is a map lookup (SmallRye builds every root once, when the configuration is built). A training trigger's root maps
+ * its keys under every target ({@code guardian.targets.<target>.trigger.<kind>.*}).
  */
 public final class Settings {
 

@@ -1,6 +1,7 @@
 package dev.modelguardian.config;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The validation a training trigger brings to {@link ConfigValidator}: its settings of one training target
@@ -20,8 +21,18 @@ public interface TargetRules {
      * fix. Called for every target, whatever its kind: a target of another kind must not set this kind's keys.
      *
      * @param name     the target's name, as under {@code guardian.targets}
-     * @param target   the target's settings
+     * @param target   the target's keys in the guardian's tree
+     * @param settings the whole configuration, where this kind's own keys of the target are
      * @param problems where problems are added, in a stable order
      */
-    void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems);
+    void validate(String name, GuardianConfig.Target target, Settings settings, List<ConfigProblem> problems);
+
+    /**
+     * The {@code @ConfigMapping} root of this kind's keys of every target ({@code trigger.<kind>.*} under each
+     * target), declared in its folder, as {@link ConfigRules#settingsRoot()} says for other extensions. Empty for a
+     * kind whose keys are the guardian's tree ({@code cronjob}).
+     */
+    default Optional<Class<?>> settingsRoot() {
+        return Optional.empty();
+    }
 }

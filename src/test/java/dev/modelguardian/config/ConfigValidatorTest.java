@@ -37,7 +37,7 @@ class ConfigValidatorTest {
 
     private static List<ConfigProblem> validate(String yaml) {
         Settings settings = settings(yaml);
-        return Extensions.validate(settings, ModelSet.resolve(settings.guardian()));
+        return Extensions.validate(settings, ModelSet.resolve(settings));
     }
 
     /** YAML of one model {@code m} with one signal {@code s} whose properties are {@code signalBody}. */
@@ -331,7 +331,7 @@ class ConfigValidatorTest {
         // Map (e.g. 'signals: {}' drops the model), so the model set is built directly around a real config.
         Settings settings = settings("guardian:\n  interval: 1m\n");
         Model empty = ModelSet.SIGNALLESS;
-        ModelSet set = new ModelSet(Map.of("m", empty), Map.of(), "test");
+        ModelSet set = new ModelSet(Map.of("m", empty), Map.of(), "test", settings);
 
         List<ConfigProblem> problems = Extensions.validate(settings, set);
 
@@ -437,7 +437,7 @@ class ConfigValidatorTest {
     @Test
     void givenPrometheusSignalsWithoutPrometheusUrl_whenSourcesChecked_thenProblemNamesThePropertyAndTheEnvVar() {
         Settings settings = settings("guardian:\n  interval: 1m\n");
-        ModelSet set = ModelSet.resolve(settings.guardian());
+        ModelSet set = ModelSet.resolve(settings);
 
         List<ConfigProblem> problems = Extensions.validateSourcesConfigured(settings, set);
 
@@ -451,7 +451,7 @@ class ConfigValidatorTest {
     void givenPrometheusUrlSet_whenSourcesChecked_thenNoProblem() {
         Settings settings = settings("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
 
-        assertThat(Extensions.validateSourcesConfigured(settings, ModelSet.resolve(settings.guardian()))).isEmpty();
+        assertThat(Extensions.validateSourcesConfigured(settings, ModelSet.resolve(settings))).isEmpty();
     }
 
     // ---- model set ----------------------------------------------------------------------
@@ -460,7 +460,7 @@ class ConfigValidatorTest {
     void givenNoModelsConfigured_whenResolvedAndValidated_thenTheBundledNeuralHiveSetIsValid() {
         Settings settings = settings("guardian:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n");
 
-        ModelSet set = ModelSet.resolve(settings.guardian());
+        ModelSet set = ModelSet.resolve(settings);
 
         assertThat(Extensions.validate(settings, set)).isEmpty();
         assertThat(set.origin()).contains("bundled");
@@ -487,7 +487,7 @@ class ConfigValidatorTest {
                           below: 0.8
                 """);
 
-        ModelSet set = ModelSet.resolve(settings.guardian());
+        ModelSet set = ModelSet.resolve(settings);
 
         assertThat(set.models()).containsOnlyKeys("fraud-scorer");
         assertThat(set.models().get("fraud-scorer").signals()).containsOnlyKeys("auc");
@@ -503,7 +503,7 @@ class ConfigValidatorTest {
         Settings settings = settings(twoModels(""));
         GuardianConfig config = settings.guardian();
 
-        assertThat(Extensions.validate(settings, ModelSet.resolve(config))).isEmpty();
+        assertThat(Extensions.validate(settings, ModelSet.resolve(settings))).isEmpty();
         assertThat(config.remediation().cooldown()).hasHours(6);
         assertThat(config.remediation().maxPerDay()).isEqualTo(3);
         assertThat(config.state().configMap()).isEqualTo("model-guardian-state");

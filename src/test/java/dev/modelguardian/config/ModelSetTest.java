@@ -21,7 +21,7 @@ class ModelSetTest {
 
     @Test
     void givenModelsDefinedWithoutTargets_whenResolved_thenEachIsSaidToBeWatchedButNeverRetrained() {
-        ModelSet set = ModelSet.resolve(TestConfigs.fromYaml(TWO_MODELS));
+        ModelSet set = ModelSet.resolve(TestConfigs.settings(TWO_MODELS));
 
         assertThat(set.untrained()).containsExactly(
                 "model ticket-anomaly-detector has signals but no training target trains it: it is watched, never"
@@ -32,7 +32,7 @@ class ModelSetTest {
 
     @Test
     void givenATargetTrainingOneOfTwoModels_whenResolved_thenOnlyTheOtherIsUntrained() {
-        ModelSet set = ModelSet.resolve(TestConfigs.fromYaml(TWO_MODELS + """
+        ModelSet set = ModelSet.resolve(TestConfigs.settings(TWO_MODELS + """
                   targets:
                     orchestrator-dynamic-ml-training:
                       models: [ticket-duration-predictor]
@@ -43,6 +43,6 @@ class ModelSetTest {
 
     @Test
     void givenTheBundledDefaults_whenResolved_thenEveryModelIsTrained() {
-        assertThat(ModelSet.resolve(TestConfigs.fromYaml("")).untrained()).isEmpty();
+        assertThat(ModelSet.resolve(TestConfigs.settings("")).untrained()).isEmpty();
     }
 }

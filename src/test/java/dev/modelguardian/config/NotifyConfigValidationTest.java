@@ -20,7 +20,7 @@ class NotifyConfigValidationTest {
 
     private static List<ConfigProblem> validate(String notifyBody) {
         Settings settings = TestConfigs.settings("guardian:\n  notify:\n" + notifyBody.indent(4));
-        return Extensions.validate(settings, ModelSet.resolve(settings.guardian())).stream()
+        return Extensions.validate(settings, ModelSet.resolve(settings)).stream()
                 .filter(p -> p.property().startsWith("guardian.notify")).toList();
     }
 

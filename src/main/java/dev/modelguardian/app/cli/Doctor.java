@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -105,7 +106,7 @@ final class Doctor {
         namespace();
         // The trained models only when the configuration is valid: the registry checks do not run otherwise.
         DoctorContext context = new DoctorContext(ns(), explicitlySet, configValid ? trained() : Map.of(),
-                models.targets());
+                Optional.of(settings));
         cluster(context);
         if (configValid) {
             signals();

@@ -20,6 +20,7 @@ import dev.modelguardian.config.ConfigValidator;
 import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Settings;
+import dev.modelguardian.config.TargetRules;
 import dev.modelguardian.config.extension.ChannelProvider;
 import dev.modelguardian.config.extension.ClusterChecks;
 import dev.modelguardian.config.extension.Permission;
@@ -60,8 +61,8 @@ import dev.modelguardian.integrations.webhook.WebhookProvider;
  *
  * <p>Adding a metric source, a channel, a registry or a training trigger is one folder under
  * {@code integrations/} with its provider, plus one line here. Its keys are its own {@code @ConfigMapping} root in
- * that folder ({@link ConfigRules#settingsRoot()}), which Quarkus registers by itself; a training trigger's keys live
- * under each target ({@code guardian.targets.<target>.trigger.*}), in {@link GuardianConfig.Trigger}
+ * that folder ({@link ConfigRules#settingsRoot()}, {@link TargetRules#settingsRoot()}), which Quarkus registers by
+ * itself; a training trigger's root maps its keys under every target ({@code guardian.targets.<target>.trigger.<kind>})
  * (docs/architecture.md, "How to add").
  */
 public final class Extensions {
@@ -95,8 +96,10 @@ public final class Extensions {
      * configuration built outside Quarkus (a test's) registers besides {@link GuardianConfig}.
      */
     public static List<Class<?>> settingsRoots() {
-        return Stream.<List<? extends ConfigRules>>of(SOURCES, CHANNELS, REGISTRIES).flatMap(List::stream)
-                .flatMap(extension -> extension.settingsRoot().stream()).toList();
+        Stream<Optional<Class<?>>> keyed = Stream.of(SOURCES, CHANNELS, REGISTRIES).flatMap(List::stream)
+                .map(ConfigRules::settingsRoot);
+        Stream<Optional<Class<?>>> triggers = TRIGGERS.stream().map(TargetRules::settingsRoot);
+        return Stream.concat(keyed, triggers).flatMap(Optional::stream).toList();
     }
 
     /** Every problem of the configuration, the extensions' keys included (see {@link ConfigValidator#validate}). */
@@ -187,8 +190,8 @@ public final class Extensions {
      *
      * @throws IllegalArgumentException when no registered trigger is of that kind (validation reports it first)
      */
-    public static Trainer trainer(String name, GuardianConfig.Target target) {
-        return provider(target.trigger().kind()).trainer(name, target);
+    public static Trainer trainer(String name, GuardianConfig.Target target, Settings settings) {
+        return provider(target.trigger().kind()).trainer(name, target, settings);
     }
 
     /**

@@ -99,7 +99,7 @@ public class KubeBeans {
      */
     public static List<TargetSpec> targets(ModelSet models, boolean registry) {
         return models.targets().entrySet().stream()
-                .map(e -> new TargetSpec(e.getKey(), Extensions.trainer(e.getKey(), e.getValue()),
+                .map(e -> new TargetSpec(e.getKey(), Extensions.trainer(e.getKey(), e.getValue(), models.settings()),
                         e.getValue().models(),
                         recovery(models, e.getValue(), registry)))
                 .sorted(java.util.Comparator.comparing(TargetSpec::name))

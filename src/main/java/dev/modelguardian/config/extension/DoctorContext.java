@@ -1,9 +1,10 @@
 package dev.modelguardian.config.extension;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
-import dev.modelguardian.config.GuardianConfig;
+import dev.modelguardian.config.Settings;
 import dev.modelguardian.core.remediation.RecoverySpec;
 
 /**
@@ -15,21 +16,21 @@ import dev.modelguardian.core.remediation.RecoverySpec;
  * @param trained       every model a training target validates and promotes, by model name, with the registry entry
  *                      that is read for it; empty when the configuration does not validate (registry checks do not
  *                      run then)
- * @param targets       every training target's settings, by name: a trigger's settings beyond what its targets'
- *                      {@code Trainer} names (a ConfigMap key, template parameters)
+ * @param settings      the whole configuration: a trigger's keys of each target beyond what its targets'
+ *                      {@code Trainer} names (a ConfigMap key, a pipeline's requests); empty in a context built
+ *                      without one (a trigger then checks what its targets' {@code Trainer} names)
  */
 public record DoctorContext(String namespace, Predicate<String> explicitlySet,
-        Map<String, RecoverySpec.ModelCheck> trained, Map<String, GuardianConfig.Target> targets) {
+        Map<String, RecoverySpec.ModelCheck> trained, Optional<Settings> settings) {
 
-    /** Copies {@code trained} and {@code targets}. */
+    /** Copies {@code trained}. */
     public DoctorContext {
         trained = Map.copyOf(trained);
-        targets = Map.copyOf(targets);
     }
 
-    /** A context without target settings. */
+    /** A context without the configuration. */
     public DoctorContext(String namespace, Predicate<String> explicitlySet,
             Map<String, RecoverySpec.ModelCheck> trained) {
-        this(namespace, explicitlySet, trained, Map.of());
+        this(namespace, explicitlySet, trained, Optional.empty());
     }
 }

@@ -26,10 +26,11 @@ public interface TriggerProvider extends TargetRules {
     /**
      * What the target {@code name} of this kind is trained by, from its settings (validated before).
      *
-     * @param name   the target's name, as under {@code guardian.targets}
-     * @param target the target's settings; its {@code trigger.kind} is this provider's
+     * @param name     the target's name, as under {@code guardian.targets}
+     * @param target   the target's keys in the guardian's tree; its {@code trigger.kind} is this provider's
+     * @param settings the whole configuration, where this kind's own keys of the target are
      */
-    Trainer trainer(String name, GuardianConfig.Target target);
+    Trainer trainer(String name, GuardianConfig.Target target, Settings settings);
 
     /**
      * What a target of this kind is trained by when it starts its runs from the object {@code from} with no other

@@ -46,8 +46,13 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     }
 
     @Override
-    public Trainer trainer(String name, GuardianConfig.Target target) {
-        ArgoTemplate template = template(name, target);
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(ArgoWorkflowSettings.class);
+    }
+
+    @Override
+    public Trainer trainer(String name, GuardianConfig.Target target, Settings settings) {
+        ArgoTemplate template = template(name, settings.of(ArgoWorkflowSettings.class).of(name));
         return new Trainer(KIND, template.kind(), template.name(), "Workflow", ArgoWorkflows.API_VERSION);
     }
 
@@ -58,8 +63,7 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     }
 
     /** What the target {@code name} submits: {@code trigger.argo-workflow.template}, else the target's name. */
-    static ArgoTemplate template(String name, GuardianConfig.Target target) {
-        GuardianConfig.ArgoWorkflow argo = target.trigger().argoWorkflow();
+    static ArgoTemplate template(String name, ArgoWorkflowSettings.ArgoWorkflow argo) {
         return new ArgoTemplate(argo.template().orElse(name), argo.clusterScope(), new TreeMap<>(argo.parameters()),
                 argo.cronWorkflow());
     }
@@ -67,15 +71,16 @@ public final class ArgoWorkflowProvider implements TriggerProvider {
     @Override
     public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
+        ArgoWorkflowSettings argo = settings.of(ArgoWorkflowSettings.class);
         Map<String, ArgoTemplate> templates = new TreeMap<>();
-        targets.forEach((name, target) -> templates.put(name, template(name, target)));
+        targets.keySet().forEach(name -> templates.put(name, template(name, argo.of(name))));
         return new ArgoWorkflows(client, namespace, templates);
     }
 
     @Override
-    public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+    public void validate(String name, GuardianConfig.Target target, Settings settings, List<ConfigProblem> problems) {
         String prefix = "guardian.targets." + name + ".trigger.argo-workflow";
-        GuardianConfig.ArgoWorkflow argo = target.trigger().argoWorkflow();
+        ArgoWorkflowSettings.ArgoWorkflow argo = settings.of(ArgoWorkflowSettings.class).of(name);
         if (!target.trigger().kind().equals(KIND)) {
             String fix = " is only read by an argo-workflow trigger, and this target's trigger.kind is "
                     + target.trigger().kind() + "; remove it, or set trigger.kind: argo-workflow";

@@ -42,7 +42,7 @@ public final class CronJobProvider implements TriggerProvider {
     }
 
     @Override
-    public Trainer trainer(String name, GuardianConfig.Target target) {
+    public Trainer trainer(String name, GuardianConfig.Target target, Settings settings) {
         return Trainer.cronJob(cronJob(name, target));
     }
 
@@ -64,7 +64,7 @@ public final class CronJobProvider implements TriggerProvider {
     }
 
     @Override
-    public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+    public void validate(String name, GuardianConfig.Target target, Settings settings, List<ConfigProblem> problems) {
         String prefix = "guardian.targets." + name;
         if (!target.trigger().kind().equals(kind())) {
             String fix = " is only read by a cronjob trigger, and this target's trigger.kind is "

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,11 +48,17 @@ public final class JobTemplateProvider implements TriggerProvider {
      * cluster: Events about it regard {@code JobTemplate/<target>} under the guardian's group).
      */
     @Override
-    public Trainer trainer(String name, GuardianConfig.Target target) {
-        if (target.trigger().jobTemplate().manifest().isPresent()) {
+    public Trainer trainer(String name, GuardianConfig.Target target, Settings settings) {
+        JobTemplateSettings.JobTemplate keys = settings.of(JobTemplateSettings.class).of(name);
+        if (keys.manifest().isPresent()) {
             return new Trainer(KIND, INLINE_KIND, name, "Job", "model-guardian.dev/v1", "batch/v1");
         }
-        return trainedFrom(template(name, target).configMap());
+        return trainedFrom(template(name, keys).configMap());
+    }
+
+    @Override
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(JobTemplateSettings.class);
     }
 
     /** {@inheritDoc} The manifest under the default key of ConfigMap {@code from}. */
@@ -60,8 +67,7 @@ public final class JobTemplateProvider implements TriggerProvider {
         return new Trainer(KIND, "ConfigMap", from, "Job", "v1", "batch/v1");
     }
 
-    static TemplateSource.Template template(String name, GuardianConfig.Target target) {
-        GuardianConfig.JobTemplate t = target.trigger().jobTemplate();
+    static TemplateSource.Template template(String name, JobTemplateSettings.JobTemplate t) {
         return t.manifest().map(TemplateSource.Template::inline)
                 .orElseGet(() -> new TemplateSource.Template(t.configMap().orElse(name), t.key()));
     }
@@ -69,16 +75,17 @@ public final class JobTemplateProvider implements TriggerProvider {
     @Override
     public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
+        JobTemplateSettings keys = settings.of(JobTemplateSettings.class);
         Map<String, TemplateSource.Template> templates = new TreeMap<>();
-        targets.forEach((name, target) -> templates.put(name, template(name, target)));
+        targets.keySet().forEach(name -> templates.put(name, template(name, keys.of(name))));
         return new TrainingJobs(client, namespace, settings.guardian().remediation().unschedulableGrace(), clock,
                 settings.guardian().remediation().relistInterval(), new TemplateSource(client, namespace, templates));
     }
 
     @Override
-    public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+    public void validate(String name, GuardianConfig.Target target, Settings settings, List<ConfigProblem> problems) {
         String prefix = "guardian.targets." + name + ".trigger.job-template";
-        GuardianConfig.JobTemplate t = target.trigger().jobTemplate();
+        JobTemplateSettings.JobTemplate t = settings.of(JobTemplateSettings.class).of(name);
         if (!target.trigger().kind().equals(KIND)) {
             String fix = " is only read by a job-template trigger, and this target's trigger.kind is "
                     + target.trigger().kind() + "; remove it, or set trigger.kind: job-template";
@@ -127,10 +134,13 @@ public final class JobTemplateProvider implements TriggerProvider {
         List<Check> checks = new ArrayList<>();
         String ns = context.namespace();
         for (TargetSpec target : targets) {
-            GuardianConfig.Target settings = context.targets().get(target.name());
-            TemplateSource.Template template = settings == null
-                    ? new TemplateSource.Template(target.trainer().name(), "job.yaml")
-                    : template(target.name(), settings);
+            // The ConfigMap is what the target is trained by; its key or inline manifest, the target's own keys.
+            Optional<JobTemplateSettings.JobTemplate> keys = context.settings()
+                    .map(s -> s.of(JobTemplateSettings.class).of(target.name()));
+            TemplateSource.Template template = keys.flatMap(JobTemplateSettings.JobTemplate::manifest)
+                    .map(TemplateSource.Template::inline)
+                    .orElseGet(() -> new TemplateSource.Template(target.trainer().name(),
+                            keys.map(JobTemplateSettings.JobTemplate::key).orElse("job.yaml")));
             String check = "job-template/" + (template.manifest().isPresent() ? target.name() : template.configMap());
             String property = "guardian.targets." + target.name() + ".trigger.job-template";
             String where = template.manifest().isPresent() ? "The inline manifest"

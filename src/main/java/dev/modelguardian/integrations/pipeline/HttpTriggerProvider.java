@@ -55,8 +55,13 @@ public final class HttpTriggerProvider implements TriggerProvider {
     }
 
     @Override
-    public Trainer trainer(String name, GuardianConfig.Target target) {
-        GuardianConfig.HttpTrigger http = target.trigger().http();
+    public Optional<Class<?>> settingsRoot() {
+        return Optional.of(HttpTriggerSettings.class);
+    }
+
+    @Override
+    public Trainer trainer(String name, GuardianConfig.Target target, Settings settings) {
+        HttpTriggerSettings.HttpTrigger http = settings.of(HttpTriggerSettings.class).of(name);
         return new Trainer(KIND, "Pipeline", http.name().orElse(name), http.runKind(), API_VERSION);
     }
 
@@ -69,16 +74,17 @@ public final class HttpTriggerProvider implements TriggerProvider {
     @Override
     public TrainingTrigger trigger(Settings settings, Map<String, GuardianConfig.Target> targets,
             KubernetesClient client, String namespace, Clock clock) {
+        HttpTriggerSettings http = settings.of(HttpTriggerSettings.class);
         Map<String, PipelineService> services = new TreeMap<>();
-        targets.forEach((name, target) -> services.put(name,
-                new PipelineService(client, namespace, PipelineSpec.of(name, target.trigger().http()))));
+        targets.keySet().forEach(name -> services.put(name,
+                new PipelineService(client, namespace, PipelineSpec.of(name, http.of(name)))));
         return new PipelineRuns(services, clock);
     }
 
     @Override
-    public void validate(String name, GuardianConfig.Target target, List<ConfigProblem> problems) {
+    public void validate(String name, GuardianConfig.Target target, Settings settings, List<ConfigProblem> problems) {
         String prefix = "guardian.targets." + name + ".trigger.http";
-        GuardianConfig.HttpTrigger http = target.trigger().http();
+        HttpTriggerSettings.HttpTrigger http = settings.of(HttpTriggerSettings.class).of(name);
         if (!target.trigger().kind().equals(KIND)) {
             Map<String, Optional<?>> set = new LinkedHashMap<>();
             set.put("name", http.name());
@@ -92,7 +98,7 @@ public final class HttpTriggerProvider implements TriggerProvider {
                     + "; remove it, or set trigger.kind: http"))));
             return;
         }
-        GuardianConfig.HttpStart start = http.start();
+        HttpTriggerSettings.HttpStart start = http.start();
         url(problems, prefix + ".start.url", start.url(), "https://kfp.example/apis/v2beta1/runs",
                 Placeholders.START);
         if (!Set.of("POST", "PUT").contains(start.method().toUpperCase(Locale.ROOT))) {
@@ -116,7 +122,7 @@ public final class HttpTriggerProvider implements TriggerProvider {
                     + "' is not an HTTP header name; use e.g. Idempotency-Key, or none"));
         }
 
-        GuardianConfig.HttpStatus status = http.status();
+        HttpTriggerSettings.HttpStatus status = http.status();
         url(problems, prefix + ".status.url", status.url(), "https://kfp.example/apis/v2beta1/runs/{run-id}",
                 Placeholders.STATUS);
         status.url().filter(u -> !Placeholders.contains(u, Placeholders.RUN_ID)
@@ -146,7 +152,7 @@ public final class HttpTriggerProvider implements TriggerProvider {
                     + " is also in status.succeeded; a state is one or the other"));
         }
 
-        GuardianConfig.HttpRuns runs = http.runs();
+        HttpTriggerSettings.HttpRuns runs = http.runs();
         if (runs.url().isPresent()) {
             url(problems, prefix + ".runs.url", runs.url(), "https://kfp.example/apis/v2beta1/runs?page_size=20",
                     Placeholders.RUNS);
@@ -179,7 +185,7 @@ public final class HttpTriggerProvider implements TriggerProvider {
         pointer(problems, prefix + ".runs.run-id", runs.runId());
         pointer(problems, prefix + ".runs.state", runs.state());
 
-        GuardianConfig.HttpAuth auth = http.auth();
+        HttpTriggerSettings.HttpAuth auth = http.auth();
         if (!Set.of("bearer", "basic").contains(auth.scheme().toLowerCase(Locale.ROOT))) {
             problems.add(new ConfigProblem(prefix + ".auth.scheme", "'" + auth.scheme()
                     + "' is not a scheme the guardian sends; use bearer or basic"));
@@ -225,11 +231,11 @@ public final class HttpTriggerProvider implements TriggerProvider {
     public List<Check> doctor(List<TargetSpec> targets, KubernetesClient client, DoctorContext context) {
         List<Check> checks = new ArrayList<>();
         for (TargetSpec target : targets) {
-            GuardianConfig.Target settings = context.targets().get(target.name());
-            if (settings == null) {
+            if (context.settings().isEmpty()) {
                 continue;
             }
-            PipelineSpec spec = PipelineSpec.of(target.name(), settings.trigger().http());
+            PipelineSpec spec = PipelineSpec.of(target.name(),
+                    context.settings().get().of(HttpTriggerSettings.class).of(target.name()));
             PipelineService service = new PipelineService(client, context.namespace(), spec);
             String check = "pipeline/" + spec.name();
             if (spec.auth().isPresent()) {
@@ -275,8 +281,8 @@ public final class HttpTriggerProvider implements TriggerProvider {
     /** {@inheritDoc} {@code get} on each credentials' Secret, by name. */
     @Override
     public List<Permission> permissions(Settings settings, List<TargetSpec> targets) {
-        return targets.stream().map(t -> settings.guardian().targets().get(t.name())).filter(t -> t != null)
-                .flatMap(t -> t.trigger().http().auth().secret().stream()).distinct().sorted()
+        HttpTriggerSettings http = settings.of(HttpTriggerSettings.class);
+        return targets.stream().flatMap(t -> http.of(t.name()).auth().secret().stream()).distinct().sorted()
                 .flatMap(secret -> Permission.of("", "secrets", "the pipeline service's credentials (http trigger)",
                         secret, "get").stream())
                 .toList();

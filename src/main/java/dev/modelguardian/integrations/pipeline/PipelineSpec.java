@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.modelguardian.config.GuardianConfig;
 
 /**
  * One target's pipeline service, resolved from its validated {@code trigger.http.*}: what is requested, and where in
@@ -97,21 +96,21 @@ record PipelineSpec(String name, String runKind, Start start, Status status, Opt
      *
      * @throws IllegalArgumentException when a required setting is missing (validation reports it first)
      */
-    static PipelineSpec of(String target, GuardianConfig.HttpTrigger http) {
-        GuardianConfig.HttpStart s = http.start();
-        GuardianConfig.HttpStatus st = http.status();
+    static PipelineSpec of(String target, HttpTriggerSettings.HttpTrigger http) {
+        HttpTriggerSettings.HttpStart s = http.start();
+        HttpTriggerSettings.HttpStatus st = http.status();
         Start start = new Start(s.method().toUpperCase(Locale.ROOT), required(s.url(), "start.url"),
                 s.body().map(PipelineSpec::json), s.runId().map(JsonPointer::compile),
                 Optional.of(s.idempotencyHeader()).filter(h -> !h.equalsIgnoreCase("none")));
         JsonPointer state = JsonPointer.compile(required(st.state(), "status.state"));
         Status status = new Status(required(st.url(), "status.url"), state, Set.copyOf(st.succeeded().orElse(List.of())),
                 Set.copyOf(st.failed().orElse(List.of())), st.message().map(JsonPointer::compile));
-        GuardianConfig.HttpRuns r = http.runs();
+        HttpTriggerSettings.HttpRuns r = http.runs();
         Optional<Runs> runs = r.url().map(url -> new Runs(url, JsonPointer.compile(required(r.items(), "runs.items")),
                 JsonPointer.compile(required(r.name(), "runs.name")),
                 r.runId().or(s::runId).map(JsonPointer::compile),
                 r.state().map(JsonPointer::compile).orElse(state)));
-        GuardianConfig.HttpAuth a = http.auth();
+        HttpTriggerSettings.HttpAuth a = http.auth();
         Optional<Auth> auth = a.secret().map(secret -> new Auth(secret, a.scheme().equalsIgnoreCase("basic"),
                 a.tokenKey(), a.usernameKey(), a.passwordKey()));
         return new PipelineSpec(http.name().orElse(target), http.runKind(), start, status, runs, auth,

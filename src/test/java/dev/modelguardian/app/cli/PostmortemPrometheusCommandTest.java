@@ -57,7 +57,7 @@ class PostmortemPrometheusCommandTest {
 
     @BeforeAll
     static void start() {
-        ModelSet neuralHive = ModelSet.resolve(TestConfigs.fromYaml(""));
+        ModelSet neuralHive = ModelSet.resolve(TestConfigs.settings(""));
         prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(RecordedHistory.drift(),
                 Policies.from(neuralHive), Duration.ofMinutes(1)));
         server = MainTestCluster.start();

@@ -32,7 +32,7 @@ class ReplayReportAndPrometheusCommandTest {
 
     @BeforeAll
     static void startPrometheusWithTheRecordedDriftIncident() {
-        ModelSet neuralHive = ModelSet.resolve(TestConfigs.fromYaml(""));
+        ModelSet neuralHive = ModelSet.resolve(TestConfigs.settings(""));
         prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(RecordedHistory.drift(),
                 Policies.from(neuralHive), Duration.ofMinutes(1)));
     }

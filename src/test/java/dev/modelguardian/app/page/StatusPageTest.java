@@ -83,7 +83,7 @@ class StatusPageTest {
         @Override
         public Map<String, String> start() {
             prometheus = PrometheusServer.withHistory(RecordedHistory.openMetrics(RecordedHistory.drift(),
-                    Policies.from(ModelSet.resolve(TestConfigs.fromYaml(""))), Duration.ofMinutes(1)));
+                    Policies.from(ModelSet.resolve(TestConfigs.settings(""))), Duration.ofMinutes(1)));
             return Map.of("guardian.prometheus.url", prometheus.url());
         }
 

@@ -33,7 +33,7 @@ import dev.modelguardian.testing.TestConfigs;
 /** The HTML generator on its own: structure, bounds, markers, escaping. The browser test renders the same pages. */
 class ReplayHtmlReportTest {
 
-    static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.fromYaml(""));
+    static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.settings(""));
     static final List<String> BUNDLED = Scenario.BUNDLED;
 
     static String report(Replay.Result result, List<Policy> policies) {

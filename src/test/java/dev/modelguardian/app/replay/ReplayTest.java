@@ -19,7 +19,7 @@ import dev.modelguardian.testing.TestConfigs;
 
 class ReplayTest {
 
-    static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.fromYaml(""));
+    static final ModelSet NEURAL_HIVE = ModelSet.resolve(TestConfigs.settings(""));
     /** The remediation guards of the default configuration (cooldown 6h, 3 a day, no approval, Job timeout 45m). */
     static final RemediationPolicy GUARDS = KubeBeans.remediationPolicy(TestConfigs.fromYaml(""));
     static final String MAE = "ticket-duration-predictor/mae-percentage";
@@ -179,7 +179,7 @@ class ReplayTest {
         assertThat(result.targets().getFirst().started()).isZero();
     }
 
-    static final ModelSet SCRAPED = ModelSet.resolve(TestConfigs.fromYaml("""
+    static final ModelSet SCRAPED = ModelSet.resolve(TestConfigs.settings("""
             guardian:
               models:
                 m:
@@ -236,7 +236,7 @@ class ReplayTest {
 
     @Test
     void givenTwoSignalsWithTheSameQuery_whenReplayed_thenRefusedNamingBothSinceTheirScriptsCannotBeToldApart() {
-        ModelSet twice = ModelSet.resolve(TestConfigs.fromYaml("""
+        ModelSet twice = ModelSet.resolve(TestConfigs.settings("""
                 guardian:
                   models:
                     a:

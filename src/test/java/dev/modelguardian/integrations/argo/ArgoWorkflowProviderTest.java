@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 import dev.modelguardian.app.wiring.Extensions;
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.ModelSet;
 import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.DoctorContext;
@@ -40,21 +39,22 @@ class ArgoWorkflowProviderTest {
 
     KubernetesClient client;
 
-    private static GuardianConfig config(String target) {
-        return TestConfigs.fromYaml("guardian:\n  targets:\n    training:\n      models: [a]\n" + target);
+    private static Settings config(String target) {
+        return TestConfigs.settings("guardian:\n  targets:\n    training:\n      models: [a]\n" + target);
     }
 
     /** Every trigger's problems of target {@code training}, as the configuration validator collects them. */
     private static List<ConfigProblem> validate(String target) {
-        GuardianConfig config = config(target);
+        Settings config = config(target);
         List<ConfigProblem> problems = new ArrayList<>();
-        Extensions.TRIGGERS.forEach(t -> t.validate("training", config.targets().get("training"), problems));
+        Extensions.TRIGGERS.forEach(t -> t.validate("training", config.guardian().targets().get("training"), config,
+                problems));
         return problems;
     }
 
     @Test
     void givenAnArgoTargetWithATemplateAndParameters_whenValidated_thenThereIsNoProblemAndItIsTrainedByTheTemplate() {
-        GuardianConfig config = config("""
+        Settings config = config("""
                       trigger:
                         kind: argo-workflow
                         argo-workflow:
@@ -73,24 +73,25 @@ class ArgoWorkflowProviderTest {
                             remediation-id: "{remediation-id}"
                             models: "{models}"
                 """)).isEmpty();
-        assertThat(Extensions.trainer("training", config.targets().get("training"))).isEqualTo(new Trainer(
+        assertThat(Extensions.trainer("training", config.guardian().targets().get("training"), config))
+                .isEqualTo(new Trainer(
                 "argo-workflow", "WorkflowTemplate", "orchestrator-ml-retrain", "Workflow", "argoproj.io/v1alpha1"));
     }
 
     @Test
     void givenAnArgoTargetWithoutTemplate_whenTrained_thenItsTemplateIsTheTargetsName() {
-        GuardianConfig config = config("      trigger:\n        kind: argo-workflow\n");
+        Settings config = config("      trigger:\n        kind: argo-workflow\n");
 
-        assertThat(Extensions.trainer("training", config.targets().get("training")).source())
+        assertThat(Extensions.trainer("training", config.guardian().targets().get("training"), config).source())
                 .isEqualTo("WorkflowTemplate training");
     }
 
     @Test
     void givenAClusterScopedTemplate_whenTrained_thenItIsAClusterWorkflowTemplate() {
-        GuardianConfig config = config("      trigger:\n        kind: argo-workflow\n        argo-workflow:\n"
+        Settings config = config("      trigger:\n        kind: argo-workflow\n        argo-workflow:\n"
                 + "          template: shared-retrain\n          cluster-scope: true\n");
 
-        assertThat(Extensions.trainer("training", config.targets().get("training")).source())
+        assertThat(Extensions.trainer("training", config.guardian().targets().get("training"), config).source())
                 .isEqualTo("ClusterWorkflowTemplate shared-retrain");
     }
 
@@ -149,7 +150,7 @@ class ArgoWorkflowProviderTest {
         Settings settings = TestConfigs.settings("guardian:\n  targets:\n    training:\n      models: [a]\n"
                 + "      trigger:\n        kind: argo-workflows\n");
 
-        assertThat(Extensions.validate(settings, ModelSet.resolve(settings.guardian())))
+        assertThat(Extensions.validate(settings, ModelSet.resolve(settings)))
                 .filteredOn(p -> p.property().equals("guardian.targets.training.trigger.kind")).singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo("unknown training trigger kind 'argo-workflows';"
                         + " use argo-workflow (closest), or one of cronjob, job-template, argo-workflow, http"));
@@ -159,8 +160,9 @@ class ArgoWorkflowProviderTest {
     void givenTheOldAndTheNewCronJobKeysDisagreeing_whenValidated_thenTheOldKeyIsReported() {
         assertThat(validate("      cron-job: a\n      trigger:\n        cron-job: b\n")).singleElement()
                 .satisfies(p -> assertThat(p.property()).isEqualTo("guardian.targets.training.cron-job"));
-        assertThat(new CronJobProvider().trainer("training", config("      trigger:\n        cron-job: b\n")
-                .targets().get("training"))).isEqualTo(Trainer.cronJob("b"));
+        Settings cronJobB = config("      trigger:\n        cron-job: b\n");
+        assertThat(new CronJobProvider().trainer("training", cronJobB.guardian().targets().get("training"), cronJobB))
+                .isEqualTo(Trainer.cronJob("b"));
     }
 
     @Test

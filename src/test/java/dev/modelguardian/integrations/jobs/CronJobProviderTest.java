@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Settings;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -16,9 +15,9 @@ import dev.modelguardian.testing.TestConfigs;
 class CronJobProviderTest {
 
     private static List<ConfigProblem> validate(String name, String targets) {
-        GuardianConfig config = TestConfigs.fromYaml("guardian:\n  targets:\n" + targets);
+        Settings settings = TestConfigs.settings("guardian:\n  targets:\n" + targets);
         List<ConfigProblem> problems = new ArrayList<>();
-        new CronJobProvider().validate(name, config.targets().get(name), problems);
+        new CronJobProvider().validate(name, settings.guardian().targets().get(name), settings, problems);
         return problems;
     }
 

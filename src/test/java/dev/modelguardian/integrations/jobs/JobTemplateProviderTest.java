@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,18 +37,15 @@ class JobTemplateProviderTest {
 
     KubernetesClient client;
 
-    private static GuardianConfig config(String target) {
-        return settings(target).guardian();
-    }
-
     private static Settings settings(String target) {
         return TestConfigs.settings("guardian:\n  targets:\n    training:\n      models: [a]\n" + target);
     }
 
     private static List<ConfigProblem> validate(String target) {
-        GuardianConfig config = config(target);
+        Settings settings = settings(target);
         List<ConfigProblem> problems = new ArrayList<>();
-        Extensions.TRIGGERS.forEach(t -> t.validate("training", config.targets().get("training"), problems));
+        Extensions.TRIGGERS.forEach(t -> t.validate("training", settings.guardian().targets().get("training"),
+                settings, problems));
         return problems;
     }
 
@@ -56,10 +54,12 @@ class JobTemplateProviderTest {
         String yaml = "      trigger:\n        kind: job-template\n        job-template:\n"
                 + "          config-map: orchestrator-ml-training-job\n          key: train.yaml\n";
 
+        Settings settings = settings(yaml);
+        var trainer = Extensions.trainer("training", settings.guardian().targets().get("training"), settings);
+
         assertThat(validate(yaml)).isEmpty();
-        assertThat(Extensions.trainer("training", config(yaml).targets().get("training")).source())
-                .isEqualTo("ConfigMap orchestrator-ml-training-job");
-        assertThat(Extensions.trainer("training", config(yaml).targets().get("training")).runKind()).isEqualTo("Job");
+        assertThat(trainer.source()).isEqualTo("ConfigMap orchestrator-ml-training-job");
+        assertThat(trainer.runKind()).isEqualTo("Job");
     }
 
     /** A target whose Job manifest is inline, indented under {@code manifest: |}. */
@@ -87,7 +87,7 @@ class JobTemplateProviderTest {
     void givenAnInlineManifest_whenValidatedAndStarted_thenNoProblemAndTheJobIsTheManifestLabelledInlineAndNoConfigMapIsRead() {
         Settings settings = settings(INLINE);
         GuardianConfig config = settings.guardian();
-        var trainer = Extensions.trainer("training", config.targets().get("training"));
+        var trainer = Extensions.trainer("training", config.targets().get("training"), settings);
         TargetSpec target = new TargetSpec("training", trainer, List.of("a"), RecoverySpec.NONE);
         TrainingTrigger jobs = new JobTemplateProvider().trigger(settings, config.targets(), client,
                 NeuralHive.NAMESPACE, java.time.Clock.systemUTC());
@@ -107,7 +107,7 @@ class JobTemplateProviderTest {
         assertThat(new JobTemplateProvider().permissions(settings, List.of(target))).as("no ConfigMap to read")
                 .noneMatch(p -> p.resource().equals("configmaps"));
         assertThat(new JobTemplateProvider().doctor(List.of(target), client, new DoctorContext(NeuralHive.NAMESPACE,
-                k -> false, Map.of(), config.targets()))).singleElement().satisfies(c -> {
+                k -> false, Map.of(), Optional.of(settings)))).singleElement().satisfies(c -> {
                     assertThat(c.status()).isEqualTo(Check.Status.OK);
                     assertThat(c.detail()).isEqualTo("The inline manifest is a Job manifest (training target training)");
                 });
@@ -150,7 +150,7 @@ class JobTemplateProviderTest {
     @Test
     void givenTheConfigMapPresentMissingAndWithoutTheKey_whenDoctorChecks_thenOneOkAndTwoFailsWithTheirFixes() {
         JobTemplates.install(client);
-        GuardianConfig.Target settings = TestConfigs.fromYaml("""
+        Settings settings = TestConfigs.settings("""
                 guardian:
                   targets:
                     c:
@@ -160,12 +160,12 @@ class JobTemplateProviderTest {
                         job-template:
                           config-map: orchestrator-ml-training-job
                           key: train.yaml
-                """).targets().get("c");
+                """);
         List<TargetSpec> targets = List.of(target("a", JobTemplates.CONFIG_MAP), target("b", "no-such-job"),
                 target("c", JobTemplates.CONFIG_MAP));
 
         List<Check> checks = new JobTemplateProvider().doctor(targets, client, new DoctorContext(NAMESPACE,
-                key -> false, Map.of(), Map.of("c", settings)));
+                key -> false, Map.of(), Optional.of(settings)));
 
         assertThat(checks).extracting(Check::status).containsExactly(Check.Status.OK, Check.Status.FAIL,
                 Check.Status.FAIL);

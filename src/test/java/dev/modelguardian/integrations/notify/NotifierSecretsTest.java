@@ -126,7 +126,7 @@ class NotifierSecretsTest {
                           url: 'ftp://x/%s?token=%s'
                           hmac-key: short
                     """.formatted(SLACK_PATH_SECRET, ROUTING_SECRET, WEBHOOK_PATH_SECRET, WEBHOOK_QUERY_SECRET));
-            Extensions.validate(bad, ModelSet.resolve(bad.guardian())).stream().map(ConfigProblem::toString)
+            Extensions.validate(bad, ModelSet.resolve(bad)).stream().map(ConfigProblem::toString)
                     .forEach(problems::add);
 
             assertThat(ours.all()).as("something was logged at all").isNotEmpty();

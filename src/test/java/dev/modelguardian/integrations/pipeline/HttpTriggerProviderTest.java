@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.modelguardian.config.ConfigProblem;
-import dev.modelguardian.config.GuardianConfig;
 import dev.modelguardian.config.Settings;
 import dev.modelguardian.config.extension.Permission;
 import dev.modelguardian.core.remediation.Trainer;
@@ -22,7 +21,7 @@ class HttpTriggerProviderTest {
     final HttpTriggerProvider provider = new HttpTriggerProvider();
 
     private List<ConfigProblem> problems(String http) {
-        GuardianConfig config = TestConfigs.fromYaml("""
+        Settings config = TestConfigs.settings("""
                 guardian:
                   targets:
                     %s:
@@ -31,7 +30,7 @@ class HttpTriggerProviderTest {
                 %s
                 """.formatted(T, http.indent(8)));
         List<ConfigProblem> problems = new ArrayList<>();
-        provider.validate(T, config.targets().get(T), problems);
+        provider.validate(T, config.guardian().targets().get(T), config, problems);
         return problems;
     }
 
@@ -61,12 +60,12 @@ class HttpTriggerProviderTest {
 
     @Test
     void givenAValidHttpTrigger_whenValidated_thenNoProblemAndThePipelineTrainsTheTarget() {
-        GuardianConfig config = TestConfigs.fromYaml("guardian:\n  targets:\n    " + T
+        Settings config = TestConfigs.settings("guardian:\n  targets:\n    " + T
                 + ":\n      models: [m]\n      trigger:\n" + VALID.indent(8));
 
         assertThat(problems(VALID)).isEmpty();
-        assertThat(provider.trainer(T, config.targets().get(T))).isEqualTo(new Trainer("http", "Pipeline", T, "run",
-                HttpTriggerProvider.API_VERSION));
+        assertThat(provider.trainer(T, config.guardian().targets().get(T), config)).isEqualTo(new Trainer("http",
+                "Pipeline", T, "run", HttpTriggerProvider.API_VERSION));
     }
 
     @Test
@@ -139,7 +138,7 @@ class HttpTriggerProviderTest {
     void givenTargetsWithCredentials_whenPermissionsAreListed_thenItIsGetOnEachSecretByName() {
         Settings config = TestConfigs.settings("guardian:\n  targets:\n    " + T
                 + ":\n      models: [m]\n      trigger:\n" + VALID.indent(8));
-        var target = Recipes.target(config.guardian());
+        var target = Recipes.target(config);
 
         assertThat(provider.permissions(config, List.of(target))).containsExactly(new Permission("", "secrets", "get",
                 java.util.Optional.of("kfp-token"), "the pipeline service's credentials (http trigger)"));

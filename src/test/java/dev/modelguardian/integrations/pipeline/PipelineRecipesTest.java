@@ -70,7 +70,7 @@ class PipelineRecipesTest {
     }
 
     private TargetSpec target(Recipe recipe) {
-        return Recipes.target(recipe.config(service));
+        return Recipes.target(recipe.settings(service));
     }
 
     @ParameterizedTest
@@ -79,7 +79,7 @@ class PipelineRecipesTest {
         service = recipe.standIn();
         Settings settings = recipe.settings(service);
 
-        assertThat(Extensions.validate(settings, ModelSet.resolve(settings.guardian()))).isEmpty();
+        assertThat(Extensions.validate(settings, ModelSet.resolve(settings))).isEmpty();
         assertThat(target(recipe).trainer().trigger()).isEqualTo("http");
     }
 
@@ -336,8 +336,8 @@ class PipelineRecipesTest {
     void givenAnAirflowDagRunOfThatIdAppearingBetweenTheReadAndTheStart_whenStarted_thenThe409MeansItIsThere() {
         PipelineRuns runs = trigger(Recipe.AIRFLOW);
         PipelineService airflow = new PipelineService(client, dev.modelguardian.testing.NeuralHive.NAMESPACE,
-                PipelineSpec.of(Recipes.TARGET, Recipe.AIRFLOW.config(service).targets().get(Recipes.TARGET)
-                        .trigger().http()));
+                PipelineSpec.of(Recipes.TARGET, Recipe.AIRFLOW.settings(service).of(HttpTriggerSettings.class)
+                        .of(Recipes.TARGET)));
         runs.start(target(Recipe.AIRFLOW), RUN, REMEDIATION, WHY);
 
         PipelineService.Started again = airflow.start(java.util.Map.of("run", RUN, "remediation-id", REMEDIATION,

@@ -102,8 +102,9 @@ final class Recipes {
     }
 
     /** The recipes' target, trained by the http trigger. */
-    static TargetSpec target(GuardianConfig config) {
-        return new TargetSpec(TARGET, new HttpTriggerProvider().trainer(TARGET, config.targets().get(TARGET)),
+    static TargetSpec target(Settings settings) {
+        return new TargetSpec(TARGET, new HttpTriggerProvider().trainer(TARGET, settings.guardian().targets()
+                .get(TARGET), settings),
                 List.of("ticket-duration-predictor", "ticket-anomaly-detector"), RecoverySpec.NONE);
     }
 
