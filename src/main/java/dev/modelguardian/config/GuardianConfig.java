@@ -240,7 +240,10 @@ public interface GuardianConfig {
         Rollback rollback();
     }
 
-    /** How a target's training is started: its kind, and the settings of that kind. */
+    /**
+     * How a target's training is started: its kind, and the CronJob's name; the other kinds' keys
+     * ({@code trigger.<kind>.*}) are roots of their own in their folders.
+     */
     interface Trigger {
         /**
          * The trigger kind: {@code cronjob} (a Job made from a CronJob, as {@code kubectl create job --from} does),

@@ -30,6 +30,8 @@ import dev.modelguardian.config.GuardianConfig.Target;
  *                 ({@code trigger.argo-workflow.*}, {@code trigger.job-template.*}, {@code trigger.http.*}) maps
  *                 them under each target in a root of its own. The bundled targets are CronJob targets and
  *                 apply only when the configuration names no target, so every other kind reads its defaults there
+ *                 (the bundled file is read for the tree only: a {@code trigger.<kind>.*} key in it would be
+ *                 ignored)
  */
 public record ModelSet(Map<String, Model> models, Map<String, Target> targets, String origin, Settings settings) {
 

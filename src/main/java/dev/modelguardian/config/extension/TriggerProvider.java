@@ -44,7 +44,7 @@ public interface TriggerProvider extends TargetRules {
      *
      * @param targets the configured training targets of this kind
      * @param client  the Kubernetes client {@code doctor} uses
-     * @param context what {@code doctor} knows besides the configuration, among it the namespace
+     * @param context what {@code doctor} knows, among it the namespace and the configuration
      */
     List<Check> doctor(List<TargetSpec> targets, KubernetesClient client, DoctorContext context);
 
@@ -63,7 +63,7 @@ public interface TriggerProvider extends TargetRules {
      * kind; asked only when there is one.
      *
      * @param settings  the whole configuration
-     * @param targets   the settings of the targets of this kind, by target name
+     * @param targets   the targets of this kind, by name, with their keys in the guardian's tree
      * @param client    the Kubernetes client of the guardian
      * @param namespace the namespace the guardian works in
      * @param clock     the guardian's clock

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-
 /**
  * One target's pipeline service, resolved from its validated {@code trigger.http.*}: what is requested, and where in
  * the answers the run's id, state and message are.

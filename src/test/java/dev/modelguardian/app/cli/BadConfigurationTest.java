@@ -112,6 +112,17 @@ class BadConfigurationTest {
             own("a misspelled property (`abovee`)", "guardian:\n" + PROMETHEUS + model("query: up\nabovee: 1"),
                     "model-guardian: cannot start: Configuration validation failed:\n\tSRCFG00050:"
                             + " guardian.models.m.signals.s.abovee in config file FILE does not map to any root"),
+            own("a misspelled key of an integration (`guardian.mlflow.urll`)", "guardian:\n" + PROMETHEUS
+                    + "  mlflow:\n    urll: http://mlflow.mlflow:5000\n",
+                    "model-guardian: cannot start: Configuration validation failed:\n\tSRCFG00050:"
+                            + " guardian.mlflow.urll in config file FILE does not map to any root"),
+            own("a misspelled key of a trigger (`trigger.http.start.urll`)", "guardian:\n" + PROMETHEUS
+                    + model("query: up\nabove: 1") + "  targets:\n    train:\n      models: [m]\n      trigger:\n"
+                    + "        kind: http\n        http:\n          start:\n"
+                    + "            urll: https://kfp.example/runs\n",
+                    "model-guardian: cannot start: Configuration validation failed:\n\tSRCFG00050:"
+                            + " guardian.targets.train.trigger.http.start.urll in config file FILE does not map to any"
+                            + " root"),
             own("a target naming an unknown model", "guardian:\n" + PROMETHEUS + model("query: up\nabove: 1")
                     + "  targets:\n    train:\n      models: [m, ghost]\n",
                     "guardian.targets.train.models[1]: unknown model 'ghost'; known models: m"),
