@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -62,6 +63,13 @@ public class GuardianMain implements QuarkusApplication {
         if (launch.problem() != null) {
             System.err.println("model-guardian: " + launch.problem());
             exit.accept(EXIT_ERROR, null);
+            return;
+        }
+        Optional<String> help = UsageHelp.prerendered(args);
+        if (help.isPresent()) { // the common forms of --help, without building picocli's model of the commands
+            System.out.print(help.get());
+            System.out.flush();
+            exit.accept(0, null);
             return;
         }
         Integer helpExit = helpBeforeStart(() -> commandLine(CommandLine.defaultFactory()), args);

@@ -150,7 +150,8 @@ class NativeImageReadinessTest {
     static final Map<String, List<String>> RESOURCE_READERS = Map.of(
             "config/ModelSet.java", List.of(ModelSet.BUNDLED),
             "app/replay/Scenario.java", Scenario.BUNDLED.stream().map(Scenario::bundledResource).toList(),
-            "app/page/StatusPage.java", List.of(dev.modelguardian.app.page.StatusPage.SCRIPT_RESOURCE));
+            "app/page/StatusPage.java", List.of(dev.modelguardian.app.page.StatusPage.SCRIPT_RESOURCE),
+            "app/cli/UsageHelp.java", dev.modelguardian.app.cli.UsageHelp.resources());
 
     static final Pattern CLASSPATH_READ = Pattern.compile(
             "getResource(AsStream|s)?\\(|getSystemResource(AsStream|s)?\\(");
