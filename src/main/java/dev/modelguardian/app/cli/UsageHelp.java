@@ -7,18 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import picocli.CommandLine;
 
 /**
- * The usage help of {@code model-guardian --help} and {@code model-guardian <command> --help}, as picocli renders it
- * without colours, kept as text under {@value #DIR} so that asking for it builds no command model: picocli's model of
- * the eleven commands is most of what help costs (docs/benchmarks.md). {@code UsageHelpTest} renders every text from
- * the commands themselves and fails when one differs (regenerate with {@code -Dhelp.write=true}).
+ * The usage help of {@code model-guardian --help} and {@code model-guardian <command> --help}, as picocli renders it,
+ * kept as text under {@value #DIR} so that asking for it builds no command model: picocli's model of the eleven
+ * commands is most of what help costs (docs/benchmarks.md). Each command has two texts, without colours and with
+ * picocli's default colours, used as picocli would choose ({@code Ansi.AUTO}: a terminal, {@code NO_COLOR},
+ * {@code picocli.ansi} ...). {@code UsageHelpTest} renders every text from the commands themselves and fails when one
+ * differs (regenerate with {@code -Dhelp.write=true}).
  *
- * <p>Only those two exact forms are answered here, and only when picocli would print no colours; anything else
- * (options beside the help option, a terminal that takes colours, a usage width set by
- * {@code picocli.usage.width}) is left to picocli.
+ * <p>Only those two exact forms are answered here; anything else is left to picocli: options beside the help option,
+ * an alias, a usage width set by {@code picocli.usage.width}, colours set by {@code picocli.color.*}, a platform whose
+ * line separator is not {@code \n}.
  */
 public final class UsageHelp {
 
@@ -35,19 +38,19 @@ public final class UsageHelp {
     private UsageHelp() {
     }
 
-    /** The classpath resource of {@code command}'s text. */
-    static String resource(String command) {
-        return DIR + command + ".txt";
+    /** The classpath resource of {@code command}'s text, with picocli's default colours or without. */
+    static String resource(String command, boolean colours) {
+        return DIR + command + (colours ? ".ansi.txt" : ".txt");
     }
 
     /** Every text's classpath resource (the native image must include them). */
     public static List<String> resources() {
-        return COMMANDS.stream().map(UsageHelp::resource).toList();
+        return COMMANDS.stream().flatMap(c -> Stream.of(resource(c, false), resource(c, true))).toList();
     }
 
     /**
      * The usage help {@code args} ask for, when they are exactly {@code --help} or {@code <command> --help} (or
-     * {@code -h}) and picocli would print it without colours; empty otherwise.
+     * {@code -h}), with colours when picocli would print them; empty otherwise (picocli answers).
      */
     static Optional<String> prerendered(String... args) {
         Optional<String> command = switch (args.length) {
@@ -56,11 +59,12 @@ public final class UsageHelp {
                     ? Optional.of(args[0]) : Optional.empty();
             default -> Optional.empty();
         };
-        if (command.isEmpty() || System.getProperty("picocli.usage.width") != null
-                || CommandLine.Help.Ansi.AUTO.enabled()) {
+        if (command.isEmpty() || System.getProperty("picocli.usage.width") != null || !"\n".equals(
+                System.lineSeparator()) || System.getProperties().stringPropertyNames().stream()
+                        .anyMatch(name -> name.startsWith("picocli.color."))) {
             return Optional.empty();
         }
-        return read(resource(command.get()));
+        return read(resource(command.get(), CommandLine.Help.Ansi.AUTO.enabled()));
     }
 
     private static Optional<String> read(String resource) {

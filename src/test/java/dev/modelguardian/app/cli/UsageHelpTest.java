@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +25,12 @@ class UsageHelpTest {
 
     private static final Path DIR = Path.of("src/main/resources").resolve(UsageHelp.DIR);
 
-    /** What picocli prints for {@code args}, colours off, as {@code GuardianMain} asks it before Quarkus starts. */
-    private static String picocli(String... args) {
+    /** What picocli prints for {@code args} with colours as {@code ansi} says, as {@code GuardianMain} asks it. */
+    private static String picocli(CommandLine.Help.Ansi ansi, String... args) {
         StringWriter out = new StringWriter();
         CommandLine commandLine = GuardianMain.commandLine(CommandLine.defaultFactory());
         commandLine.setOut(new PrintWriter(out));
-        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         assertThat(GuardianMain.helpBeforeStart(() -> commandLine, args)).as("exit of %s", List.of(args)).isZero();
         return out.toString();
     }
@@ -49,26 +50,35 @@ class UsageHelpTest {
                 .containsExactlyInAnyOrderElementsOf(all);
 
         for (String command : UsageHelp.COMMANDS) {
-            String expected = picocli(helpOf(command));
-            Path file = DIR.resolve(command + ".txt");
-            if (Boolean.getBoolean("help.write")) {
-                Files.createDirectories(DIR);
-                Files.writeString(file, expected);
+            for (CommandLine.Help.Ansi ansi : List.of(CommandLine.Help.Ansi.OFF, CommandLine.Help.Ansi.ON)) {
+                String expected = picocli(ansi, helpOf(command));
+                Path file = Path.of("src/main/resources").resolve(UsageHelp.resource(command,
+                        ansi == CommandLine.Help.Ansi.ON));
+                if (Boolean.getBoolean("help.write")) {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, expected, StandardCharsets.US_ASCII);
+                }
+                assertThat(file).as("%s; run with -Dhelp.write=true to write it again", file).exists();
+                assertThat(Files.readString(file)).as("%s against picocli's help of %s", file, command)
+                        .isEqualTo(expected).contains("model-guardian").doesNotContain("\r")
+                        .matches(text -> text.chars().allMatch(c -> c < 128), "ASCII only");
             }
-            assertThat(file).as("%s; run with -Dhelp.write=true to write it again", file).exists();
-            assertThat(Files.readString(file)).as("%s against picocli's help of %s", file, command)
-                    .isEqualTo(expected).contains("Usage: model-guardian");
         }
+        assertThat(Files.readString(DIR.resolve("check.ansi.txt"))).as("picocli's colours").contains("\u001B[1m");
     }
 
     @Test
     void givenEveryCommand_whenItsHelpIsAskedForExactly_thenItIsAnsweredFromItsTextOnTheClasspath() {
+        // With colours or not as picocli decides here (a build has no terminal; a developer's may force colours).
+        CommandLine.Help.Ansi auto = CommandLine.Help.Ansi.AUTO.enabled() ? CommandLine.Help.Ansi.ON
+                : CommandLine.Help.Ansi.OFF;
         for (String command : UsageHelp.COMMANDS) {
             assertThat(UsageHelp.prerendered(helpOf(command))).as("%s answered from its text", command)
-                    .contains(picocli(helpOf(command)));
+                    .contains(picocli(auto, helpOf(command)));
         }
-        assertThat(UsageHelp.prerendered("check", "-h")).contains(picocli("check", "--help"));
-        assertThat(UsageHelp.resources()).hasSize(UsageHelp.COMMANDS.size()).contains("help/check.txt");
+        assertThat(UsageHelp.prerendered("check", "-h")).contains(picocli(auto, "check", "--help"));
+        assertThat(UsageHelp.resources()).hasSize(2 * UsageHelp.COMMANDS.size())
+                .contains("help/check.txt", "help/check.ansi.txt");
     }
 
     @Test
