@@ -25,7 +25,7 @@ import picocli.CommandLine;
  */
 public final class UsageHelp {
 
-    /** Where the texts are, on the classpath: one file a command, named after it. */
+    /** Where the texts are, on the classpath: two files a command, named after it. */
     static final String DIR = "help/";
     /** The root command's name, the name of its text. */
     static final String ROOT = "model-guardian";
@@ -59,12 +59,16 @@ public final class UsageHelp {
                     ? Optional.of(args[0]) : Optional.empty();
             default -> Optional.empty();
         };
-        if (command.isEmpty() || System.getProperty("picocli.usage.width") != null || !"\n".equals(
-                System.lineSeparator()) || System.getProperties().stringPropertyNames().stream()
-                        .anyMatch(name -> name.startsWith("picocli.color."))) {
+        if (command.isEmpty() || layoutSet()) {
             return Optional.empty();
         }
         return read(resource(command.get(), CommandLine.Help.Ansi.AUTO.enabled()));
+    }
+
+    /** Whether a setting makes picocli print other than the texts: a usage width, colours, a line separator. */
+    private static boolean layoutSet() {
+        return System.getProperty("picocli.usage.width") != null || !"\n".equals(System.lineSeparator())
+                || System.getProperties().stringPropertyNames().stream().anyMatch(n -> n.startsWith("picocli.color."));
     }
 
     private static Optional<String> read(String resource) {
