@@ -76,9 +76,9 @@ public class KubeBeans {
     @Produces
     @Singleton
     RemediationEngine remediationEngine(KubernetesClient client, PolicyEngine policyEngine, ModelSet models,
-            GuardianConfig config, Settings settings,
-            ConfigMapStateStore store, TrainingTrigger trigger, Clock clock, Acting acting,
+            Settings settings, ConfigMapStateStore store, TrainingTrigger trigger, Clock clock, Acting acting,
             @Any Instance<RemediationListener> listeners, GuardianMetrics metrics) {
+        GuardianConfig config = settings.guardian();
         // Without a configured registry the training Job's own gate is trusted and rollback restores no version.
         Optional<ModelRegistry> registry = Extensions.registry(settings)
                 .map(r -> TimedCluster.registry(r, metrics));
