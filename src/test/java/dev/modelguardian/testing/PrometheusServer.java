@@ -166,6 +166,22 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How many requests Prometheus has answered on {@code handler} (e.g. {@code /api/v1/query}) since it started, by
+     * its own {@code prometheus_http_requests_total} on {@code /metrics} (which is not itself a query).
+     */
+    public long requests(String handler) {
+        try {
+            String marker = "handler=\"" + handler + "\"";
+            return get("/metrics").body().lines()
+                    .filter(l -> l.startsWith("prometheus_http_requests_total{") && l.contains(marker))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until Prometheus holds at least {@code samples} scraped samples of {@code selector} in the last minute. */
     public void awaitSamples(String selector, int samples) {
         await("at least " + samples + " samples of " + selector).atMost(Duration.ofSeconds(60))

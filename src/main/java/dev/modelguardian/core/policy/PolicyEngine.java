@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +19,14 @@ import org.jboss.logging.Logger;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.MetricSources;
 import dev.modelguardian.core.signal.Observation;
+import dev.modelguardian.core.signal.SignalQuery;
 import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.core.signal.TimedObservation;
 
 /**
  * One evaluation cycle over every policy: observe (through the {@link MetricSources}, each signal from the source of
- * its kind, one {@link MetricSource.Cycle} per source and cycle, each distinct query read once: {@link SharedReads}), decide (through the pure {@link PolicyEvaluator}),
+ * its kind, one {@link MetricSource.Cycle} per source and cycle, each distinct query read once: {@link SharedReads}, and told up front which it will read, so that a source may
+ * answer several in one request), decide (through the pure {@link PolicyEvaluator}),
  * record (into the {@link PolicyStateStore}).
  *
  * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from its source's history
@@ -51,6 +55,14 @@ public final class PolicyEngine {
         // Signals that share a query share its read.
         Map<String, MetricSource.Cycle> shared = new java.util.HashMap<>();
         cycles.forEach((kind, cycle) -> shared.put(kind, new SharedReads(cycle)));
+        // Each source learns up front what it will be read at the instant, so it can answer several reads at once.
+        Map<String, Set<SignalQuery>> instantReads = new LinkedHashMap<>();
+        for (Policy policy : policies) {
+            if (!backfills(policy, previous.get(policy.key()))) {
+                instantReads.computeIfAbsent(policy.query().kind(), k -> new LinkedHashSet<>()).add(policy.query());
+            }
+        }
+        instantReads.forEach((kind, reads) -> shared.get(kind).plan(reads));
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
             for (Policy policy : policies) {
@@ -75,9 +87,14 @@ public final class PolicyEngine {
 
     private Evaluation evaluateOne(Policy policy, PolicyStatus known, MetricSource.Cycle cycle, Instant now) {
         long started = System.nanoTime();
-        PolicyStatus status = known == null && !policy.forDuration().isZero() ? backfill(policy, cycle, now)
+        PolicyStatus status = backfills(policy, known) ? backfill(policy, cycle, now)
                 : PolicyEvaluator.evaluate(policy, startFrom(known, now), cycle.read(policy.query(), policy.reduce()), now);
         return new Evaluation(policy, status, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Whether the policy starts from its source's history over its {@code for} (new to the store) or reads now. */
+    private static boolean backfills(Policy policy, PolicyStatus known) {
+        return known == null && !policy.forDuration().isZero();
     }
 
     private PolicyStatus backfill(Policy policy, MetricSource.Cycle cycle, Instant now) {

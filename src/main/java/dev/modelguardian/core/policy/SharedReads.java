@@ -1,6 +1,7 @@
 package dev.modelguardian.core.policy;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,6 +49,11 @@ final class SharedReads implements MetricSource.Cycle {
             mine.completeExceptionally(e);
             throw e;
         }
+    }
+
+    @Override
+    public void plan(Collection<? extends SignalQuery> reads) {
+        delegate.plan(reads);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.modelguardian.core.signal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,6 +37,14 @@ public interface MetricSource {
          * @throws IllegalArgumentException if {@code query} is not of this source's kind
          */
         Observation read(SignalQuery query, Reduce reduce);
+
+        /**
+         * Tells the cycle, before its first read, which queries it will be asked to {@link #read} (each once), so that
+         * a source can answer several in one request (Prometheus: signals that differ only by their labels' values).
+         * A hint, never a promise: a query read without being named here is still answered. The default does nothing.
+         */
+        default void plan(Collection<? extends SignalQuery> reads) {
+        }
 
         /**
          * The history of {@code query} over {@code window} before the cycle's instant, one observation per step of the

@@ -27,7 +27,9 @@ import dev.modelguardian.integrations.http.Tls;
 
 /**
  * Instant and range queries against the Prometheus HTTP API, with the API's {@code status}, {@code error} and
- * {@code warnings} fields respected. Thread-safe.
+ * {@code warnings} fields respected. Thread-safe. A call Prometheus did not answer (unreachable, timed out) fails with a
+ * {@link SourceException} caused by the REST client's {@link ProcessingException}; one it answered with an error, with
+ * none.
  */
 public final class PrometheusClient {
 
@@ -61,21 +63,51 @@ public final class PrometheusClient {
 
     /** Values of every series an instant query returns at {@code at} (a scalar result is one value). */
     public double[] query(String promql, Instant at) throws SourceException {
+        JsonNode data = instant(promql, at);
+        JsonNode result = data.path("result");
+        if (!isVector(data)) {
+            return new double[] { sampleValue(result) };
+        }
+        double[] values = new double[result.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = sampleValue(result.get(i).path("value"));
+        }
+        return values;
+    }
+
+    /**
+     * Every series an instant query returns at {@code at}, with its labels and its one value (a scalar result is one
+     * series without labels).
+     */
+    public List<Series> querySeries(String promql, Instant at) throws SourceException {
+        JsonNode data = instant(promql, at);
+        JsonNode result = data.path("result");
+        long millis = at.toEpochMilli();
+        if (!isVector(data)) {
+            return List.of(new Series(Map.of(), List.of(new Series.Point(millis, sampleValue(result)))));
+        }
+        List<Series> out = new ArrayList<>(result.size());
+        for (JsonNode series : result) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            out.add(new Series(labels, List.of(new Series.Point(millis, sampleValue(series.path("value"))))));
+        }
+        return out;
+    }
+
+    /** The {@code data} of an instant query: a vector or a scalar, any other result type refused. */
+    private JsonNode instant(String promql, Instant at) throws SourceException {
         JsonNode data = call(() -> api.query(promql, seconds(at), timeoutParam, authorization));
         String type = data.path("resultType").asText();
-        JsonNode result = data.path("result");
-        return switch (type) {
-            case "vector" -> {
-                double[] values = new double[result.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = sampleValue(result.get(i).path("value"));
-                }
-                yield values;
-            }
-            case "scalar" -> new double[] { sampleValue(result) };
-            default -> throw new SourceException("query returned a " + (type.isEmpty() ? "missing" : type)
+        if (!type.equals("vector") && !type.equals("scalar")) {
+            throw new SourceException("query returned a " + (type.isEmpty() ? "missing" : type)
                     + " result; the query must return an instant vector or a scalar");
-        };
+        }
+        return data;
+    }
+
+    private static boolean isVector(JsonNode data) {
+        return data.path("resultType").asText().equals("vector");
     }
 
     /** Series of a range query, each with its points oldest first. */

@@ -3,14 +3,22 @@ package dev.modelguardian.integrations.prometheus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import jakarta.ws.rs.ProcessingException;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,6 +43,14 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /** Prometheus refuses range queries of more than 11,000 points; stay well below, at the port's bound. */
     public static final int MAX_RANGE_POINTS = SignalRange.MAX_POINTS;
+
+    private static final Logger LOG = Logger.getLogger(PrometheusSource.class);
+
+    /**
+     * The longest query a batch of reads grows to, in characters: URL-encoded, well within the 8 KiB request line that
+     * proxies in front of Prometheus commonly accept (nginx's default).
+     */
+    static final int MAX_BATCH_LENGTH = 4000;
 
     private final PrometheusClient prometheus;
     private final Semaphore inFlight;
@@ -67,13 +83,44 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         return KIND;
     }
 
-    /** Prometheus is queried per read: opening a cycle asks nothing of it. */
+    /**
+     * Prometheus is queried per read (opening a cycle asks nothing of it), except that reads {@link Cycle#plan planned}
+     * together that differ only by their labels' values are answered by one query ({@link PromQlBatches}).
+     */
     @Override
     public Cycle open(Instant at) {
         return new Cycle() {
+            /** The batch that answers each planned query that has one; filled by plan, before the first read. */
+            private final Map<PromQlQuery, BatchRead> batched = new ConcurrentHashMap<>();
+
+            @Override
+            public void plan(Collection<? extends SignalQuery> reads) {
+                List<PromQlQuery> queries = reads.stream().filter(PromQlQuery.class::isInstance)
+                        .map(PromQlQuery.class::cast).distinct().toList();
+                for (PromQlBatches.Batch batch : PromQlBatches.plan(queries, MAX_BATCH_LENGTH)) {
+                    BatchRead read = new BatchRead(batch, at);
+                    batch.queries().forEach(q -> batched.put(q, read));
+                }
+            }
+
             @Override
             public Observation read(SignalQuery query, Reduce reduce) {
-                return instant(promQl(query), reduce, at);
+                PromQlQuery promQl = promQl(query);
+                BatchRead batch = batched.get(promQl);
+                if (batch != null) {
+                    switch (batch.outcome()) {
+                        case BatchRead.Answered answered -> {
+                            return observation(answered.values().get(promQl), reduce);
+                        }
+                        case BatchRead.Unanswered unanswered -> {
+                            return Observation.error(unanswered.message());
+                        }
+                        case BatchRead.Refused refused -> {
+                            // read alone, below
+                        }
+                    }
+                }
+                return instant(promQl, reduce, at);
             }
 
             @Override
@@ -142,10 +189,70 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     /** The current value of a PromQL query, reduced over its series. */
     Observation instant(PromQlQuery query, Reduce reduce, Instant at) {
         try {
-            double[] values = withPermit(() -> prometheus.query(query.query(), at));
-            return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
+            return observation(withPermit(() -> prometheus.query(query.query(), at)), reduce);
         } catch (SourceException e) {
             return Observation.error(e.getMessage());
+        }
+    }
+
+    private static Observation observation(double[] values, Reduce reduce) {
+        return values.length == 0 ? Observation.noData() : new Observation.Value(reduce.apply(values), values.length);
+    }
+
+    /**
+     * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
+     * When Prometheus answers it with an error (a proxy that refuses the URL, a limit on samples), its queries are
+     * read alone, as if never batched; when Prometheus does not answer at all (down, too slow), each of them is that
+     * error, as each alone would have been, without asking again.
+     */
+    private final class BatchRead {
+
+        /** What became of the batch. */
+        sealed interface Outcome {
+        }
+
+        /** Each query's values, from the batch's answer. */
+        record Answered(Map<PromQlQuery, double[]> values) implements Outcome {
+        }
+
+        /** Prometheus did not answer (unreachable, timed out): every read of the batch is this error. */
+        record Unanswered(String message) implements Outcome {
+        }
+
+        /** Prometheus answered the batch with an error: each read is asked alone. */
+        record Refused() implements Outcome {
+        }
+
+        private final PromQlBatches.Batch batch;
+        private final Instant at;
+        private final AtomicBoolean asked = new AtomicBoolean();
+        private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+        BatchRead(PromQlBatches.Batch batch, Instant at) {
+            this.batch = batch;
+            this.at = at;
+        }
+
+        /** The batch's outcome, asking Prometheus if no read has yet. */
+        Outcome outcome() {
+            if (asked.compareAndSet(false, true)) {
+                try {
+                    outcome.complete(new Answered(batch.answer(
+                            withPermit(() -> prometheus.querySeries(batch.promql(), at)))));
+                } catch (SourceException e) {
+                    if (e.getCause() instanceof ProcessingException) {
+                        outcome.complete(new Unanswered(e.getMessage()));
+                    } else {
+                        LOG.warnf("Prometheus refused the %d signals of %s asked as one query (%s); reading them"
+                                + " one by one", batch.members().size(), batch.promql(), e.getMessage());
+                        outcome.complete(new Refused());
+                    }
+                } catch (RuntimeException | Error e) {
+                    outcome.completeExceptionally(e);
+                    throw e;
+                }
+            }
+            return outcome.join();
         }
     }
 

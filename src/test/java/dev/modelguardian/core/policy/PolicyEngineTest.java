@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,8 @@ class PolicyEngineTest {
         final List<Instant> opened = new CopyOnWriteArrayList<>();
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger histories = new AtomicInteger();
+        /** What each cycle was told it would read, in the order told. */
+        final List<List<String>> planned = new CopyOnWriteArrayList<>();
 
         FakeSource(String kind, double value, HistoryAnswer history) {
             this.kind = kind;
@@ -55,6 +58,12 @@ class PolicyEngineTest {
         public Cycle open(Instant at) {
             opened.add(at);
             return new Cycle() {
+                @Override
+                public void plan(Collection<? extends SignalQuery> queries) {
+                    assertThat(reads).as("planned before the first read").hasValue(0);
+                    planned.add(queries.stream().map(SignalQuery::describe).toList());
+                }
+
                 @Override
                 public Observation read(SignalQuery query, Reduce reduce) {
                     reads.incrementAndGet();
@@ -187,6 +196,24 @@ class PolicyEngineTest {
         assertThat(prometheus.histories).hasValue(1);
         assertThat(prometheus.reads).hasValue(1);
         assertThat(prometheus.opened).hasSize(2);
+    }
+
+    @Test
+    void givenPoliciesOfTwoSources_whenEvaluated_thenEachCycleIsToldOnceWhatItWillReadNowButNotWhatItBackfills() {
+        FakeSource prometheus = new FakeSource("prometheus", 10, HistoryAnswer.BREACHING);
+        FakeSource scrape = new FakeSource("scrape", 10, HistoryAnswer.NOT_KEPT);
+        InMemoryPolicyStateStore store = new InMemoryPolicyStateStore();
+        PolicyEngine engine = new PolicyEngine(MetricSources.of(prometheus, scrape), CLOCK);
+        engine.evaluate(List.of(promQl("known", Duration.ofMinutes(5))), store);
+        prometheus.planned.clear();
+        prometheus.reads.set(0);
+
+        engine.evaluate(List.of(promQl("a", Duration.ZERO), promQl("new", Duration.ofMinutes(5)),
+                scrape("b", Duration.ZERO), promQl("known", Duration.ofMinutes(5)), promQl("a", Duration.ZERO)), store);
+
+        assertThat(prometheus.planned).as("the new policy is backfilled from history, not read now")
+                .containsExactly(List.of("max(a)", "max(known)"));
+        assertThat(scrape.planned).containsExactly(List.of("b"));
     }
 
     @Test
