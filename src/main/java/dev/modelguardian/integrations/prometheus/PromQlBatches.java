@@ -1,5 +1,6 @@
 package dev.modelguardian.integrations.prometheus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -7,37 +8,42 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import dev.modelguardian.core.signal.Series;
 
 /**
  * Instant reads that differ only by the values of their label matchers, asked of Prometheus as one query.
  * {@code max(x{model="a",signal="s0"})} and {@code max(x{model="b",signal="s0"})} become
- * {@code max by (model, signal) (x{model=~"a|b",signal="s0"})}, and each read is answered by the series that carries
- * its own values: what it would have read alone. Five thousand signals generated from one template are a handful of
+ * {@code max by (model) (x{model=~"a|b",signal="s0"})}, and each read is answered by the series that carries its own
+ * value: what it would have read alone. One label varies within a batch, so a batch selects exactly its reads' series. Five thousand signals generated from one template are a handful of
  * requests instead of five thousand.
  *
  * <p>Only what splits back exactly is batched: one selector with a metric name and equality matchers on non-empty
  * values, bare or inside one aggregation that partitions by its grouping labels ({@code sum}, {@code min},
  * {@code max}, {@code avg}, {@code count}, {@code group}, {@code stddev}, {@code stdvar}) with no {@code by} or
- * {@code without} of its own. Any other query (a function, a range, an offset, a regex matcher, an escape other than
- * {@code \\}, {@code \"} and {@code \'}) is read alone, as written. Pure: no I/O.
+ * {@code without} of its own, no label or metric name that is a PromQL keyword. Any other query (a function, a range,
+ * an offset, a regex matcher, an empty value, an escape other than a backslash or the string's own quote) is read
+ * alone, as written. Pure: no I/O.
  */
 final class PromQlBatches {
 
     /** Aggregations whose {@code by (labels)} form answers, for each value of the labels, the aggregation alone. */
     private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "count", "group", "stddev",
             "stdvar");
-    /** Words PromQL reads as keywords, never as a metric name before {@code {}. */
+    /**
+     * Words some PromQL version reads as keywords or numbers (in any case): never batched as a metric name, nor as a
+     * label, which a batch names in {@code by (...)}, where older versions refuse some of them.
+     */
     private static final Set<String> KEYWORDS = Set.of("sum", "min", "max", "avg", "count", "group", "stddev",
-            "stdvar", "topk", "bottomk", "quantile", "count_values", "by", "without", "on", "ignoring", "group_left",
-            "group_right", "bool", "and", "or", "unless", "offset", "atan2");
+            "stdvar", "topk", "bottomk", "limitk", "limit_ratio", "quantile", "count_values", "by", "without", "on",
+            "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset", "atan2", "start", "end",
+            "step", "anchored", "smoothed", "inf", "nan");
     /** Characters RE2 reads as operators: escaped so that a label value matches only itself. */
     private static final String REGEX_OPERATORS = "\\.+*?()|[]{}^$";
 
@@ -54,24 +60,20 @@ final class PromQlBatches {
         String shape() {
             return aggregation + " " + metric + " " + matchers.keySet();
         }
-
-        List<String> values() {
-            return List.copyOf(matchers.values());
-        }
     }
 
-    /** One read of a batch: its query and the values of the batch's labels it selects. */
-    record Member(PromQlQuery query, List<String> values) {
+    /** One read of a batch: its query and the value of the batch's label it selects. */
+    record Member(PromQlQuery query, String value) {
     }
 
     /**
      * Several reads as one query.
      *
      * @param promql  the query that answers them all
-     * @param labels  the labels whose values tell the members apart, in the order of {@link Member#values()}
+     * @param label   the one label whose values tell the members apart (the others are the same for all)
      * @param members the reads it answers, at least two
      */
-    record Batch(String promql, List<String> labels, List<Member> members) {
+    record Batch(String promql, String label, List<Member> members) {
 
         /** The queries this batch answers. */
         List<PromQlQuery> queries() {
@@ -79,22 +81,21 @@ final class PromQlBatches {
         }
 
         /**
-         * Each member's values from the batch's answer: the values of the series whose labels carry the member's own;
-         * none (as its own query would have answered) when no series does.
+         * Each member's values from the batch's answer: the values of the series whose label carries the member's
+         * value; none (as its own query would have answered) when no series does.
          */
         Map<PromQlQuery, double[]> answer(List<Series> series) {
-            Map<List<String>, List<Double>> byValues = new HashMap<>();
+            Map<String, List<Double>> byValue = new HashMap<>();
             for (Series s : series) {
-                List<String> key = new ArrayList<>(labels.size());
-                for (String label : labels) {
-                    key.add(s.labels().getOrDefault(label, ""));
+                String value = s.labels().get(label);
+                if (value != null) {
+                    List<Double> values = byValue.computeIfAbsent(value, k -> new ArrayList<>(1));
+                    s.points().forEach(p -> values.add(p.value()));
                 }
-                List<Double> values = byValues.computeIfAbsent(key, k -> new ArrayList<>(1));
-                s.points().forEach(p -> values.add(p.value()));
             }
             Map<PromQlQuery, double[]> answers = new HashMap<>();
             for (Member member : members) {
-                answers.put(member.query(), byValues.getOrDefault(member.values(), List.of()).stream()
+                answers.put(member.query(), byValue.getOrDefault(member.value(), List.of()).stream()
                         .mapToDouble(Double::doubleValue).toArray());
             }
             return answers;
@@ -102,11 +103,13 @@ final class PromQlBatches {
     }
 
     /**
-     * The batches that answer {@code queries}: queries of the same shape together, in chunks whose query stays within
-     * {@code maxLength} characters (a URL that proxies in front of Prometheus still accept). A query of no batchable
-     * shape, or alone with its shape, is in no batch.
+     * The batches that answer {@code queries}. Queries of the same shape are grouped by the values of all their labels
+     * but one, the label with the most distinct values among them (so a batch selects exactly its members' series,
+     * never the cross-product of two labels' values), then chunked so that each batch's query, URL-encoded, stays
+     * within {@code maxEncodedLength} characters (a request line that proxies in front of Prometheus still accept).
+     * A query of no batchable shape, or alone in its group, is in no batch.
      */
-    static List<Batch> plan(Collection<PromQlQuery> queries, int maxLength) {
+    static List<Batch> plan(Collection<PromQlQuery> queries, int maxEncodedLength) {
         Map<String, List<Map.Entry<Selector, PromQlQuery>>> byShape = new LinkedHashMap<>();
         for (PromQlQuery query : queries) {
             parse(query.query()).ifPresent(selector -> byShape
@@ -114,58 +117,107 @@ final class PromQlBatches {
         }
         List<Batch> batches = new ArrayList<>();
         for (List<Map.Entry<Selector, PromQlQuery>> same : byShape.values()) {
-            same.sort(Comparator.comparing(e -> String.join("\u0000", e.getKey().values())));
-            Selector first = same.getFirst().getKey();
-            List<String> labels = List.copyOf(first.matchers().keySet());
-            int fixed = first.aggregation().length() + first.metric().length() + 16
-                    + labels.stream().mapToInt(l -> 2 * l.length() + 8).sum();
-            List<Member> chunk = new ArrayList<>();
-            List<Set<String>> chunkValues = new ArrayList<>();
-            int length = fixed;
-            for (Map.Entry<Selector, PromQlQuery> e : same) {
-                Member member = new Member(e.getValue(), e.getKey().values());
-                if (!chunk.isEmpty() && length + added(member, chunkValues) > maxLength) {
-                    addBatch(batches, first, labels, chunk);
-                    chunk = new ArrayList<>();
-                    chunkValues.clear();
-                    length = fixed;
-                }
-                length += added(member, chunkValues);
-                for (int i = 0; i < labels.size(); i++) {
-                    if (chunkValues.size() == i) {
-                        chunkValues.add(new HashSet<>());
-                    }
-                    chunkValues.get(i).add(member.values().get(i));
-                }
-                chunk.add(member);
+            if (same.size() < 2) {
+                continue;
             }
-            addBatch(batches, first, labels, chunk);
+            String label = mostValues(same);
+            Map<Map<String, String>, List<Map.Entry<Selector, PromQlQuery>>> byRest = new LinkedHashMap<>();
+            for (Map.Entry<Selector, PromQlQuery> e : same) {
+                Map<String, String> rest = new TreeMap<>(e.getKey().matchers());
+                rest.remove(label);
+                byRest.computeIfAbsent(rest, k -> new ArrayList<>()).add(e);
+            }
+            byRest.values().forEach(group -> chunk(group, label, maxEncodedLength, batches));
         }
         return batches;
     }
 
-    private static void addBatch(List<Batch> batches, Selector shape, List<String> labels, List<Member> chunk) {
-        if (chunk.size() < 2) {
-            return;
-        }
-        StringBuilder selector = new StringBuilder(shape.metric()).append('{');
-        for (int i = 0; i < labels.size(); i++) {
-            TreeSet<String> values = new TreeSet<>();
-            for (Member member : chunk) {
-                values.add(member.values().get(i));
+    /** The label whose values differ most among queries of one shape; the first in name order on a tie. */
+    private static String mostValues(List<Map.Entry<Selector, PromQlQuery>> same) {
+        String most = null;
+        int count = 0;
+        for (String label : same.getFirst().getKey().matchers().keySet()) {
+            int distinct = (int) same.stream().map(e -> e.getKey().matchers().get(label)).distinct().count();
+            if (distinct > count) {
+                most = label;
+                count = distinct;
             }
-            selector.append(i == 0 ? "" : ",").append(labels.get(i));
-            if (values.size() == 1) {
-                selector.append('=').append(quote(values.first()));
+        }
+        return most;
+    }
+
+    /** Queries that differ only by {@code label}'s value as batches, in value order, each within the length. */
+    private static void chunk(List<Map.Entry<Selector, PromQlQuery>> group, String label, int maxEncodedLength,
+            List<Batch> batches) {
+        group.sort(Comparator.comparing(e -> e.getKey().matchers().get(label)));
+        Selector shape = group.getFirst().getKey();
+        int fixed = encodedLength(promql(shape, label, List.of()));
+        List<Member> chunk = new ArrayList<>();
+        Set<String> values = new HashSet<>();
+        int length = fixed;
+        for (Map.Entry<Selector, PromQlQuery> e : group) {
+            Member member = new Member(e.getValue(), e.getKey().matchers().get(label));
+            // Nothing when the chunk selects its value already (the same selector written twice).
+            int added = values.contains(member.value()) ? 0 : alternativeLength(member.value());
+            if (!chunk.isEmpty() && length + added > maxEncodedLength) {
+                addBatch(batches, shape, label, chunk);
+                chunk = new ArrayList<>();
+                values.clear();
+                length = fixed;
+                added = alternativeLength(member.value());
+            }
+            chunk.add(member);
+            values.add(member.value());
+            length += added;
+        }
+        addBatch(batches, shape, label, chunk);
+    }
+
+    private static void addBatch(List<Batch> batches, Selector shape, String label, List<Member> chunk) {
+        if (chunk.size() >= 2) {
+            batches.add(new Batch(promql(shape, label, chunk.stream().map(Member::value).distinct().toList()), label,
+                    List.copyOf(chunk)));
+        }
+    }
+
+    /** {@code shape}'s query with {@code label} matching any of {@code values}, aggregated by it. */
+    private static String promql(Selector shape, String label, List<String> values) {
+        StringBuilder selector = new StringBuilder(shape.metric()).append('{');
+        shape.matchers().forEach((name, value) -> {
+            selector.append(selector.charAt(selector.length() - 1) == '{' ? "" : ",").append(name);
+            if (!name.equals(label)) {
+                selector.append('=').append(quote(value));
+            } else if (values.size() == 1) {
+                selector.append('=').append(quote(values.getFirst()));
             } else {
                 selector.append("=~").append(quote(String.join("|", values.stream().map(PromQlBatches::regex)
                         .toList())));
             }
-        }
+        });
         selector.append('}');
-        String promql = shape.aggregation().isEmpty() ? selector.toString()
-                : shape.aggregation() + " by (" + String.join(", ", labels) + ") (" + selector + ")";
-        batches.add(new Batch(promql, labels, List.copyOf(chunk)));
+        return shape.aggregation().isEmpty() ? selector.toString()
+                : shape.aggregation() + " by (" + label + ") (" + selector + ")";
+    }
+
+    /** How much {@code value} adds to a batch's regex, encoded: its alternative, quoted as in the query, and a '|'. */
+    private static int alternativeLength(String value) {
+        return encodedLength(quote(regex(value))) - 6 + 3;
+    }
+
+    /**
+     * How long {@code text} is as a URL query parameter's value, counted as a client that percent-encodes everything
+     * but the unreserved characters would send it: one character each for letters, digits and {@code -._~}, three
+     * for each other byte of its UTF-8.
+     */
+    static int encodedLength(String text) {
+        int length = 0;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean unreserved = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~';
+            length += unreserved ? 1 : 3;
+        }
+        return length;
     }
 
     /** The value as an RE2 expression that matches exactly it. */
@@ -186,16 +238,8 @@ final class PromQlBatches {
         return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    /** How much longer the batch's query grows with {@code member}: its values the chunk does not select yet. */
-    private static int added(Member member, List<Set<String>> chunkValues) {
-        int added = 0;
-        for (int i = 0; i < member.values().size(); i++) {
-            String value = member.values().get(i);
-            if (i >= chunkValues.size() || !chunkValues.get(i).contains(value)) {
-                added += quote(regex(value)).length() - 1; // its alternative and a '|', without the quotes
-            }
-        }
-        return added;
+    private static boolean isKeyword(String name) {
+        return KEYWORDS.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** {@code promql} when it is of the one shape that batches (see the class), else empty. */
@@ -231,7 +275,7 @@ final class PromQlBatches {
                 }
                 space();
             }
-            if (KEYWORDS.contains(metric) || !next('{')) {
+            if (isKeyword(metric) || !next('{')) {
                 return null;
             }
             SortedMap<String, String> matchers = matchers();
@@ -257,7 +301,7 @@ final class PromQlBatches {
                     return matchers.isEmpty() ? null : matchers;
                 }
                 String label = identifier(false);
-                if (label == null || label.startsWith("__")) {
+                if (label == null || label.startsWith("__") || isKeyword(label)) {
                     return null;
                 }
                 space();
@@ -276,7 +320,7 @@ final class PromQlBatches {
             }
         }
 
-        /** A string literal: double or single quotes with the escapes {@code \\}, {@code \"}, {@code \'}; backticks raw. */
+        /** A string literal: double or single quotes escaping only a backslash and themselves; backticks raw. */
         private String string() {
             char quote = peek();
             if (quote != '"' && quote != '\'' && quote != '`') {
@@ -297,7 +341,7 @@ final class PromQlBatches {
                         return null;
                     }
                     c = text.charAt(at++);
-                    if (c != '\\' && c != '"' && c != '\'') {
+                    if (c != '\\' && c != quote) { // PromQL refuses any other escape of these two
                         return null;
                     }
                 }
@@ -320,8 +364,9 @@ final class PromQlBatches {
             return at == start ? null : text.substring(start, at);
         }
 
+        /** PromQL's white space: space, tab, newline, carriage return (no other). */
         private void space() {
-            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+            while (at < text.length() && " \t\n\r".indexOf(text.charAt(at)) >= 0) {
                 at++;
             }
         }

@@ -10,13 +10,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.ws.rs.ProcessingException;
 
 import org.jboss.logging.Logger;
 
@@ -47,14 +46,19 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     private static final Logger LOG = Logger.getLogger(PrometheusSource.class);
 
     /**
-     * The longest query a batch of reads grows to, in characters: URL-encoded, well within the 8 KiB request line that
-     * proxies in front of Prometheus commonly accept (nginx's default).
+     * The longest a batch of reads' query grows to, URL-encoded, in characters: with the rest of the request line,
+     * within the 8 KiB that proxies in front of Prometheus commonly accept (nginx's default).
      */
-    static final int MAX_BATCH_LENGTH = 4000;
+    static final int MAX_BATCH_LENGTH = 6000;
+
+    /** How long reads whose batch Prometheus refused are asked alone before they are batched again. */
+    static final Duration REFUSED_FOR = Duration.ofHours(1);
 
     private final PrometheusClient prometheus;
     private final Semaphore inFlight;
     private final Duration backfillStep;
+    /** Reads whose batch Prometheus refused, asked alone until the instant given. */
+    private final Map<PromQlQuery, Instant> aloneUntil = new ConcurrentHashMap<>();
 
     /**
      * @param prometheus   client of Prometheus
@@ -95,8 +99,9 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
             @Override
             public void plan(Collection<? extends SignalQuery> reads) {
+                aloneUntil.values().removeIf(until -> !until.isAfter(at));
                 List<PromQlQuery> queries = reads.stream().filter(PromQlQuery.class::isInstance)
-                        .map(PromQlQuery.class::cast).distinct().toList();
+                        .map(PromQlQuery.class::cast).filter(q -> !aloneUntil.containsKey(q)).distinct().toList();
                 for (PromQlBatches.Batch batch : PromQlBatches.plan(queries, MAX_BATCH_LENGTH)) {
                     BatchRead read = new BatchRead(batch, at);
                     batch.queries().forEach(q -> batched.put(q, read));
@@ -112,8 +117,8 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                         case BatchRead.Answered answered -> {
                             return observation(answered.values().get(promQl), reduce);
                         }
-                        case BatchRead.Unanswered unanswered -> {
-                            return Observation.error(unanswered.message());
+                        case BatchRead.Unreachable unreachable -> {
+                            return Observation.error(unreachable.message());
                         }
                         case BatchRead.Refused refused -> {
                             // read alone, below
@@ -201,9 +206,10 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /**
      * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
-     * When Prometheus answers it with an error (a proxy that refuses the URL, a limit on samples), its queries are
-     * read alone, as if never batched; when Prometheus does not answer at all (down, too slow), each of them is that
-     * error, as each alone would have been, without asking again.
+     * When Prometheus cannot be connected to (nothing listens, no such host), each of its reads is that error, as each
+     * alone would have been, without asking again. When it answers with an error or not in time (a proxy that refuses
+     * the URL, a limit on samples, a timeout a single read might not reach), its reads are asked alone, now and for
+     * {@link #REFUSED_FOR}.
      */
     private final class BatchRead {
 
@@ -215,11 +221,11 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         record Answered(Map<PromQlQuery, double[]> values) implements Outcome {
         }
 
-        /** Prometheus did not answer (unreachable, timed out): every read of the batch is this error. */
-        record Unanswered(String message) implements Outcome {
+        /** Prometheus could not be connected to: every read of the batch is this error. */
+        record Unreachable(String message) implements Outcome {
         }
 
-        /** Prometheus answered the batch with an error: each read is asked alone. */
+        /** Prometheus did not answer the batch as asked: each read is asked alone. */
         record Refused() implements Outcome {
         }
 
@@ -240,19 +246,27 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                     outcome.complete(new Answered(batch.answer(
                             withPermit(() -> prometheus.querySeries(batch.promql(), at)))));
                 } catch (SourceException e) {
-                    if (e.getCause() instanceof ProcessingException) {
-                        outcome.complete(new Unanswered(e.getMessage()));
-                    } else {
-                        LOG.warnf("Prometheus refused the %d signals of %s asked as one query (%s); reading them"
-                                + " one by one", batch.members().size(), batch.promql(), e.getMessage());
-                        outcome.complete(new Refused());
-                    }
+                    outcome.complete(PrometheusClient.unreachable(e) ? new Unreachable(e.getMessage()) : refused(e));
                 } catch (RuntimeException | Error e) {
                     outcome.completeExceptionally(e);
                     throw e;
                 }
             }
-            return outcome.join();
+            try {
+                return outcome.join();
+            } catch (CompletionException e) {
+                // The first reader's own failure, as it saw it (a bug: reads answer errors as observations).
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        private Outcome refused(SourceException e) {
+            Instant until = at.plus(REFUSED_FOR);
+            batch.queries().forEach(q -> aloneUntil.put(q, until));
+            LOG.warnf("Prometheus did not answer one query for %d reads that differ by %s (%s); each is asked alone"
+                    + " until %s", batch.members().size(), batch.label(), e.getMessage(), until);
+            LOG.debugf("The query Prometheus did not answer: %s", batch.promql());
+            return new Refused();
         }
     }
 

@@ -27,10 +27,10 @@ class PromQlBatchesTest {
                 "max(orchestration_ml_drift_score{drift_type=\"target\",model_name=\"duration-predictor\"})",
                 "min(orchestration_ml_model_accuracy{model_name=\"anomaly-predictor\",metric_type=\"precision\"})");
 
-        List<PromQlBatches.Batch> batches = PromQlBatches.plan(bundled, 4000);
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(bundled, 6000);
 
         assertThat(batches).singleElement().satisfies(batch -> {
-            assertThat(batch.promql()).isEqualTo("max by (drift_type, model_name) (orchestration_ml_drift_score"
+            assertThat(batch.promql()).isEqualTo("max by (drift_type) (orchestration_ml_drift_score"
                     + "{drift_type=~\"feature|prediction|target\",model_name=\"duration-predictor\"})");
             assertThat(batch.queries()).containsExactly(bundled.get(0), bundled.get(1), bundled.get(3));
         });
@@ -38,7 +38,7 @@ class PromQlBatchesTest {
 
     @Test
     void givenBareSelectorsThatDifferByOneLabel_whenPlanned_thenOneSelectorWithoutAggregation() {
-        assertThat(PromQlBatches.plan(queries("mae{model=\"a\"}", " mae { model = 'b' , } "), 4000))
+        assertThat(PromQlBatches.plan(queries("mae{model=\"a\"}", " mae { model = 'b' , } "), 6000))
                 .singleElement().extracting(PromQlBatches.Batch::promql).isEqualTo("mae{model=~\"a|b\"}");
     }
 
@@ -57,7 +57,13 @@ class PromQlBatchesTest {
                 "topk(1, x{a=\"1\"})", "max(rate(x{a=\"1\"}[5m]))", "x{a=\"1\"}[5m]", "x{a=\"1\"} offset 5m",
                 "max(x{a=\"1\"}) / max(y{a=\"1\"})", "max(x{a=\"1\"}) # worst", "max(x{a=\"\\n\"})",
                 "max(x{a=\"1\"}", "max(x{a=\"1})", "MAX(x{a=\"1\"})", "sum{a=\"1\"}", "max(x{a=\"1\"} @ 100)",
-                "{__name__=\"x\",a=\"1\"}", "max(x{a=\"1\"})) ", "absent(x{a=\"1\"})")) {
+                "{__name__=\"x\",a=\"1\"}", "max(x{a=\"1\"})) ", "absent(x{a=\"1\"})",
+                // Escapes PromQL refuses: the other quote.
+                "max(x{a=\"it\\'s\"})", "max(x{a='say \\\"hi\\\"'})",
+                // White space PromQL refuses: form feed, a Unicode space.
+                "max(x{a=\"1\"}\f)", "max(x{a=\"1\"}\u2003)",
+                // Label or metric names some PromQL version reads as keywords (in any case).
+                "max(x{start=\"1\"})", "max(x{Without=\"1\"})", "max(x{nan=\"1\"})", "Sum{a=\"1\"}")) {
             assertThat(PromQlBatches.parse(promql)).as(promql).isEmpty();
         }
     }
@@ -91,31 +97,45 @@ class PromQlBatchesTest {
             }
         }
 
-        List<PromQlBatches.Batch> batches = PromQlBatches.plan(reads, 4000);
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(reads, 6000);
 
         assertThat(batches.stream().flatMap(b -> b.queries().stream()).toList())
                 .containsExactlyInAnyOrderElementsOf(reads);
-        assertThat(batches).allSatisfy(b -> assertThat(b.promql().length()).isLessThanOrEqualTo(4000));
-        assertThat(batches.getFirst().promql().length()).as("filled close to the limit").isGreaterThan(3800);
-        assertThat(batches).hasSize(2);
-        assertThat(batches.getFirst().promql()).startsWith(
-                "max by (model, signal) (bench_signal{model=~\"m000|m001|").endsWith(",signal=~\"s0|s1|s2|s3|s4\"})");
+        assertThat(batches).allSatisfy(b -> assertThat(PromQlBatches.encodedLength(b.promql())).isLessThanOrEqualTo(6000));
+        assertThat(PromQlBatches.encodedLength(batches.getFirst().promql())).as("filled close to the limit")
+                .isGreaterThan(5900);
+        assertThat(batches).as("the 1000 models of each of the 5 signals in two").hasSize(10);
+        assertThat(batches.getFirst().promql()).startsWith("max by (model) (bench_signal{model=~\"m000|m001|")
+                .endsWith("\",signal=\"s0\"})");
     }
 
     @Test
-    void givenTheBatchesAnswer_whenSplit_thenEachReadGetsTheSeriesWithItsOwnValuesAndAReadWithoutSeriesGetsNone() {
-        PromQlBatches.Batch batch = PromQlBatches.plan(queries("max(x{a=\"1\",b=\"p\"})", "max(x{a=\"2\",b=\"p\"})",
-                "max(x{a=\"1\",b=\"q\"})", "max(x{a=\"3\",b=\"q\"})"), 4000).getFirst();
+    void givenTwoLabelsThatVary_whenPlanned_thenTheOneWithMoreValuesVariesInABatchAndTheOtherIsFixed() {
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(queries("max(x{a=\"1\",b=\"p\"})",
+                "max(x{a=\"2\",b=\"p\"})", "max(x{a=\"1\",b=\"q\"})", "max(x{a=\"3\",b=\"q\"})"), 6000);
 
-        Map<PromQlQuery, double[]> answer = batch.answer(List.of(
-                series(Map.of("a", "1", "b", "p"), 0.5), series(Map.of("a", "2", "b", "p"), 0.7),
-                series(Map.of("a", "2", "b", "q"), 0.9), series(Map.of("a", "3", "b", "q"), 0.1)));
+        assertThat(batches).extracting(PromQlBatches.Batch::promql).containsExactly(
+                "max by (a) (x{a=~\"1|2\",b=\"p\"})", "max by (a) (x{a=~\"1|3\",b=\"q\"})");
+    }
+
+    @Test
+    void givenTheBatchesAnswer_whenSplit_thenEachReadGetsTheSeriesWithItsValueAndAReadWithoutSeriesGetsNone() {
+        PromQlBatches.Batch batch = PromQlBatches.plan(queries("max(x{a=\"1\",b=\"p\"})", "max(x{a=\"2\",b=\"p\"})",
+                "max(x{a=\"4\",b=\"p\"})"), 6000).getFirst();
+
+        Map<PromQlQuery, double[]> answer = batch.answer(List.of(series(Map.of("a", "1"), 0.5),
+                series(Map.of("a", "2"), 0.7), series(Map.of("a", "3"), 0.9), series(Map.of(), 0.1)));
 
         assertThat(answer.get(new PromQlQuery("max(x{a=\"1\",b=\"p\"})"))).containsExactly(0.5);
         assertThat(answer.get(new PromQlQuery("max(x{a=\"2\",b=\"p\"})"))).containsExactly(0.7);
-        assertThat(answer.get(new PromQlQuery("max(x{a=\"1\",b=\"q\"})"))).as("not asked by any read, ignored")
-                .isEmpty();
-        assertThat(answer.get(new PromQlQuery("max(x{a=\"3\",b=\"q\"})"))).containsExactly(0.1);
+        assertThat(answer.get(new PromQlQuery("max(x{a=\"4\",b=\"p\"})"))).as("no series with its value").isEmpty();
+        assertThat(answer).hasSize(3);
+    }
+
+    @Test
+    void givenTextWithReservedAndNonAsciiCharacters_whenEncodedForAUrl_thenEachByteOutsideTheUnreservedSetCountsThree() {
+        assertThat(PromQlBatches.encodedLength("a-b_c.d~9")).isEqualTo(9);
+        assertThat(PromQlBatches.encodedLength("a|b \"ü\"")).isEqualTo(1 + 3 + 1 + 3 + 3 + 6 + 3);
     }
 
     static Series series(Map<String, String> labels, double value) {

@@ -1,16 +1,25 @@
 package dev.modelguardian.integrations.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,10 +32,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
+import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.TestConfigs;
 
-/** Reads planned together and asked of a real Prometheus as one query answer what each would have read alone. */
+/**
+ * Reads planned together and asked of a real Prometheus as one query answer what each would have read alone; a
+ * WireMock Prometheus for what a real one cannot be made to do on demand (refuse a batch, answer it late).
+ */
 @QuarkusTest
 class PrometheusBatchReadTest {
 
@@ -34,6 +47,8 @@ class PrometheusBatchReadTest {
 
     @Inject
     ObjectMapper mapper;
+
+    WireMockServer standIn;
 
     @BeforeAll
     static void start() {
@@ -47,111 +62,188 @@ class PrometheusBatchReadTest {
                 batch_drift_score{drift_type="target",model_name="other"} 0.9
                 batch_drift_score{drift_type="a.b",model_name="dp"} 0.5
                 batch_drift_score{drift_type="aXb",model_name="dp"} 0.6
+                batch_drift_score{drift_type="q\\"u|o(te\\\\",model_name="dp"} 0.2
+                batch_drift_score{drift_type="ünï",model_name="dp"} 0.3
                 """);
-        prometheus.awaitSamples("batch_drift_score{drift_type=\"aXb\"}", 2);
+        prometheus.awaitSamples("batch_drift_score{drift_type=\"ünï\"}", 2);
     }
 
-    /** Six reads: four of one max(...) shape (one of them without series), two bare selectors. */
+    @BeforeEach
+    void startStandIn() {
+        standIn = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .port(PrometheusServer.closedPort()));
+        standIn.start();
+    }
+
+    @AfterEach
+    void stopStandIn() {
+        standIn.stop();
+    }
+
+    /**
+     * Ten reads: seven of one max(...) shape on model dp (one without series, two with values regex and URL encoding
+     * must carry), one of that shape on another model (alone in its group), two bare selectors on model dp.
+     */
     static final List<PromQlQuery> READS = List.of(
             max("feature", "dp"), max("prediction", "dp"), max("target", "dp"), max("a.b", "dp"),
-            max("missing", "dp"),
+            max("missing", "dp"), max("q\\\"u|o(te\\\\", "dp"), max("ünï", "dp"), max("target", "other"),
             new PromQlQuery("batch_drift_score{drift_type=\"feature\",model_name=\"dp\"}"),
-            new PromQlQuery("batch_drift_score{drift_type=\"target\",model_name=\"other\"}"));
+            new PromQlQuery("batch_drift_score{drift_type=\"target\",model_name=\"dp\"}"));
 
+    /** The max of the drift score of {@code driftType} (as PromQL writes it in double quotes) and {@code model}. */
     static PromQlQuery max(String driftType, String model) {
         return new PromQlQuery("max(batch_drift_score{drift_type=\"%s\",model_name=\"%s\"})".formatted(driftType,
                 model));
     }
 
-    PrometheusSource source(String url) {
-        return source(url, "3s");
-    }
-
-    PrometheusSource source(String url, String timeout) {
-        return new PrometheusSource(new PrometheusClient(TestConfigs.settings("""
+    PrometheusClient client(String url, String timeout) {
+        return new PrometheusClient(TestConfigs.settings("""
                 guardian:
                   prometheus:
                     url: %s
                     timeout: %s
-                """.formatted(url, timeout)).of(PrometheusSettings.class), mapper), 4, Duration.ofSeconds(1));
+                """.formatted(url, timeout)).of(PrometheusSettings.class), mapper);
     }
 
-    static Map<String, Observation> readAll(MetricSource.Cycle cycle) {
-        Map<String, Observation> read = new LinkedHashMap<>();
-        READS.forEach(q -> read.put(q.query(), cycle.read(q, Reduce.MIN)));
+    PrometheusSource source(String url, String timeout) {
+        return new PrometheusSource(client(url, timeout), 4, Duration.ofSeconds(1));
+    }
+
+    static List<Observation> readAll(MetricSource.Cycle cycle) {
+        List<Observation> read = new ArrayList<>();
+        READS.forEach(q -> read.add(cycle.read(q, Reduce.MIN)));
         return read;
     }
 
+    static List<Observation> planAndReadAll(MetricSource.Cycle cycle) {
+        cycle.plan(READS);
+        return readAll(cycle);
+    }
+
+    /** Stand-in answers: every query one series without labels, valued 0.7; queries with a regex matcher as said. */
+    void standInAnswersAlone(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder batches) {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.okJson("""
+                {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.7"]}]}}""")));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
+                .withQueryParam("query", WireMock.containing("=~")).willReturn(batches));
+    }
+
+    static final Observation STAND_IN = new Observation.Value(0.7, 1);
+
     @Test
-    void givenReadsPlannedTogether_whenRead_thenTwoQueriesAnswerWhatSevenWouldEachHaveRead() {
-        PrometheusSource source = source(prometheus.url());
+    void givenReadsPlannedTogether_whenRead_thenThreeQueriesAnswerWhatTenWouldEachHaveRead() {
+        PrometheusSource source = source(prometheus.url(), "3s");
         Instant at = Instant.now();
         long before = prometheus.requests("/api/v1/query");
-        Map<String, Observation> alone = readAll(source.open(at));
-        long asked = prometheus.requests("/api/v1/query");
+        List<Observation> alone = readAll(source.open(at));
+        await("Prometheus counts the ten reads alone").atMost(Duration.ofSeconds(10))
+                .until(() -> prometheus.requests("/api/v1/query") - before == 10);
 
-        MetricSource.Cycle cycle = source.open(at);
-        cycle.plan(READS);
-        Map<String, Observation> planned = readAll(cycle);
+        List<Observation> planned = planAndReadAll(source.open(at));
 
-        assertThat(asked - before).as("each read alone").isEqualTo(7);
-        assertThat(prometheus.requests("/api/v1/query") - asked).as("one max(...) and one bare selector")
-                .isEqualTo(2);
+        await("Prometheus counts the dp batch, the read on model other, the bare selectors' batch")
+                .atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests("/api/v1/query") - before == 13);
         assertThat(planned).isEqualTo(alone);
-        assertThat(planned.values()).containsExactly(new Observation.Value(0.31, 1), new Observation.Value(0.08, 1),
+        assertThat(planned).containsExactly(new Observation.Value(0.31, 1), new Observation.Value(0.08, 1),
                 new Observation.Value(0.4, 1), new Observation.Value(0.5, 1), Observation.noData(),
-                new Observation.Value(0.12, 2), new Observation.Value(0.9, 1));
+                new Observation.Value(0.2, 1), new Observation.Value(0.3, 1), new Observation.Value(0.9, 1),
+                new Observation.Value(0.12, 2), new Observation.Value(0.4, 1));
     }
 
     @Test
-    void givenPrometheusTooSlowForTheTimeout_whenRead_thenEveryReadOfABatchIsItsErrorWithoutAskingAgain() {
-        WireMockServer slow = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
-                .port(PrometheusServer.closedPort()));
-        slow.start();
-        try {
-            slow.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.okJson("""
-                    {"status":"success","data":{"resultType":"vector","result":[]}}""").withFixedDelay(1500)));
-
-            MetricSource.Cycle cycle = source("http://127.0.0.1:" + slow.port(), "1s").open(Instant.now());
-            cycle.plan(READS);
-            Map<String, Observation> read = readAll(cycle);
-
-            assertThat(read.values()).hasSize(7).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(
-                    Observation.SourceError.class, e -> assertThat(e.message()).startsWith("Prometheus unreachable: ")
-                            .contains("timeout")));
-            assertThat(slow.getAllServeEvents()).as("the two batches, each once").hasSize(2);
-        } finally {
-            slow.stop();
+    void givenManyConcurrentReadsOfOneBatch_whenRead_thenOneRequestAnswersEveryRead() throws Exception {
+        StringBuilder series = new StringBuilder();
+        List<PromQlQuery> reads = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            series.append(i == 0 ? "" : ",").append("{\"metric\":{\"m\":\"").append(i).append("\"},\"value\":[1,\"")
+                    .append(i).append("\"]}");
+            reads.add(new PromQlQuery("max(x{m=\"" + i + "\"})"));
         }
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.okJson(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + series + "]}}")
+                .withFixedDelay(200)));
+        MetricSource.Cycle cycle = source(standIn.baseUrl(), "3s").open(Instant.now());
+        cycle.plan(reads);
+
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Observation>> answers = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (PromQlQuery read : reads) {
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    return cycle.read(read, Reduce.MAX);
+                }));
+            }
+            go.countDown();
+        }
+
+        for (int i = 0; i < reads.size(); i++) {
+            assertThat(answers.get(i).get()).isEqualTo(new Observation.Value(i, 1));
+        }
+        assertThat(standIn.getAllServeEvents()).hasSize(1);
     }
 
     @Test
-    void givenPrometheusRefusesTheBatch_whenRead_thenEachReadIsAskedAloneAndAnswered() {
-        WireMockServer refusing = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
-                .port(PrometheusServer.closedPort()));
-        refusing.start();
-        try {
-            refusing.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.okJson("""
-                    {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.7"]}]}}""")));
-            refusing.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
-                    .withQueryParam("query", WireMock.containing(" by ("))
-                    .willReturn(WireMock.jsonResponse("""
-                            {"status":"error","errorType":"execution","error":"query processing would load too many samples into memory"}""",
-                            422)));
+    void givenPrometheusRefusesBatches_whenRead_thenEachReadIsAskedAloneNowAndInTheNextCycle() {
+        standInAnswersAlone(WireMock.jsonResponse("""
+                {"status":"error","errorType":"execution","error":"query processing would load too many samples"}""",
+                422));
+        PrometheusSource source = source(standIn.baseUrl(), "3s");
 
-            MetricSource.Cycle cycle = source("http://127.0.0.1:" + refusing.port()).open(Instant.now());
-            cycle.plan(READS);
-            Map<String, Observation> read = readAll(cycle);
+        List<Observation> first = planAndReadAll(source.open(Instant.now()));
+        int firstRequests = standIn.getAllServeEvents().size();
+        List<Observation> second = planAndReadAll(source.open(Instant.now()));
 
-            // The stand-in answers every query alone with one series; the bare selectors' batch (no "by") it
-            // answers with a series that carries none of their labels' values: no data for either.
-            assertThat(read.values()).containsExactly(new Observation.Value(0.7, 1), new Observation.Value(0.7, 1),
-                    new Observation.Value(0.7, 1), new Observation.Value(0.7, 1), new Observation.Value(0.7, 1),
-                    Observation.noData(), Observation.noData());
-            assertThat(refusing.getAllServeEvents()).as("the refused batch, then each of its five reads alone,"
-                    + " and the bare selectors' batch").hasSize(7);
-        } finally {
-            refusing.stop();
-        }
+        assertThat(first).hasSize(10).containsOnly(STAND_IN);
+        assertThat(second).hasSize(10).containsOnly(STAND_IN);
+        assertThat(firstRequests).as("the two refused batches, then the ten reads alone").isEqualTo(12);
+        assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the ten alone, no batch asked again")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void givenPrometheusAnswersBatchesLaterThanTheTimeout_whenRead_thenEachReadIsAskedAloneAndAnswered() {
+        standInAnswersAlone(WireMock.okJson("""
+                {"status":"success","data":{"resultType":"vector","result":[]}}""").withFixedDelay(1500));
+
+        List<Observation> read = planAndReadAll(source(standIn.baseUrl(), "1s").open(Instant.now()));
+
+        assertThat(read).hasSize(10).containsOnly(STAND_IN);
+        assertThat(standIn.getAllServeEvents()).as("the two late batches, then the ten reads alone").hasSize(12);
+    }
+
+    @Test
+    void givenNothingListensWherePrometheusIs_whenReadPlanned_thenEveryReadIsTheConnectionError() {
+        List<Observation> read = planAndReadAll(source("http://127.0.0.1:" + PrometheusServer.closedPort(), "1s")
+                .open(Instant.now()));
+
+        assertThat(read).hasSize(10).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(
+                Observation.SourceError.class, e -> assertThat(e.message())
+                        .startsWith("Prometheus unreachable: ").contains("Connection refused")));
+    }
+
+    @Test
+    void givenEachWayACallFails_whenClassified_thenOnlyNoConnectionIsUnreachable() {
+        standInAnswersAlone(WireMock.okJson("{}"));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).withQueryParam("query",
+                WireMock.equalTo("late")).willReturn(WireMock.okJson("{}").withFixedDelay(1500)));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).withQueryParam("query",
+                WireMock.equalTo("refused")).willReturn(WireMock.jsonResponse(
+                        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}", 400)));
+        PrometheusClient client = client(standIn.baseUrl(), "1s");
+        Instant now = Instant.now();
+
+        SourceException down = catchThrowableOfType(SourceException.class, () -> client("http://127.0.0.1:"
+                + PrometheusServer.closedPort(), "1s").querySeries("up", now));
+        SourceException noHost = catchThrowableOfType(SourceException.class, () -> client(
+                "http://prometheus.invalid:9090", "1s").querySeries("up", now));
+        SourceException late = catchThrowableOfType(SourceException.class, () -> client.querySeries("late", now));
+        SourceException refused = catchThrowableOfType(SourceException.class,
+                () -> client.querySeries("refused", now));
+
+        assertThat(PrometheusClient.unreachable(down)).as(down.getMessage()).isTrue();
+        assertThat(PrometheusClient.unreachable(noHost)).as(noHost.getMessage()).isTrue();
+        assertThat(PrometheusClient.unreachable(late)).as(late.getMessage()).isFalse();
+        assertThat(PrometheusClient.unreachable(refused)).as(refused.getMessage()).isFalse();
     }
 }
