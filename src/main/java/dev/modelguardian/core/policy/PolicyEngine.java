@@ -25,9 +25,9 @@ import dev.modelguardian.core.signal.TimedObservation;
 
 /**
  * One evaluation cycle over every policy: observe (through the {@link MetricSources}, each signal from the source of
- * its kind, one {@link MetricSource.Cycle} per source and cycle, each distinct query read once: {@link SharedReads}, and told up front which it will read, so that a source may
- * answer several in one request), decide (through the pure {@link PolicyEvaluator}),
- * record (into the {@link PolicyStateStore}).
+ * its kind, one {@link MetricSource.Cycle} per source and cycle, each distinct query read once: {@link SharedReads},
+ * and told up front which it will read, so that a source may answer several in one request), decide (through the
+ * pure {@link PolicyEvaluator}), record (into the {@link PolicyStateStore}).
  *
  * <p>A policy the store knows nothing about and whose {@code for} is not zero is backfilled from its source's history
  * over its {@code for} window, so neither a restart nor a one-shot {@code check} waits another {@code for} to see a

@@ -21,15 +21,16 @@ import dev.modelguardian.core.signal.Series;
  * Instant reads that differ only by the values of their label matchers, asked of Prometheus as one query.
  * {@code max(x{model="a",signal="s0"})} and {@code max(x{model="b",signal="s0"})} become
  * {@code max by (model) (x{model=~"a|b",signal="s0"})}, and each read is answered by the series that carries its own
- * value: what it would have read alone. One label varies within a batch, so a batch selects exactly its reads' series. Five thousand signals generated from one template are a handful of
+ * value: what it would have read alone. One label varies within a batch, so a batch selects exactly its reads'
+ * series. Five thousand signals generated from one template are a handful of
  * requests instead of five thousand.
  *
  * <p>Only what splits back exactly is batched: one selector with a metric name and equality matchers on non-empty
  * values, bare or inside one aggregation that partitions by its grouping labels ({@code sum}, {@code min},
  * {@code max}, {@code avg}, {@code count}, {@code group}, {@code stddev}, {@code stdvar}) with no {@code by} or
  * {@code without} of its own, no label or metric name that is a PromQL keyword. Any other query (a function, a range,
- * an offset, a regex matcher, an empty value, an escape other than a backslash or the string's own quote) is read
- * alone, as written. Pure: no I/O.
+ * an offset, a regex matcher, an empty value, a label starting with {@code __}, a control character, an escape other
+ * than a backslash or the string's own quote) is read alone, as written. Pure: no I/O.
  */
 final class PromQlBatches {
 

@@ -1,8 +1,6 @@
 package dev.modelguardian.integrations.prometheus;
 
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,22 +164,6 @@ public final class PrometheusClient {
             LOG.warnf("Prometheus warned about a query: %s", warning.asText());
         }
         return json.path("data");
-    }
-
-    /**
-     * Whether {@code e} says Prometheus could not be connected to at all (nothing listens on its port, its host does not
-     * resolve), as opposed to an answer that was an error, malformed or late.
-     */
-    static boolean unreachable(SourceException e) {
-        if (!(e.getCause() instanceof ProcessingException)) {
-            return false;
-        }
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static double sampleValue(JsonNode pair) throws SourceException {

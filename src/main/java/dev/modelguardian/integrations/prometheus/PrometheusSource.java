@@ -117,10 +117,13 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                         case BatchRead.Answered answered -> {
                             return observation(answered.values().get(promQl), reduce);
                         }
-                        case BatchRead.Unreachable unreachable -> {
-                            return Observation.error(unreachable.message());
+                        case BatchRead.Failed failed -> {
+                            return Observation.error(failed.message());
                         }
                         case BatchRead.Refused refused -> {
+                            if (refused.probe().equals(promQl)) {
+                                return observation(refused.values(), reduce);
+                            }
                             // read alone, below
                         }
                     }
@@ -206,10 +209,11 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /**
      * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
-     * When Prometheus cannot be connected to (nothing listens, no such host), each of its reads is that error, as each
-     * alone would have been, without asking again. When it answers with an error or not in time (a proxy that refuses
-     * the URL, a limit on samples, a timeout a single read might not reach), its reads are asked alone, now and for
-     * {@link #REFUSED_FOR}.
+     * When the batch fails, one of its queries is asked alone to tell why. If Prometheus answers it, the batch itself
+     * was the trouble (a proxy that refuses the URL, a limit on samples, a timeout a single read does not reach): its
+     * reads are asked alone, now and for {@link #REFUSED_FOR}. If not, Prometheus is the trouble (down, restarting,
+     * unreachable, this thread interrupted): every read of the batch is that error, as each alone would have been,
+     * without asking again, and nothing is remembered.
      */
     private final class BatchRead {
 
@@ -221,13 +225,16 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         record Answered(Map<PromQlQuery, double[]> values) implements Outcome {
         }
 
-        /** Prometheus could not be connected to: every read of the batch is this error. */
-        record Unreachable(String message) implements Outcome {
+        /** Neither the batch nor one of its queries alone was answered: every read of the batch is this error. */
+        record Failed(String message) implements Outcome {
         }
 
-        /** Prometheus did not answer the batch as asked: each read is asked alone. */
-        record Refused() implements Outcome {
+        /** The batch failed but {@code probe} alone was answered ({@code values}): each other read is asked alone. */
+        record Refused(PromQlQuery probe, double[] values) implements Outcome {
         }
+
+        /** The longest part of Prometheus's error a warning quotes (a client's message may carry the whole URL). */
+        private static final int QUOTED = 300;
 
         private final PromQlBatches.Batch batch;
         private final Instant at;
@@ -243,10 +250,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         Outcome outcome() {
             if (asked.compareAndSet(false, true)) {
                 try {
-                    outcome.complete(new Answered(batch.answer(
-                            withPermit(() -> prometheus.querySeries(batch.promql(), at)))));
-                } catch (SourceException e) {
-                    outcome.complete(PrometheusClient.unreachable(e) ? new Unreachable(e.getMessage()) : refused(e));
+                    outcome.complete(ask());
                 } catch (RuntimeException | Error e) {
                     outcome.completeExceptionally(e);
                     throw e;
@@ -260,13 +264,28 @@ public final class PrometheusSource implements MetricSource, SignalRange {
             }
         }
 
-        private Outcome refused(SourceException e) {
+        private Outcome ask() {
+            SourceException batchFailed;
+            try {
+                return new Answered(batch.answer(withPermit(() -> prometheus.querySeries(batch.promql(), at))));
+            } catch (SourceException e) {
+                batchFailed = e;
+            }
+            PromQlQuery probe = batch.members().getFirst().query();
+            double[] values;
+            try {
+                values = withPermit(() -> prometheus.query(probe.query(), at));
+            } catch (SourceException e) {
+                return new Failed(e.getMessage());
+            }
             Instant until = at.plus(REFUSED_FOR);
             batch.queries().forEach(q -> aloneUntil.put(q, until));
-            LOG.warnf("Prometheus did not answer one query for %d reads that differ by %s (%s); each is asked alone"
-                    + " until %s", batch.members().size(), batch.label(), e.getMessage(), until);
+            String why = batchFailed.getMessage();
+            LOG.warnf("Prometheus did not answer one query for %d reads that differ by %s (%s) but answered one of"
+                    + " them alone; each is asked alone until %s", batch.members().size(), batch.label(),
+                    why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
             LOG.debugf("The query Prometheus did not answer: %s", batch.promql());
-            return new Refused();
+            return new Refused(probe, values);
         }
     }
 

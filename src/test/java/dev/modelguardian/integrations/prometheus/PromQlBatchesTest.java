@@ -43,6 +43,15 @@ class PromQlBatchesTest {
     }
 
     @Test
+    void givenOneSelectorWrittenTwoWaysAndAnother_whenPlanned_thenOneBatchSelectsEachValueOnce() {
+        assertThat(PromQlBatches.plan(queries("max(x{a=\"1\"})", "max( x{ a='1' } )", "max(x{a=\"2\"})"), 6000))
+                .singleElement().satisfies(batch -> {
+                    assertThat(batch.promql()).isEqualTo("max by (a) (x{a=~\"1|2\"})");
+                    assertThat(batch.queries()).hasSize(3);
+                });
+    }
+
+    @Test
     void givenAQueryAloneWithItsShape_whenPlanned_thenItIsInNoBatch() {
         assertThat(PromQlBatches.plan(queries("max(a{m=\"1\"})", "max(b{m=\"1\"})", "min(a{m=\"2\"})",
                 "max(a{m=\"3\",n=\"x\"})"), 4000)).isEmpty();
@@ -101,7 +110,8 @@ class PromQlBatchesTest {
 
         assertThat(batches.stream().flatMap(b -> b.queries().stream()).toList())
                 .containsExactlyInAnyOrderElementsOf(reads);
-        assertThat(batches).allSatisfy(b -> assertThat(PromQlBatches.encodedLength(b.promql())).isLessThanOrEqualTo(6000));
+        assertThat(batches).allSatisfy(b -> assertThat(PromQlBatches.encodedLength(b.promql()))
+                .isLessThanOrEqualTo(6000));
         assertThat(PromQlBatches.encodedLength(batches.getFirst().promql())).as("filled close to the limit")
                 .isGreaterThan(5900);
         assertThat(batches).as("the 1000 models of each of the 5 signals in two").hasSize(10);
@@ -133,7 +143,7 @@ class PromQlBatchesTest {
     }
 
     @Test
-    void givenTextWithReservedAndNonAsciiCharacters_whenEncodedForAUrl_thenEachByteOutsideTheUnreservedSetCountsThree() {
+    void givenReservedAndNonAsciiCharacters_whenEncodedForAUrl_thenEachByteOutsideTheUnreservedSetCountsThree() {
         assertThat(PromQlBatches.encodedLength("a-b_c.d~9")).isEqualTo(9);
         assertThat(PromQlBatches.encodedLength("a|b \"ü\"")).isEqualTo(1 + 3 + 1 + 3 + 3 + 6 + 3);
     }

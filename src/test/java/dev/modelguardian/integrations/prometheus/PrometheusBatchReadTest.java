@@ -1,15 +1,12 @@
 package dev.modelguardian.integrations.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +29,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.modelguardian.core.signal.MetricSource;
 import dev.modelguardian.core.signal.Observation;
 import dev.modelguardian.core.signal.Reduce;
-import dev.modelguardian.core.signal.SourceException;
 import dev.modelguardian.testing.PrometheusServer;
 import dev.modelguardian.testing.TestConfigs;
 
@@ -189,16 +185,20 @@ class PrometheusBatchReadTest {
                 {"status":"error","errorType":"execution","error":"query processing would load too many samples"}""",
                 422));
         PrometheusSource source = source(standIn.baseUrl(), "3s");
+        Instant at = Instant.now();
 
-        List<Observation> first = planAndReadAll(source.open(Instant.now()));
+        List<Observation> first = planAndReadAll(source.open(at));
         int firstRequests = standIn.getAllServeEvents().size();
-        List<Observation> second = planAndReadAll(source.open(Instant.now()));
+        List<Observation> second = planAndReadAll(source.open(at.plusSeconds(10)));
+        int secondRequests = standIn.getAllServeEvents().size() - firstRequests;
+        planAndReadAll(source.open(at.plus(PrometheusSource.REFUSED_FOR)));
 
         assertThat(first).hasSize(10).containsOnly(STAND_IN);
         assertThat(second).hasSize(10).containsOnly(STAND_IN);
         assertThat(firstRequests).as("the two refused batches, then the ten reads alone").isEqualTo(12);
-        assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the ten alone, no batch asked again")
-                .isEqualTo(10);
+        assertThat(secondRequests).as("the ten alone, no batch asked again").isEqualTo(10);
+        assertThat(standIn.getAllServeEvents().size() - firstRequests - secondRequests)
+                .as("an hour later the batches are asked again").isEqualTo(12);
     }
 
     @Test
@@ -223,27 +223,19 @@ class PrometheusBatchReadTest {
     }
 
     @Test
-    void givenEachWayACallFails_whenClassified_thenOnlyNoConnectionIsUnreachable() {
-        standInAnswersAlone(WireMock.okJson("{}"));
-        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).withQueryParam("query",
-                WireMock.equalTo("late")).willReturn(WireMock.okJson("{}").withFixedDelay(1500)));
-        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).withQueryParam("query",
-                WireMock.equalTo("refused")).willReturn(WireMock.jsonResponse(
-                        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}", 400)));
-        PrometheusClient client = client(standIn.baseUrl(), "1s");
-        Instant now = Instant.now();
+    void givenPrometheusAnswersEveryQueryWithAnError_whenRead_thenEachReadIsThatErrorAndNothingIsRemembered() {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.jsonResponse("""
+                {"status":"error","errorType":"unavailable","error":"Service Unavailable"}""", 503)));
+        PrometheusSource source = source(standIn.baseUrl(), "3s");
 
-        SourceException down = catchThrowableOfType(SourceException.class, () -> client("http://127.0.0.1:"
-                + PrometheusServer.closedPort(), "1s").querySeries("up", now));
-        SourceException noHost = catchThrowableOfType(SourceException.class, () -> client(
-                "http://prometheus.invalid:9090", "1s").querySeries("up", now));
-        SourceException late = catchThrowableOfType(SourceException.class, () -> client.querySeries("late", now));
-        SourceException refused = catchThrowableOfType(SourceException.class,
-                () -> client.querySeries("refused", now));
+        List<Observation> first = planAndReadAll(source.open(Instant.now()));
+        int firstRequests = standIn.getAllServeEvents().size();
+        planAndReadAll(source.open(Instant.now()));
 
-        assertThat(PrometheusClient.unreachable(down)).as(down.getMessage()).isTrue();
-        assertThat(PrometheusClient.unreachable(noHost)).as(noHost.getMessage()).isTrue();
-        assertThat(PrometheusClient.unreachable(late)).as(late.getMessage()).isFalse();
-        assertThat(PrometheusClient.unreachable(refused)).as(refused.getMessage()).isFalse();
+        assertThat(first).hasSize(10).allSatisfy(o -> assertThat(o).isEqualTo(Observation.error(
+                "Prometheus answered HTTP 503 unavailable: Service Unavailable")));
+        assertThat(firstRequests).as("two batches, one query of each alone, the read on model other").isEqualTo(5);
+        assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the same: nothing remembered")
+                .isEqualTo(5);
     }
 }
