@@ -2,6 +2,7 @@ package dev.modelguardian.integrations.prometheus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -278,10 +279,10 @@ public final class PrometheusSource implements MetricSource, SignalRange {
             } catch (SourceException e) {
                 return new Failed(e.getMessage());
             }
-            Instant until = at.plus(REFUSED_FOR);
+            Instant until = at.plus(REFUSED_FOR).truncatedTo(ChronoUnit.SECONDS);
             batch.queries().forEach(q -> aloneUntil.put(q, until));
             String why = batchFailed.getMessage();
-            LOG.warnf("Prometheus did not answer one query for %d reads that differ by %s (%s) but answered one of"
+            LOG.warnf("Prometheus failed one query for %d reads that differ by %s (%s) but answered one of"
                     + " them alone; each is asked alone until %s", batch.members().size(), batch.label(),
                     why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
             LOG.debugf("The query Prometheus did not answer: %s", batch.promql());

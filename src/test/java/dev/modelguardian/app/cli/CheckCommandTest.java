@@ -1,10 +1,12 @@
 package dev.modelguardian.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,8 @@ class CheckCommandTest {
     @Test
     void givenNeuralHiveDefaultsAndHealthyMetrics_whenChecked_thenEverySignalIsHealthyAndExitIs0(
             QuarkusMainLauncher launcher) throws IOException {
+        long queries = prometheus.requests("/api/v1/query");
+
         LaunchResult result = launcher.launch("check", "--config", write("""
                 guardian:
                   prometheus:
@@ -63,6 +67,10 @@ class CheckCommandTest {
                 """.formatted(prometheus.url())));
 
         assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
+        // The two drift scores read at the present differ only by drift_type: one instant query answers both (the
+        // three signals with a 'for' start from their history, by range queries).
+        await("one instant query for feature-psi and mae-ratio").during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests("/api/v1/query") - queries == 1);
         assertThat(result.getOutput())
                 .containsPattern("ticket-duration-predictor\\s+mae-percentage\\s+12.5\\s+> 20 for 1h \\(clear <= 18\\)\\s+HEALTHY")
                 .containsPattern("ticket-duration-predictor\\s+feature-psi\\s+0.12\\s+> 0.25")

@@ -138,7 +138,7 @@ class PrometheusBatchReadTest {
         List<Observation> planned = planAndReadAll(source.open(at));
 
         await("Prometheus counts the dp batch, the read on model other, the bare selectors' batch")
-                .atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests("/api/v1/query") - before == 13);
+                .during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> prometheus.requests("/api/v1/query") - before == 13);
         assertThat(planned).isEqualTo(alone);
         assertThat(planned).containsExactly(new Observation.Value(0.31, 1), new Observation.Value(0.08, 1),
                 new Observation.Value(0.4, 1), new Observation.Value(0.5, 1), Observation.noData(),
