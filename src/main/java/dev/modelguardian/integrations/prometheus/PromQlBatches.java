@@ -105,10 +105,11 @@ final class PromQlBatches {
 
     /**
      * The batches that answer {@code queries}. Queries of the same shape are grouped by the values of all their labels
-     * but one, the label with the most distinct values among them (so a batch selects exactly its members' series,
-     * never the cross-product of two labels' values), then chunked so that each batch's query, URL-encoded, stays
-     * within {@code maxEncodedLength} characters (a request line that proxies in front of Prometheus still accept).
-     * A query of no batchable shape, or alone in its group, is in no batch.
+     * but one (so a batch selects exactly its members' series, never the cross-product of two labels' values): first
+     * letting the label with the most distinct values vary, then, among the queries still alone, the next, and so on.
+     * Each group is chunked so that each batch's query, URL-encoded, stays within {@code maxEncodedLength} characters
+     * (a request line that proxies in front of Prometheus still accept). A query of no batchable shape, or alone in
+     * its group whichever label varies, is in no batch.
      */
     static List<Batch> plan(Collection<PromQlQuery> queries, int maxEncodedLength) {
         Map<String, List<Map.Entry<Selector, PromQlQuery>>> byShape = new LinkedHashMap<>();
@@ -118,33 +119,40 @@ final class PromQlBatches {
         }
         List<Batch> batches = new ArrayList<>();
         for (List<Map.Entry<Selector, PromQlQuery>> same : byShape.values()) {
-            if (same.size() < 2) {
-                continue;
+            List<Map.Entry<Selector, PromQlQuery>> alone = same;
+            for (String label : byDistinctValues(same)) {
+                if (alone.size() < 2) {
+                    break;
+                }
+                Map<Map<String, String>, List<Map.Entry<Selector, PromQlQuery>>> byRest = new LinkedHashMap<>();
+                for (Map.Entry<Selector, PromQlQuery> e : alone) {
+                    Map<String, String> rest = new TreeMap<>(e.getKey().matchers());
+                    rest.remove(label);
+                    byRest.computeIfAbsent(rest, k -> new ArrayList<>()).add(e);
+                }
+                alone = new ArrayList<>();
+                for (List<Map.Entry<Selector, PromQlQuery>> group : byRest.values()) {
+                    if (group.size() < 2) {
+                        alone.addAll(group);
+                    } else {
+                        chunk(group, label, maxEncodedLength, batches);
+                    }
+                }
             }
-            String label = mostValues(same);
-            Map<Map<String, String>, List<Map.Entry<Selector, PromQlQuery>>> byRest = new LinkedHashMap<>();
-            for (Map.Entry<Selector, PromQlQuery> e : same) {
-                Map<String, String> rest = new TreeMap<>(e.getKey().matchers());
-                rest.remove(label);
-                byRest.computeIfAbsent(rest, k -> new ArrayList<>()).add(e);
-            }
-            byRest.values().forEach(group -> chunk(group, label, maxEncodedLength, batches));
         }
         return batches;
     }
 
-    /** The label whose values differ most among queries of one shape; the first in name order on a tie. */
-    private static String mostValues(List<Map.Entry<Selector, PromQlQuery>> same) {
-        String most = null;
-        int count = 0;
+    /** The labels of queries of one shape, most distinct values first; in name order on a tie. */
+    private static List<String> byDistinctValues(List<Map.Entry<Selector, PromQlQuery>> same) {
+        Map<String, Long> distinct = new LinkedHashMap<>();
         for (String label : same.getFirst().getKey().matchers().keySet()) {
-            int distinct = (int) same.stream().map(e -> e.getKey().matchers().get(label)).distinct().count();
-            if (distinct > count) {
-                most = label;
-                count = distinct;
-            }
+            distinct.put(label, same.stream().map(e -> e.getKey().matchers().get(label)).distinct().count());
         }
-        return most;
+        return distinct.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** Queries that differ only by {@code label}'s value as batches, in value order, each within the length. */

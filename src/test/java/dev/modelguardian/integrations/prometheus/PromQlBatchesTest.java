@@ -129,6 +129,24 @@ class PromQlBatchesTest {
     }
 
     @Test
+    void givenReadsLeftAloneByTheLabelWithMostValues_whenPlanned_thenTheNextLabelBatchesThem() {
+        List<String> promql = new ArrayList<>();
+        for (String model : List.of("a", "b", "c", "d", "e")) {
+            promql.add("max(x{model=\"" + model + "\",signal=\"s0\"})");
+        }
+        for (int s = 1; s <= 6; s++) {
+            promql.add("max(x{model=\"a\",signal=\"s" + s + "\"})");
+        }
+
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(queries(promql.toArray(String[]::new)), 6000);
+
+        assertThat(batches).extracting(PromQlBatches.Batch::promql).containsExactly(
+                "max by (signal) (x{model=\"a\",signal=~\"s0|s1|s2|s3|s4|s5|s6\"})",
+                "max by (model) (x{model=~\"b|c|d|e\",signal=\"s0\"})");
+        assertThat(batches.stream().mapToInt(b -> b.members().size()).sum()).isEqualTo(11);
+    }
+
+    @Test
     void givenTheBatchesAnswer_whenSplit_thenEachReadGetsTheSeriesWithItsValueAndAReadWithoutSeriesGetsNone() {
         PromQlBatches.Batch batch = PromQlBatches.plan(queries("max(x{a=\"1\",b=\"p\"})", "max(x{a=\"2\",b=\"p\"})",
                 "max(x{a=\"4\",b=\"p\"})"), 6000).getFirst();
