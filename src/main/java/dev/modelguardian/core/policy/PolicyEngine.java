@@ -62,7 +62,15 @@ public final class PolicyEngine {
                 instantReads.computeIfAbsent(policy.query().kind(), k -> new LinkedHashSet<>()).add(policy.query());
             }
         }
-        instantReads.forEach((kind, reads) -> shared.get(kind).plan(reads));
+        instantReads.forEach((kind, reads) -> {
+            try {
+                shared.get(kind).plan(reads);
+            } catch (RuntimeException e) {
+                // A hint only: each read is still answered, one by one.
+                LOG.warnf(e, "The %s source could not plan its %d reads of this cycle; they are read one by one", kind,
+                        reads.size());
+            }
+        });
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
             for (Policy policy : policies) {

@@ -39,7 +39,7 @@ public interface MetricSource {
         Observation read(SignalQuery query, Reduce reduce);
 
         /**
-         * Tells the cycle, before its first read, which queries it will be asked to {@link #read} (each once), so that
+         * Tells the cycle, before its first read, which queries it will be asked to {@link #read}, so that
          * a source can answer several in one request (Prometheus: signals that differ only by their labels' values).
          * A hint, never a promise: a query read without being named here is still answered. The default does nothing.
          */

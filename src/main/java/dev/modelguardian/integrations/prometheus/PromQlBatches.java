@@ -71,10 +71,11 @@ final class PromQlBatches {
      * Several reads as one query.
      *
      * @param promql  the query that answers them all
+     * @param metric  the metric its reads select
      * @param label   the one label whose values tell the members apart (the others are the same for all)
      * @param members the reads it answers, at least two
      */
-    record Batch(String promql, String label, List<Member> members) {
+    record Batch(String promql, String metric, String label, List<Member> members) {
 
         /** The queries this batch answers. */
         List<PromQlQuery> queries() {
@@ -135,7 +136,7 @@ final class PromQlBatches {
                     if (group.size() < 2) {
                         alone.addAll(group);
                     } else {
-                        chunk(group, label, maxEncodedLength, batches);
+                        alone.addAll(chunk(group, label, maxEncodedLength, batches));
                     }
                 }
             }
@@ -155,38 +156,49 @@ final class PromQlBatches {
                 .toList();
     }
 
-    /** Queries that differ only by {@code label}'s value as batches, in value order, each within the length. */
-    private static void chunk(List<Map.Entry<Selector, PromQlQuery>> group, String label, int maxEncodedLength,
-            List<Batch> batches) {
+    /**
+     * Queries that differ only by {@code label}'s value as batches, in value order, each within the length; what is
+     * left alone in a chunk of its own (a last one, or one too long for any batch) is returned.
+     */
+    private static List<Map.Entry<Selector, PromQlQuery>> chunk(List<Map.Entry<Selector, PromQlQuery>> group,
+            String label, int maxEncodedLength, List<Batch> batches) {
         group.sort(Comparator.comparing(e -> e.getKey().matchers().get(label)));
         Selector shape = group.getFirst().getKey();
         int fixed = encodedLength(promql(shape, label, List.of()));
-        List<Member> chunk = new ArrayList<>();
+        List<Map.Entry<Selector, PromQlQuery>> alone = new ArrayList<>();
+        List<Map.Entry<Selector, PromQlQuery>> chunk = new ArrayList<>();
         Set<String> values = new HashSet<>();
         int length = fixed;
         for (Map.Entry<Selector, PromQlQuery> e : group) {
-            Member member = new Member(e.getValue(), e.getKey().matchers().get(label));
+            String value = e.getKey().matchers().get(label);
             // Nothing when the chunk selects its value already (the same selector written twice).
-            int added = values.contains(member.value()) ? 0 : alternativeLength(member.value());
+            int added = values.contains(value) ? 0 : alternativeLength(value);
             if (!chunk.isEmpty() && length + added > maxEncodedLength) {
-                addBatch(batches, shape, label, chunk);
+                addBatch(batches, shape, label, chunk, alone);
                 chunk = new ArrayList<>();
                 values.clear();
                 length = fixed;
-                added = alternativeLength(member.value());
+                added = alternativeLength(value);
             }
-            chunk.add(member);
-            values.add(member.value());
+            chunk.add(e);
+            values.add(value);
             length += added;
         }
-        addBatch(batches, shape, label, chunk);
+        addBatch(batches, shape, label, chunk, alone);
+        return alone;
     }
 
-    private static void addBatch(List<Batch> batches, Selector shape, String label, List<Member> chunk) {
-        if (chunk.size() >= 2) {
-            batches.add(new Batch(promql(shape, label, chunk.stream().map(Member::value).distinct().toList()), label,
-                    List.copyOf(chunk)));
+    /** {@code chunk} as a batch when it holds two reads or more, else into {@code alone}. */
+    private static void addBatch(List<Batch> batches, Selector shape, String label,
+            List<Map.Entry<Selector, PromQlQuery>> chunk, List<Map.Entry<Selector, PromQlQuery>> alone) {
+        if (chunk.size() < 2) {
+            alone.addAll(chunk);
+            return;
         }
+        List<Member> members = chunk.stream().map(e -> new Member(e.getValue(), e.getKey().matchers().get(label)))
+                .toList();
+        batches.add(new Batch(promql(shape, label, members.stream().map(Member::value).distinct().toList()),
+                shape.metric(), label, members));
     }
 
     /** {@code shape}'s query with {@code label} matching any of {@code values}, aggregated by it. */

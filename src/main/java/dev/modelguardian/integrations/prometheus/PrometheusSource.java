@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -122,8 +123,11 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                             return Observation.error(failed.message());
                         }
                         case BatchRead.Refused refused -> {
-                            if (refused.probe().equals(promQl)) {
-                                return observation(refused.values(), reduce);
+                            if (refused.answered().containsKey(promQl)) {
+                                return observation(refused.answered().get(promQl), reduce);
+                            }
+                            if (refused.failed().containsKey(promQl)) {
+                                return Observation.error(refused.failed().get(promQl));
                             }
                             // read alone, below
                         }
@@ -210,11 +214,12 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /**
      * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
-     * When the batch fails, one of its queries is asked alone to tell why. If Prometheus answers it, the batch itself
-     * was the trouble (a proxy that refuses the URL, a limit on samples, a timeout a single read does not reach): its
-     * reads are asked alone, now and for {@link #REFUSED_FOR}. If not, Prometheus is the trouble (down, restarting,
-     * unreachable, this thread interrupted): every read of the batch is that error, as each alone would have been,
-     * without asking again, and nothing is remembered.
+     * When the batch fails, its first query and, if that fails too, its last are asked alone to tell why. If Prometheus
+     * answers one, the batch itself was the trouble (a proxy that refuses the URL, a limit on samples, a timeout a
+     * single read does not reach): its reads are asked alone, now and for {@link #REFUSED_FOR} (the first keeps its
+     * own error). If neither, Prometheus is the trouble (down, restarting, unreachable, this thread interrupted): every
+     * read of the batch is the first one's error, as each alone would most likely have been, without asking again,
+     * and nothing is remembered.
      */
     private final class BatchRead {
 
@@ -230,8 +235,11 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         record Failed(String message) implements Outcome {
         }
 
-        /** The batch failed but {@code probe} alone was answered ({@code values}): each other read is asked alone. */
-        record Refused(PromQlQuery probe, double[] values) implements Outcome {
+        /**
+         * The batch failed but a query of it was answered alone: the queries asked alone with their values or their
+         * error; each other read is asked alone.
+         */
+        record Refused(Map<PromQlQuery, double[]> answered, Map<PromQlQuery, String> failed) implements Outcome {
         }
 
         /** The longest part of Prometheus's error a warning quotes (a client's message may carry the whole URL). */
@@ -272,21 +280,27 @@ public final class PrometheusSource implements MetricSource, SignalRange {
             } catch (SourceException e) {
                 batchFailed = e;
             }
-            PromQlQuery probe = batch.members().getFirst().query();
-            double[] values;
-            try {
-                values = withPermit(() -> prometheus.query(probe.query(), at));
-            } catch (SourceException e) {
-                return new Failed(e.getMessage());
+            Map<PromQlQuery, double[]> answered = new HashMap<>();
+            Map<PromQlQuery, String> failed = new HashMap<>();
+            for (PromQlQuery probe : List.of(batch.members().getFirst().query(), batch.members().getLast().query())) {
+                try {
+                    answered.put(probe, withPermit(() -> prometheus.query(probe.query(), at)));
+                    break;
+                } catch (SourceException e) {
+                    failed.put(probe, e.getMessage());
+                }
+            }
+            if (answered.isEmpty()) {
+                return new Failed(failed.get(batch.members().getFirst().query()));
             }
             Instant until = at.plus(REFUSED_FOR).truncatedTo(ChronoUnit.SECONDS);
             batch.queries().forEach(q -> aloneUntil.put(q, until));
             String why = batchFailed.getMessage();
-            LOG.warnf("Prometheus failed one query for %d reads that differ by %s (%s) but answered one of"
-                    + " them alone; each is asked alone until %s", batch.members().size(), batch.label(),
+            LOG.warnf("Prometheus failed one query for %d reads of %s that differ by %s (%s) but answered one of them"
+                    + " alone; each is asked alone until %s", batch.members().size(), batch.metric(), batch.label(),
                     why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
             LOG.debugf("The query Prometheus did not answer: %s", batch.promql());
-            return new Refused(probe, values);
+            return new Refused(answered, failed);
         }
     }
 

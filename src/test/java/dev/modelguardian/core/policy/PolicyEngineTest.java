@@ -42,6 +42,8 @@ class PolicyEngineTest {
         final AtomicInteger histories = new AtomicInteger();
         /** What each cycle was told it would read, in the order told. */
         final List<List<String>> planned = new CopyOnWriteArrayList<>();
+        /** Whether planning fails (a source's bug). */
+        boolean planFails;
 
         FakeSource(String kind, double value, HistoryAnswer history) {
             this.kind = kind;
@@ -62,6 +64,9 @@ class PolicyEngineTest {
                 public void plan(Collection<? extends SignalQuery> queries) {
                     assertThat(reads).as("planned before the first read").hasValue(0);
                     planned.add(queries.stream().map(SignalQuery::describe).toList());
+                    if (planFails) {
+                        throw new IllegalStateException("planning failed");
+                    }
                 }
 
                 @Override
@@ -214,6 +219,19 @@ class PolicyEngineTest {
         assertThat(prometheus.planned).as("the new policy is backfilled from history, not read now")
                 .containsExactly(List.of("max(a)", "max(known)"));
         assertThat(scrape.planned).containsExactly(List.of("b"));
+    }
+
+    @Test
+    void givenASourceWhosePlanningFails_whenEvaluated_thenEveryPolicyIsStillReadAndDecided() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
+        prometheus.planFails = true;
+
+        List<Evaluation> evaluations = new PolicyEngine(MetricSources.of(prometheus), CLOCK).evaluate(
+                List.of(promQl("a", Duration.ZERO), promQl("b", Duration.ZERO)), new InMemoryPolicyStateStore());
+
+        assertThat(prometheus.planned).hasSize(1);
+        assertThat(evaluations).extracting(e -> e.status().state()).containsExactly(PolicyState.FIRING,
+                PolicyState.FIRING);
     }
 
     @Test

@@ -147,6 +147,20 @@ class PromQlBatchesTest {
     }
 
     @Test
+    void givenAChunkLeftWithOneRead_whenPlanned_thenTheNextLabelMayBatchIt() {
+        // By model, m0..m2 fill one batch at this length (the planner counts 3 characters more than the query has,
+        // a fourth value adds 5) and m3 is left alone; by signal, it pairs with m3/s1.
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(queries("max(x{model=\"m0\",signal=\"s0\"})",
+                "max(x{model=\"m1\",signal=\"s0\"})", "max(x{model=\"m2\",signal=\"s0\"})",
+                "max(x{model=\"m3\",signal=\"s0\"})", "max(x{model=\"m3\",signal=\"s1\"})"),
+                PromQlBatches.encodedLength("max by (model) (x{model=~\"m0|m1|m2\",signal=\"s0\"})") + 5);
+
+        assertThat(batches).extracting(PromQlBatches.Batch::promql).containsExactly(
+                "max by (model) (x{model=~\"m0|m1|m2\",signal=\"s0\"})",
+                "max by (signal) (x{model=\"m3\",signal=~\"s0|s1\"})");
+    }
+
+    @Test
     void givenTheBatchesAnswer_whenSplit_thenEachReadGetsTheSeriesWithItsValueAndAReadWithoutSeriesGetsNone() {
         PromQlBatches.Batch batch = PromQlBatches.plan(queries("max(x{a=\"1\",b=\"p\"})", "max(x{a=\"2\",b=\"p\"})",
                 "max(x{a=\"4\",b=\"p\"})"), 6000).getFirst();

@@ -202,6 +202,25 @@ class PrometheusBatchReadTest {
     }
 
     @Test
+    void givenTheBatchAndItsFirstReadAloneRefused_whenRead_thenTheFirstIsItsErrorAndTheOthersAreAskedAlone() {
+        standInAnswersAlone(WireMock.jsonResponse("""
+                {"status":"error","errorType":"execution","error":"query processing would load too many samples"}""",
+                422));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
+                .withQueryParam("query", WireMock.equalTo(max("a.b", "dp").query()))
+                .willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"execution","error":"too many series for a.b"}""", 422)));
+
+        List<Observation> read = planAndReadAll(source(standIn.baseUrl(), "3s").open(Instant.now()));
+
+        assertThat(read.get(3)).isEqualTo(Observation.error("Prometheus answered HTTP 422 execution: too many series"
+                + " for a.b"));
+        assertThat(read).filteredOn(o -> o != read.get(3)).hasSize(9).containsOnly(STAND_IN);
+        assertThat(standIn.getAllServeEvents()).as("two refused batches, then the ten reads alone, once each")
+                .hasSize(12);
+    }
+
+    @Test
     void givenPrometheusAnswersBatchesLaterThanTheTimeout_whenRead_thenEachReadIsAskedAloneAndAnswered() {
         standInAnswersAlone(WireMock.okJson("""
                 {"status":"success","data":{"resultType":"vector","result":[]}}""").withFixedDelay(1500));
@@ -234,8 +253,9 @@ class PrometheusBatchReadTest {
 
         assertThat(first).hasSize(10).allSatisfy(o -> assertThat(o).isEqualTo(Observation.error(
                 "Prometheus answered HTTP 503 unavailable: Service Unavailable")));
-        assertThat(firstRequests).as("two batches, one query of each alone, the read on model other").isEqualTo(5);
+        assertThat(firstRequests).as("two batches, the first and the last read of each alone, the read on model"
+                + " other").isEqualTo(7);
         assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the same: nothing remembered")
-                .isEqualTo(5);
+                .isEqualTo(7);
     }
 }
