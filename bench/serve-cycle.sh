@@ -6,6 +6,8 @@
 #   RUNS=31 bench/serve-cycle.sh               # RUNS must be at least 5
 #   SIZES=1,10,100,500,1000 bench/serve-cycle.sh
 #   WAIT_IDLE=600 bench/serve-cycle.sh         # first wait (at most 600 s) for 15 s in a row under 20% busy
+#   SHAPES=distinct bench/serve-cycle.sh       # every query read alone: a regex matcher (model=~"m042") where the
+#                                              # default's queries differ only by label values and are batched
 #   JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" bench/serve-cycle.sh   # flags for the test JVM (the
 #                                              # cycle runs in it), e.g. those the JVM image gives serve
 #
@@ -32,6 +34,7 @@ SIZES=${SIZES:-1,10,100,500}
 CONCURRENCY=${CONCURRENCY:-1,4,16}
 WAIT_IDLE=${WAIT_IDLE:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
+SHAPES=${SHAPES:-shared}
 OUT=bench/out
 TEST_CLASS=ServeCycleBenchmark
 
@@ -43,6 +46,7 @@ log() { echo "==> $*" >&2; }
 [[ $JVM_WARMUP =~ ^[0-9]+$ ]] || die "JVM_WARMUP must be an integer (got '$JVM_WARMUP')"
 [[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "SIZES must be comma-separated integers, ascending (got '$SIZES')"
 [[ $CONCURRENCY =~ ^[0-9]+(,[0-9]+)*$ ]] || die "CONCURRENCY must be comma-separated integers (got '$CONCURRENCY')"
+[[ $SHAPES == shared || $SHAPES == distinct ]] || die "SHAPES must be shared or distinct (got '$SHAPES')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
 # shellcheck source=bench/common.sh
@@ -57,6 +61,7 @@ MVN_ARGS=(-B -q test "-Dtest=$TEST_CLASS" -Dbench=true "-Dbench.runs=$RUNS" "-Db
   "-Dbench.jvm-warmup=$JVM_WARMUP" "-Dbench.sizes=$SIZES" "-Dbench.concurrency=$CONCURRENCY"
   "-Dprometheus.binary=$PROMETHEUS")
 [ -n "$JAVA_OPTS" ] && MVN_ARGS+=("-Dtest.jvm-flags=$JAVA_OPTS")
+[ "$SHAPES" != shared ] && MVN_ARGS+=("-Dbench.shapes=$SHAPES")
 # Share of all cores busy over 3 s, from /proc/stat (user nice system idle iowait irq softirq steal).
 cpu_busy_percent() {
   local before after
@@ -120,6 +125,7 @@ COMMAND="RUNS=$RUNS bench/serve-cycle.sh"
 [ "$SIZES" != 1,10,100,500 ] && COMMAND="SIZES=$SIZES $COMMAND"
 [ "$CONCURRENCY" != 1,4,16 ] && COMMAND="CONCURRENCY=$CONCURRENCY $COMMAND"
 [ "$WAIT_IDLE" != 0 ] && COMMAND="WAIT_IDLE=$WAIT_IDLE $COMMAND"
+[ "$SHAPES" != shared ] && COMMAND="SHAPES=$SHAPES $COMMAND"
 [ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 
 cat <<EOF

@@ -107,8 +107,9 @@ import dev.modelguardian.testing.PrometheusServer;
  *
  * <p>Policy layout: policy {@code i} is signal {@code s(i % 5)} of model {@code m(i / 5)}, five signals per model as
  * Neural Hive's duration predictor has, each an instant query {@code max(bench_signal{model="m000",signal="s0"})}
- * with bound {@code > 0.5} and no {@code for} (after the first cycle a {@code for} changes nothing: every cycle sends
- * one instant query per policy). Targets: one per model (the main table), or one for all models (the second table).
+ * with bound {@code > 0.5} and no {@code for} (after the first cycle a {@code for} changes nothing). The queries differ
+ * only by label values, so the cycle asks them as one query a signal and chunk ({@code PromQlBatches}); with
+ * {@code -Dbench.shapes=distinct} each selects its model by a regex matcher ({@code model=~"m000"}) and is one request. Targets: one per model (the main table), or one for all models (the second table).
  *
  * <p>Firing to Job: an engine whose last policy reads {@code max(bench_breach)} (1.72). A priming engine with the same
  * policies but a bound of {@code > 1000} on that one runs a cycle first, so the state holds every policy HEALTHY as in
@@ -136,6 +137,12 @@ class ServeCycleBenchmark {
     static final List<Integer> SIZES = intList(System.getProperty("bench.sizes", "1,10,100,500"));
     static final List<Integer> CONCURRENCY = intList(System.getProperty("bench.concurrency", "1,4,16"));
     static final int RUNS = Integer.getInteger("bench.runs", 15);
+    /**
+     * {@code shared} (the default): the queries differ only by label values, as signals written from one template do,
+     * and are batched; {@code distinct}: each selects its model by a regex matcher, which the planner leaves alone, so
+     * every query is its own request.
+     */
+    static final boolean SHARED_SHAPES = !"distinct".equals(System.getProperty("bench.shapes", "shared"));
     static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     /** Cycles of the largest size run once before any measurement, so that the first sizes do not pay for the JIT. */
     static final int JVM_WARMUP = Integer.getInteger("bench.jvm-warmup", 30);
@@ -407,7 +414,8 @@ class ServeCycleBenchmark {
         return IntStream.range(0, n).mapToObj(i -> {
             boolean breach = breachBound.isPresent() && i == n - 1;
             String query = breach ? "max(bench_breach)"
-                    : "max(bench_signal{model=\"%s\",signal=\"%s\"})".formatted(model(i), signal(i));
+                    : (SHARED_SHAPES ? "max(bench_signal{model=\"%s\",signal=\"%s\"})"
+                            : "max(bench_signal{model=~\"%s\",signal=\"%s\"})").formatted(model(i), signal(i));
             return new Policy(model(i), signal(i), new PromQlQuery(query),
                     Bound.above(breach ? breachBound.get() : 0.5), Duration.ZERO, Reduce.MAX,
                     NoDataPolicy.INCONCLUSIVE, "");
