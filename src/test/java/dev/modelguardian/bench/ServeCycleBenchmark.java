@@ -109,7 +109,8 @@ import dev.modelguardian.testing.PrometheusServer;
  * Neural Hive's duration predictor has, each an instant query {@code max(bench_signal{model="m000",signal="s0"})}
  * with bound {@code > 0.5} and no {@code for} (after the first cycle a {@code for} changes nothing). The queries differ
  * only by label values, so the cycle asks them as one query a signal and chunk ({@code PromQlBatches}); with
- * {@code -Dbench.shapes=distinct} each selects its model by a regex matcher ({@code model=~"m000"}) and is one request. Targets: one per model (the main table), or one for all models (the second table).
+ * {@code -Dbench.shapes=distinct} each selects its model by a regex matcher ({@code model=~"m000"}) and is one
+ * request. Targets: one per model (the main table), or one for all models (the second table).
  *
  * <p>Firing to Job: an engine whose last policy reads {@code max(bench_breach)} (1.72). A priming engine with the same
  * policies but a bound of {@code > 1000} on that one runs a cycle first, so the state holds every policy HEALTHY as in
@@ -142,7 +143,12 @@ class ServeCycleBenchmark {
      * and are batched; {@code distinct}: each selects its model by a regex matcher, which the planner leaves alone, so
      * every query is its own request.
      */
-    static final boolean SHARED_SHAPES = !"distinct".equals(System.getProperty("bench.shapes", "shared"));
+    static final boolean SHARED_SHAPES = switch (System.getProperty("bench.shapes", "shared")) {
+        case "shared" -> true;
+        case "distinct" -> false;
+        default -> throw new IllegalArgumentException("bench.shapes must be shared or distinct, not '"
+                + System.getProperty("bench.shapes") + "'");
+    };
     static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     /** Cycles of the largest size run once before any measurement, so that the first sizes do not pay for the JIT. */
     static final int JVM_WARMUP = Integer.getInteger("bench.jvm-warmup", 30);

@@ -67,8 +67,9 @@ public final class PolicyEngine {
                 shared.get(kind).plan(reads);
             } catch (RuntimeException e) {
                 // A hint only: each read is still answered, one by one.
-                LOG.warnf(e, "The %s source could not plan its %d reads of this cycle; they are read one by one", kind,
-                        reads.size());
+                LOG.warnf("The %s source could not plan its %d reads of this cycle (%s); they are read one by one",
+                        kind, reads.size(), e);
+                LOG.debug("Planning failed", e);
             }
         });
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -154,16 +154,39 @@ public final class PrometheusClient {
         }
         if (json == null || !json.isObject()) {
             throw new SourceException("Prometheus answered HTTP " + status + " with a non-JSON body"
-                    + (status == 200 ? "; is guardian.prometheus.url the Prometheus API root?" : ""));
+                    + (status == 200 ? "; is guardian.prometheus.url the Prometheus API root?" : ""),
+                    Refused.of(status));
         }
         if (!"success".equals(json.path("status").asText())) {
             throw new SourceException("Prometheus answered HTTP " + status + " " + json.path("errorType").asText("error")
-                    + ": " + json.path("error").asText("(no message)"));
+                    + ": " + json.path("error").asText("(no message)"), Refused.of(status));
         }
         for (JsonNode warning : json.path("warnings")) {
             LOG.warnf("Prometheus warned about a query: %s", warning.asText());
         }
         return json.path("data");
+    }
+
+    /**
+     * The cause of a {@link SourceException} when Prometheus (or a proxy before it) refused the query itself with a
+     * 4xx answer (a bad query, too many samples, a URL too long, no access), as opposed to not answering, answering
+     * late or failing as a server (5xx, 408, 429): the query is the trouble, not the server.
+     */
+    static final class Refused extends Exception {
+
+        private Refused(int status) {
+            super("HTTP " + status, null, false, false);
+        }
+
+        /** The cause for an answer with {@code status}: a {@code Refused} for a 4xx other than 408 and 429. */
+        static Refused of(int status) {
+            return status >= 400 && status < 500 && status != 408 && status != 429 ? new Refused(status) : null;
+        }
+
+        /** Whether {@code e} is Prometheus refusing the query itself. */
+        static boolean refused(SourceException e) {
+            return e.getCause() instanceof Refused;
+        }
     }
 
     private static double sampleValue(JsonNode pair) throws SourceException {

@@ -214,12 +214,14 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /**
      * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
-     * When the batch fails, its first query and, if that fails too, its last are asked alone to tell why. If Prometheus
-     * answers one, the batch itself was the trouble (a proxy that refuses the URL, a limit on samples, a timeout a
-     * single read does not reach): its reads are asked alone, now and for {@link #REFUSED_FOR} (the first keeps its
-     * own error). If neither, Prometheus is the trouble (down, restarting, unreachable, this thread interrupted): every
-     * read of the batch is the first one's error, as each alone would most likely have been, without asking again,
-     * and nothing is remembered.
+     * When the batch fails, its first query and, unless Prometheus replies to that one (an answer, or a 4xx refusing
+     * that query alone), its last are asked alone to tell why. If Prometheus replies to one, the batch itself was the
+     * trouble (a proxy that refuses the URL, a limit on samples, a timeout a single read does not reach): its reads
+     * are asked alone, now and for {@link #REFUSED_FOR} (each probe keeps its answer or its own error). If to neither
+     * (no answer, a 5xx, a timeout, 429: down, restarting, overloaded, or this thread interrupted), Prometheus is the
+     * trouble: every read of the batch is the first one's error, as each alone would most likely have been, without
+     * asking again, and nothing is remembered. A Prometheus that times out now and then can pass for the first case
+     * and is then asked each read alone for the hour.
      */
     private final class BatchRead {
 
@@ -282,25 +284,32 @@ public final class PrometheusSource implements MetricSource, SignalRange {
             }
             Map<PromQlQuery, double[]> answered = new HashMap<>();
             Map<PromQlQuery, String> failed = new HashMap<>();
+            boolean replied = false;
             for (PromQlQuery probe : List.of(batch.members().getFirst().query(), batch.members().getLast().query())) {
                 try {
                     answered.put(probe, withPermit(() -> prometheus.query(probe.query(), at)));
+                    replied = true;
                     break;
                 } catch (SourceException e) {
                     failed.put(probe, e.getMessage());
+                    if (PrometheusClient.Refused.refused(e)) {
+                        // Prometheus answers; this query alone is refused (its own trouble): the others may not be.
+                        replied = true;
+                        break;
+                    }
                 }
             }
-            if (answered.isEmpty()) {
+            if (!replied) {
                 return new Failed(failed.get(batch.members().getFirst().query()));
             }
             Instant until = at.plus(REFUSED_FOR).truncatedTo(ChronoUnit.SECONDS);
             batch.queries().forEach(q -> aloneUntil.put(q, until));
             String why = batchFailed.getMessage();
-            LOG.warnf("Prometheus failed one query for %d reads of %s that differ by %s (%s) but answered one of them"
+            LOG.warnf("Prometheus failed one query for %d reads of %s that differ by %s (%s) but replied to one of them"
                     + " alone; each is asked alone until %s", batch.members().size(), batch.metric(), batch.label(),
                     why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
             LOG.debugf("The query Prometheus did not answer: %s", batch.promql());
-            return new Refused(answered, failed);
+            return new Refused(Map.copyOf(answered), Map.copyOf(failed));
         }
     }
 

@@ -202,6 +202,31 @@ class PrometheusBatchReadTest {
     }
 
     @Test
+    void givenTheBatchFailedAndItsFirstReadAloneUnavailableButTheLastRefused_whenRead_thenEachIsAskedAlone() {
+        standInAnswersAlone(WireMock.jsonResponse("""
+                {"status":"error","errorType":"unavailable","error":"Service Unavailable"}""", 503));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
+                .withQueryParam("query", WireMock.equalTo(max("a.b", "dp").query()))
+                .willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"unavailable","error":"Service Unavailable"}""", 503)));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
+                .withQueryParam("query", WireMock.equalTo(max("ünï", "dp").query()))
+                .willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"bad_data","error":"no access to ünï"}""", 403)));
+
+        List<Observation> read = planAndReadAll(source(standIn.baseUrl(), "3s").open(Instant.now()));
+
+        // a.b (the lowest value) keeps its 503, ünï (the highest) its 403: Prometheus replied to a query alone, so
+        // the batch's other reads are asked alone and answered.
+        assertThat(read.get(3)).isEqualTo(Observation.error(
+                "Prometheus answered HTTP 503 unavailable: Service Unavailable"));
+        assertThat(read.get(6)).isEqualTo(Observation.error(
+                "Prometheus answered HTTP 403 bad_data: no access to ünï"));
+        assertThat(List.of(read.get(0), read.get(1), read.get(2), read.get(4), read.get(5), read.get(7), read.get(8),
+                read.get(9))).containsOnly(STAND_IN);
+    }
+
+    @Test
     void givenTheBatchAndItsFirstReadAloneRefused_whenRead_thenTheFirstIsItsErrorAndTheOthersAreAskedAlone() {
         standInAnswersAlone(WireMock.jsonResponse("""
                 {"status":"error","errorType":"execution","error":"query processing would load too many samples"}""",
@@ -245,14 +270,22 @@ class PrometheusBatchReadTest {
     void givenPrometheusAnswersEveryQueryWithAnError_whenRead_thenEachReadIsThatErrorAndNothingIsRemembered() {
         standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query")).willReturn(WireMock.jsonResponse("""
                 {"status":"error","errorType":"unavailable","error":"Service Unavailable"}""", 503)));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query"))
+                .withQueryParam("query", WireMock.equalTo(max("a.b", "dp").query()))
+                .willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"unavailable","error":"Service Unavailable (a.b)"}""", 503)));
         PrometheusSource source = source(standIn.baseUrl(), "3s");
 
         List<Observation> first = planAndReadAll(source.open(Instant.now()));
         int firstRequests = standIn.getAllServeEvents().size();
         planAndReadAll(source.open(Instant.now()));
 
-        assertThat(first).hasSize(10).allSatisfy(o -> assertThat(o).isEqualTo(Observation.error(
-                "Prometheus answered HTTP 503 unavailable: Service Unavailable")));
+        // The dp batch's first read (a.b, the lowest value) and its last (ünï) fail alone without a 4xx: every read
+        // of the batch is the first one's error.
+        assertThat(first.subList(0, 7)).containsOnly(Observation.error(
+                "Prometheus answered HTTP 503 unavailable: Service Unavailable (a.b)"));
+        assertThat(first.subList(7, 10)).containsOnly(Observation.error(
+                "Prometheus answered HTTP 503 unavailable: Service Unavailable"));
         assertThat(firstRequests).as("two batches, the first and the last read of each alone, the read on model"
                 + " other").isEqualTo(7);
         assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the same: nothing remembered")
