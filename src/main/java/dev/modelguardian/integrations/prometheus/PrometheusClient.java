@@ -86,11 +86,16 @@ public final class PrometheusClient {
         }
         List<Series> out = new ArrayList<>(result.size());
         for (JsonNode series : result) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            out.add(new Series(labels, List.of(new Series.Point(millis, sampleValue(series.path("value"))))));
+            out.add(new Series(labels(series), List.of(new Series.Point(millis, sampleValue(series.path("value"))))));
         }
         return out;
+    }
+
+    /** A result series' labels, as its {@code metric} object gives them. */
+    private static Map<String, String> labels(JsonNode series) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
     }
 
     /** The {@code data} of an instant query: a vector or a scalar, any other result type refused. */
@@ -119,13 +124,11 @@ public final class PrometheusClient {
         }
         List<Series> out = new ArrayList<>();
         for (JsonNode series : data.path("result")) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             List<Series.Point> points = new ArrayList<>();
             for (JsonNode p : series.path("values")) {
                 points.add(new Series.Point(Math.round(p.get(0).asDouble() * 1000), parseValue(p.get(1).asText())));
             }
-            out.add(new Series(labels, points));
+            out.add(new Series(labels(series), points));
         }
         return out;
     }
@@ -155,11 +158,11 @@ public final class PrometheusClient {
         if (json == null || !json.isObject()) {
             throw new SourceException("Prometheus answered HTTP " + status + " with a non-JSON body"
                     + (status == 200 ? "; is guardian.prometheus.url the Prometheus API root?" : ""),
-                    Refused.of(status));
+                    QueryRefused.of(status));
         }
         if (!"success".equals(json.path("status").asText())) {
             throw new SourceException("Prometheus answered HTTP " + status + " " + json.path("errorType").asText("error")
-                    + ": " + json.path("error").asText("(no message)"), Refused.of(status));
+                    + ": " + json.path("error").asText("(no message)"), QueryRefused.of(status));
         }
         for (JsonNode warning : json.path("warnings")) {
             LOG.warnf("Prometheus warned about a query: %s", warning.asText());
@@ -172,20 +175,20 @@ public final class PrometheusClient {
      * 4xx answer (a bad query, too many samples, a URL too long, no access), as opposed to not answering, answering
      * late or failing as a server (5xx, 408, 429): the query is the trouble, not the server.
      */
-    static final class Refused extends Exception {
+    static final class QueryRefused extends Exception {
 
-        private Refused(int status) {
+        private QueryRefused(int status) {
             super("HTTP " + status, null, false, false);
         }
 
-        /** The cause for an answer with {@code status}: a {@code Refused} for a 4xx other than 408 and 429. */
-        static Refused of(int status) {
-            return status >= 400 && status < 500 && status != 408 && status != 429 ? new Refused(status) : null;
+        /** The cause for an answer with {@code status}: a {@code QueryRefused} for a 4xx other than 408 and 429. */
+        static QueryRefused of(int status) {
+            return status >= 400 && status < 500 && status != 408 && status != 429 ? new QueryRefused(status) : null;
         }
 
         /** Whether {@code e} is Prometheus refusing the query itself. */
         static boolean refused(SourceException e) {
-            return e.getCause() instanceof Refused;
+            return e.getCause() instanceof QueryRefused;
         }
     }
 

@@ -292,7 +292,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                     break;
                 } catch (SourceException e) {
                     failed.put(probe, e.getMessage());
-                    if (PrometheusClient.Refused.refused(e)) {
+                    if (PrometheusClient.QueryRefused.refused(e)) {
                         // Prometheus answers; this query alone is refused (its own trouble): the others may not be.
                         replied = true;
                         break;
