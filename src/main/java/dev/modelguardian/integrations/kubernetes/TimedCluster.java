@@ -39,6 +39,12 @@ public final class TimedCluster {
                 return timed(metrics, "read_state", delegate::load);
             }
 
+            /** One target's record as the store reads it alone (not the whole state, as the default would). */
+            @Override
+            public TargetRecord target(String target, java.time.Instant now) {
+                return timed(metrics, "read_target", () -> delegate.target(target, now));
+            }
+
             @Override
             public boolean compareAndSet(String target, long expectedRevision, TargetRecord next) {
                 return timed(metrics, "write_state", () -> delegate.compareAndSet(target, expectedRevision, next));

@@ -34,6 +34,41 @@ class TimedClusterTest {
     }
 
     @Test
+    void givenOneTargetsRecordAsked_whenTheTimedStoreReadsIt_thenOnlyThatTargetIsReadNotTheWholeState() {
+        java.util.List<String> reads = new java.util.ArrayList<>();
+        var store = new dev.modelguardian.core.remediation.StateStore() {
+            @Override
+            public dev.modelguardian.core.remediation.GuardianState load() {
+                reads.add("whole state");
+                return new dev.modelguardian.core.remediation.GuardianState(Map.of(), Map.of());
+            }
+
+            @Override
+            public dev.modelguardian.core.remediation.TargetRecord target(String target, Instant now) {
+                reads.add(target);
+                return dev.modelguardian.core.remediation.TargetRecord.initial(now);
+            }
+
+            @Override
+            public boolean compareAndSet(String target, long expectedRevision,
+                    dev.modelguardian.core.remediation.TargetRecord next) {
+                return false;
+            }
+
+            @Override
+            public void savePolicies(Map<String, dev.modelguardian.core.policy.PolicyStatus> statuses) {
+            }
+        };
+        var timed = TimedCluster.store(store, metrics);
+
+        timed.target("orchestrator-dynamic-ml-training", Instant.parse("2026-11-24T03:00:00Z"));
+
+        assertThat(reads).containsExactly("orchestrator-dynamic-ml-training");
+        assertThat(count("kubernetes", "read_target", "ok")).isEqualTo(1);
+        assertThat(count("kubernetes", "read_state", "ok")).isZero();
+    }
+
+    @Test
     void givenARegistryCall_whenItAnswers_thenItIsTimedAsAnMlflowCallThatSucceeded() {
         InMemoryModelRegistry memory = new InMemoryModelRegistry();
         String v = memory.register("m", Instant.parse("2026-11-24T03:00:00Z"), "1", Map.of());
