@@ -8,6 +8,8 @@
 #   WAIT_IDLE=600 bench/serve-cycle.sh         # first wait (at most 600 s) for 15 s in a row under 20% busy
 #   SHAPES=distinct bench/serve-cycle.sh       # every query read alone: a regex matcher (model=~"m042") where the
 #                                              # default's queries differ only by label values and are batched
+#   HISTORY=50 bench/serve-cycle.sh            # each target's record holds 50 finished remediations (default 0),
+#                                              # as guardian.state.history's default keeps at most
 #   JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" bench/serve-cycle.sh   # flags for the test JVM (the
 #                                              # cycle runs in it), e.g. those the JVM image gives serve
 #
@@ -35,6 +37,7 @@ CONCURRENCY=${CONCURRENCY:-1,4,16}
 WAIT_IDLE=${WAIT_IDLE:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
 SHAPES=${SHAPES:-shared}
+HISTORY=${HISTORY:-0}
 OUT=bench/out
 TEST_CLASS=ServeCycleBenchmark
 
@@ -47,6 +50,7 @@ log() { echo "==> $*" >&2; }
 [[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "SIZES must be comma-separated integers, ascending (got '$SIZES')"
 [[ $CONCURRENCY =~ ^[0-9]+(,[0-9]+)*$ ]] || die "CONCURRENCY must be comma-separated integers (got '$CONCURRENCY')"
 [[ $SHAPES == shared || $SHAPES == distinct ]] || die "SHAPES must be shared or distinct (got '$SHAPES')"
+[[ $HISTORY =~ ^[0-9]+$ ]] || die "HISTORY must be a number of finished remediations per target (got '$HISTORY')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
 # shellcheck source=bench/common.sh
@@ -62,6 +66,7 @@ MVN_ARGS=(-B -q test "-Dtest=$TEST_CLASS" -Dbench=true "-Dbench.runs=$RUNS" "-Db
   "-Dprometheus.binary=$PROMETHEUS")
 [ -n "$JAVA_OPTS" ] && MVN_ARGS+=("-Dtest.jvm-flags=$JAVA_OPTS")
 [ "$SHAPES" != shared ] && MVN_ARGS+=("-Dbench.shapes=$SHAPES")
+[ "$HISTORY" != 0 ] && MVN_ARGS+=("-Dbench.history=$HISTORY")
 # Share of all cores busy over 3 s, from /proc/stat (user nice system idle iowait irq softirq steal).
 cpu_busy_percent() {
   local before after
@@ -126,6 +131,7 @@ COMMAND="RUNS=$RUNS bench/serve-cycle.sh"
 [ "$CONCURRENCY" != 1,4,16 ] && COMMAND="CONCURRENCY=$CONCURRENCY $COMMAND"
 [ "$WAIT_IDLE" != 0 ] && COMMAND="WAIT_IDLE=$WAIT_IDLE $COMMAND"
 [ "$SHAPES" != shared ] && COMMAND="SHAPES=$SHAPES $COMMAND"
+[ "$HISTORY" != 0 ] && COMMAND="HISTORY=$HISTORY $COMMAND"
 [ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 
 cat <<EOF

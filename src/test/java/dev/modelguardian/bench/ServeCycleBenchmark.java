@@ -110,7 +110,8 @@ import dev.modelguardian.testing.PrometheusServer;
  * with bound {@code > 0.5} and no {@code for} (after the first cycle a {@code for} changes nothing). The queries differ
  * only by label values, so the cycle asks them as one query a signal and chunk ({@code PromQlBatches}); with
  * {@code -Dbench.shapes=distinct} each selects its model by a regex matcher ({@code model=~"m000"}) and is one
- * request. Targets: one per model (the main table), or one for all models (the second table).
+ * request. Targets: one per model (the main table), or one for all models (the second table). With
+ * {@code -Dbench.history=50} each target's record holds 50 finished remediations before the steady-state cycles.
  *
  * <p>Firing to Job: an engine whose last policy reads {@code max(bench_breach)} (1.72). A priming engine with the same
  * policies but a bound of {@code > 1000} on that one runs a cycle first, so the state holds every policy HEALTHY as in
@@ -149,6 +150,31 @@ class ServeCycleBenchmark {
         default -> throw new IllegalArgumentException("bench.shapes must be shared or distinct, not '"
                 + System.getProperty("bench.shapes") + "'");
     };
+    /**
+     * Finished remediations in each target's record before the steady-state cycles (0 by default): each a promotion
+     * with its trigger, verdict, actions and timeline (about 1.2 KiB as stored), as a target remediated that often
+     * holds them; {@code guardian.state.history} keeps at most 50 by default.
+     */
+    static final int HISTORY = Integer.getInteger("bench.history", 0);
+    /** One finished remediation as the state stores it; {@code %1$d} is its number. */
+    private static final String HISTORY_ENTRY =
+            "{\"id\":\"r%1$d\",\"job\":\"ml-retrain-emergency-%1$d\",\"started\":\"2026-11-23T03:00:00Z\","
+            + "\"ended\":\"2026-11-23T03:21:40Z\",\"outcome\":\"PROMOTED\","
+            + "\"reason\":\"promoted ticket-duration-predictor v8 and verified for 5m: every signal cleared\","
+            + "\"trigger\":[{\"model\":\"ticket-duration-predictor\",\"signal\":\"mae-ratio\",\"value\":1.72,"
+            + "\"bound\":\"> 1.5 (clear <= 1.3)\"}],\"verdict\":{\"at\":\"2026-11-23T03:15:00Z\",\"passed\":true,"
+            + "\"models\":[{\"model\":\"ticket-duration-predictor\",\"candidate\":\"8\","
+            + "\"source\":\"registered since the snapshot\",\"passed\":true,"
+            + "\"checks\":[{\"metric\":\"mae_percentage\",\"rule\":\"< 15\",\"value\":12.1,\"baseline\":13.0,"
+            + "\"passed\":true,\"detail\":\"mae_percentage 12.1 < 15\"}],\"problem\":null}]},"
+            + "\"actions\":[\"promoted ticket-duration-predictor v8 (was v7)\","
+            + "\"restarted Deployment orchestrator-dynamic\"],\"timeline\":{\"marks\":[{\"state\":\"FIRING\","
+            + "\"at\":\"2026-11-23T03:00:00Z\"},{\"state\":\"RETRAINING\",\"at\":\"2026-11-23T03:00:01Z\"},"
+            + "{\"state\":\"VALIDATING\",\"at\":\"2026-11-23T03:14:50Z\"},{\"state\":\"PROMOTING\","
+            + "\"at\":\"2026-11-23T03:15:00Z\"},{\"state\":\"VERIFYING\",\"at\":\"2026-11-23T03:16:40Z\"},"
+            + "{\"state\":\"HEALTHY\",\"at\":\"2026-11-23T03:21:40Z\"}],"
+            + "\"approval\":{\"by\":\"auto (no approval required)\",\"at\":\"2026-11-23T03:00:00Z\"}},"
+            + "\"requestedBy\":null,\"trainingLog\":null}";
     static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     /** Cycles of the largest size run once before any measurement, so that the first sizes do not pay for the JIT. */
     static final int JVM_WARMUP = Integer.getInteger("bench.jvm-warmup", 30);
@@ -287,6 +313,7 @@ class ServeCycleBenchmark {
         List<Policy> policies = policies(n, Optional.empty());
         List<TargetSpec> targets = targets(n, targetPerModel);
         resetCluster(targets);
+        seedHistory(targets);
         PhaseStore store = new PhaseStore(stateStore);
         RemediationEngine engine = engine(engineOfPolicies, policies, targets, store, trainingJobs);
         for (int i = 0; i < warmup; i++) {
@@ -330,6 +357,7 @@ class ServeCycleBenchmark {
     private LatencyRow firingToJob(int n, int warmup, int runs) {
         List<TargetSpec> targets = targets(n, true);
         resetCluster(targets);
+        seedHistory(targets);
         PhaseStore store = new PhaseStore(stateStore);
         CreateTimes cluster = new CreateTimes(trainingJobs);
         RemediationEngine priming = engine(policyEngine, policies(n, Optional.of(1000.0)), targets, stateStore,
@@ -476,6 +504,41 @@ class ServeCycleBenchmark {
             client.batch().v1().cronjobs().inNamespace(NAMESPACE).resource(new CronJobBuilder(
                     NeuralHive.trainingCronJob()).editMetadata().withName(target.trainer().name()).withNamespace(NAMESPACE)
                     .endMetadata().build()).create();
+        }
+    }
+
+    /**
+     * Writes each target's record with {@link #HISTORY} finished remediations: a first record through the store, then
+     * its JSON with the history added, as the API server would hold it after that many remediations.
+     */
+    private void seedHistory(List<TargetSpec> targets) {
+        if (HISTORY == 0) {
+            return;
+        }
+        for (TargetSpec target : targets) {
+            stateStore.compareAndSet(target.name(), 0, TargetRecord.initial(clock.instant()));
+            String name = ConfigMapStateStore.shardName(config.state().configMap(), target.name());
+            client.configMaps().inNamespace(NAMESPACE).withName(name).edit(configMap -> {
+                Map<String, String> data = new java.util.TreeMap<>();
+                configMap.getData().forEach((key, json) -> data.put(key, withHistory(json)));
+                configMap.setData(data);
+                return configMap;
+            });
+        }
+        assertThat(stateStore.load().target(targets.getLast().name(), clock.instant()).history())
+                .as("the seeded history as the store reads it").hasSize(HISTORY);
+    }
+
+    private String withHistory(String recordJson) {
+        try {
+            var record = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(recordJson);
+            var history = record.putArray("history");
+            for (int i = 0; i < HISTORY; i++) {
+                history.add(mapper.readTree(HISTORY_ENTRY.formatted(1_795_000_000 + i)));
+            }
+            return mapper.writeValueAsString(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
