@@ -139,7 +139,9 @@ public class ServeCommand implements Callable<Integer> {
             }
         });
         actings.get().requireLeadership(leadership::isLeader);
-        try (TrainingTrigger.Watch watch = triggers.get().watch(name -> loop.followUpSoon())) {
+        // Cycles read the targets' records from an informer instead of listing them all each time.
+        try (StateStore.Following state = stores.get().follow();
+                TrainingTrigger.Watch watch = triggers.get().watch(name -> loop.followUpSoon())) {
             loop.enable();
             leadership.start();
             LOG.infof("Serving on port %d: %d policies, %d targets in namespace %s every %s; Lease %s as %s", port,

@@ -33,6 +33,26 @@ public interface StateStore {
     /** Merges policy statuses into the stored ones (last writer wins per policy). */
     void savePolicies(Map<String, PolicyStatus> statuses);
 
+    /**
+     * Keeps the targets' records in memory, followed as the store changes, for {@link #load()} to read until the
+     * returned handle is closed: what a long-lived process ({@code serve}) asks for, so that a cycle does not read
+     * every target's record and history again. A followed record may lag a write by a moment; that is safe because
+     * every write is a compare-and-set on the stored revision, and the engine re-reads a record ({@link #target})
+     * before acting on it. By default nothing is kept: every load reads the store.
+     */
+    default Following follow() {
+        return () -> {
+        };
+    }
+
+    /** Following the store's changes; closing it stops that, and loads read the store again. Idempotent. */
+    interface Following extends AutoCloseable {
+
+        /** Stops following. */
+        @Override
+        void close();
+    }
+
     /** Thrown when the store cannot be read or written (API down, forbidden, ...). */
     final class StoreException extends RuntimeException {
         public StoreException(String message, Throwable cause) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,11 @@ import dev.modelguardian.core.remediation.TargetRecord;
  * <p>Every write is a replace on the resourceVersion it read (a create for a new ConfigMap); a 409 means someone wrote
  * in between, and the write is re-done on a fresh read (for a target, only if its revision is still the one the
  * caller decided on).
+ *
+ * <p>Reads: a target's ConfigMap is decoded once per resourceVersion (a record with its history is up to tens of KiB
+ * of JSON, and most do not change from one cycle to the next). While {@link #follow()} is open ({@code serve}), a load
+ * reads the targets' ConfigMaps from a {@link StateInformer} and only the state ConfigMap (the policy statuses, written
+ * every cycle) from the API; otherwise it lists them all.
  */
 public final class ConfigMapStateStore implements StateStore {
 
@@ -71,6 +77,9 @@ public final class ConfigMapStateStore implements StateStore {
     private final String namespace;
     private final String name;
     private final StateCodec codec = new StateCodec();
+    /** Each target ConfigMap's records as last decoded, by ConfigMap name, with the resourceVersion decoded. */
+    private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+    private volatile StateInformer informer;
 
     public ConfigMapStateStore(KubernetesClient client, String namespace, String name) {
         this.client = client;
@@ -117,24 +126,80 @@ public final class ConfigMapStateStore implements StateStore {
 
     @Override
     public GuardianState load() {
-        List<ConfigMap> items = list();
-        ConfigMap main = items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
-                // A state ConfigMap written before the label (or none yet): read by name.
-                .orElseGet(() -> ownMain(get(name, "read")));
+        StateInformer following = informer;
+        Optional<List<ConfigMap>> cached = following == null ? Optional.empty() : following.cached();
+        List<ConfigMap> items = cached.orElseGet(this::list);
+        ConfigMap main = cached.isPresent() ? ownMain(get(name, "read"))
+                : items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
+                        // A state ConfigMap written before the label (or none yet): read by name.
+                        .orElseGet(() -> ownMain(get(name, "read")));
         Contents contents = Contents.of(main);
         Map<String, PolicyStatus> policies = new LinkedHashMap<>(policies(contents));
         Map<String, TargetRecord> targets = new HashMap<>();
         contents.data().forEach((key, value) -> targetOf(key)
                 .ifPresent(target -> targets.put(target, codec.readTarget(key, value))));
+        java.util.Set<String> shards = new java.util.HashSet<>();
         for (ConfigMap shard : items) {
-            if (shard == main || shard.getData() == null) {
+            if (name.equals(shard.getMetadata().getName()) || shard.getData() == null) {
                 continue;
             }
+            shards.add(shard.getMetadata().getName());
             // A target's own ConfigMap wins over a record left in the state ConfigMap by an earlier version.
-            shard.getData().forEach((key, value) -> targetOf(key)
-                    .ifPresent(target -> targets.put(target, codec.readTarget(key, value))));
+            targets.putAll(records(shard));
         }
+        decoded.keySet().retainAll(shards);
         return new GuardianState(policies, targets);
+    }
+
+    /**
+     * {@inheritDoc} Starts a {@link StateInformer} of this state's ConfigMaps; loads read the targets' ConfigMaps from
+     * it while it watches. One at a time: a second is refused while the first is open.
+     */
+    @Override
+    public synchronized Following follow() {
+        if (informer != null) {
+            throw new IllegalStateException(describe() + " is already followed");
+        }
+        StateInformer started = new StateInformer(client, namespace, labelValue(name));
+        informer = started;
+        return () -> {
+            synchronized (this) {
+                if (informer == started) {
+                    informer = null;
+                }
+            }
+            started.close();
+        };
+    }
+
+    /** Whether a load now reads the targets' ConfigMaps from the informer: followed, listed, and watching. */
+    boolean readsFromInformer() {
+        StateInformer following = informer;
+        return following != null && following.cached().isPresent();
+    }
+
+    /** A target ConfigMap's records, and the resourceVersion they were decoded from. */
+    private record Decoded(String resourceVersion, Map<String, TargetRecord> targets) {
+    }
+
+    /**
+     * The records {@code shard} holds, by target: decoded again only when its resourceVersion differs from the one
+     * last decoded (records are immutable, so one decoded copy serves every load).
+     */
+    private Map<String, TargetRecord> records(ConfigMap shard) {
+        String shardName = shard.getMetadata().getName();
+        String version = shard.getMetadata().getResourceVersion();
+        Decoded last = decoded.get(shardName);
+        if (last != null && version != null && version.equals(last.resourceVersion())) {
+            return last.targets();
+        }
+        Map<String, TargetRecord> targets = new HashMap<>();
+        Contents.of(shard).data().forEach((key, value) -> targetOf(key)
+                .ifPresent(target -> targets.put(target, codec.readTarget(key, value))));
+        if (version != null) {
+            decoded.put(shardName, new Decoded(version, Map.copyOf(targets)));
+        }
+        return targets;
     }
 
     /** {@inheritDoc} One read of the target's ConfigMap (and of the state ConfigMap only when it has none yet). */
@@ -309,7 +374,7 @@ public final class ConfigMapStateStore implements StateStore {
                     });
             String json = shard.getData() == null ? null : shard.getData().get(key);
             if (json != null) {
-                return Optional.of(new Stored(codec.readTarget(key, json), false, json));
+                return Optional.of(new Stored(records(shard).get(target), false, json));
             }
         }
         String legacy = Contents.of(ownMain(get(name, "read"))).data().get(key);

@@ -14,7 +14,7 @@ import dev.modelguardian.core.remediation.TargetSpec;
  * {@code doctor} checks with SelfSubjectAccessReviews.
  *
  * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (list by label, get, create, update of
- * the state ConfigMap and of each target's), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to
+ * the state ConfigMap and of each target's; {@link StateInformer} lists and watches by label), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to
  * release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap and the Deployment (get and patch)
  * are for the rollback of the registry step, and {@code doctor} reads them.
  *
@@ -47,8 +47,9 @@ public final class RequiredPermissions {
     public static List<Permission> of(String stateConfigMap, List<String> targets, String lease,
             List<String> flagConfigMaps, List<String> deployments) {
         List<Permission> all = new ArrayList<>();
-        all.addAll(Permission.of("", "configmaps", "state: the state ConfigMap and every target's, one list by label "
-                + ConfigMapStateStore.STATE_LABEL + " a cycle", null, "list"));
+        all.addAll(Permission.of("", "configmaps", "state: the state ConfigMap and every target's, by label "
+                + ConfigMapStateStore.STATE_LABEL + ": one list a command, and serve's informer (a list, then a"
+                + " watch)", null, "list", "watch"));
         all.addAll(Permission.of("", "configmaps", "state ConfigMap (policy statuses): read, then compare-and-set"
                 + " replace on its resourceVersion", stateConfigMap, "get", "update"));
         for (String target : targets) {

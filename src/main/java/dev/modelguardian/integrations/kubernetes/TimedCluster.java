@@ -57,6 +57,11 @@ public final class TimedCluster {
                     return null;
                 });
             }
+
+            @Override
+            public Following follow() {
+                return delegate.follow();
+            }
         };
     }
 

@@ -143,6 +143,8 @@ class ServeIT {
                 .satisfies(ref -> assertThat(ref.getName()).isEqualTo(CRON_JOB));
         assertThat(client.configMaps().inNamespace(NAMESPACE).withName("model-guardian-state-" + CRON_JOB).get()
                 .getData()).containsKey("target." + CRON_JOB + ".json");
+        assertThat(Files.readString(log)).as("cycles read the targets' records from the state informer")
+                .contains("State informer in namespace " + NAMESPACE + " synced");
 
         serve.destroy(); // SIGTERM, as the kubelet sends it
 

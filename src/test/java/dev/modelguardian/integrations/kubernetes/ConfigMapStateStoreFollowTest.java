@@ -1,0 +1,188 @@
+package dev.modelguardian.integrations.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import dev.modelguardian.core.policy.PolicyState;
+import dev.modelguardian.core.policy.PolicyStatus;
+import dev.modelguardian.core.remediation.GuardianState;
+import dev.modelguardian.core.remediation.HistoryEntry;
+import dev.modelguardian.core.remediation.RemediationState;
+import dev.modelguardian.core.remediation.StateStore;
+import dev.modelguardian.core.remediation.TargetRecord;
+
+/**
+ * How a load reads the state: each target's record decoded once per resourceVersion, and, while the store is followed
+ * ({@code serve}), the targets' ConfigMaps from an informer and only the state ConfigMap from the API. Fabric8 mock
+ * server in CRUD mode; requests counted as the server received them.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ConfigMapStateStoreFollowTest {
+
+    private static final String NS = "neural-hive";
+    private static final Instant T0 = Instant.parse("2026-11-24T02:00:00Z");
+    private static final List<String> TARGETS = List.of("duration-training", "anomaly-training", "load-training");
+
+    KubernetesClient client;
+    KubernetesMockServer server;
+
+    private ConfigMapStateStore store() {
+        return new ConfigMapStateStore(client, NS, "model-guardian-state");
+    }
+
+    /** Three targets, each with a history of three finished remediations, and one policy status. */
+    @BeforeEach
+    void threeTargetsWithHistory() {
+        ConfigMapStateStore writer = store();
+        for (String target : TARGETS) {
+            TargetRecord record = TargetRecord.initial(T0);
+            for (int i = 0; i < 3; i++) {
+                record = record.finished(record.current(), "promoted", new HistoryEntry("r" + i,
+                        Optional.of("ml-retrain-emergency-" + i), T0.plusSeconds(i), T0.plusSeconds(i + 600),
+                        HistoryEntry.Outcome.PROMOTED, "promoted v" + (i + 8), List.of()), 50);
+            }
+            assertThat(writer.compareAndSet(target, 0, record)).isTrue();
+        }
+        writer.savePolicies(Map.of("ticket-duration-predictor/mae-ratio", new PolicyStatus(PolicyState.HEALTHY, T0,
+                Optional.empty(), Optional.empty(), OptionalDouble.of(0.9), 1, 0, Optional.empty())));
+        takeRequests();
+    }
+
+    /** The requests the server received since the last call, as {@code METHOD path}. */
+    private List<String> takeRequests() {
+        List<String> taken = new ArrayList<>();
+        try {
+            RecordedRequest request;
+            while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+                taken.add(request.getMethod() + " " + request.getPath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return taken;
+    }
+
+    @Test
+    void givenTargetConfigMapsUnchanged_whenLoadedAgain_thenEachRecordIsTheOneDecodedBefore() {
+        ConfigMapStateStore store = store();
+        GuardianState first = store.load();
+
+        GuardianState second = store.load();
+
+        for (String target : TARGETS) {
+            assertThat(second.targets().get(target)).as(target).isSameAs(first.targets().get(target));
+        }
+    }
+
+    @Test
+    void givenOneTargetWritten_whenLoadedAgain_thenOnlyThatTargetIsDecodedAgainAndShowsTheWrite() {
+        ConfigMapStateStore store = store();
+        GuardianState first = store.load();
+        TargetRecord before = first.targets().get("anomaly-training");
+        TargetRecord next = before.with(before.current().moveTo(RemediationState.FIRING, T0), "firing");
+        assertThat(store().compareAndSet("anomaly-training", before.revision(), next)).isTrue();
+
+        GuardianState second = store.load();
+
+        assertThat(second.targets().get("anomaly-training")).isEqualTo(next);
+        assertThat(second.targets().get("duration-training")).isSameAs(first.targets().get("duration-training"));
+        assertThat(second.targets().get("load-training")).isSameAs(first.targets().get("load-training"));
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenLoaded_thenOnlyTheStateConfigMapIsReadFromTheApiAndTheStateIsTheListedOne() {
+        ConfigMapStateStore store = store();
+        GuardianState listed = store().load();
+        try (StateStore.Following following = store.follow()) {
+            await("the state informer listed and watching").atMost(Duration.ofSeconds(10))
+                    .until(store::readsFromInformer);
+            takeRequests();
+
+            GuardianState loaded = store.load();
+
+            assertThat(takeRequests()).containsExactly("GET /api/v1/namespaces/" + NS
+                    + "/configmaps/model-guardian-state");
+            assertThat(loaded).isEqualTo(listed);
+            assertThat(loaded.targets()).containsOnlyKeys(TARGETS);
+        }
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenAnotherWriterChangesATarget_thenALoadSeesTheChange() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.follow()) {
+            await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
+            TargetRecord before = store.load().targets().get("load-training");
+            TargetRecord next = before.with(before.current().moveTo(RemediationState.FIRING, T0), "firing");
+
+            // Another writer: a remediate Job, or the guardian's own previous leader.
+            assertThat(store().compareAndSet("load-training", before.revision(), next)).isTrue();
+
+            await("the write seen through the watch").atMost(Duration.ofSeconds(10))
+                    .until(() -> store.load().targets().get("load-training").equals(next));
+            assertThat(store.readsFromInformer()).isTrue();
+        }
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenALoadLagsAWrite_thenACompareAndSetOnTheLaggingRevisionWritesNothing() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.follow()) {
+            await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
+            TargetRecord read = store.load().targets().get("duration-training");
+            TargetRecord theirs = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
+            assertThat(store().compareAndSet("duration-training", read.revision(), theirs)).isTrue();
+
+            TargetRecord ours = read.with(read.current().moveTo(RemediationState.PENDING, T0), "pending");
+
+            assertThat(store.compareAndSet("duration-training", read.revision(), ours)).isFalse();
+            assertThat(store().target("duration-training", T0)).isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void givenTheFollowingClosed_whenLoaded_thenTheStateIsListedAgain() {
+        ConfigMapStateStore store = store();
+        StateStore.Following following = store.follow();
+        await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
+
+        following.close();
+        following.close();
+        takeRequests();
+        GuardianState loaded = store.load();
+
+        assertThat(store.readsFromInformer()).isFalse();
+        assertThat(takeRequests()).singleElement().asString().startsWith("GET /api/v1/namespaces/" + NS
+                + "/configmaps?labelSelector=");
+        assertThat(loaded.targets()).containsOnlyKeys(TARGETS);
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenFollowedAgain_thenRefusedWhileTheFirstIsOpen() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.follow()) {
+            assertThatThrownBy(store::follow).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("ConfigMap neural-hive/model-guardian-state is already followed");
+        }
+        store.follow().close();
+    }
+}
