@@ -50,7 +50,7 @@ log() { echo "==> $*" >&2; }
 [[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "SIZES must be comma-separated integers, ascending (got '$SIZES')"
 [[ $CONCURRENCY =~ ^[0-9]+(,[0-9]+)*$ ]] || die "CONCURRENCY must be comma-separated integers (got '$CONCURRENCY')"
 [[ $SHAPES == shared || $SHAPES == distinct ]] || die "SHAPES must be shared or distinct (got '$SHAPES')"
-[[ $HISTORY =~ ^[0-9]+$ ]] || die "HISTORY must be a number of finished remediations per target (got '$HISTORY')"
+[[ $HISTORY =~ ^(0|[1-9][0-9]*)$ ]] || die "HISTORY must be a number of finished remediations per target (got '$HISTORY')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
 # shellcheck source=bench/common.sh

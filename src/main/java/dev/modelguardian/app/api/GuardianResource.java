@@ -176,8 +176,9 @@ public class GuardianResource {
             return error(Response.Status.SERVICE_UNAVAILABLE, "cycle-failed", loop.lastError().orElse("unknown"));
         }
         RemediationEngine.TargetReport r = report.get();
+        // The target's record as stored now (a GET): what the request did, never a followed copy a watch event behind.
         StatusView.Target target = StatusView.Target.of(r.target(),
-                store.load().target(r.target().name(), clock.instant()), clock.instant());
+                store.target(r.target().name(), clock.instant()), clock.instant());
         if (r.problem().isPresent() || !accepted.contains(target.state())) {
             return error(Response.Status.CONFLICT, r.problem().orElse("not-started"), r.reason());
         }

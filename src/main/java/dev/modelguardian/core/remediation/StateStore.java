@@ -36,9 +36,10 @@ public interface StateStore {
     /**
      * Keeps the targets' records in memory, followed as the store changes, for {@link #load()} to read until the
      * returned handle is closed: what a long-lived process ({@code serve}) asks for, so that a cycle does not read
-     * every target's record and history again. A followed record may lag a write by a moment; that is safe because
-     * every write is a compare-and-set on the stored revision, and the engine re-reads a record ({@link #target})
-     * before acting on it. By default nothing is kept: every load reads the store.
+     * every target's record and history again. The store's own writes show at once; another writer's may lag by a
+     * moment. That is safe: every write is a compare-and-set on the stored revision, and the engine re-reads a record
+     * ({@link #target}) before any step; a decision to stay, taken on a lagging record, is looked at again at the next
+     * cycle or follow-up. By default nothing is kept: every load reads the store.
      */
     default Following follow() {
         return () -> {

@@ -2,6 +2,7 @@ package dev.modelguardian.integrations.kubernetes;
 
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -51,7 +53,9 @@ import dev.modelguardian.core.remediation.TargetRecord;
  * <p>Reads: a target's ConfigMap is decoded once per resourceVersion (a record with its history is up to tens of KiB
  * of JSON, and most do not change from one cycle to the next). While {@link #follow()} is open ({@code serve}), a load
  * reads the targets' ConfigMaps from a {@link StateInformer} and only the state ConfigMap (the policy statuses, written
- * every cycle) from the API; otherwise it lists them all.
+ * every cycle) from the API; otherwise it lists them all. A followed load shows this process's own writes at once
+ * (each kept until the informer shows that revision or a later one, for at most {@link #OWN_WRITES_FOR}); another
+ * writer's appear when the watch brings them.
  */
 public final class ConfigMapStateStore implements StateStore {
 
@@ -69,6 +73,11 @@ public final class ConfigMapStateStore implements StateStore {
      * 1 MiB (1,048,576 bytes, the whole object), and this keeps 64 KiB of it for the metadata and a write that grows it.
      */
     static final int MAX_STATE_BYTES = 1_048_576 - 65_536;
+    /**
+     * How long a followed load shows this process's own write of a record that the informer does not show yet: a watch
+     * event takes milliseconds; past this the informer is trusted (the ConfigMap was deleted by hand, say).
+     */
+    static final Duration OWN_WRITES_FOR = Duration.ofMinutes(1);
     /** A target name used as it is in its ConfigMap's name: one DNS label (no dots, so no empty or dashed segment). */
     private static final Pattern PLAIN_TARGET = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Logger LOG = Logger.getLogger(ConfigMapStateStore.class);
@@ -79,7 +88,10 @@ public final class ConfigMapStateStore implements StateStore {
     private final StateCodec codec = new StateCodec();
     /** Each target ConfigMap's records as last decoded, by ConfigMap name, with the resourceVersion decoded. */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
-    private volatile StateInformer informer;
+    /** This process's last write of each target's record, for followed loads until the informer shows it. */
+    private final Map<String, OwnWrite> ownWrites = new ConcurrentHashMap<>();
+    /** Where followed loads take the targets' ConfigMaps from (empty when it cannot serve); null when not followed. */
+    private volatile Supplier<Optional<List<ConfigMap>>> followed;
 
     public ConfigMapStateStore(KubernetesClient client, String namespace, String name) {
         this.client = client;
@@ -126,8 +138,8 @@ public final class ConfigMapStateStore implements StateStore {
 
     @Override
     public GuardianState load() {
-        StateInformer following = informer;
-        Optional<List<ConfigMap>> cached = following == null ? Optional.empty() : following.cached();
+        Supplier<Optional<List<ConfigMap>>> following = followed;
+        Optional<List<ConfigMap>> cached = following == null ? Optional.empty() : following.get();
         List<ConfigMap> items = cached.orElseGet(this::list);
         ConfigMap main = cached.isPresent() ? ownMain(get(name, "read"))
                 : items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
@@ -148,7 +160,30 @@ public final class ConfigMapStateStore implements StateStore {
             targets.putAll(records(shard));
         }
         decoded.keySet().retainAll(shards);
+        withOwnWrites(targets);
         return new GuardianState(policies, targets);
+    }
+
+    /** A record this process wrote, and when ({@link System#nanoTime()}). */
+    private record OwnWrite(TargetRecord record, long writtenAt) {
+    }
+
+    /**
+     * Puts this process's own writes over the records read that are older (a lower revision: the informer has not
+     * shown the write yet), and forgets each once a read shows it, or a later revision, or after
+     * {@link #OWN_WRITES_FOR}.
+     */
+    private void withOwnWrites(Map<String, TargetRecord> targets) {
+        long now = System.nanoTime();
+        ownWrites.forEach((target, own) -> {
+            TargetRecord seen = targets.get(target);
+            if (seen != null && seen.revision() >= own.record().revision()
+                    || now - own.writtenAt() > OWN_WRITES_FOR.toNanos()) {
+                ownWrites.remove(target, own);
+            } else {
+                targets.put(target, own.record());
+            }
+        });
     }
 
     /**
@@ -157,25 +192,41 @@ public final class ConfigMapStateStore implements StateStore {
      */
     @Override
     public synchronized Following follow() {
-        if (informer != null) {
-            throw new IllegalStateException(describe() + " is already followed");
-        }
-        StateInformer started = new StateInformer(client, namespace, labelValue(name));
-        informer = started;
+        requireUnfollowed();
+        StateInformer started = new StateInformer(client, namespace, labelValue(name), name);
+        Following following = followFrom(started::cached);
         return () -> {
-            synchronized (this) {
-                if (informer == started) {
-                    informer = null;
-                }
-            }
+            following.close();
             started.close();
         };
     }
 
+    /**
+     * Loads take the targets' ConfigMaps from {@code cache} (listing when it is empty) until the returned handle is
+     * closed: {@link #follow()}'s informer, or a test's frozen list.
+     */
+    synchronized Following followFrom(Supplier<Optional<List<ConfigMap>>> cache) {
+        requireUnfollowed();
+        followed = cache;
+        return () -> {
+            synchronized (this) {
+                if (followed == cache) {
+                    followed = null;
+                }
+            }
+        };
+    }
+
+    private void requireUnfollowed() {
+        if (followed != null) {
+            throw new IllegalStateException(describe() + " is already followed");
+        }
+    }
+
     /** Whether a load now reads the targets' ConfigMaps from the informer: followed, listed, and watching. */
     boolean readsFromInformer() {
-        StateInformer following = informer;
-        return following != null && following.cached().isPresent();
+        Supplier<Optional<List<ConfigMap>>> following = followed;
+        return following != null && following.get().isPresent();
     }
 
     /** A target ConfigMap's records, and the resourceVersion they were decoded from. */
@@ -241,6 +292,7 @@ public final class ConfigMapStateStore implements StateStore {
                         MAX_ATTEMPTS);
                 continue;
             }
+            ownWrites.put(target, new OwnWrite(next, System.nanoTime()));
             if (stored.filter(Stored::legacy).isPresent()) {
                 dropLegacy(target, key, stored.get().json());
             }
@@ -533,8 +585,8 @@ public final class ConfigMapStateStore implements StateStore {
         String status = "HTTP " + e.getCode() + ": " + (e.getStatus() != null ? e.getStatus().getMessage()
                 : e.getMessage());
         String why = switch (code) {
-            case HttpURLConnection.HTTP_FORBIDDEN -> "forbidden (403): grant the guardian's ServiceAccount list, get,"
-                    + " create and update on configmaps in namespace " + namespace + " (the Role in"
+            case HttpURLConnection.HTTP_FORBIDDEN -> "forbidden (403): grant the guardian's ServiceAccount list, watch,"
+                    + " get, create and update on configmaps in namespace " + namespace + " (the Role in"
                     + " src/main/kubernetes/base/role.yaml; `model-guardian doctor` checks each)";
             // Only a write is retried on 409; a read that got one was tried once.
             case HttpURLConnection.HTTP_CONFLICT -> verb.equals("write") ? "still conflicting (409) after "

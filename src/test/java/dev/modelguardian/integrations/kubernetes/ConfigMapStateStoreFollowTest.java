@@ -137,25 +137,97 @@ class ConfigMapStateStoreFollowTest {
             // Another writer: a remediate Job, or the guardian's own previous leader.
             assertThat(store().compareAndSet("load-training", before.revision(), next)).isTrue();
 
+            takeRequests();
             await("the write seen through the watch").atMost(Duration.ofSeconds(10))
                     .until(() -> store.load().targets().get("load-training").equals(next));
-            assertThat(store.readsFromInformer()).isTrue();
+            assertThat(takeRequests()).as("loads read the state ConfigMap, never a list").isNotEmpty()
+                    .allSatisfy(request -> assertThat(request).isEqualTo("GET /api/v1/namespaces/" + NS
+                            + "/configmaps/model-guardian-state"));
+        }
+    }
+
+    /** The targets' ConfigMaps as they are now: what an informer that stops seeing changes would keep showing. */
+    private List<io.fabric8.kubernetes.api.model.ConfigMap> frozen() {
+        return client.configMaps().inNamespace(NS).withLabel(ConfigMapStateStore.STATE_LABEL, "model-guardian-state")
+                .list().getItems().stream().filter(cm -> !cm.getMetadata().getName().equals("model-guardian-state"))
+                .toList();
+    }
+
+    @Test
+    void givenTheInformerBehindTheStoresOwnWrite_whenLoaded_thenTheOwnWriteIsShown() {
+        ConfigMapStateStore store = store();
+        List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
+        try (StateStore.Following following = store.followFrom(() -> Optional.of(behind))) {
+            TargetRecord read = store.load().targets().get("duration-training");
+            TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
+            assertThat(store.compareAndSet("duration-training", read.revision(), next)).isTrue();
+
+            GuardianState loaded = store.load();
+
+            assertThat(loaded.targets().get("duration-training")).isEqualTo(next);
+            assertThat(loaded.targets().get("anomaly-training")).isEqualTo(read(behind, "anomaly-training"));
         }
     }
 
     @Test
-    void givenTheStoreFollowed_whenALoadLagsAWrite_thenACompareAndSetOnTheLaggingRevisionWritesNothing() {
+    void givenTheInformerBehindAnotherWritersWrite_whenCompareAndSetOnTheRevisionItShows_thenNothingIsWritten() {
         ConfigMapStateStore store = store();
-        try (StateStore.Following following = store.follow()) {
-            await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
+        List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
+        try (StateStore.Following following = store.followFrom(() -> Optional.of(behind))) {
             TargetRecord read = store.load().targets().get("duration-training");
             TargetRecord theirs = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
             assertThat(store().compareAndSet("duration-training", read.revision(), theirs)).isTrue();
+            TargetRecord lagging = store.load().targets().get("duration-training");
+            TargetRecord ours = lagging.with(lagging.current().moveTo(RemediationState.PENDING, T0), "pending");
 
-            TargetRecord ours = read.with(read.current().moveTo(RemediationState.PENDING, T0), "pending");
+            assertThat(lagging).as("the informer's copy, a write behind").isEqualTo(read);
+            assertThat(store.compareAndSet("duration-training", lagging.revision(), ours)).isFalse();
+            assertThat(store.target("duration-training", T0)).isEqualTo(theirs);
+        }
+    }
 
-            assertThat(store.compareAndSet("duration-training", read.revision(), ours)).isFalse();
-            assertThat(store().target("duration-training", T0)).isEqualTo(theirs);
+    /** The record {@code target}'s ConfigMap in {@code configMaps} holds, decoded as a list would decode it. */
+    private TargetRecord read(List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps, String target) {
+        return new StateCodec().readTarget("target." + target + ".json", configMaps.stream()
+                .filter(cm -> cm.getMetadata().getName().equals("model-guardian-state-" + target)).findFirst()
+                .orElseThrow().getData().get("target." + target + ".json"));
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenSynced_thenTheInformerGivesTheTargetsConfigMapsNotTheStateConfigMap() {
+        StateInformer informer = new StateInformer(client, NS, "model-guardian-state", "model-guardian-state");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> informer.cached().isPresent());
+
+            assertThat(informer.cached().orElseThrow()).extracting(cm -> cm.getMetadata().getName())
+                    .containsExactlyInAnyOrder("model-guardian-state-duration-training",
+                            "model-guardian-state-anomaly-training", "model-guardian-state-load-training");
+        } finally {
+            informer.close();
+        }
+    }
+
+    @Test
+    void givenTheApiRefusesTheInformersWatch_whenItFails_thenItStopsWithOneWarningNamingTheVerbToGrant() {
+        try (CapturedLog log = CapturedLog.of(StateInformer.class)) {
+            boolean retried = StateInformer.retry(true, new java.util.concurrent.CompletionException(
+                    new io.fabric8.kubernetes.client.KubernetesClientException("configmaps is forbidden", 403, null)));
+
+            assertThat(retried).isFalse();
+            assertThat(log.warnings()).singleElement().asString().contains("HTTP 403")
+                    .contains("grant the guardian's ServiceAccount list and watch on configmaps")
+                    .contains("Every cycle lists the state instead");
+        }
+    }
+
+    @Test
+    void givenTheInformersWatchBreaksForAnotherReason_whenItFails_thenItIsRetried() {
+        try (CapturedLog log = CapturedLog.of(StateInformer.class)) {
+            boolean retried = StateInformer.retry(true, new io.fabric8.kubernetes.client.WatcherException("closed",
+                    new io.fabric8.kubernetes.client.KubernetesClientException("etcd leader changed", 500, null)));
+
+            assertThat(retried).isTrue();
+            assertThat(log.warnings()).singleElement().asString().contains("watch failed with HTTP 500");
         }
     }
 

@@ -59,7 +59,10 @@ abstract class KubernetesApiFaults {
 
     /** The target's own state ConfigMap. */
     static final String TARGET_STATE = ConfigMapStateStore.shardName("model-guardian-state", NeuralHive.CRON_JOB);
-    /** A read of the state: the cycle's one list of its ConfigMaps by label, or one of them by name. */
+    /**
+     * A read of the state: a cycle's one list of its ConfigMaps by label (no informer runs in these tests), or one of
+     * them by name.
+     */
     static final Call READ_STATE = new Call("read state ConfigMap", "GET",
             r -> r.getPath().startsWith(CORE + "/configmaps?labelSelector=model-guardian.dev")
                     || r.getPath().startsWith(CORE + "/configmaps/model-guardian-state"));
