@@ -54,8 +54,8 @@ import dev.modelguardian.core.remediation.TargetRecord;
  * of JSON, and most do not change from one cycle to the next). While {@link #follow()} is open ({@code serve}), a load
  * reads the targets' ConfigMaps from a {@link StateInformer} and only the state ConfigMap (the policy statuses, written
  * every cycle) from the API; otherwise it lists them all. A followed load shows this process's own writes at once
- * (each kept until the informer shows that revision or a later one, for at most {@link #OWN_WRITES_FOR}); another
- * writer's appear when the watch brings them.
+ * (each kept until the informer shows that revision or a later one, or the ConfigMap deleted, for at most
+ * {@link #OWN_WRITES_FOR}); another writer's appear when the watch brings them.
  */
 public final class ConfigMapStateStore implements StateStore {
 
@@ -164,6 +164,15 @@ public final class ConfigMapStateStore implements StateStore {
         return new GuardianState(policies, targets);
     }
 
+    /**
+     * The ConfigMap {@code configMap} was seen deleted (by hand, to reset a target, say): a record this process wrote
+     * there is no longer shown over the informer's.
+     */
+    private void deleted(String configMap) {
+        ownWrites.keySet().removeIf(target -> shardName(name, target).equals(configMap));
+        decoded.remove(configMap);
+    }
+
     /** A record this process wrote, and when ({@link System#nanoTime()}). */
     private record OwnWrite(TargetRecord record, long writtenAt) {
     }
@@ -171,7 +180,7 @@ public final class ConfigMapStateStore implements StateStore {
     /**
      * Puts this process's own writes over the records read that are older (a lower revision: the informer has not
      * shown the write yet), and forgets each once a read shows it, or a later revision, or after
-     * {@link #OWN_WRITES_FOR}.
+     * {@link #OWN_WRITES_FOR} (or when its ConfigMap is seen deleted: {@link #deleted}).
      */
     private void withOwnWrites(Map<String, TargetRecord> targets) {
         long now = System.nanoTime();
@@ -193,7 +202,7 @@ public final class ConfigMapStateStore implements StateStore {
     @Override
     public synchronized Following follow() {
         requireUnfollowed();
-        StateInformer started = new StateInformer(client, namespace, labelValue(name), name);
+        StateInformer started = new StateInformer(client, namespace, labelValue(name), name, this::deleted);
         Following following = followFrom(started::cached);
         return () -> {
             following.close();

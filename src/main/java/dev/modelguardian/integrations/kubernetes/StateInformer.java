@@ -3,6 +3,7 @@ package dev.modelguardian.integrations.kubernetes;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
@@ -35,14 +37,30 @@ final class StateInformer {
 
     /**
      * An informer of the ConfigMaps labelled {@code label} in {@code namespace}, started at once; {@link #cached()}
-     * leaves {@code stateConfigMap} out.
+     * leaves {@code stateConfigMap} out, and {@code onDeleted} is told the name of each one seen deleted (on the
+     * informer's thread: it must return quickly).
      */
-    StateInformer(KubernetesClient client, String namespace, String label, String stateConfigMap) {
+    StateInformer(KubernetesClient client, String namespace, String label, String stateConfigMap,
+            Consumer<String> onDeleted) {
         this.namespace = namespace;
         this.stateConfigMap = stateConfigMap;
         // No resync: nothing handles events; the cache is read, and the watch keeps it current.
         this.informer = client.configMaps().inNamespace(namespace)
                 .withLabel(ConfigMapStateStore.STATE_LABEL, label).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ConfigMap configMap) {
+            }
+
+            @Override
+            public void onUpdate(ConfigMap before, ConfigMap after) {
+            }
+
+            @Override
+            public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+                onDeleted.accept(configMap.getMetadata().getName());
+            }
+        });
         informer.exceptionHandler(StateInformer::retry);
         informer.start().whenComplete((done, failure) -> {
             if (failure == null) {

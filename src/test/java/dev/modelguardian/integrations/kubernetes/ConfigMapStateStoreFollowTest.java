@@ -195,7 +195,9 @@ class ConfigMapStateStoreFollowTest {
 
     @Test
     void givenTheStoreFollowed_whenSynced_thenTheInformerGivesTheTargetsConfigMapsNotTheStateConfigMap() {
-        StateInformer informer = new StateInformer(client, NS, "model-guardian-state", "model-guardian-state");
+        StateInformer informer = new StateInformer(client, NS, "model-guardian-state", "model-guardian-state",
+                deleted -> {
+                });
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> informer.cached().isPresent());
 
@@ -228,6 +230,24 @@ class ConfigMapStateStoreFollowTest {
 
             assertThat(retried).isTrue();
             assertThat(log.warnings()).singleElement().asString().contains("watch failed with HTTP 500");
+        }
+    }
+
+    @Test
+    void givenTheStoreFollowed_whenATargetsConfigMapItWroteIsDeletedByHand_thenLoadsNoLongerShowTheTarget() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.follow()) {
+            await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
+            TargetRecord read = store.load().targets().get("anomaly-training");
+            assertThat(store.compareAndSet("anomaly-training", read.revision(),
+                    read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing"))).isTrue();
+
+            // What an operator resetting a stuck target does: kubectl delete configmap ...
+            client.configMaps().inNamespace(NS).withName("model-guardian-state-anomaly-training").delete();
+
+            await("the deletion seen through the watch").atMost(Duration.ofSeconds(10))
+                    .until(() -> !store.load().targets().containsKey("anomaly-training"));
+            assertThat(store.load().targets()).containsOnlyKeys("duration-training", "load-training");
         }
     }
 
