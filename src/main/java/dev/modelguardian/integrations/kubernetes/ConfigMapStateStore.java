@@ -140,6 +140,7 @@ public final class ConfigMapStateStore implements StateStore {
     public GuardianState load() {
         Supplier<Optional<List<ConfigMap>>> following = followed;
         Optional<List<ConfigMap>> cached = following == null ? Optional.empty() : following.get();
+        long readStarted = System.nanoTime();
         List<ConfigMap> items = cached.orElseGet(this::list);
         ConfigMap main = cached.isPresent() ? ownMain(get(name, "read"))
                 : items.stream().filter(cm -> name.equals(cm.getMetadata().getName())).findFirst()
@@ -160,6 +161,10 @@ public final class ConfigMapStateStore implements StateStore {
             targets.putAll(records(shard));
         }
         decoded.keySet().retainAll(shards);
+        if (cached.isEmpty()) {
+            // A list shows every write made before it began, and every deletion (a test's, an operator's).
+            ownWrites.values().removeIf(own -> own.writtenAt() - readStarted < 0);
+        }
         withOwnWrites(targets);
         return new GuardianState(policies, targets);
     }

@@ -252,6 +252,18 @@ class ConfigMapStateStoreFollowTest {
     }
 
     @Test
+    void givenTheStoreNotFollowed_whenATargetItWroteIsDeletedAndTheStateListed_thenTheTargetIsGone() {
+        ConfigMapStateStore store = store();
+        TargetRecord read = store.load().targets().get("load-training");
+        assertThat(store.compareAndSet("load-training", read.revision(),
+                read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing"))).isTrue();
+
+        client.configMaps().inNamespace(NS).withName("model-guardian-state-load-training").delete();
+
+        assertThat(store.load().targets()).containsOnlyKeys("duration-training", "anomaly-training");
+    }
+
+    @Test
     void givenTheFollowingClosed_whenLoaded_thenTheStateIsListedAgain() {
         ConfigMapStateStore store = store();
         StateStore.Following following = store.follow();
