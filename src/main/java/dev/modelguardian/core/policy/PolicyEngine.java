@@ -55,23 +55,21 @@ public final class PolicyEngine {
         // Signals that share a query share its read.
         Map<String, MetricSource.Cycle> shared = new java.util.HashMap<>();
         cycles.forEach((kind, cycle) -> shared.put(kind, new SharedReads(cycle)));
-        // Each source learns up front what it will be read at the instant, so it can answer several reads at once.
+        // Each source learns up front what it will be read at the instant and what histories it will be asked for
+        // (the backfills), so it can answer several reads at once.
         Map<String, Set<SignalQuery>> instantReads = new LinkedHashMap<>();
+        Map<String, Set<MetricSource.HistoryRead>> historyReads = new LinkedHashMap<>();
         for (Policy policy : policies) {
             if (!backfills(policy, previous.get(policy.key()))) {
                 instantReads.computeIfAbsent(policy.query().kind(), k -> new LinkedHashSet<>()).add(policy.query());
+            } else {
+                historyReads.computeIfAbsent(policy.query().kind(), k -> new LinkedHashSet<>())
+                        .add(new MetricSource.HistoryRead(policy.query(), policy.forDuration()));
             }
         }
-        instantReads.forEach((kind, reads) -> {
-            try {
-                shared.get(kind).plan(reads);
-            } catch (RuntimeException e) {
-                // A hint only: each read is still answered, one by one.
-                LOG.warnf("The %s source could not plan its %d reads of this cycle (%s); they are read one by one",
-                        kind, reads.size(), e);
-                LOG.debug("Planning failed", e);
-            }
-        });
+        instantReads.forEach((kind, reads) -> hint(kind, reads.size(), "reads", () -> shared.get(kind).plan(reads)));
+        historyReads.forEach((kind, reads) -> hint(kind, reads.size(), "histories",
+                () -> shared.get(kind).planHistories(reads)));
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Evaluation>> futures = new ArrayList<>(policies.size());
             for (Policy policy : policies) {
@@ -92,6 +90,17 @@ public final class PolicyEngine {
         results.forEach(r -> updated.put(r.policy().key(), r.status()));
         store.save(updated);
         return results;
+    }
+
+    /** Gives a source a planning hint; a source that cannot take it still answers each read, one by one. */
+    private static void hint(String kind, int count, String what, Runnable plan) {
+        try {
+            plan.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("The %s source could not plan its %d %s of this cycle (%s); they are read one by one", kind,
+                    count, what, e);
+            LOG.debug("Planning failed", e);
+        }
     }
 
     private Evaluation evaluateOne(Policy policy, PolicyStatus known, MetricSource.Cycle cycle, Instant now) {

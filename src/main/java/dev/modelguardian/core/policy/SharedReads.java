@@ -57,6 +57,11 @@ final class SharedReads implements MetricSource.Cycle {
     }
 
     @Override
+    public void planHistories(Collection<MetricSource.HistoryRead> reads) {
+        delegate.planHistories(reads);
+    }
+
+    @Override
     public MetricSource.History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
         return delegate.history(query, reduce, window);
     }

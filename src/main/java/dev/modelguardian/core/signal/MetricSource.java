@@ -47,6 +47,14 @@ public interface MetricSource {
         }
 
         /**
+         * Tells the cycle, before its first {@link #history}, which histories it will be asked for, so that a source
+         * can answer several in one request (Prometheus: one range query for signals that differ only by their labels'
+         * values and share a window). A hint, as {@link #plan} is. The default does nothing.
+         */
+        default void planHistories(Collection<HistoryRead> reads) {
+        }
+
+        /**
          * The history of {@code query} over {@code window} before the cycle's instant, one observation per step of the
          * source's grid (a step with no series is {@link Observation.NoData}), the last point being the cycle's
          * instant; or {@link History.NotKept} when this source keeps no history.
@@ -66,6 +74,15 @@ public interface MetricSource {
          */
         default Breakdown breakdown(SignalQuery query, String label, Duration window) throws SourceException {
             return new Breakdown.NotKept("the " + query.kind() + " source cannot split a signal by label");
+        }
+    }
+
+    /** A history a cycle will be asked for ({@link Cycle#planHistories}): {@code query} over {@code window}. */
+    record HistoryRead(SignalQuery query, Duration window) {
+
+        public HistoryRead {
+            Objects.requireNonNull(query, "query");
+            Objects.requireNonNull(window, "window");
         }
     }
 

@@ -87,18 +87,27 @@ final class PromQlBatches {
          * value; none (as its own query would have answered) when no series does.
          */
         Map<PromQlQuery, double[]> answer(List<Series> series) {
-            Map<String, List<Double>> byValue = new HashMap<>();
+            Map<PromQlQuery, double[]> answers = new HashMap<>();
+            split(series).forEach((query, own) -> answers.put(query, own.stream()
+                    .flatMap(one -> one.points().stream()).mapToDouble(Series.Point::value).toArray()));
+            return answers;
+        }
+
+        /**
+         * Each member's series from the batch's answer (an instant or a range query): those whose label carries the
+         * member's value; none (as its own query would have answered) when no series does.
+         */
+        Map<PromQlQuery, List<Series>> split(List<Series> series) {
+            Map<String, List<Series>> byValue = new HashMap<>();
             for (Series s : series) {
                 String value = s.labels().get(label);
                 if (value != null) {
-                    List<Double> values = byValue.computeIfAbsent(value, k -> new ArrayList<>(1));
-                    s.points().forEach(p -> values.add(p.value()));
+                    byValue.computeIfAbsent(value, k -> new ArrayList<>(1)).add(s);
                 }
             }
-            Map<PromQlQuery, double[]> answers = new HashMap<>();
+            Map<PromQlQuery, List<Series>> answers = new HashMap<>();
             for (Member member : members) {
-                answers.put(member.query(), byValue.getOrDefault(member.value(), List.of()).stream()
-                        .mapToDouble(Double::doubleValue).toArray());
+                answers.put(member.query(), List.copyOf(byValue.getOrDefault(member.value(), List.of())));
             }
             return answers;
         }

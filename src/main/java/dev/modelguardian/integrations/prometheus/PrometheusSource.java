@@ -91,43 +91,62 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
     /**
      * Prometheus is queried per read (opening a cycle asks nothing of it), except that reads {@link Cycle#plan planned}
-     * together that differ only by their labels' values are answered by one query ({@link PromQlBatches}).
+     * together that differ only by their labels' values are answered by one query ({@link PromQlBatches}), and so are
+     * histories {@link Cycle#planHistories planned} together with one window (one range query).
      */
     @Override
     public Cycle open(Instant at) {
         return new Cycle() {
             /** The batch that answers each planned query that has one; filled by plan, before the first read. */
-            private final Map<PromQlQuery, BatchRead> batched = new ConcurrentHashMap<>();
+            private final Map<PromQlQuery, BatchRead<double[]>> batched = new ConcurrentHashMap<>();
+            /** The batch that answers each planned history that has one; filled by planHistories. */
+            private final Map<HistoryRead, BatchRead<List<Series>>> batchedHistories = new ConcurrentHashMap<>();
 
             @Override
             public void plan(Collection<? extends SignalQuery> reads) {
-                aloneUntil.values().removeIf(until -> !until.isAfter(at));
-                List<PromQlQuery> queries = reads.stream().filter(PromQlQuery.class::isInstance)
-                        .map(PromQlQuery.class::cast).filter(q -> !aloneUntil.containsKey(q)).distinct().toList();
-                for (PromQlBatches.Batch batch : PromQlBatches.plan(queries, MAX_BATCH_LENGTH)) {
-                    BatchRead read = new BatchRead(batch, at);
+                for (PromQlBatches.Batch batch : batches(reads.stream().map(q -> (SignalQuery) q).toList(), at)) {
+                    BatchRead<double[]> read = new BatchRead<>(batch, "instant query", at,
+                            () -> batch.answer(prometheus.querySeries(batch.promql(), at)),
+                            alone -> () -> prometheus.query(alone.query(), at));
                     batch.queries().forEach(q -> batched.put(q, read));
                 }
             }
 
             @Override
+            public void planHistories(Collection<HistoryRead> reads) {
+                Map<Duration, List<SignalQuery>> byWindow = new java.util.LinkedHashMap<>();
+                reads.forEach(r -> byWindow.computeIfAbsent(r.window(), w -> new ArrayList<>()).add(r.query()));
+                byWindow.forEach((window, queries) -> {
+                    Grid grid = grid(window, at);
+                    for (PromQlBatches.Batch batch : batches(queries, at)) {
+                        BatchRead<List<Series>> read = new BatchRead<>(batch, "range query over "
+                                + dev.modelguardian.core.policy.Durations.format(window), at,
+                                () -> batch.split(prometheus.queryRange(batch.promql(), grid.start(), at,
+                                        grid.step())),
+                                alone -> () -> prometheus.queryRange(alone.query(), grid.start(), at, grid.step()));
+                        batch.queries().forEach(q -> batchedHistories.put(new HistoryRead(q, window), read));
+                    }
+                });
+            }
+
+            @Override
             public Observation read(SignalQuery query, Reduce reduce) {
                 PromQlQuery promQl = promQl(query);
-                BatchRead batch = batched.get(promQl);
+                BatchRead<double[]> batch = batched.get(promQl);
                 if (batch != null) {
                     switch (batch.outcome()) {
-                        case BatchRead.Answered answered -> {
-                            return observation(answered.values().get(promQl), reduce);
+                        case BatchRead.Answered<double[]>(var values) -> {
+                            return observation(values.get(promQl), reduce);
                         }
-                        case BatchRead.Failed failed -> {
-                            return Observation.error(failed.message());
+                        case BatchRead.Failed<double[]>(var message) -> {
+                            return Observation.error(message);
                         }
-                        case BatchRead.Refused refused -> {
-                            if (refused.answered().containsKey(promQl)) {
-                                return observation(refused.answered().get(promQl), reduce);
+                        case BatchRead.Refused<double[]>(var answered, var failed) -> {
+                            if (answered.containsKey(promQl)) {
+                                return observation(answered.get(promQl), reduce);
                             }
-                            if (refused.failed().containsKey(promQl)) {
-                                return Observation.error(refused.failed().get(promQl));
+                            if (failed.containsKey(promQl)) {
+                                return Observation.error(failed.get(promQl));
                             }
                             // read alone, below
                         }
@@ -138,7 +157,29 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
             @Override
             public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
-                return new History.Points(PrometheusSource.this.history(promQl(query), reduce, at, window));
+                PromQlQuery promQl = promQl(query);
+                BatchRead<List<Series>> batch = batchedHistories.get(new HistoryRead(promQl, window));
+                if (batch != null) {
+                    Grid grid = grid(window, at);
+                    switch (batch.outcome()) {
+                        case BatchRead.Answered<List<Series>>(var series) -> {
+                            return new History.Points(points(series.get(promQl), reduce, grid.start(), grid.steps(),
+                                    grid.step()));
+                        }
+                        case BatchRead.Failed<List<Series>>(var message) -> throw new SourceException(message);
+                        case BatchRead.Refused<List<Series>>(var answered, var failed) -> {
+                            if (answered.containsKey(promQl)) {
+                                return new History.Points(points(answered.get(promQl), reduce, grid.start(),
+                                        grid.steps(), grid.step()));
+                            }
+                            if (failed.containsKey(promQl)) {
+                                throw new SourceException(failed.get(promQl));
+                            }
+                            // asked alone, below
+                        }
+                    }
+                }
+                return new History.Points(PrometheusSource.this.history(promQl, reduce, at, window));
             }
 
             @Override
@@ -156,6 +197,16 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                 return new Breakdown.Split(label, series);
             }
         };
+    }
+
+    /**
+     * The batches of {@code queries} (PromQL ones, not asked alone since their batch was refused), forgetting first
+     * the refusals that ended by {@code at}.
+     */
+    private List<PromQlBatches.Batch> batches(Collection<SignalQuery> queries, Instant at) {
+        aloneUntil.values().removeIf(until -> !until.isAfter(at));
+        return PromQlBatches.plan(queries.stream().filter(PromQlQuery.class::isInstance).map(PromQlQuery.class::cast)
+                .filter(q -> !aloneUntil.containsKey(q)).distinct().toList(), MAX_BATCH_LENGTH);
     }
 
     /**
@@ -213,7 +264,9 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     }
 
     /**
-     * One batch of a cycle: asked of Prometheus once, by the first read of any of its queries, while the others wait.
+     * One batch of a cycle (an instant query, or a range query with its window), {@code V} being what one of its
+     * queries gets (the values of an instant, the series of a range): asked of Prometheus once, by the first read of
+     * any of its queries, while the others wait.
      * When the batch fails, its first query and, unless Prometheus replies to that one (an answer, or a 4xx refusing
      * that query alone), its last are asked alone to tell why. If Prometheus replies to one, the batch itself was the
      * trouble (a proxy that refuses the URL, a limit on samples, a timeout a single read does not reach): its reads
@@ -223,42 +276,54 @@ public final class PrometheusSource implements MetricSource, SignalRange {
      * asking again, and nothing is remembered. A Prometheus that times out now and then can pass for the first case
      * and is then asked each read alone for the hour.
      */
-    private final class BatchRead {
+    private final class BatchRead<V> {
 
         /** What became of the batch. */
-        sealed interface Outcome {
+        sealed interface Outcome<T> {
         }
 
-        /** Each query's values, from the batch's answer. */
-        record Answered(Map<PromQlQuery, double[]> values) implements Outcome {
+        /** Each query's answer, from the batch's. */
+        record Answered<T>(Map<PromQlQuery, T> values) implements Outcome<T> {
         }
 
         /** Neither the batch nor one of its queries alone was answered: every read of the batch is this error. */
-        record Failed(String message) implements Outcome {
+        record Failed<T>(String message) implements Outcome<T> {
         }
 
         /**
-         * The batch failed but a query of it was answered alone: the queries asked alone with their values or their
+         * The batch failed but a query of it was answered alone: the queries asked alone with their answers or their
          * error; each other read is asked alone.
          */
-        record Refused(Map<PromQlQuery, double[]> answered, Map<PromQlQuery, String> failed) implements Outcome {
+        record Refused<T>(Map<PromQlQuery, T> answered, Map<PromQlQuery, String> failed) implements Outcome<T> {
         }
 
         /** The longest part of Prometheus's error a warning quotes (a client's message may carry the whole URL). */
         private static final int QUOTED = 300;
 
         private final PromQlBatches.Batch batch;
+        private final String what;
         private final Instant at;
+        private final SourceCall<Map<PromQlQuery, V>> askBatch;
+        private final java.util.function.Function<PromQlQuery, SourceCall<V>> askAlone;
         private final AtomicBoolean asked = new AtomicBoolean();
-        private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        private final CompletableFuture<Outcome<V>> outcome = new CompletableFuture<>();
 
-        BatchRead(PromQlBatches.Batch batch, Instant at) {
+        /**
+         * @param what     the batch's kind of query, for the warning: {@code instant query}, {@code range query over 1h}
+         * @param askBatch asks the batch's query and splits its answer by query
+         * @param askAlone asks one query of the batch alone
+         */
+        BatchRead(PromQlBatches.Batch batch, String what, Instant at, SourceCall<Map<PromQlQuery, V>> askBatch,
+                java.util.function.Function<PromQlQuery, SourceCall<V>> askAlone) {
             this.batch = batch;
+            this.what = what;
             this.at = at;
+            this.askBatch = askBatch;
+            this.askAlone = askAlone;
         }
 
         /** The batch's outcome, asking Prometheus if no read has yet. */
-        Outcome outcome() {
+        Outcome<V> outcome() {
             if (asked.compareAndSet(false, true)) {
                 try {
                     outcome.complete(ask());
@@ -275,19 +340,19 @@ public final class PrometheusSource implements MetricSource, SignalRange {
             }
         }
 
-        private Outcome ask() {
+        private Outcome<V> ask() {
             SourceException batchFailed;
             try {
-                return new Answered(batch.answer(withPermit(() -> prometheus.querySeries(batch.promql(), at))));
+                return new Answered<>(withPermit(askBatch));
             } catch (SourceException e) {
                 batchFailed = e;
             }
-            Map<PromQlQuery, double[]> answered = new HashMap<>();
+            Map<PromQlQuery, V> answered = new HashMap<>();
             Map<PromQlQuery, String> failed = new HashMap<>();
             boolean replied = false;
             for (PromQlQuery probe : List.of(batch.members().getFirst().query(), batch.members().getLast().query())) {
                 try {
-                    answered.put(probe, withPermit(() -> prometheus.query(probe.query(), at)));
+                    answered.put(probe, withPermit(askAlone.apply(probe)));
                     replied = true;
                     break;
                 } catch (SourceException e) {
@@ -300,16 +365,16 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                 }
             }
             if (!replied) {
-                return new Failed(failed.get(batch.members().getFirst().query()));
+                return new Failed<>(failed.get(batch.members().getFirst().query()));
             }
             Instant until = at.plus(REFUSED_FOR).truncatedTo(ChronoUnit.SECONDS);
             batch.queries().forEach(q -> aloneUntil.put(q, until));
             String why = batchFailed.getMessage();
-            LOG.warnf("Prometheus failed one query for %d reads of %s that differ by %s (%s) but replied to one of them"
-                    + " alone; each is asked alone until %s", batch.members().size(), batch.metric(), batch.label(),
-                    why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
+            LOG.warnf("Prometheus failed one %s for %d reads of %s that differ by %s (%s) but replied to one of them"
+                    + " alone; each is asked alone until %s", what, batch.members().size(), batch.metric(),
+                    batch.label(), why.length() > QUOTED ? why.substring(0, QUOTED) + "..." : why, until);
             LOG.debugf("The query Prometheus did not answer: %s", batch.promql());
-            return new Refused(Map.copyOf(answered), Map.copyOf(failed));
+            return new Refused<>(Map.copyOf(answered), Map.copyOf(failed));
         }
     }
 
@@ -319,10 +384,18 @@ public final class PrometheusSource implements MetricSource, SignalRange {
      */
     List<TimedObservation> history(PromQlQuery query, Reduce reduce, Instant end, Duration window)
             throws SourceException {
+        Grid grid = grid(window, end);
+        return range(query, reduce, grid.start(), end, grid.step());
+    }
+
+    /** The steps of a history over {@code window} before {@code end}: from {@code start}, {@code steps} of {@code step}. */
+    private record Grid(Instant start, Duration step, long steps) {
+    }
+
+    private Grid grid(Duration window, Instant end) {
         Duration step = gridStep(window);
         long steps = Math.max(1, ceilDiv(window.toMillis(), step.toMillis()));
-        Instant start = end.minus(step.multipliedBy(steps));
-        return range(query, reduce, start, end, step);
+        return new Grid(end.minus(step.multipliedBy(steps)), step, steps);
     }
 
     /**
@@ -338,7 +411,16 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         if (steps > MAX_RANGE_POINTS) {
             throw new IllegalArgumentException(steps + " steps asked of one range query; at most " + MAX_RANGE_POINTS);
         }
-        List<Series> series = withPermit(() -> prometheus.queryRange(promQl.query(), start, end, step));
+        return points(withPermit(() -> prometheus.queryRange(promQl.query(), start, end, step)), reduce, start, steps,
+                step);
+    }
+
+    /**
+     * {@code series} as one observation per {@code step} from {@code start}, {@code steps} steps on (a step with no
+     * series is {@link Observation.NoData}), reduced over the series at each step.
+     */
+    private static List<TimedObservation> points(List<Series> series, Reduce reduce, Instant start, long steps,
+            Duration step) {
         Map<Long, List<Double>> byTime = new TreeMap<>();
         for (Series s : series) {
             for (Series.Point p : s.points()) {
@@ -371,6 +453,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                 + query.describe());
     }
 
+    /** A call to Prometheus that may fail. */
     @FunctionalInterface
     private interface SourceCall<T> {
         T call() throws SourceException;

@@ -42,6 +42,8 @@ class PolicyEngineTest {
         final AtomicInteger histories = new AtomicInteger();
         /** What each cycle was told it would read, in the order told. */
         final List<List<String>> planned = new CopyOnWriteArrayList<>();
+        /** What histories each cycle was told it would be asked for, as {@code query over window}. */
+        final List<List<String>> plannedHistories = new CopyOnWriteArrayList<>();
         /** Whether planning fails (a source's bug). */
         boolean planFails;
 
@@ -59,11 +61,23 @@ class PolicyEngineTest {
         @Override
         public Cycle open(Instant at) {
             opened.add(at);
+            int readsBefore = reads.get();
+            int historiesBefore = histories.get();
             return new Cycle() {
                 @Override
                 public void plan(Collection<? extends SignalQuery> queries) {
-                    assertThat(reads).as("planned before the first read").hasValue(0);
+                    assertThat(reads).as("planned before the cycle's first read").hasValue(readsBefore);
                     planned.add(queries.stream().map(SignalQuery::describe).toList());
+                    if (planFails) {
+                        throw new IllegalStateException("planning failed");
+                    }
+                }
+
+                @Override
+                public void planHistories(Collection<HistoryRead> asked) {
+                    assertThat(histories).as("planned before the cycle's first history").hasValue(historiesBefore);
+                    plannedHistories.add(asked.stream().map(h -> h.query().describe() + " over " + h.window())
+                            .toList());
                     if (planFails) {
                         throw new IllegalStateException("planning failed");
                     }
@@ -222,6 +236,21 @@ class PolicyEngineTest {
     }
 
     @Test
+    void givenNewPoliciesWithAFor_whenEvaluated_thenTheirSourceIsToldOnceWhichHistoriesItWillBeAskedFor() {
+        FakeSource prometheus = new FakeSource("prometheus", 10, HistoryAnswer.BREACHING);
+        InMemoryPolicyStateStore store = new InMemoryPolicyStateStore();
+        PolicyEngine engine = new PolicyEngine(MetricSources.of(prometheus), CLOCK);
+
+        engine.evaluate(List.of(promQl("a", Duration.ofMinutes(5)), promQl("b", Duration.ofHours(1)),
+                promQl("now", Duration.ZERO), promQl("a", Duration.ofMinutes(5))), store);
+        engine.evaluate(List.of(promQl("a", Duration.ofMinutes(5)), promQl("b", Duration.ofHours(1))), store);
+
+        assertThat(prometheus.plannedHistories).as("the first cycle's backfills; the second backfills nothing")
+                .containsExactly(List.of("max(a) over PT5M", "max(b) over PT1H"));
+        assertThat(prometheus.histories).hasValue(3);
+    }
+
+    @Test
     void givenASourceWhosePlanningFails_whenEvaluated_thenEveryPolicyIsStillReadAndDecided() {
         FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
         prometheus.planFails = true;
@@ -230,6 +259,21 @@ class PolicyEngineTest {
                 List.of(promQl("a", Duration.ZERO), promQl("b", Duration.ZERO)), new InMemoryPolicyStateStore());
 
         assertThat(prometheus.planned).hasSize(1);
+        assertThat(evaluations).extracting(e -> e.status().state()).containsExactly(PolicyState.FIRING,
+                PolicyState.FIRING);
+    }
+
+    @Test
+    void givenASourceWhoseHistoryPlanningFails_whenNewPoliciesAreBackfilled_thenEachIsStillBackfilledAndDecided() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
+        prometheus.planFails = true;
+
+        List<Evaluation> evaluations = new PolicyEngine(MetricSources.of(prometheus), CLOCK).evaluate(
+                List.of(promQl("a", Duration.ofMinutes(5)), promQl("b", Duration.ofMinutes(5))),
+                new InMemoryPolicyStateStore());
+
+        assertThat(prometheus.plannedHistories).hasSize(1);
+        assertThat(prometheus.histories).hasValue(2);
         assertThat(evaluations).extracting(e -> e.status().state()).containsExactly(PolicyState.FIRING,
                 PolicyState.FIRING);
     }

@@ -291,4 +291,119 @@ class PrometheusBatchReadTest {
         assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the same: nothing remembered")
                 .isEqualTo(7);
     }
+
+    // --- histories (the backfill of new policies with a for) ----------------------------------------------------
+
+    static List<MetricSource.HistoryRead> histories(Duration window) {
+        return READS.stream().map(q -> new MetricSource.HistoryRead(q, window)).toList();
+    }
+
+    static List<Object> historyOfAll(MetricSource.Cycle cycle, Duration window) {
+        List<Object> answered = new ArrayList<>();
+        for (PromQlQuery q : READS) {
+            try {
+                answered.add(cycle.history(q, Reduce.MIN, window));
+            } catch (dev.modelguardian.core.signal.SourceException e) {
+                answered.add(e.getMessage());
+            }
+        }
+        return answered;
+    }
+
+    @Test
+    void givenHistoriesPlannedTogether_whenAsked_thenThreeRangeQueriesAnswerWhatTenWouldEachHaveAnswered() {
+        PrometheusSource source = source(prometheus.url(), "3s");
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Duration window = Duration.ofSeconds(10);
+        long before = prometheus.requests("/api/v1/query_range");
+        List<Object> alone = historyOfAll(source.open(at), window);
+        await("Prometheus counts the ten range queries alone").atMost(Duration.ofSeconds(10))
+                .until(() -> prometheus.requests("/api/v1/query_range") - before == 10);
+
+        MetricSource.Cycle cycle = source.open(at);
+        cycle.planHistories(histories(window));
+        List<Object> planned = historyOfAll(cycle, window);
+
+        await("Prometheus counts the dp batch, the history on model other, the bare selectors' batch")
+                .during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                .until(() -> prometheus.requests("/api/v1/query_range") - before == 13);
+        assertThat(planned).isEqualTo(alone);
+        assertThat(planned.getFirst()).isInstanceOfSatisfying(MetricSource.History.Points.class,
+                points -> assertThat(points.points()).hasSize(11).last()
+                        .satisfies(last -> assertThat(last.observation()).isEqualTo(new Observation.Value(0.31, 1))));
+    }
+
+    /** A range answer: one series without labels, 0.7 at 998, 999 and 1000 s (the grid of a 2 s window at 1000 s). */
+    static final String RANGE_ALONE = """
+            {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":\
+            [[998,"0.7"],[999,"0.7"],[1000,"0.7"]]}]}}""";
+
+    static final Instant AT = Instant.ofEpochSecond(1000);
+
+    @Test
+    void givenHistoriesOfTwoWindowsPlanned_whenAsked_thenEachWindowIsOneRangeQuery() {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range")).willReturn(WireMock.okJson("""
+                {"status":"success","data":{"resultType":"matrix","result":[]}}""")));
+        List<PromQlQuery> dp = READS.subList(0, 7);
+        List<MetricSource.HistoryRead> planned = new ArrayList<>();
+        dp.forEach(q -> planned.add(new MetricSource.HistoryRead(q, Duration.ofSeconds(2))));
+        dp.forEach(q -> planned.add(new MetricSource.HistoryRead(q, Duration.ofSeconds(4))));
+        MetricSource.Cycle cycle = source(standIn.baseUrl(), "3s").open(AT);
+        cycle.planHistories(planned);
+
+        for (MetricSource.HistoryRead read : planned) {
+            try {
+                assertThat(cycle.history(read.query(), Reduce.MAX, read.window()))
+                        .isInstanceOf(MetricSource.History.Points.class);
+            } catch (dev.modelguardian.core.signal.SourceException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        assertThat(standIn.getAllServeEvents()).extracting(e -> e.getRequest().queryParameter("start").firstValue())
+                .containsExactlyInAnyOrder("998.000", "996.000");
+    }
+
+    @Test
+    void givenPrometheusRefusesTheRangeBatches_whenHistoriesAreAsked_thenEachIsAskedAloneNowAndInTheNextCycle() {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
+                .willReturn(WireMock.okJson(RANGE_ALONE)));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
+                .withQueryParam("query", WireMock.containing("=~")).willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"execution","error":"query processing would load too many \
+                        samples"}""", 422)));
+        PrometheusSource source = source(standIn.baseUrl(), "3s");
+        MetricSource.Cycle first = source.open(AT);
+        first.planHistories(histories(Duration.ofSeconds(2)));
+
+        List<Object> answered = historyOfAll(first, Duration.ofSeconds(2));
+        int firstRequests = standIn.getAllServeEvents().size();
+        MetricSource.Cycle next = source.open(AT.plusSeconds(10));
+        next.planHistories(histories(Duration.ofSeconds(2)));
+        historyOfAll(next, Duration.ofSeconds(2));
+
+        MetricSource.History alone = new MetricSource.History.Points(List.of(
+                new dev.modelguardian.core.signal.TimedObservation(Instant.ofEpochSecond(998), STAND_IN),
+                new dev.modelguardian.core.signal.TimedObservation(Instant.ofEpochSecond(999), STAND_IN),
+                new dev.modelguardian.core.signal.TimedObservation(AT, STAND_IN)));
+        assertThat(answered).hasSize(10).containsOnly(alone);
+        assertThat(firstRequests).as("the two refused batches, then the ten histories alone").isEqualTo(12);
+        assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the ten alone, no batch asked again")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void givenPrometheusAnswersEveryRangeQueryWithAnError_whenHistoriesAreAsked_thenEachFailsWithTheFirstOnesError() {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range")).willReturn(WireMock.jsonResponse(
+                """
+                {"status":"error","errorType":"unavailable","error":"Service Unavailable"}""", 503)));
+        MetricSource.Cycle cycle = source(standIn.baseUrl(), "3s").open(AT);
+        cycle.planHistories(histories(Duration.ofSeconds(2)));
+
+        List<Object> answered = historyOfAll(cycle, Duration.ofSeconds(2));
+
+        assertThat(answered).hasSize(10).containsOnly("Prometheus answered HTTP 503 unavailable: Service Unavailable");
+        assertThat(standIn.getAllServeEvents()).as("two batches, the first and the last history of each alone, the"
+                + " history on model other").hasSize(7);
+    }
 }
