@@ -10,6 +10,8 @@
 #                                              # default's queries differ only by label values and are batched
 #   HISTORY=50 bench/serve-cycle.sh            # each target's record holds 50 finished remediations (default 0),
 #                                              # as guardian.state.history's default keeps at most
+#   BACKFILL_MINUTES=60 bench/serve-cycle.sh   # policies with a for of 60 min, each steady-state cycle without
+#                                              # policy statuses: every policy backfilled, as in a first cycle
 #   JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" bench/serve-cycle.sh   # flags for the test JVM (the
 #                                              # cycle runs in it), e.g. those the JVM image gives serve
 #
@@ -38,6 +40,7 @@ WAIT_IDLE=${WAIT_IDLE:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
 SHAPES=${SHAPES:-shared}
 HISTORY=${HISTORY:-0}
+BACKFILL_MINUTES=${BACKFILL_MINUTES:-0}
 OUT=bench/out
 TEST_CLASS=ServeCycleBenchmark
 
@@ -51,6 +54,7 @@ log() { echo "==> $*" >&2; }
 [[ $CONCURRENCY =~ ^[0-9]+(,[0-9]+)*$ ]] || die "CONCURRENCY must be comma-separated integers (got '$CONCURRENCY')"
 [[ $SHAPES == shared || $SHAPES == distinct ]] || die "SHAPES must be shared or distinct (got '$SHAPES')"
 [[ $HISTORY =~ ^(0|[1-9][0-9]*)$ ]] || die "HISTORY must be a number of finished remediations per target (got '$HISTORY')"
+[[ $BACKFILL_MINUTES =~ ^(0|[1-9][0-9]*)$ ]] || die "BACKFILL_MINUTES must be a number of minutes (got '$BACKFILL_MINUTES')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
 # shellcheck source=bench/common.sh
@@ -67,6 +71,7 @@ MVN_ARGS=(-B -q test "-Dtest=$TEST_CLASS" -Dbench=true "-Dbench.runs=$RUNS" "-Db
 [ -n "$JAVA_OPTS" ] && MVN_ARGS+=("-Dtest.jvm-flags=$JAVA_OPTS")
 [ "$SHAPES" != shared ] && MVN_ARGS+=("-Dbench.shapes=$SHAPES")
 [ "$HISTORY" != 0 ] && MVN_ARGS+=("-Dbench.history=$HISTORY")
+[ "$BACKFILL_MINUTES" != 0 ] && MVN_ARGS+=("-Dbench.backfill-minutes=$BACKFILL_MINUTES")
 # Share of all cores busy over 3 s, from /proc/stat (user nice system idle iowait irq softirq steal).
 cpu_busy_percent() {
   local before after
@@ -132,6 +137,7 @@ COMMAND="RUNS=$RUNS bench/serve-cycle.sh"
 [ "$WAIT_IDLE" != 0 ] && COMMAND="WAIT_IDLE=$WAIT_IDLE $COMMAND"
 [ "$SHAPES" != shared ] && COMMAND="SHAPES=$SHAPES $COMMAND"
 [ "$HISTORY" != 0 ] && COMMAND="HISTORY=$HISTORY $COMMAND"
+[ "$BACKFILL_MINUTES" != 0 ] && COMMAND="BACKFILL_MINUTES=$BACKFILL_MINUTES $COMMAND"
 [ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 
 cat <<EOF

@@ -112,7 +112,9 @@ import dev.modelguardian.testing.PrometheusServer;
  * {@code -Dbench.shapes=distinct} each selects its model by a regex matcher ({@code model=~"m000"}) and is one
  * request. The state store is followed as {@code serve} follows it (the targets' records from its informer).
  * Targets: one per model (the main table), or one for all models (the second table). With
- * {@code -Dbench.history=50} each target's record holds 50 finished remediations before the steady-state cycles.
+ * {@code -Dbench.history=50} each target's record holds 50 finished remediations before the steady-state cycles; with
+ * {@code -Dbench.backfill-minutes=60} the steady-state policies have a {@code for} of an hour and each of their cycles
+ * starts without policy statuses, so every policy is backfilled (a first cycle).
  *
  * <p>Firing to Job: an engine whose last policy reads {@code max(bench_breach)} (1.72). A priming engine with the same
  * policies but a bound of {@code > 1000} on that one runs a cycle first, so the state holds every policy HEALTHY as in
@@ -157,6 +159,12 @@ class ServeCycleBenchmark {
      * holds them; {@code guardian.state.history} keeps at most 50 by default.
      */
     static final int HISTORY = Integer.getInteger("bench.history", 0);
+    /**
+     * The {@code for} of the steady-state policies, in minutes (0 by default): with one, every steady-state cycle
+     * starts with no policy status, as the first cycle of a new leader, an upgrade or new models does, so each
+     * policy is backfilled from a range query over its {@code for} instead of read at the instant.
+     */
+    static final Duration BACKFILL = Duration.ofMinutes(Integer.getInteger("bench.backfill-minutes", 0));
     /** One finished remediation as the state stores it; {@code %1$d} is its number. */
     private static final String HISTORY_ENTRY =
             "{\"id\":\"r%1$d\",\"job\":\"ml-retrain-emergency-%1$d\",\"started\":\"2026-11-23T03:00:00Z\","
@@ -324,13 +332,14 @@ class ServeCycleBenchmark {
     /** {@code runs} timed steady-state cycles over {@code n} healthy policies, after {@code warmup} cycles. */
     private Row steadyState(String experiment, int n, boolean targetPerModel, PolicyEngine engineOfPolicies,
             int maxConcurrency, int warmup, int runs) {
-        List<Policy> policies = policies(n, Optional.empty());
+        List<Policy> policies = policies(n, Optional.empty(), BACKFILL);
         List<TargetSpec> targets = targets(n, targetPerModel);
         resetCluster(targets);
         seedHistory(targets);
         PhaseStore store = new PhaseStore(stateStore);
         RemediationEngine engine = engine(engineOfPolicies, policies, targets, store, trainingJobs);
         for (int i = 0; i < warmup; i++) {
+            forgetPolicyStatuses();
             serveCycle(engine);
         }
         forgetRecordedRequests();
@@ -344,6 +353,7 @@ class ServeCycleBenchmark {
         int requestsBefore = apiRequests();
         long gcBefore = gcMillis();
         for (int run = 0; run < runs; run++) {
+            forgetPolicyStatuses();
             long start = System.nanoTime();
             RemediationEngine.CycleReport report = engine.runCycle();
             long cycleEnd = System.nanoTime();
@@ -459,13 +469,18 @@ class ServeCycleBenchmark {
      * {@code bench_breach} above that bound instead.
      */
     static List<Policy> policies(int n, Optional<Double> breachBound) {
+        return policies(n, breachBound, Duration.ZERO);
+    }
+
+    /** {@code n} policies as {@link #policies(int, Optional)}, each with a {@code for} of {@code forDuration}. */
+    static List<Policy> policies(int n, Optional<Double> breachBound, Duration forDuration) {
         return IntStream.range(0, n).mapToObj(i -> {
             boolean breach = breachBound.isPresent() && i == n - 1;
             String query = breach ? "max(bench_breach)"
                     : (SHARED_SHAPES ? "max(bench_signal{model=\"%s\",signal=\"%s\"})"
                             : "max(bench_signal{model=~\"%s\",signal=\"%s\"})").formatted(model(i), signal(i));
             return new Policy(model(i), signal(i), new PromQlQuery(query),
-                    Bound.above(breach ? breachBound.get() : 0.5), Duration.ZERO, Reduce.MAX,
+                    Bound.above(breach ? breachBound.get() : 0.5), forDuration, Reduce.MAX,
                     NoDataPolicy.INCONCLUSIVE, "");
         }).toList();
     }
@@ -553,6 +568,13 @@ class ServeCycleBenchmark {
             return mapper.writeValueAsString(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** With {@link #BACKFILL}, the policy statuses deleted, so that the next cycle backfills every policy. */
+    private void forgetPolicyStatuses() {
+        if (!BACKFILL.isZero()) {
+            client.configMaps().inNamespace(NAMESPACE).withName(config.state().configMap()).delete();
         }
     }
 
