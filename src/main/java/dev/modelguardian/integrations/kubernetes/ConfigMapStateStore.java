@@ -161,8 +161,9 @@ public final class ConfigMapStateStore implements StateStore {
             targets.putAll(records(shard));
         }
         decoded.keySet().retainAll(shards);
-        if (cached.isEmpty()) {
-            // A list shows every write made before it began, and every deletion (a test's, an operator's).
+        if (following == null) {
+            // A list shows every write made before it began, and every deletion (a test's, an operator's). A followed
+            // store that lists while its watch reconnects keeps its own writes: the informer may come back behind them.
             ownWrites.values().removeIf(own -> own.writtenAt() - readStarted < 0);
         }
         withOwnWrites(targets);

@@ -170,6 +170,26 @@ class ConfigMapStateStoreFollowTest {
     }
 
     @Test
+    void givenTheInformersWatchReconnecting_whenTheStoreWritesListsAndTheInformerComesBackBehind_thenTheOwnWriteIsShown() {
+        ConfigMapStateStore store = store();
+        List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
+        try (StateStore.Following following = store.followFrom(() -> watching.get() ? Optional.of(behind)
+                : Optional.empty())) {
+            TargetRecord read = store.load().targets().get("load-training");
+            TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
+            assertThat(store.compareAndSet("load-training", read.revision(), next)).isTrue();
+            assertThat(store.load().targets().get("load-training")).as("listed while the watch is down")
+                    .isEqualTo(next);
+
+            watching.set(true);
+
+            assertThat(store.load().targets().get("load-training")).as("the informer back, a write behind")
+                    .isEqualTo(next);
+        }
+    }
+
+    @Test
     void givenTheInformerBehindAnotherWritersWrite_whenCompareAndSetOnTheRevisionItShows_thenNothingIsWritten() {
         ConfigMapStateStore store = store();
         List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
