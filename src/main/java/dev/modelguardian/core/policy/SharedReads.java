@@ -14,15 +14,21 @@ import dev.modelguardian.core.signal.SourceException;
 /**
  * A cycle that reads each query once: signals that share a query and its reduction (a warning and a critical bound on
  * the same MAE, the same drift score watched by two targets) share one answer within the cycle, however many policies
- * ask and however concurrently. Histories and breakdowns are read as asked.
+ * ask and however concurrently. Histories are shared the same way, by query, reduction and window (the backfills of a
+ * warning and a critical bound on one signal with one {@code for}); breakdowns are read as asked.
  */
 final class SharedReads implements MetricSource.Cycle {
 
     private record Read(SignalQuery query, Reduce reduce) {
     }
 
+    private record HistoryRead(SignalQuery query, Reduce reduce, Duration window) {
+    }
+
     private final MetricSource.Cycle delegate;
     private final ConcurrentHashMap<Read, CompletableFuture<Observation>> reads = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<HistoryRead, CompletableFuture<MetricSource.History>> histories =
+            new ConcurrentHashMap<>();
 
     SharedReads(MetricSource.Cycle delegate) {
         this.delegate = delegate;
@@ -63,7 +69,29 @@ final class SharedReads implements MetricSource.Cycle {
 
     @Override
     public MetricSource.History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
-        return delegate.history(query, reduce, window);
+        CompletableFuture<MetricSource.History> mine = new CompletableFuture<>();
+        CompletableFuture<MetricSource.History> first = histories.putIfAbsent(new HistoryRead(query, reduce, window),
+                mine);
+        if (first != null) {
+            try {
+                return first.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // The first asker's failure: the source's (a SourceException), or a bug.
+                if (e.getCause() instanceof SourceException failed) {
+                    throw new SourceException(failed.getMessage(), failed);
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            MetricSource.History history = delegate.history(query, reduce, window);
+            mine.complete(history);
+            return history;
+        } catch (SourceException | RuntimeException | Error e) {
+            // Whatever ends the first ask ends the ones waiting on it: none may wait forever.
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     @Override

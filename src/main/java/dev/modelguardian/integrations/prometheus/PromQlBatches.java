@@ -18,7 +18,8 @@ import java.util.TreeMap;
 import dev.modelguardian.core.signal.Series;
 
 /**
- * Instant reads that differ only by the values of their label matchers, asked of Prometheus as one query.
+ * Reads (at an instant, or over one range) that differ only by the values of their label matchers, asked of
+ * Prometheus as one query.
  * {@code max(x{model="a",signal="s0"})} and {@code max(x{model="b",signal="s0"})} become
  * {@code max by (model) (x{model=~"a|b",signal="s0"})}, and each read is answered by the series that carries its own
  * value: what it would have read alone. One label varies within a batch, so a batch selects exactly its reads'
@@ -122,6 +123,14 @@ final class PromQlBatches {
      * its group whichever label varies, is in no batch.
      */
     static List<Batch> plan(Collection<PromQlQuery> queries, int maxEncodedLength) {
+        return plan(queries, maxEncodedLength, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The batches that answer {@code queries} as {@link #plan(Collection, int)} plans them, each also selecting at most
+     * {@code maxValues} values of its label (a range batch's answer grows with its values times its steps).
+     */
+    static List<Batch> plan(Collection<PromQlQuery> queries, int maxEncodedLength, int maxValues) {
         Map<String, List<Map.Entry<Selector, PromQlQuery>>> byShape = new LinkedHashMap<>();
         for (PromQlQuery query : queries) {
             parse(query.query()).ifPresent(selector -> byShape
@@ -145,7 +154,7 @@ final class PromQlBatches {
                     if (group.size() < 2) {
                         alone.addAll(group);
                     } else {
-                        alone.addAll(chunk(group, label, maxEncodedLength, batches));
+                        alone.addAll(chunk(group, label, maxEncodedLength, maxValues, batches));
                     }
                 }
             }
@@ -166,11 +175,12 @@ final class PromQlBatches {
     }
 
     /**
-     * Queries that differ only by {@code label}'s value as batches, in value order, each within the length; what is
-     * left alone in a chunk of its own (a last one, or one too long for any batch) is returned.
+     * Queries that differ only by {@code label}'s value as batches, in value order, each within the length and the
+     * number of values; what is left alone in a chunk of its own (a last one, or one too long for any batch) is
+     * returned.
      */
     private static List<Map.Entry<Selector, PromQlQuery>> chunk(List<Map.Entry<Selector, PromQlQuery>> group,
-            String label, int maxEncodedLength, List<Batch> batches) {
+            String label, int maxEncodedLength, int maxValues, List<Batch> batches) {
         group.sort(Comparator.comparing(e -> e.getKey().matchers().get(label)));
         Selector shape = group.getFirst().getKey();
         int fixed = encodedLength(promql(shape, label, List.of()));
@@ -181,8 +191,10 @@ final class PromQlBatches {
         for (Map.Entry<Selector, PromQlQuery> e : group) {
             String value = e.getKey().matchers().get(label);
             // Nothing when the chunk selects its value already (the same selector written twice).
-            int added = values.contains(value) ? 0 : alternativeLength(value);
-            if (!chunk.isEmpty() && length + added > maxEncodedLength) {
+            boolean newValue = !values.contains(value);
+            int added = newValue ? alternativeLength(value) : 0;
+            boolean full = length + added > maxEncodedLength || newValue && values.size() >= maxValues;
+            if (!chunk.isEmpty() && full) {
                 addBatch(batches, shape, label, chunk, alone);
                 chunk = new ArrayList<>();
                 values.clear();

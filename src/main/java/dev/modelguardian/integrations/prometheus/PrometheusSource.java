@@ -56,11 +56,23 @@ public final class PrometheusSource implements MetricSource, SignalRange {
     /** How long reads whose batch Prometheus refused are asked alone before they are batched again. */
     static final Duration REFUSED_FOR = Duration.ofHours(1);
 
+    /**
+     * The most points one range batch asks for, counting one series a value of its label: a batch of 1 h histories at
+     * the default 15 s step holds up to 82 values, of 6 h up to 13. Keeps a batch's answer (held until each of its
+     * histories has taken its series) to a few MiB, as a few histories asked alone would be.
+     */
+    static final int MAX_RANGE_BATCH_POINTS = 20_000;
+
     private final PrometheusClient prometheus;
     private final Semaphore inFlight;
     private final Duration backfillStep;
-    /** Reads whose batch Prometheus refused, asked alone until the instant given. */
+    /** Instant reads whose batch Prometheus refused, asked alone until the instant given. */
     private final Map<PromQlQuery, Instant> aloneUntil = new ConcurrentHashMap<>();
+    /**
+     * Histories whose range batch Prometheus refused, asked alone until the instant given; apart from the instant
+     * reads', as a range batch is refused for its size far sooner than the instant batch of the same queries.
+     */
+    private final Map<HistoryRead, Instant> historiesAloneUntil = new ConcurrentHashMap<>();
 
     /**
      * @param prometheus   client of Prometheus
@@ -104,26 +116,36 @@ public final class PrometheusSource implements MetricSource, SignalRange {
 
             @Override
             public void plan(Collection<? extends SignalQuery> reads) {
-                for (PromQlBatches.Batch batch : batches(reads.stream().map(q -> (SignalQuery) q).toList(), at)) {
+                aloneUntil.values().removeIf(until -> !until.isAfter(at));
+                List<PromQlQuery> batchable = promQl(reads).filter(q -> !aloneUntil.containsKey(q)).toList();
+                for (PromQlBatches.Batch batch : PromQlBatches.plan(batchable, MAX_BATCH_LENGTH)) {
                     BatchRead<double[]> read = new BatchRead<>(batch, "instant query", at,
                             () -> batch.answer(prometheus.querySeries(batch.promql(), at)),
-                            alone -> () -> prometheus.query(alone.query(), at));
+                            alone -> () -> prometheus.query(alone.query(), at),
+                            until -> batch.queries().forEach(q -> aloneUntil.put(q, until)));
                     batch.queries().forEach(q -> batched.put(q, read));
                 }
             }
 
             @Override
             public void planHistories(Collection<HistoryRead> reads) {
+                historiesAloneUntil.values().removeIf(until -> !until.isAfter(at));
                 Map<Duration, List<SignalQuery>> byWindow = new java.util.LinkedHashMap<>();
-                reads.forEach(r -> byWindow.computeIfAbsent(r.window(), w -> new ArrayList<>()).add(r.query()));
+                reads.stream().filter(r -> !historiesAloneUntil.containsKey(r))
+                        .forEach(r -> byWindow.computeIfAbsent(r.window(), w -> new ArrayList<>()).add(r.query()));
                 byWindow.forEach((window, queries) -> {
                     Grid grid = grid(window, at);
-                    for (PromQlBatches.Batch batch : batches(queries, at)) {
+                    int maxValues = (int) Math.max(2, MAX_RANGE_BATCH_POINTS / (grid.steps() + 1));
+                    for (PromQlBatches.Batch batch : PromQlBatches.plan(promQl(queries).toList(), MAX_BATCH_LENGTH,
+                            maxValues)) {
                         BatchRead<List<Series>> read = new BatchRead<>(batch, "range query over "
                                 + dev.modelguardian.core.policy.Durations.format(window), at,
-                                () -> batch.split(prometheus.queryRange(batch.promql(), grid.start(), at,
-                                        grid.step())),
-                                alone -> () -> prometheus.queryRange(alone.query(), grid.start(), at, grid.step()));
+                                // Taken once by each history (below): the answer is not kept for the whole cycle.
+                                () -> new ConcurrentHashMap<>(batch.split(prometheus.queryRange(batch.promql(),
+                                        grid.start(), at, grid.step()))),
+                                alone -> () -> prometheus.queryRange(alone.query(), grid.start(), at, grid.step()),
+                                until -> batch.queries().forEach(q -> historiesAloneUntil.put(new HistoryRead(q,
+                                        window), until)));
                         batch.queries().forEach(q -> batchedHistories.put(new HistoryRead(q, window), read));
                     }
                 });
@@ -163,8 +185,13 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                     Grid grid = grid(window, at);
                     switch (batch.outcome()) {
                         case BatchRead.Answered<List<Series>>(var series) -> {
-                            return new History.Points(points(series.get(promQl), reduce, grid.start(), grid.steps(),
-                                    grid.step()));
+                            // Each history takes its series once; a second one of the query (another reduction:
+                            // the engine shares the others) asks alone, below.
+                            List<Series> own = series.remove(promQl);
+                            if (own != null) {
+                                return new History.Points(points(own, reduce, grid.start(), grid.steps(),
+                                        grid.step()));
+                            }
                         }
                         case BatchRead.Failed<List<Series>>(var message) -> throw new SourceException(message);
                         case BatchRead.Refused<List<Series>>(var answered, var failed) -> {
@@ -199,14 +226,9 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         };
     }
 
-    /**
-     * The batches of {@code queries} (PromQL ones, not asked alone since their batch was refused), forgetting first
-     * the refusals that ended by {@code at}.
-     */
-    private List<PromQlBatches.Batch> batches(Collection<SignalQuery> queries, Instant at) {
-        aloneUntil.values().removeIf(until -> !until.isAfter(at));
-        return PromQlBatches.plan(queries.stream().filter(PromQlQuery.class::isInstance).map(PromQlQuery.class::cast)
-                .filter(q -> !aloneUntil.containsKey(q)).distinct().toList(), MAX_BATCH_LENGTH);
+    /** The PromQL queries among {@code queries}, once each. */
+    private static java.util.stream.Stream<PromQlQuery> promQl(Collection<? extends SignalQuery> queries) {
+        return queries.stream().filter(PromQlQuery.class::isInstance).map(PromQlQuery.class::cast).distinct();
     }
 
     /**
@@ -305,6 +327,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
         private final Instant at;
         private final SourceCall<Map<PromQlQuery, V>> askBatch;
         private final java.util.function.Function<PromQlQuery, SourceCall<V>> askAlone;
+        private final java.util.function.Consumer<Instant> refusedUntil;
         private final AtomicBoolean asked = new AtomicBoolean();
         private final CompletableFuture<Outcome<V>> outcome = new CompletableFuture<>();
 
@@ -312,14 +335,17 @@ public final class PrometheusSource implements MetricSource, SignalRange {
          * @param what     the batch's kind of query, for the warning: {@code instant query}, {@code range query over 1h}
          * @param askBatch asks the batch's query and splits its answer by query
          * @param askAlone asks one query of the batch alone
+         * @param refusedUntil remembers that the batch's queries are asked alone until the instant given
          */
         BatchRead(PromQlBatches.Batch batch, String what, Instant at, SourceCall<Map<PromQlQuery, V>> askBatch,
-                java.util.function.Function<PromQlQuery, SourceCall<V>> askAlone) {
+                java.util.function.Function<PromQlQuery, SourceCall<V>> askAlone,
+                java.util.function.Consumer<Instant> refusedUntil) {
             this.batch = batch;
             this.what = what;
             this.at = at;
             this.askBatch = askBatch;
             this.askAlone = askAlone;
+            this.refusedUntil = refusedUntil;
         }
 
         /** The batch's outcome, asking Prometheus if no read has yet. */
@@ -368,7 +394,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                 return new Failed<>(failed.get(batch.members().getFirst().query()));
             }
             Instant until = at.plus(REFUSED_FOR).truncatedTo(ChronoUnit.SECONDS);
-            batch.queries().forEach(q -> aloneUntil.put(q, until));
+            refusedUntil.accept(until);
             String why = batchFailed.getMessage();
             LOG.warnf("Prometheus failed one %s for %d reads of %s that differ by %s (%s) but replied to one of them"
                     + " alone; each is asked alone until %s", what, batch.members().size(), batch.metric(),

@@ -63,6 +63,7 @@ class PolicyEngineTest {
             opened.add(at);
             int readsBefore = reads.get();
             int historiesBefore = histories.get();
+            java.util.Set<String> historiesPlanned = java.util.concurrent.ConcurrentHashMap.newKeySet();
             return new Cycle() {
                 @Override
                 public void plan(Collection<? extends SignalQuery> queries) {
@@ -78,6 +79,7 @@ class PolicyEngineTest {
                     assertThat(histories).as("planned before the cycle's first history").hasValue(historiesBefore);
                     plannedHistories.add(asked.stream().map(h -> h.query().describe() + " over " + h.window())
                             .toList());
+                    historiesPlanned.addAll(plannedHistories.getLast());
                     if (planFails) {
                         throw new IllegalStateException("planning failed");
                     }
@@ -92,6 +94,10 @@ class PolicyEngineTest {
                 @Override
                 public History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
                     histories.incrementAndGet();
+                    if (!historiesPlanned.isEmpty()) {
+                        assertThat(historiesPlanned).as("a history asked as it was planned")
+                                .contains(query.describe() + " over " + window);
+                    }
                     return switch (history) {
                         case BREACHING -> {
                             List<TimedObservation> points = new ArrayList<>();
@@ -247,7 +253,23 @@ class PolicyEngineTest {
 
         assertThat(prometheus.plannedHistories).as("the first cycle's backfills; the second backfills nothing")
                 .containsExactly(List.of("max(a) over PT5M", "max(b) over PT1H"));
-        assertThat(prometheus.histories).hasValue(3);
+        assertThat(prometheus.histories).as("the two policies on max(a) over 5m share one history").hasValue(2);
+    }
+
+    @Test
+    void givenAWarningAndACriticalBoundOnOneNewSignal_whenBackfilled_thenItsHistoryIsAskedOnceAndDecidesBoth() {
+        FakeSource prometheus = new FakeSource("prometheus", 30, HistoryAnswer.BREACHING);
+        Policy warning = new Policy("m", "mae", Query.promql("max(mae)"), Bound.above(20), Duration.ofMinutes(5),
+                Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+        Policy critical = new Policy("m", "mae-critical", Query.promql("max(mae)"), Bound.above(40),
+                Duration.ofMinutes(5), Reduce.MAX, NoDataPolicy.INCONCLUSIVE, "");
+
+        List<Evaluation> evaluations = new PolicyEngine(MetricSources.of(prometheus), CLOCK).evaluate(
+                List.of(warning, critical), new InMemoryPolicyStateStore());
+
+        assertThat(prometheus.histories).hasValue(1);
+        assertThat(evaluations).extracting(e -> e.status().state()).containsExactly(PolicyState.FIRING,
+                PolicyState.HEALTHY);
     }
 
     @Test

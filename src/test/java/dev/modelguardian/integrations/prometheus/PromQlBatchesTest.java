@@ -98,6 +98,23 @@ class PromQlBatchesTest {
     }
 
     @Test
+    void givenAValueLimit_whenPlanned_thenEachBatchSelectsAtMostThatManyValuesAndTheSameSelectorTwiceCountsOnce() {
+        List<PromQlQuery> reads = new ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            reads.add(new PromQlQuery("max(x{model=\"m%d\",signal=\"s0\"})".formatted(m)));
+        }
+        reads.add(new PromQlQuery("max( x{ signal='s0', model='m0' } )"));
+
+        List<PromQlBatches.Batch> batches = PromQlBatches.plan(reads, 6000, 4);
+
+        assertThat(batches).extracting(b -> b.members().stream().map(PromQlBatches.Member::value).distinct().count())
+                .containsExactly(4L, 4L, 2L);
+        assertThat(batches.getFirst().members()).as("m0 written two ways, one value").hasSize(5);
+        assertThat(batches.stream().flatMap(b -> b.queries().stream()).toList())
+                .containsExactlyInAnyOrderElementsOf(reads);
+    }
+
+    @Test
     void givenFiveThousandReadsOfOneTemplate_whenPlanned_thenEachIsInOneBatchAndNoBatchIsLongerThanTheLimit() {
         List<PromQlQuery> reads = new ArrayList<>();
         for (int m = 0; m < 1000; m++) {

@@ -365,6 +365,25 @@ class PrometheusBatchReadTest {
     }
 
     @Test
+    void givenHistoriesOfManySteps_whenPlanned_thenEachRangeBatchStaysWithinItsPointsBudget() {
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range")).willReturn(WireMock.okJson("""
+                {"status":"success","data":{"resultType":"matrix","result":[]}}""")));
+        // 10,000 steps of 1 s: a batch of 20,000 points holds two values.
+        Duration window = Duration.ofSeconds(10_000);
+        MetricSource.Cycle cycle = source(standIn.baseUrl(), "3s").open(AT);
+        cycle.planHistories(histories(window));
+
+        historyOfAll(cycle, window);
+
+        List<String> batches = standIn.getAllServeEvents().stream()
+                .map(e -> e.getRequest().queryParameter("query").firstValue()).filter(q -> q.contains("=~")).toList();
+        assertThat(batches).as("the dp reads' three batches of two (the seventh alone), the bare selectors' batch")
+                .hasSize(4);
+        assertThat(standIn.getAllServeEvents()).as("the four batches, the seventh dp read and model other alone")
+                .hasSize(6);
+    }
+
+    @Test
     void givenPrometheusRefusesTheRangeBatches_whenHistoriesAreAsked_thenEachIsAskedAloneNowAndInTheNextCycle() {
         standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
                 .willReturn(WireMock.okJson(RANGE_ALONE)));
@@ -390,6 +409,28 @@ class PrometheusBatchReadTest {
         assertThat(firstRequests).as("the two refused batches, then the ten histories alone").isEqualTo(12);
         assertThat(standIn.getAllServeEvents().size() - firstRequests).as("the ten alone, no batch asked again")
                 .isEqualTo(10);
+    }
+
+    @Test
+    void givenPrometheusRefusedTheRangeBatches_whenTheNextCycleReadsAtTheInstant_thenItsReadsAreStillBatched() {
+        standInAnswersAlone(WireMock.okJson("""
+                {"status":"success","data":{"resultType":"vector","result":[]}}"""));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
+                .willReturn(WireMock.okJson(RANGE_ALONE)));
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
+                .withQueryParam("query", WireMock.containing("=~")).willReturn(WireMock.jsonResponse("""
+                        {"status":"error","errorType":"execution","error":"query processing would load too many \
+                        samples"}""", 422)));
+        PrometheusSource source = source(standIn.baseUrl(), "3s");
+        MetricSource.Cycle first = source.open(AT);
+        first.planHistories(histories(Duration.ofSeconds(2)));
+        historyOfAll(first, Duration.ofSeconds(2));
+        standIn.resetRequests();
+
+        planAndReadAll(source.open(AT.plusSeconds(10)));
+
+        assertThat(standIn.getAllServeEvents()).as("the two instant batches and the read on model other")
+                .hasSize(3);
     }
 
     @Test
