@@ -166,7 +166,8 @@ public final class ConfigMapStateStore implements StateStore {
             // store that lists while its watch reconnects keeps its own writes: the informer may come back behind them.
             ownWrites.values().removeIf(own -> own.writtenAt() - readStarted < 0);
         }
-        withOwnWrites(targets);
+        // Followed, an own write is forgotten once the informer shows it, not a list made while its watch reconnects.
+        withOwnWrites(targets, following == null || cached.isPresent());
         return new GuardianState(policies, targets);
     }
 
@@ -185,14 +186,14 @@ public final class ConfigMapStateStore implements StateStore {
 
     /**
      * Puts this process's own writes over the records read that are older (a lower revision: the informer has not
-     * shown the write yet), and forgets each once a read shows it, or a later revision, or after
+     * shown the write yet), and forgets each once a read that {@code settles} shows it or a later revision, or after
      * {@link #OWN_WRITES_FOR} (or when its ConfigMap is seen deleted: {@link #deleted}).
      */
-    private void withOwnWrites(Map<String, TargetRecord> targets) {
+    private void withOwnWrites(Map<String, TargetRecord> targets, boolean settles) {
         long now = System.nanoTime();
         ownWrites.forEach((target, own) -> {
             TargetRecord seen = targets.get(target);
-            if (seen != null && seen.revision() >= own.record().revision()
+            if (settles && seen != null && seen.revision() >= own.record().revision()
                     || now - own.writtenAt() > OWN_WRITES_FOR.toNanos()) {
                 ownWrites.remove(target, own);
             } else {
