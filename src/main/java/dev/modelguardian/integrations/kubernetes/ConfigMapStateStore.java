@@ -2,9 +2,9 @@ package dev.modelguardian.integrations.kubernetes;
 
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -161,13 +162,8 @@ public final class ConfigMapStateStore implements StateStore {
             targets.putAll(records(shard));
         }
         decoded.keySet().retainAll(shards);
-        if (following == null) {
-            // A list shows every write made before it began, and every deletion (a test's, an operator's). A followed
-            // store that lists while its watch reconnects keeps its own writes: the informer may come back behind them.
-            ownWrites.values().removeIf(own -> own.writtenAt() - readStarted < 0);
-        }
-        // Followed, an own write is forgotten once the informer shows it, not a list made while its watch reconnects.
-        withOwnWrites(targets, following == null || cached.isPresent());
+        withOwnWrites(targets, cached.isPresent() ? OptionalLong.empty() : OptionalLong.of(readStarted),
+                following != null);
         return new GuardianState(policies, targets);
     }
 
@@ -185,18 +181,24 @@ public final class ConfigMapStateStore implements StateStore {
     }
 
     /**
-     * Puts this process's own writes over the records read that are older (a lower revision: the informer has not
-     * shown the write yet), and forgets each once a read that {@code settles} shows it or a later revision, or after
-     * {@link #OWN_WRITES_FOR} (or when its ConfigMap is seen deleted: {@link #deleted}).
+     * Puts this process's own writes over the records just read that do not show them yet, and forgets each once it
+     * is settled: shown by the informer (that revision or a later one), shown by a list of an unfollowed store (a list
+     * begun after the write shows it, or its deletion), or older than {@link #OWN_WRITES_FOR} (or when its ConfigMap
+     * is seen deleted: {@link #deleted}). A followed store's list (its watch reconnecting, or refused) settles nothing:
+     * the informer may come back behind it.
+     *
+     * @param listedAt when the list read began ({@link System#nanoTime()}); empty when the records are the informer's
+     * @param followed whether the store is followed
      */
-    private void withOwnWrites(Map<String, TargetRecord> targets, boolean settles) {
+    private void withOwnWrites(Map<String, TargetRecord> targets, OptionalLong listedAt, boolean followed) {
         long now = System.nanoTime();
         ownWrites.forEach((target, own) -> {
             TargetRecord seen = targets.get(target);
-            if (settles && seen != null && seen.revision() >= own.record().revision()
-                    || now - own.writtenAt() > OWN_WRITES_FOR.toNanos()) {
+            boolean shown = seen != null && seen.revision() >= own.record().revision()
+                    || listedAt.isPresent() && own.writtenAt() - listedAt.getAsLong() < 0;
+            if (now - own.writtenAt() > OWN_WRITES_FOR.toNanos() || shown && (listedAt.isEmpty() || !followed)) {
                 ownWrites.remove(target, own);
-            } else {
+            } else if (!shown) {
                 targets.put(target, own.record());
             }
         });

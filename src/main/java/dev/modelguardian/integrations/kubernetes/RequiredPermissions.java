@@ -14,8 +14,8 @@ import dev.modelguardian.core.remediation.TargetSpec;
  * {@code doctor} checks with SelfSubjectAccessReviews.
  *
  * <p>Derived from the code, one call at a time: {@link ConfigMapStateStore} (list by label, get, create, update of
- * the state ConfigMap and of each target's; {@link StateInformer} lists and watches by label), {@link Leadership} and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to
- * release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap and the Deployment (get and patch)
+ * the state ConfigMap and of each target's; {@link StateInformer} lists and watches by label), {@link Leadership}
+ * and fabric8's {@code LeaseLock} (get, create, JSON merge patch to renew, update to release), {@link EventRecorder} (create events.k8s.io Events). The flag ConfigMap and the Deployment (get and patch)
  * are for the rollback of the registry step, and {@code doctor} reads them.
  *
  * <p>A row without a resource name is one the API cannot narrow: {@code create} is never checked against

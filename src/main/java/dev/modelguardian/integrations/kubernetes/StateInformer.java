@@ -107,7 +107,7 @@ final class StateInformer {
                     + " lists the state instead");
             return false;
         }
-        String what = started ? "watch" : "first list";
+        String what = started ? "watch" : "start (a list, then a watch)";
         if (code > 0) {
             LOG.warnf("State informer %s failed with HTTP %d; retrying (cycles list the state meanwhile)", what, code);
         } else {

@@ -98,8 +98,7 @@ class ConfigMapStateStoreFollowTest {
         ConfigMapStateStore store = store();
         GuardianState first = store.load();
         TargetRecord before = first.targets().get("anomaly-training");
-        TargetRecord next = before.with(before.current().moveTo(RemediationState.FIRING, T0), "firing");
-        assertThat(store().compareAndSet("anomaly-training", before.revision(), next)).isTrue();
+        TargetRecord next = fired(store(), "anomaly-training", before);
 
         GuardianState second = store.load();
 
@@ -132,10 +131,9 @@ class ConfigMapStateStoreFollowTest {
         try (StateStore.Following following = store.follow()) {
             await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
             TargetRecord before = store.load().targets().get("load-training");
-            TargetRecord next = before.with(before.current().moveTo(RemediationState.FIRING, T0), "firing");
 
             // Another writer: a remediate Job, or the guardian's own previous leader.
-            assertThat(store().compareAndSet("load-training", before.revision(), next)).isTrue();
+            TargetRecord next = fired(store(), "load-training", before);
 
             takeRequests();
             await("the write seen through the watch").atMost(Duration.ofSeconds(10))
@@ -144,6 +142,13 @@ class ConfigMapStateStoreFollowTest {
                     .allSatisfy(request -> assertThat(request).isEqualTo("GET /api/v1/namespaces/" + NS
                             + "/configmaps/model-guardian-state"));
         }
+    }
+
+    /** {@code read} moved to FIRING and written by {@code writer} as {@code target}'s record (compare-and-set). */
+    private static TargetRecord fired(ConfigMapStateStore writer, String target, TargetRecord read) {
+        TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
+        assertThat(writer.compareAndSet(target, read.revision(), next)).isTrue();
+        return next;
     }
 
     /** The targets' ConfigMaps as they are now: what an informer that stops seeing changes would keep showing. */
@@ -159,8 +164,7 @@ class ConfigMapStateStoreFollowTest {
         List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
         try (StateStore.Following following = store.followFrom(() -> Optional.of(behind))) {
             TargetRecord read = store.load().targets().get("duration-training");
-            TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
-            assertThat(store.compareAndSet("duration-training", read.revision(), next)).isTrue();
+            TargetRecord next = fired(store, "duration-training", read);
 
             GuardianState loaded = store.load();
 
@@ -177,8 +181,7 @@ class ConfigMapStateStoreFollowTest {
         try (StateStore.Following following = store.followFrom(() -> watching.get() ? Optional.of(behind)
                 : Optional.empty())) {
             TargetRecord read = store.load().targets().get("load-training");
-            TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
-            assertThat(store.compareAndSet("load-training", read.revision(), next)).isTrue();
+            TargetRecord next = fired(store, "load-training", read);
             assertThat(store.load().targets().get("load-training")).as("listed while the watch is down")
                     .isEqualTo(next);
 
@@ -190,13 +193,36 @@ class ConfigMapStateStoreFollowTest {
     }
 
     @Test
+    void givenTheInformerNotServing_whenAnotherWriterWritesAfterTheStore_thenAListedLoadShowsTheirNewerRecord() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.followFrom(Optional::empty)) {
+            TargetRecord ours = fired(store, "load-training", store.load().targets().get("load-training"));
+            TargetRecord theirs = ours.with(ours.current().moveTo(RemediationState.RETRAINING, T0), "retraining");
+            assertThat(store().compareAndSet("load-training", ours.revision(), theirs)).isTrue();
+
+            assertThat(store.load().targets().get("load-training")).isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void givenTheInformerNotServing_whenATargetTheStoreWroteIsDeleted_thenAListedLoadNoLongerShowsIt() {
+        ConfigMapStateStore store = store();
+        try (StateStore.Following following = store.followFrom(Optional::empty)) {
+            fired(store, "anomaly-training", store.load().targets().get("anomaly-training"));
+
+            client.configMaps().inNamespace(NS).withName("model-guardian-state-anomaly-training").delete();
+
+            assertThat(store.load().targets()).containsOnlyKeys("duration-training", "load-training");
+        }
+    }
+
+    @Test
     void givenTheInformerBehindAnotherWritersWrite_whenCompareAndSetOnTheRevisionItShows_thenNothingIsWritten() {
         ConfigMapStateStore store = store();
         List<io.fabric8.kubernetes.api.model.ConfigMap> behind = frozen();
         try (StateStore.Following following = store.followFrom(() -> Optional.of(behind))) {
             TargetRecord read = store.load().targets().get("duration-training");
-            TargetRecord theirs = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
-            assertThat(store().compareAndSet("duration-training", read.revision(), theirs)).isTrue();
+            TargetRecord theirs = fired(store(), "duration-training", read);
             TargetRecord lagging = store.load().targets().get("duration-training");
             TargetRecord ours = lagging.with(lagging.current().moveTo(RemediationState.PENDING, T0), "pending");
 
@@ -258,9 +284,7 @@ class ConfigMapStateStoreFollowTest {
         ConfigMapStateStore store = store();
         try (StateStore.Following following = store.follow()) {
             await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
-            TargetRecord read = store.load().targets().get("anomaly-training");
-            assertThat(store.compareAndSet("anomaly-training", read.revision(),
-                    read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing"))).isTrue();
+            fired(store, "anomaly-training", store.load().targets().get("anomaly-training"));
 
             // What an operator resetting a stuck target does: kubectl delete configmap ...
             client.configMaps().inNamespace(NS).withName("model-guardian-state-anomaly-training").delete();
@@ -274,9 +298,7 @@ class ConfigMapStateStoreFollowTest {
     @Test
     void givenTheStoreNotFollowed_whenATargetItWroteIsDeletedAndTheStateListed_thenTheTargetIsGone() {
         ConfigMapStateStore store = store();
-        TargetRecord read = store.load().targets().get("load-training");
-        assertThat(store.compareAndSet("load-training", read.revision(),
-                read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing"))).isTrue();
+        fired(store, "load-training", store.load().targets().get("load-training"));
 
         client.configMaps().inNamespace(NS).withName("model-guardian-state-load-training").delete();
 
