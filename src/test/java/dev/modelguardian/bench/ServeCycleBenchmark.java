@@ -161,7 +161,7 @@ class ServeCycleBenchmark {
     static final int HISTORY = Integer.getInteger("bench.history", 0);
     /**
      * The {@code for} of the steady-state policies, in minutes (0 by default): with one, every steady-state cycle
-     * starts with no policy status, as the first cycle of a new leader, an upgrade or new models does, so each
+     * starts with no policy status, as a first install, new models or a lost state does, so each
      * policy is backfilled from a range query over its {@code for} instead of read at the instant.
      */
     static final Duration BACKFILL = Duration.ofMinutes(Integer.getInteger("bench.backfill-minutes", 0));

@@ -22,12 +22,12 @@ final class SharedReads implements MetricSource.Cycle {
     private record Read(SignalQuery query, Reduce reduce) {
     }
 
-    private record HistoryRead(SignalQuery query, Reduce reduce, Duration window) {
+    private record AskedHistory(SignalQuery query, Reduce reduce, Duration window) {
     }
 
     private final MetricSource.Cycle delegate;
     private final ConcurrentHashMap<Read, CompletableFuture<Observation>> reads = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<HistoryRead, CompletableFuture<MetricSource.History>> histories =
+    private final ConcurrentHashMap<AskedHistory, CompletableFuture<MetricSource.History>> histories =
             new ConcurrentHashMap<>();
 
     SharedReads(MetricSource.Cycle delegate) {
@@ -70,7 +70,7 @@ final class SharedReads implements MetricSource.Cycle {
     @Override
     public MetricSource.History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
         CompletableFuture<MetricSource.History> mine = new CompletableFuture<>();
-        CompletableFuture<MetricSource.History> first = histories.putIfAbsent(new HistoryRead(query, reduce, window),
+        CompletableFuture<MetricSource.History> first = histories.putIfAbsent(new AskedHistory(query, reduce, window),
                 mine);
         if (first != null) {
             try {

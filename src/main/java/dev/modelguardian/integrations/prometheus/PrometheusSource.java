@@ -135,7 +135,7 @@ public final class PrometheusSource implements MetricSource, SignalRange {
                         .forEach(r -> byWindow.computeIfAbsent(r.window(), w -> new ArrayList<>()).add(r.query()));
                 byWindow.forEach((window, queries) -> {
                     Grid grid = grid(window, at);
-                    int maxValues = (int) Math.max(2, MAX_RANGE_BATCH_POINTS / (grid.steps() + 1));
+                    int maxValues = (int) (MAX_RANGE_BATCH_POINTS / (grid.steps() + 1));
                     for (PromQlBatches.Batch batch : PromQlBatches.plan(promQl(queries).toList(), MAX_BATCH_LENGTH,
                             maxValues)) {
                         BatchRead<List<Series>> read = new BatchRead<>(batch, "range query over "

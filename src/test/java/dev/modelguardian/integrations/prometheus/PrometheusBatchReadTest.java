@@ -368,8 +368,8 @@ class PrometheusBatchReadTest {
     void givenHistoriesOfManySteps_whenPlanned_thenEachRangeBatchStaysWithinItsPointsBudget() {
         standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range")).willReturn(WireMock.okJson("""
                 {"status":"success","data":{"resultType":"matrix","result":[]}}""")));
-        // 10,000 steps of 1 s: a batch of 20,000 points holds two values.
-        Duration window = Duration.ofSeconds(10_000);
+        // 5,000 steps of 1 s: a batch of 20,000 points holds three values.
+        Duration window = Duration.ofSeconds(5_000);
         MetricSource.Cycle cycle = source(standIn.baseUrl(), "3s").open(AT);
         cycle.planHistories(histories(window));
 
@@ -377,20 +377,25 @@ class PrometheusBatchReadTest {
 
         List<String> batches = standIn.getAllServeEvents().stream()
                 .map(e -> e.getRequest().queryParameter("query").firstValue()).filter(q -> q.contains("=~")).toList();
-        assertThat(batches).as("the dp reads' three batches of two (the seventh alone), the bare selectors' batch")
-                .hasSize(4);
-        assertThat(standIn.getAllServeEvents()).as("the four batches, the seventh dp read and model other alone")
-                .hasSize(6);
+        assertThat(batches).as("the dp reads' two batches of three (the seventh alone), the bare selectors' batch")
+                .hasSize(3);
+        assertThat(standIn.getAllServeEvents()).as("the three batches, the seventh dp read and model other alone")
+                .hasSize(5);
     }
 
-    @Test
-    void givenPrometheusRefusesTheRangeBatches_whenHistoriesAreAsked_thenEachIsAskedAloneNowAndInTheNextCycle() {
+    /** Stand-in answers: each range query alone {@link #RANGE_ALONE}; one with a regex matcher (a batch) a 422. */
+    private void standInRefusesRangeBatches() {
         standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
                 .willReturn(WireMock.okJson(RANGE_ALONE)));
         standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
                 .withQueryParam("query", WireMock.containing("=~")).willReturn(WireMock.jsonResponse("""
                         {"status":"error","errorType":"execution","error":"query processing would load too many \
                         samples"}""", 422)));
+    }
+
+    @Test
+    void givenPrometheusRefusesTheRangeBatches_whenHistoriesAreAsked_thenEachIsAskedAloneNowAndInTheNextCycle() {
+        standInRefusesRangeBatches();
         PrometheusSource source = source(standIn.baseUrl(), "3s");
         MetricSource.Cycle first = source.open(AT);
         first.planHistories(histories(Duration.ofSeconds(2)));
@@ -415,12 +420,7 @@ class PrometheusBatchReadTest {
     void givenPrometheusRefusedTheRangeBatches_whenTheNextCycleReadsAtTheInstant_thenItsReadsAreStillBatched() {
         standInAnswersAlone(WireMock.okJson("""
                 {"status":"success","data":{"resultType":"vector","result":[]}}"""));
-        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
-                .willReturn(WireMock.okJson(RANGE_ALONE)));
-        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/query_range"))
-                .withQueryParam("query", WireMock.containing("=~")).willReturn(WireMock.jsonResponse("""
-                        {"status":"error","errorType":"execution","error":"query processing would load too many \
-                        samples"}""", 422)));
+        standInRefusesRangeBatches();
         PrometheusSource source = source(standIn.baseUrl(), "3s");
         MetricSource.Cycle first = source.open(AT);
         first.planHistories(histories(Duration.ofSeconds(2)));
