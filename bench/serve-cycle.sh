@@ -12,6 +12,7 @@
 #                                              # as guardian.state.history's default keeps at most
 #   BACKFILL_MINUTES=60 bench/serve-cycle.sh   # policies with a for of 60 min, each steady-state cycle without
 #                                              # policy statuses: every policy backfilled, as in a first cycle
+#   FOLLOW=false bench/serve-cycle.sh          # list the state every cycle instead of following it as serve does
 #   JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" bench/serve-cycle.sh   # flags for the test JVM (the
 #                                              # cycle runs in it), e.g. those the JVM image gives serve
 #
@@ -41,6 +42,7 @@ JAVA_OPTS=${JAVA_OPTS:-}
 SHAPES=${SHAPES:-shared}
 HISTORY=${HISTORY:-0}
 BACKFILL_MINUTES=${BACKFILL_MINUTES:-0}
+FOLLOW=${FOLLOW:-true}
 OUT=bench/out
 TEST_CLASS=ServeCycleBenchmark
 
@@ -55,6 +57,7 @@ log() { echo "==> $*" >&2; }
 [[ $SHAPES == shared || $SHAPES == distinct ]] || die "SHAPES must be shared or distinct (got '$SHAPES')"
 [[ $HISTORY =~ ^(0|[1-9][0-9]*)$ ]] || die "HISTORY must be a number of finished remediations per target (got '$HISTORY')"
 [[ $BACKFILL_MINUTES =~ ^(0|[1-9][0-9]*)$ ]] || die "BACKFILL_MINUTES must be a number of minutes (got '$BACKFILL_MINUTES')"
+[[ $FOLLOW == true || $FOLLOW == false ]] || die "FOLLOW must be true or false (got '$FOLLOW')"
 [[ $WAIT_IDLE =~ ^[0-9]+$ ]] || die "WAIT_IDLE must be a number of seconds (got '$WAIT_IDLE')"
 
 # shellcheck source=bench/common.sh
@@ -72,6 +75,7 @@ MVN_ARGS=(-B -q test "-Dtest=$TEST_CLASS" -Dbench=true "-Dbench.runs=$RUNS" "-Db
 [ "$SHAPES" != shared ] && MVN_ARGS+=("-Dbench.shapes=$SHAPES")
 [ "$HISTORY" != 0 ] && MVN_ARGS+=("-Dbench.history=$HISTORY")
 [ "$BACKFILL_MINUTES" != 0 ] && MVN_ARGS+=("-Dbench.backfill-minutes=$BACKFILL_MINUTES")
+[ "$FOLLOW" != true ] && MVN_ARGS+=("-Dbench.follow=$FOLLOW")
 # Share of all cores busy over 3 s, from /proc/stat (user nice system idle iowait irq softirq steal).
 cpu_busy_percent() {
   local before after
@@ -138,6 +142,7 @@ COMMAND="RUNS=$RUNS bench/serve-cycle.sh"
 [ "$SHAPES" != shared ] && COMMAND="SHAPES=$SHAPES $COMMAND"
 [ "$HISTORY" != 0 ] && COMMAND="HISTORY=$HISTORY $COMMAND"
 [ "$BACKFILL_MINUTES" != 0 ] && COMMAND="BACKFILL_MINUTES=$BACKFILL_MINUTES $COMMAND"
+[ "$FOLLOW" != true ] && COMMAND="FOLLOW=$FOLLOW $COMMAND"
 [ -n "$JAVA_OPTS" ] && COMMAND="JAVA_OPTS=\"$JAVA_OPTS\" $COMMAND"
 
 cat <<EOF

@@ -165,6 +165,11 @@ class ServeCycleBenchmark {
      * policy is backfilled from a range query over its {@code for} instead of read at the instant.
      */
     static final Duration BACKFILL = Duration.ofMinutes(Integer.getInteger("bench.backfill-minutes", 0));
+    /**
+     * Whether the state store is followed as {@code serve} follows it (the default): {@code -Dbench.follow=false}
+     * lists the state every cycle, as one-shot commands and a Role without {@code watch} do.
+     */
+    static final boolean FOLLOW = Boolean.parseBoolean(System.getProperty("bench.follow", "true"));
     /** One finished remediation as the state stores it; {@code %1$d} is its number. */
     private static final String HISTORY_ENTRY =
             "{\"id\":\"r%1$d\",\"job\":\"ml-retrain-emergency-%1$d\",\"started\":\"2026-11-23T03:00:00Z\","
@@ -283,6 +288,10 @@ class ServeCycleBenchmark {
     @Test
     void serveCycle() {
         awaitPrometheus();
+        if (!FOLLOW) {
+            measure();
+            return;
+        }
         // As serve does: the targets' records come from the state informer, the policy statuses from the API.
         try (StateStore.Following following = stateStore.follow()) {
             await("the state informer synced: a load reads only the state ConfigMap").atMost(Duration.ofSeconds(30))
@@ -374,7 +383,8 @@ class ServeCycleBenchmark {
         long gc = gcMillis() - gcBefore;
         PrometheusStats after = prometheusStats();
         return new Row(experiment, n, models(n), targets.size(), maxConcurrency, cycle, queries, save, advance,
-                gauges, after.minus(before), cpu / (double) runs / 1e6, requests / (double) runs, stateBytes(), gc);
+                gauges, after.minus(before), cpu / (double) runs / 1e6, requests / (double) runs, stateBytes(), gc,
+                heapAfterGc());
     }
 
     /** {@code runs} firing cycles over {@code n} policies, the last one breaching, after {@code warmup} runs. */
@@ -600,6 +610,16 @@ class ServeCycleBenchmark {
         }
     }
 
+    /**
+     * The heap this JVM holds after a full collection, in bytes: the guardian's state as it keeps it between cycles
+     * (with the mock API server's copy of every object, and the benchmark's own, in the same JVM).
+     */
+    private static long heapAfterGc() {
+        System.gc();
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     /** Requests the mock API server has received so far (every request of this JVM's Kubernetes client). */
     private int apiRequests() {
         return apiServer.getKubernetesMockServer().getRequestCount();
@@ -802,7 +822,8 @@ class ServeCycleBenchmark {
 
     record Row(String experiment, int policies, int models, int targets, int maxConcurrency, Samples cycle,
             Samples queries, Samples save, Samples advance, Samples gauges, PrometheusStats prometheus,
-            double jvmCpuMillisPerCycle, double apiRequestsPerCycle, long stateBytes, long gcMillis) {
+            double jvmCpuMillisPerCycle, double apiRequestsPerCycle, long stateBytes, long gcMillis,
+            long heapAfterGc) {
 
         void record() {
             raw(experiment, policies, models, targets, maxConcurrency, Map.of("cycle_ms", cycle,
@@ -815,6 +836,7 @@ class ServeCycleBenchmark {
             total("api_requests_per_cycle", fmt(apiRequestsPerCycle));
             total("state_configmap_bytes", "" + stateBytes);
             total("jvm_gc_ms_all_runs", "" + gcMillis);
+            total("heap_after_gc_bytes", "" + heapAfterGc);
         }
 
         private void total(String metric, String value) {
@@ -910,15 +932,16 @@ class ServeCycleBenchmark {
                 + " median), and what Prometheus and this JVM spent per cycle:\n\n");
         md.append("| policies | targets | state read + N queries | write policies.json | advance targets | per target"
                 + " | metric gauges | API requests / cycle | state ConfigMap | Prometheus time / query"
-                + " | Prometheus CPU / cycle | JVM CPU / cycle |\n");
-        md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " | Prometheus CPU / cycle | JVM CPU / cycle | heap after GC |\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : perModel) {
-            md.append("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n".formatted(r.policies(),
+            md.append("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n".formatted(r.policies(),
                     r.targets(), ms(r.queries().median()), ms(r.save().median()), ms(r.advance().median()),
                     ms(r.advanceMillisPerTarget()), ms(r.gauges().median()),
                     String.format(Locale.ROOT, "%.0f", r.apiRequestsPerCycle()), kib(r.stateBytes()),
                     ms(r.prometheusMillisPerQuery()), ms(r.prometheusCpuMillisPerCycle()),
-                    ms(r.jvmCpuMillisPerCycle())));
+                    ms(r.jvmCpuMillisPerCycle()),
+                    String.format(Locale.ROOT, "%.1f MiB", r.heapAfterGc() / 1048576.0)));
         }
         md.append("\n#### The same policies, all models in one target\n\n");
         md.append("| policies | cycle median | p90 | min | max | state read + N queries | write policies.json"
