@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -265,6 +267,44 @@ class ConfigMapStateStoreFollowTest {
             assertThat(log.warnings()).singleElement().asString().contains("HTTP 403")
                     .contains("grant the guardian's ServiceAccount list and watch on configmaps")
                     .contains("Every cycle lists the state instead");
+        }
+    }
+
+    @Test
+    void givenARoleWithoutWatch_whenTheStoreIsFollowed_thenTheInformerStopsWithOneWarningAndLoadsList() {
+        // An API server that lists configmaps but refuses to watch them, as RBAC does for a Role from before watch.
+        com.github.tomakehurst.wiremock.WireMockServer api = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1")
+                        .dynamicPort());
+        api.start();
+        String configMaps = "/api/v1/namespaces/" + NS + "/configmaps";
+        api.stubFor(WireMock.get(WireMock.urlPathEqualTo(configMaps)).willReturn(WireMock.okJson("""
+                {"apiVersion":"v1","kind":"ConfigMapList","metadata":{"resourceVersion":"7"},"items":[]}""")));
+        api.stubFor(WireMock.get(WireMock.urlPathEqualTo(configMaps)).withQueryParam("watch", WireMock.equalTo("true"))
+                .willReturn(WireMock.jsonResponse("""
+                        {"apiVersion":"v1","kind":"Status","status":"Failure","reason":"Forbidden","code":403,\
+                        "message":"configmaps is forbidden: cannot watch resource configmaps"}""", 403)));
+        try (KubernetesClient refusing = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(api.baseUrl())
+                        .withRequestRetryBackoffLimit(0).build()).build();
+                CapturedLog log = CapturedLog.of(StateInformer.class)) {
+            ConfigMapStateStore store = new ConfigMapStateStore(refusing, NS, "model-guardian-state");
+            try (StateStore.Following following = store.follow()) {
+                await("the informer's warning").atMost(Duration.ofSeconds(10)).until(() -> !log.warnings().isEmpty());
+                await("no retry: one warning").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> log.warnings().size() == 1);
+                api.resetRequests();
+
+                assertThat(store.load().targets()).isEmpty();
+
+                assertThat(log.warnings().getFirst()).contains("HTTP 403")
+                        .contains("grant the guardian's ServiceAccount list and watch on configmaps");
+                assertThat(store.readsFromInformer()).isFalse();
+                assertThat(api.getAllServeEvents()).extracting(e -> e.getRequest().getUrl())
+                        .anySatisfy(url -> assertThat(url).startsWith(configMaps + "?labelSelector="));
+            }
+        } finally {
+            api.stop();
         }
     }
 
