@@ -36,22 +36,45 @@ final class SharedReads implements MetricSource.Cycle {
 
     @Override
     public Observation read(SignalQuery query, Reduce reduce) {
-        CompletableFuture<Observation> mine = new CompletableFuture<>();
-        CompletableFuture<Observation> first = reads.putIfAbsent(new Read(query, reduce), mine);
+        try {
+            return once(reads, new Read(query, reduce), () -> delegate.read(query, reduce));
+        } catch (SourceException e) {
+            // Unreachable: a read answers its source's failure as an observation.
+            throw new IllegalStateException("a read threw " + e.getMessage(), e);
+        }
+    }
+
+    /** A call to the source that may fail. */
+    @FunctionalInterface
+    private interface Ask<T> {
+        T ask() throws SourceException;
+    }
+
+    /**
+     * {@code ask}'s answer, asked by the first caller with {@code key}; later callers, concurrent or not, wait for it
+     * and get it, or the first caller's failure.
+     */
+    private static <K, T> T once(ConcurrentHashMap<K, CompletableFuture<T>> asked, K key, Ask<T> ask)
+            throws SourceException {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> first = asked.putIfAbsent(key, mine);
         if (first != null) {
             try {
                 return first.join();
             } catch (java.util.concurrent.CompletionException e) {
-                // The first reader's own failure, as it saw it (reads answer errors as observations; this is a bug).
+                // The first asker's failure: the source's (a SourceException), or a bug.
+                if (e.getCause() instanceof SourceException failed) {
+                    throw new SourceException(failed.getMessage(), failed);
+                }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
         try {
-            Observation observation = delegate.read(query, reduce);
-            mine.complete(observation);
-            return observation;
-        } catch (Throwable e) {
-            // Whatever ends the first read ends the ones waiting on it: none may wait forever.
+            T answer = ask.ask();
+            mine.complete(answer);
+            return answer;
+        } catch (SourceException | RuntimeException | Error e) {
+            // Whatever ends the first ask ends the ones waiting on it: none may wait forever.
             mine.completeExceptionally(e);
             throw e;
         }
@@ -69,29 +92,7 @@ final class SharedReads implements MetricSource.Cycle {
 
     @Override
     public MetricSource.History history(SignalQuery query, Reduce reduce, Duration window) throws SourceException {
-        CompletableFuture<MetricSource.History> mine = new CompletableFuture<>();
-        CompletableFuture<MetricSource.History> first = histories.putIfAbsent(new AskedHistory(query, reduce, window),
-                mine);
-        if (first != null) {
-            try {
-                return first.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                // The first asker's failure: the source's (a SourceException), or a bug.
-                if (e.getCause() instanceof SourceException failed) {
-                    throw new SourceException(failed.getMessage(), failed);
-                }
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-        }
-        try {
-            MetricSource.History history = delegate.history(query, reduce, window);
-            mine.complete(history);
-            return history;
-        } catch (SourceException | RuntimeException | Error e) {
-            // Whatever ends the first ask ends the ones waiting on it: none may wait forever.
-            mine.completeExceptionally(e);
-            throw e;
-        }
+        return once(histories, new AskedHistory(query, reduce, window), () -> delegate.history(query, reduce, window));
     }
 
     @Override
