@@ -146,6 +146,11 @@ class ConfigMapStateStoreFollowTest {
         }
     }
 
+    /** What an operator resetting a stuck target does: {@code kubectl delete configmap model-guardian-state-...}. */
+    private void deleteStateOf(String target) {
+        client.configMaps().inNamespace(NS).withName("model-guardian-state-" + target).delete();
+    }
+
     /** {@code read} moved to FIRING and written by {@code writer} as {@code target}'s record (compare-and-set). */
     private static TargetRecord fired(ConfigMapStateStore writer, String target, TargetRecord read) {
         TargetRecord next = read.with(read.current().moveTo(RemediationState.FIRING, T0), "firing");
@@ -212,7 +217,7 @@ class ConfigMapStateStoreFollowTest {
         try (StateStore.Following following = store.followFrom(Optional::empty)) {
             fired(store, "anomaly-training", store.load().targets().get("anomaly-training"));
 
-            client.configMaps().inNamespace(NS).withName("model-guardian-state-anomaly-training").delete();
+            deleteStateOf("anomaly-training");
 
             assertThat(store.load().targets()).containsOnlyKeys("duration-training", "load-training");
         }
@@ -326,8 +331,7 @@ class ConfigMapStateStoreFollowTest {
             await().atMost(Duration.ofSeconds(10)).until(store::readsFromInformer);
             fired(store, "anomaly-training", store.load().targets().get("anomaly-training"));
 
-            // What an operator resetting a stuck target does: kubectl delete configmap ...
-            client.configMaps().inNamespace(NS).withName("model-guardian-state-anomaly-training").delete();
+            deleteStateOf("anomaly-training");
 
             await("the deletion seen through the watch").atMost(Duration.ofSeconds(10))
                     .until(() -> !store.load().targets().containsKey("anomaly-training"));
@@ -340,7 +344,7 @@ class ConfigMapStateStoreFollowTest {
         ConfigMapStateStore store = store();
         fired(store, "load-training", store.load().targets().get("load-training"));
 
-        client.configMaps().inNamespace(NS).withName("model-guardian-state-load-training").delete();
+        deleteStateOf("load-training");
 
         assertThat(store.load().targets()).containsOnlyKeys("duration-training", "anomaly-training");
     }
